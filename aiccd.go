@@ -1,0 +1,23 @@
+// Package aiccd holds what every part of aiccd shares: the domain error
+// type, and the clock and ID abstractions that let tests control time and
+// identity. Domain packages (tenant, credential, partner, accesscode,
+// smartcare) build on it; adapters (sqlite, postgres, httpapi) translate
+// to and from it.
+package aiccd
+
+import "time"
+
+// Clock tells the time. Services take one instead of calling time.Now so that
+// tests can drive token expiry, trial expiry, lockouts and fault windows.
+type Clock interface {
+	Now() time.Time
+}
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the wall clock.
+var SystemClock Clock = ClockFunc(time.Now)

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/aiccd/aiccd/config"
+	"github.com/aiccd/aiccd/database"
+	"github.com/spf13/cobra"
+)
+
+func newMigrateCommand(e *env) *cobra.Command {
+	var status bool
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply pending database migrations",
+		Long: "Apply the database migrations this binary embeds and that the database lacks.\n" +
+			"serve does the same at start-up; run this to migrate ahead of a rolling upgrade.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := e.loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := database.Open(ctx, cfg.Database)
+			if err != nil {
+				return fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
+			}
+			defer db.Close()
+			if !status {
+				applied, err := db.Migrate(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "applied %d migration(s)\n", len(applied))
+			}
+			current, latest, err := db.SchemaVersion(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s schema at version %d; this binary knows %d\n", db.Engine, current, latest)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&status, "status", false, "only print the schema version")
+	return cmd
+}

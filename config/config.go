@@ -1,0 +1,233 @@
+// Package config defines aiccd's one typed configuration and loads it in
+// layers: defaults, then an optional YAML or TOML file, then AICCD_*
+// environment variables, then command-line flags. Each later layer wins.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/knadh/koanf/parsers/toml/v2"
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/providers/posflag"
+	"github.com/knadh/koanf/v2"
+	"github.com/spf13/pflag"
+)
+
+// EnvPrefix starts every environment variable aiccd reads.
+const EnvPrefix = "AICCD_"
+
+// Config is everything aiccd can be told. The koanf tags are the keys in a
+// config file, the flag names, and (upper-cased, '-' as '_', prefixed with
+// AICCD_) the environment variable names.
+type Config struct {
+	Addr     string `koanf:"addr"`
+	Database string `koanf:"database"`
+	Demo     bool   `koanf:"demo"`
+
+	LogFormat string `koanf:"log-format"`
+	LogLevel  string `koanf:"log-level"`
+
+	ShutdownTimeout   time.Duration `koanf:"shutdown-timeout"`
+	ReadHeaderTimeout time.Duration `koanf:"read-header-timeout"`
+	ReadTimeout       time.Duration `koanf:"read-timeout"`
+	WriteTimeout      time.Duration `koanf:"write-timeout"`
+	IdleTimeout       time.Duration `koanf:"idle-timeout"`
+	MaxBodyBytes      int64         `koanf:"max-body-bytes"`
+	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
+}
+
+// Default returns the configuration used when nothing else is said.
+func Default() Config {
+	return Config{
+		Addr:              "127.0.0.1:8080",
+		Database:          filepath.Join("aiccd-data", "aiccd.db"),
+		LogFormat:         "text",
+		LogLevel:          "info",
+		ShutdownTimeout:   15 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxBodyBytes:      1 << 20,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// secretKeys are never printed in the clear.
+var secretKeys = []string{}
+
+// Load builds the configuration from its layers. fs holds the command's
+// parsed flags (only flags the user set override the other layers) and its
+// "config" flag, if set, names the file; environ is the process environment
+// in os.Environ form, whose AICCD_CONFIG also names the file.
+func Load(fs *pflag.FlagSet, environ []string) (Config, error) {
+	k := koanf.New(".")
+	def := Default()
+	if err := k.Load(confmap.Provider(toMap(def), "."), nil); err != nil {
+		return Config{}, err
+	}
+	known := k.Keys()
+
+	path := lookupEnv(environ, EnvPrefix+"CONFIG")
+	if f := fs.Lookup("config"); f != nil && f.Changed {
+		path = f.Value.String()
+	}
+	if path != "" {
+		parser, err := parserFor(path)
+		if err != nil {
+			return Config{}, err
+		}
+		fk := koanf.New(".")
+		if err := fk.Load(file.Provider(path), parser); err != nil {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+		for _, key := range fk.Keys() {
+			if !slices.Contains(known, key) {
+				return Config{}, fmt.Errorf("config file %s: unknown setting %q", path, key)
+			}
+		}
+		if err := k.Merge(fk); err != nil {
+			return Config{}, err
+		}
+	}
+
+	envKeys := map[string]string{}
+	for _, key := range known {
+		envKeys[EnvName(key)] = key
+	}
+	err := k.Load(env.Provider(".", env.Opt{
+		Prefix:      EnvPrefix,
+		EnvironFunc: func() []string { return environ },
+		TransformFunc: func(name, value string) (string, any) {
+			return envKeys[name], value // "" drops variables that are not settings
+		},
+	}), nil)
+	if err != nil {
+		return Config{}, err
+	}
+
+	err = k.Load(posflag.ProviderWithFlag(fs, ".", k, func(f *pflag.Flag) (string, any) {
+		if !f.Changed || !slices.Contains(known, f.Name) {
+			return "", nil
+		}
+		return f.Name, posflag.FlagVal(fs, f)
+	}), nil)
+	if err != nil {
+		return Config{}, err
+	}
+
+	var c Config
+	if err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{Tag: "koanf", FlatPaths: true}); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, c.Validate()
+}
+
+// EnvName is the environment variable that sets key.
+func EnvName(key string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("addr: must not be empty"))
+	}
+	if c.Database == "" {
+		errs = append(errs, errors.New("database: must not be empty"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format: %q is neither text nor json", c.LogFormat))
+	}
+	if _, err := ParseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MaxBodyBytes < 1 {
+		errs = append(errs, fmt.Errorf("max-body-bytes: %d is not positive", c.MaxBodyBytes))
+	}
+	if c.MaxHeaderBytes < 1024 {
+		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))
+	}
+	for name, d := range map[string]time.Duration{
+		"shutdown-timeout": c.ShutdownTimeout, "read-header-timeout": c.ReadHeaderTimeout,
+		"read-timeout": c.ReadTimeout, "write-timeout": c.WriteTimeout, "idle-timeout": c.IdleTimeout,
+	} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %s is not positive", name, d))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ParseLevel reads a log level name: debug, info, warn or error.
+func ParseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("log-level: %q is not one of debug, info, warn, error", s)
+	}
+	return l, nil
+}
+
+// LogValue prints the configuration with secrets masked, so that it can be
+// logged at start-up.
+func (c Config) LogValue() slog.Value {
+	m := toMap(c)
+	attrs := make([]slog.Attr, 0, len(m))
+	for _, key := range slices.Sorted(maps.Keys(m)) {
+		v := fmt.Sprint(m[key])
+		if slices.Contains(secretKeys, key) && v != "" {
+			v = "*****"
+		}
+		if key == "database" {
+			v = MaskURL(v)
+		}
+		attrs = append(attrs, slog.String(key, v))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// MaskURL hides the password of a URL such as a PostgreSQL connection
+// string, in the user info or in a password query parameter.
+func MaskURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" {
+		return s
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+func parserFor(path string) (koanf.Parser, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return yaml.Parser(), nil
+	case ".toml":
+		return toml.Parser(), nil
+	default:
+		return nil, fmt.Errorf("config file %s: the name must end in .yaml, .yml or .toml", path)
+	}
+}
+
+func lookupEnv(environ []string, name string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,125 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+func flags(t *testing.T, args ...string) *pflag.FlagSet {
+	t.Helper()
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	AddConfigFlag(fs)
+	AddFlags(fs, "addr", "database", "demo", "log-format", "log-level", "shutdown-timeout", "max-body-bytes")
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPrecedence(t *testing.T) {
+	yamlFile := writeFile(t, "aiccd.yaml", "addr: file:1\ndatabase: file.db\nlog-level: debug\nshutdown-timeout: 7s\nmax-body-bytes: 2048\n")
+	tomlFile := writeFile(t, "aiccd.toml", "addr = \"toml:1\"\ndemo = true\n")
+
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		environ []string
+		check   func(Config) bool
+	}{
+		{"defaults", nil, nil, func(c Config) bool {
+			return c == Default()
+		}},
+		{"file over defaults", []string{"--config", yamlFile}, nil, func(c Config) bool {
+			return c.Addr == "file:1" && c.Database == "file.db" && c.LogLevel == "debug" &&
+				c.ShutdownTimeout == 7*time.Second && c.MaxBodyBytes == 2048 && c.LogFormat == "text"
+		}},
+		{"file named by env", nil, []string{"AICCD_CONFIG=" + tomlFile}, func(c Config) bool {
+			return c.Addr == "toml:1" && c.Demo
+		}},
+		{"env over file", []string{"--config", yamlFile}, []string{"AICCD_ADDR=env:1", "AICCD_SHUTDOWN_TIMEOUT=3s", "AICCD_DEMO=true"}, func(c Config) bool {
+			return c.Addr == "env:1" && c.Database == "file.db" && c.ShutdownTimeout == 3*time.Second && c.Demo
+		}},
+		{"flags over env", []string{"--config", yamlFile, "--addr", "flag:1", "--max-body-bytes", "99"}, []string{"AICCD_ADDR=env:1", "AICCD_MAX_BODY_BYTES=5"}, func(c Config) bool {
+			return c.Addr == "flag:1" && c.MaxBodyBytes == 99 && c.Database == "file.db"
+		}},
+		{"unset flags do not override", []string{"--config", yamlFile}, []string{"AICCD_LOG_FORMAT=json"}, func(c Config) bool {
+			return c.Addr == "file:1" && c.LogFormat == "json"
+		}},
+		{"unrelated env is ignored", nil, []string{"AICCD_NOT_A_SETTING=1", "PATH=/bin", "AICCD_ADDR"}, func(c Config) bool {
+			return c == Default()
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(flags(t, tc.args...), tc.environ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(c) {
+				t.Fatalf("got %+v", c)
+			}
+		})
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		environ []string
+		want    string
+	}{
+		{"unknown file key", []string{"--config", writeFile(t, "a.yaml", "adr: x\n")}, nil, `unknown setting "adr"`},
+		{"bad extension", []string{"--config", writeFile(t, "a.json", "{}")}, nil, "must end in"},
+		{"missing file", []string{"--config", "/nonexistent/aiccd.yaml"}, nil, "config file"},
+		{"bad log format", nil, []string{"AICCD_LOG_FORMAT=xml"}, "log-format"},
+		{"bad level", []string{"--log-level", "loud"}, nil, "log-level"},
+		{"bad duration", nil, []string{"AICCD_SHUTDOWN_TIMEOUT=soon"}, "shutdown-timeout"},
+		{"non-positive body limit", []string{"--max-body-bytes", "0"}, nil, "max-body-bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(flags(t, tc.args...), tc.environ)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLogValueMasksSecrets(t *testing.T) {
+	c := Default()
+	c.Database = "postgres://aiccd:s3cret@db:5432/aiccd?sslmode=disable"
+	out := c.LogValue().String()
+	if strings.Contains(out, "s3cret") {
+		t.Fatalf("password printed: %s", out)
+	}
+	if !strings.Contains(out, "aiccd:xxxxx@db") {
+		t.Fatalf("masked URL missing: %s", out)
+	}
+}
+
+func TestMaskURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:p@h/db":             "postgres://u:xxxxx@h/db",
+		"postgres://u@h/db?password=p":    "postgres://u@h/db?password=xxxxx",
+		"./aiccd-data/aiccd.db":           "./aiccd-data/aiccd.db",
+		"postgres://h/db?sslmode=disable": "postgres://h/db?sslmode=disable",
+	} {
+		if got := MaskURL(in); got != want {
+			t.Errorf("MaskURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

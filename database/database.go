@@ -1,0 +1,120 @@
+// Package database opens the storage engine a URL names and hands out its
+// stores behind the domain interfaces. It is the one place that knows both
+// engines exist.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/aiccd/aiccd/postgres"
+	"github.com/aiccd/aiccd/sqlite"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+// Engine names a storage engine.
+type Engine string
+
+// The engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// EngineOf tells which engine a --database value names: postgres:// and
+// postgresql:// URLs are PostgreSQL, anything else is a SQLite file.
+func EngineOf(dsn string) Engine {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// PoolStats are the figures of one connection pool, for /metrics.
+type PoolStats struct {
+	Pool        string // "write", "read" (SQLite) or "main" (PostgreSQL)
+	MaxOpen     int
+	Open        int
+	InUse       int
+	Idle        int
+	WaitCount   int64
+	WaitSeconds float64
+}
+
+// DB is an open database with a store for each domain.
+type DB struct {
+	Engine  Engine
+	Tenants tenant.Store
+
+	engine interface {
+		Ping(context.Context) error
+		Close() error
+		Migrate(context.Context) ([]int, error)
+		SchemaVersion(context.Context) (current, latest int, err error)
+	}
+	stats func() []PoolStats
+}
+
+// Open opens the database dsn names. It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if EngineOf(dsn) == Postgres {
+		pg, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		return &DB{
+			Engine:  Postgres,
+			Tenants: postgres.NewTenantStore(pg),
+			engine:  pg,
+			stats: func() []PoolStats {
+				s := pg.Stats()
+				return []PoolStats{{
+					Pool: "main", MaxOpen: int(s.MaxConns()), Open: int(s.TotalConns()),
+					InUse: int(s.AcquiredConns()), Idle: int(s.IdleConns()),
+					WaitCount: s.EmptyAcquireCount(), WaitSeconds: s.AcquireDuration().Seconds(),
+				}}
+			},
+		}, nil
+	}
+	lite, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &DB{
+		Engine:  SQLite,
+		Tenants: sqlite.NewTenantStore(lite),
+		engine:  lite,
+		stats: func() []PoolStats {
+			var out []PoolStats
+			for name, s := range lite.Stats() {
+				out = append(out, sqlStats(name, s))
+			}
+			return out
+		},
+	}, nil
+}
+
+func sqlStats(name string, s sql.DBStats) PoolStats {
+	return PoolStats{
+		Pool: name, MaxOpen: s.MaxOpenConnections, Open: s.OpenConnections, InUse: s.InUse,
+		Idle: s.Idle, WaitCount: s.WaitCount, WaitSeconds: s.WaitDuration.Seconds(),
+	}
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.engine.Ping(ctx) }
+
+// Close releases every connection.
+func (db *DB) Close() error { return db.engine.Close() }
+
+// Migrate applies pending migrations and returns the versions applied.
+func (db *DB) Migrate(ctx context.Context) ([]int, error) { return db.engine.Migrate(ctx) }
+
+// SchemaVersion returns the database's schema version and the newest known.
+func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error) {
+	return db.engine.SchemaVersion(ctx)
+}
+
+// PoolStats returns the figures of every connection pool.
+func (db *DB) PoolStats() []PoolStats { return db.stats() }

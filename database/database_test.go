@@ -1,0 +1,72 @@
+package database_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database/migration"
+	"github.com/aiccd/aiccd/storetest"
+)
+
+func TestStoreContract(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		storetest.Run(t, dbtest.Open(t, dsn))
+	})
+}
+
+func TestMigrateFromEmptyIsIdempotent(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db, err := database.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		current, latest, err := db.SchemaVersion(ctx)
+		if err != nil || current != 0 || latest < 1 {
+			t.Fatalf("empty database: version %d of %d, %v", current, latest, err)
+		}
+		applied, err := db.Migrate(ctx)
+		if err != nil || len(applied) != latest {
+			t.Fatalf("first Migrate applied %v, %v; want %d migrations", applied, err, latest)
+		}
+		again, err := db.Migrate(ctx)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second Migrate applied %v, %v; want none", again, err)
+		}
+		if current, _, _ := db.SchemaVersion(ctx); current != latest {
+			t.Fatalf("after Migrate: version %d, want %d", current, latest)
+		}
+		if err := db.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestMigrateRefusesNewerSchema(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := dbtest.Open(t, dsn)
+		_, latest, _ := db.SchemaVersion(ctx)
+		markNewer(t, dsn, latest+1)
+		if _, err := db.Migrate(ctx); !errors.Is(err, migration.ErrSchemaTooNew) {
+			t.Fatalf("Migrate on a newer schema = %v, want ErrSchemaTooNew", err)
+		}
+	})
+}
+
+func TestEngineOf(t *testing.T) {
+	for dsn, want := range map[string]database.Engine{
+		"postgres://u@h/db":          database.Postgres,
+		"postgresql://u@h/db":        database.Postgres,
+		"./aiccd-data/aiccd.db":      database.SQLite,
+		"sqlite:///var/lib/aiccd.db": database.SQLite,
+	} {
+		if got := database.EngineOf(dsn); got != want {
+			t.Errorf("EngineOf(%q) = %s, want %s", dsn, got, want)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+// Package dbtest gives tests real databases: a fresh SQLite file, and a
+// fresh PostgreSQL database created on AICCD_TEST_POSTGRES_URL and dropped
+// when the test ends. Without a reachable PostgreSQL the PostgreSQL half
+// skips with a message, except under CI=true, where it fails.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd/database"
+	"github.com/jackc/pgx/v5"
+)
+
+// DefaultPostgresURL is used when AICCD_TEST_POSTGRES_URL is not set.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// PostgresAdminURL is the server tests create their databases on.
+func PostgresAdminURL() string {
+	if u := os.Getenv("AICCD_TEST_POSTGRES_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// SQLiteURL returns the path of a new SQLite database in t's temporary
+// directory.
+func SQLiteURL(t testing.TB) string {
+	return filepath.Join(t.TempDir(), "aiccd.db")
+}
+
+// PostgresURL creates an empty PostgreSQL database for t and returns its
+// URL; the database is dropped when t ends.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	admin := PostgresAdminURL()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL at %s is unreachable and CI=true: %v", admin, err)
+		}
+		t.Skipf("PostgreSQL tests skipped: %s is unreachable (%v); set AICCD_TEST_POSTGRES_URL", admin, err)
+	}
+	defer conn.Close(ctx)
+
+	name := "aiccd_test_" + randomHex(6)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("AICCD_TEST_POSTGRES_URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Engines runs fn once per engine, as subtests named "sqlite" and
+// "postgres", each with a fresh empty database URL.
+func Engines(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run(string(database.SQLite), func(t *testing.T) { fn(t, SQLiteURL(t)) })
+	t.Run(string(database.Postgres), func(t *testing.T) { fn(t, PostgresURL(t)) })
+}
+
+// Open opens and migrates the database at dsn, closing it when t ends.
+func Open(t testing.TB, dsn string) *database.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := database.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", dsn, err)
+	}
+	return db
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,315 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/aiccd/aiccd"
+)
+
+// Errors raised by the HTTP layer itself. Their Code tells the mapper the
+// exact status where the kind alone is not enough.
+var (
+	errNotFound         = &aiccd.Error{Kind: aiccd.KindNotFound, Code: codeNoRoute, Message: "no such API"}
+	errMethodNotAllowed = &aiccd.Error{Kind: aiccd.KindNotFound, Code: codeMethod, Message: "method not allowed"}
+)
+
+const (
+	codeNoRoute = "http.no_route"
+	codeMethod  = "http.method_not_allowed"
+)
+
+// tooLarge is the error of a request body over limit bytes.
+func tooLarge(limit int64) error {
+	return aiccd.Errorf(aiccd.KindTooLarge, "Request entity too large: the limit is %d bytes.", limit)
+}
+
+// httpStatus is the status an error of kind has when its family has no
+// reason to differ.
+func httpStatus(kind aiccd.Kind, code string) int {
+	if code == codeMethod {
+		return http.StatusMethodNotAllowed
+	}
+	switch kind {
+	case aiccd.KindInvalid:
+		return http.StatusBadRequest
+	case aiccd.KindUnauthorized:
+		return http.StatusUnauthorized
+	case aiccd.KindForbidden:
+		return http.StatusForbidden
+	case aiccd.KindNotFound:
+		return http.StatusNotFound
+	case aiccd.KindConflict:
+		return http.StatusConflict
+	case aiccd.KindRateLimited:
+		return http.StatusTooManyRequests
+	case aiccd.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case aiccd.KindUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// problem is an error reduced to what a family renderer may use: nothing in
+// it is internal.
+type problem struct {
+	kind      aiccd.Kind
+	code      string // aiccd.Error.Code, for family-specific codes
+	status    int    // the default status for kind
+	message   string // client-safe; "" when the error had none
+	requestID string
+}
+
+// writeError is the one place errors become responses. It logs the error
+// once (with its internal cause when it is aiccd's fault) and renders it in
+// the wire format of the request's API family.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		err = tooLarge(mbe.Limit)
+	}
+	kind := aiccd.KindOf(err)
+	p := problem{
+		kind:      kind,
+		code:      aiccd.CodeOf(err),
+		status:    httpStatus(kind, aiccd.CodeOf(err)),
+		message:   aiccd.MessageOf(err, ""),
+		requestID: requestIDFrom(r.Context()),
+	}
+	ctx := r.Context()
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		// The client went away; there is nobody to answer.
+		s.logger.DebugContext(ctx, "client disconnected", "request_id", p.requestID, "err", err)
+	case kind == aiccd.KindInternal || kind == aiccd.KindUnavailable:
+		s.logger.ErrorContext(ctx, "request failed", "request_id", p.requestID, "kind", kind.String(), "err", err)
+	default:
+		s.logger.DebugContext(ctx, "request refused", "request_id", p.requestID, "kind", kind.String(), "err", err)
+	}
+	if rec, ok := w.(*recorder); ok {
+		rec.errKind = kind.String()
+	}
+	renderers[familyOf(r.URL.Path)](w, r, p)
+}
+
+// renderers write a problem in each family's wire format.
+var renderers = [...]func(http.ResponseWriter, *http.Request, problem){
+	familyGateway:   renderGateway,
+	familyOMA:       renderOMA,
+	familyPartner:   renderPartner,
+	familyIAM:       renderIAM,
+	familyCC:        renderCC,
+	familySmartCare: renderSmartCare,
+	familyAdmin:     renderAdmin,
+	familyOps:       renderAdmin,
+}
+
+// gatewayCodes are the APIG codes of the app gateway, by kind.
+var gatewayCodes = map[aiccd.Kind]struct{ code, msg string }{
+	aiccd.KindInvalid:      {"APIG.0201", "Bad request."},
+	aiccd.KindUnauthorized: {"APIG.0301", "Incorrect authentication information."},
+	aiccd.KindForbidden:    {"APIG.0302", "Access denied."},
+	aiccd.KindNotFound:     {"APIG.0101", "The API does not exist or has not been published in the environment."},
+	aiccd.KindConflict:     {"APIG.0201", "Bad request."},
+	aiccd.KindRateLimited:  {"APIG.0308", "The throttling threshold has been reached."},
+	aiccd.KindTooLarge:     {"APIG.0201", "Request entity too large."},
+	aiccd.KindUnavailable:  {"APIG.0202", "Backend unavailable."},
+	aiccd.KindInternal:     {"APIG.0202", "Backend unavailable."},
+}
+
+func renderGateway(w http.ResponseWriter, _ *http.Request, p problem) {
+	c := gatewayCodes[p.kind]
+	status := p.status
+	switch p.kind {
+	case aiccd.KindInternal, aiccd.KindUnavailable:
+		status = http.StatusBadGateway // the gateway reports its backend's failure
+	case aiccd.KindConflict:
+		status = http.StatusBadRequest
+	}
+	msg := c.msg
+	if p.code == codeMethod {
+		msg = "The API request method does not exist."
+	} else if p.message != "" && p.code != codeNoRoute {
+		msg = p.message
+	}
+	writeJSON(w, status, apigError{Code: c.code, Msg: msg, RequestID: p.requestID})
+}
+
+type apigError struct {
+	Code      string `json:"error_code"`
+	Msg       string `json:"error_msg"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// omaTexts are the OMA pages' plain-string bodies by status.
+var omaTexts = map[int]string{
+	http.StatusBadRequest:            "Incorrect request. Check the request path and parameters.",
+	http.StatusUnauthorized:          "Unauthorized operation. Check whether related services are authorized.",
+	http.StatusForbidden:             "Unauthorized operation. Check whether related services are authorized.",
+	http.StatusNotFound:              "The requested content is not found. Check the request path.",
+	http.StatusMethodNotAllowed:      "The request method is not allowed. Check the request method.",
+	http.StatusConflict:              "Incorrect request. Check the request path and parameters.",
+	http.StatusRequestEntityTooLarge: "The request body is too large.",
+	http.StatusTooManyRequests:       "Too many requests. Try again later.",
+	http.StatusInternalServerError:   "Business failure. Check the values of parameters in the request.",
+	http.StatusServiceUnavailable:    "Business failure. Check the values of parameters in the request.",
+}
+
+func renderOMA(w http.ResponseWriter, _ *http.Request, p problem) {
+	status := p.status
+	if status == http.StatusServiceUnavailable {
+		status = http.StatusInternalServerError
+	}
+	writeText(w, status, omaTexts[p.status])
+}
+
+// Partner (CBC) codes.
+const (
+	cbcInvalid  = "CBC.0101"
+	cbcDenied   = "CBC.0151"
+	cbcInternal = "CBC.0999"
+)
+
+func renderPartner(w http.ResponseWriter, r *http.Request, p problem) {
+	// Authentication, throttling, size and routing are the cloud gateway's
+	// answers in front of the partner service, so they carry APIG codes.
+	switch p.kind {
+	case aiccd.KindUnauthorized, aiccd.KindRateLimited, aiccd.KindTooLarge:
+		renderGateway(w, r, p)
+		return
+	case aiccd.KindNotFound:
+		if p.code == codeNoRoute || p.code == codeMethod {
+			renderGateway(w, r, p)
+			return
+		}
+	}
+	status, code, msg := http.StatusBadRequest, cbcInvalid, p.message
+	switch p.kind {
+	case aiccd.KindInvalid, aiccd.KindConflict:
+		if msg == "" {
+			msg = "Invalid parameter."
+		}
+	case aiccd.KindForbidden, aiccd.KindNotFound:
+		status, code = http.StatusForbidden, cbcDenied
+		if msg == "" {
+			msg = "Access denied."
+		}
+	default:
+		status, code, msg = http.StatusInternalServerError, cbcInternal, "Other errors."
+	}
+	writeJSON(w, status, cbcError{Code: code, Msg: msg})
+}
+
+type cbcError struct {
+	Code string `json:"error_code"`
+	Msg  string `json:"error_msg"`
+}
+
+func renderIAM(w http.ResponseWriter, _ *http.Request, p problem) {
+	msg := p.message
+	if msg == "" || p.code == codeNoRoute {
+		msg = http.StatusText(p.status)
+	}
+	var body struct {
+		Error struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+			Title   string `json:"title"`
+		} `json:"error"`
+	}
+	body.Error.Code, body.Error.Message, body.Error.Title = p.status, msg, http.StatusText(p.status)
+	writeJSON(w, p.status, body)
+}
+
+// ccTexts are the CC-Management pages' sentences by status.
+var ccTexts = map[int]string{
+	http.StatusBadRequest:            "Incorrect request. Check the request path and parameters.",
+	http.StatusForbidden:             "Authentication fails.",
+	http.StatusNotFound:              "The requested content is not found. Check the request path.",
+	http.StatusMethodNotAllowed:      "The request method is not allowed. Check the request method.",
+	http.StatusConflict:              "Incorrect request. Check the request path and parameters.",
+	http.StatusInternalServerError:   "Business failure. Check the values of parameters in the request.",
+	http.StatusServiceUnavailable:    "Business failure. Check the values of parameters in the request.",
+	http.StatusRequestEntityTooLarge: "Request entity too large.",
+}
+
+func renderCC(w http.ResponseWriter, r *http.Request, p problem) {
+	// The app gateway authenticates and throttles before CC-Management
+	// sees the request.
+	if p.kind == aiccd.KindUnauthorized || p.kind == aiccd.KindRateLimited || p.kind == aiccd.KindTooLarge {
+		renderGateway(w, r, p)
+		return
+	}
+	status := p.status
+	if status == http.StatusServiceUnavailable {
+		status = http.StatusInternalServerError
+	}
+	msg := ccTexts[status]
+	if p.kind == aiccd.KindInvalid && p.message != "" {
+		msg = p.message
+	}
+	writeJSON(w, status, ccError{ReturnCode: itoa(status), Description: msg})
+}
+
+type ccError struct {
+	ReturnCode  string `json:"returnCode"`
+	Description string `json:"description"`
+}
+
+// SmartCare return codes (queryfaultyuser, Table 4).
+const (
+	scParamInvalid = 101
+	scInternal     = 102
+	scDACError     = 5
+)
+
+func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
+	if p.kind == aiccd.KindUnauthorized || p.kind == aiccd.KindRateLimited || p.kind == aiccd.KindTooLarge {
+		renderGateway(w, r, p)
+		return
+	}
+	if p.kind == aiccd.KindNotFound && (p.code == codeNoRoute || p.code == codeMethod) {
+		writeJSON(w, p.status, scError{ReturnCode: p.status, Description: ccTexts[p.status]})
+		return
+	}
+	// Business outcomes are HTTP 200 with a return code, as the page's
+	// Table 4 lists them.
+	switch p.kind {
+	case aiccd.KindInvalid:
+		msg := "Parameter verification failed."
+		if p.message != "" {
+			msg += " " + p.message
+		}
+		writeJSON(w, http.StatusOK, scError{ReturnCode: scParamInvalid, Description: msg})
+	case aiccd.KindUnavailable:
+		writeJSON(w, http.StatusOK, scError{ReturnCode: scDACError, Description: "DAC query error."})
+	default:
+		writeJSON(w, http.StatusOK, scError{ReturnCode: scInternal, Description: "AICC internal system error."})
+	}
+}
+
+type scError struct {
+	ReturnCode  int    `json:"returnCode"`
+	Description string `json:"description"`
+}
+
+func renderAdmin(w http.ResponseWriter, _ *http.Request, p problem) {
+	msg := p.message
+	if msg == "" {
+		msg = http.StatusText(p.status)
+	}
+	var body struct {
+		Error struct {
+			Code      string `json:"code"`
+			Message   string `json:"message"`
+			RequestID string `json:"request_id"`
+		} `json:"error"`
+	}
+	body.Error.Code, body.Error.Message, body.Error.RequestID = p.kind.String(), msg, p.requestID
+	if p.code == codeMethod {
+		body.Error.Code = "method_not_allowed"
+	}
+	writeJSON(w, p.status, body)
+}

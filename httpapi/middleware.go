@@ -1,0 +1,163 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/aiccd/aiccd"
+)
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+// requestIDFrom returns the request ID the middleware assigned.
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// requestID returns the client's X-Request-Id when it is a sane token, so
+// that a caller can correlate its own logs with ours, and a new one
+// otherwise. IDs are 32 hex digits, like the gateway's request_id.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); validRequestID(id) {
+		return id
+	}
+	var b [16]byte
+	for i := range 2 {
+		v := rand.Uint64()
+		for j := range 8 {
+			b[i*8+j] = byte(v >> (8 * j))
+		}
+	}
+	return hex.EncodeToString(b[:])
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// recorder remembers what a handler wrote, for the access log and metrics.
+type recorder struct {
+	http.ResponseWriter
+	status  int
+	bytes   int64
+	errKind string
+}
+
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+	rec.ResponseWriter.WriteHeader(status)
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	n, err := rec.ResponseWriter.Write(b)
+	rec.bytes += int64(n)
+	return n, err
+}
+
+func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// instrument is the outermost middleware: it assigns the request ID, then
+// writes one access-log line and records the metrics once the request is
+// answered.
+func (s *Server) instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := requestID(r)
+		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		rec := &recorder{ResponseWriter: w}
+
+		next.ServeHTTP(rec, r)
+
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		elapsed := time.Since(start)
+		route := r.Pattern
+		if route == "" || catchAll[route] {
+			route = "unmatched"
+		}
+		s.metrics.observe(route, rec.status, elapsed)
+		level := slog.LevelInfo
+		if opsPaths[r.URL.Path] {
+			level = slog.LevelDebug // probes and scrapes would drown the log
+		}
+		if !s.logger.Enabled(r.Context(), level) {
+			return
+		}
+		attrs := []slog.Attr{
+			slog.String("request_id", id),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.String("route", route),
+			slog.Int("status", rec.status),
+			slog.Int64("bytes", rec.bytes),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+			slog.String("remote", r.RemoteAddr),
+		}
+		if rec.errKind != "" {
+			attrs = append(attrs, slog.String("error", rec.errKind))
+		}
+		s.logger.LogAttrs(r.Context(), level, "request", attrs...)
+	})
+}
+
+// recoverPanics turns a handler panic into the family's internal error, so
+// that no client ever sees a Go stack trace or a dropped connection.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logger.ErrorContext(r.Context(), "panic", "request_id", requestIDFrom(r.Context()),
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if rec, ok := w.(*recorder); ok && rec.status != 0 {
+				return // the response has started; the client sees it truncated
+			}
+			s.writeError(w, r, aiccd.Errorf(aiccd.KindInternal, "internal error"))
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses bodies over the configured size: at once when the
+// client declares the length, and as soon as the limit is crossed when it
+// streams.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.maxBodyBytes {
+			w.Header().Set("Connection", "close")
+			s.writeError(w, r, tooLarge(s.maxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,41 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+type status struct {
+	Status string `json:"status"`
+}
+
+// healthz says the process is up. It touches nothing else, so that a
+// database outage does not get a healthy process restarted.
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) error {
+	writeJSON(w, http.StatusOK, status{"ok"})
+	return nil
+}
+
+// readyz says whether this replica can serve: its database answers.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.db == nil {
+		writeJSON(w, http.StatusOK, status{"ok"})
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.logger.WarnContext(ctx, "not ready", "request_id", requestIDFrom(ctx), "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, status{"database unavailable"})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, status{"ok"})
+	return nil
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+}

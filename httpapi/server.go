@@ -1,0 +1,166 @@
+// Package httpapi serves aiccd's APIs over HTTP: the route table, the
+// middleware every request passes through, the handlers of each API family
+// and the one mapper from domain errors to each family's wire format.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/database"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Options are what a Server is built from.
+type Options struct {
+	Logger       *slog.Logger
+	DB           *database.DB
+	Clock        aiccd.Clock
+	MaxBodyBytes int64
+	// Registry receives the server's metrics; a new one is made when nil.
+	Registry *prometheus.Registry
+}
+
+// Server is aiccd's HTTP interface. It is an http.Handler.
+type Server struct {
+	logger       *slog.Logger
+	db           *database.DB
+	clock        aiccd.Clock
+	maxBodyBytes int64
+	registry     *prometheus.Registry
+	metrics      *metrics
+	mux          *http.ServeMux
+	handler      http.Handler
+}
+
+// New returns a Server with every route registered.
+func New(o Options) *Server {
+	s := &Server{
+		logger:       o.Logger,
+		db:           o.DB,
+		clock:        o.Clock,
+		maxBodyBytes: o.MaxBodyBytes,
+		registry:     o.Registry,
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.clock == nil {
+		s.clock = aiccd.SystemClock
+	}
+	if s.maxBodyBytes <= 0 {
+		s.maxBodyBytes = 1 << 20
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	var pools func() []database.PoolStats
+	if s.db != nil {
+		pools = s.db.PoolStats
+	}
+	s.metrics = newMetrics(s.registry, pools)
+	s.mux = s.routes()
+	s.handler = s.instrument(s.recoverPanics(s.limitBody(http.HandlerFunc(s.dispatch))))
+	return s
+}
+
+// ServeHTTP answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// dispatch routes a request. Paths the mux would redirect (dot segments,
+// doubled slashes) are answered as unknown instead: a redirect is not in
+// any family's format, and such paths are never what a client meant.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if !cleanPath(r.URL.Path) {
+		s.writeError(w, r, errNotFound)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func cleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		rest := p[i+1:]
+		switch {
+		case len(rest) > 0 && rest[0] == '/':
+			return false
+		case rest == "." || rest == ".." || hasPrefix(rest, "./") || hasPrefix(rest, "../"):
+			return false
+		}
+	}
+	return true
+}
+
+func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }
+
+// handlerFunc is the shape of every API handler: it writes a response and
+// returns nil, or returns an error for writeError to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// api adapts a handlerFunc to http.Handler.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// ServeOptions are the connection-level limits of a listening server.
+type ServeOptions struct {
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
+	ShutdownTimeout   time.Duration
+}
+
+// Serve answers requests on ln with h until ctx is done, then stops
+// accepting connections and lets requests in flight finish within
+// ShutdownTimeout. Request contexts do not derive from ctx, so a shutdown
+// does not cancel work that is already under way.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, o ServeOptions, logger *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: o.ReadHeaderTimeout,
+		ReadTimeout:       o.ReadTimeout,
+		WriteTimeout:      o.WriteTimeout,
+		IdleTimeout:       o.IdleTimeout,
+		MaxHeaderBytes:    o.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", o.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

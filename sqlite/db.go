@@ -1,0 +1,224 @@
+// Package sqlite implements aiccd's stores on an embedded SQLite database:
+// the zero-setup default. One connection writes (SQLite allows one writer at
+// a time; queuing in Go is cheaper than spinning on SQLITE_BUSY) and a pool
+// of read-only connections reads concurrently under WAL.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/database/migration"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open SQLite database.
+type DB struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+}
+
+// Path returns the database file's path from a file path or a sqlite: URL
+// (sqlite:///abs/path.db, sqlite:rel/path.db, sqlite://rel/path.db).
+func Path(dsn string) (string, error) {
+	if !strings.HasPrefix(dsn, "sqlite:") {
+		return dsn, nil
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", fmt.Errorf("sqlite URL: %w", err)
+	}
+	p := u.Opaque
+	if p == "" {
+		p = u.Host + u.Path
+	}
+	if p == "" {
+		return "", errors.New("sqlite URL: no file path")
+	}
+	return p, nil
+}
+
+// Open opens (creating if needed) the database at dsn, a file path or a
+// sqlite: URL. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	path, err := Path(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	}
+	// synchronous=NORMAL under WAL is durable against a crash of the
+	// process; only a power cut can lose the last commits.
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	// The writer creates the file and switches it to WAL before any reader
+	// opens it read-only.
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, translate(err)
+	}
+	read, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	readers := max(4, runtime.GOMAXPROCS(0)*2)
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
+	read.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{path: path, write: write, read: read}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return translate(db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one))
+}
+
+// Stats returns the pool figures of the writer and the reader pool.
+func (db *DB) Stats() map[string]sql.DBStats {
+	return map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats()}
+}
+
+// Path returns the database file.
+func (db *DB) Path() string { return db.path }
+
+// migrations returns the embedded migrations.
+func migrations() ([]migration.Migration, error) {
+	return migration.Load(migrationFS, "migrations")
+}
+
+// SchemaVersion returns the database's schema version and the newest this
+// binary knows.
+func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error) {
+	ms, err := migrations()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = schemaVersion(ctx, db.read)
+	return current, len(ms), err
+}
+
+func schemaVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		return 0, nil
+	}
+	return v, translate(err)
+}
+
+// Migrate applies every pending migration, each in its own transaction, and
+// returns the versions applied. It refuses a schema newer than it knows.
+func (db *DB) Migrate(ctx context.Context) ([]int, error) {
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		return nil, translate(err)
+	}
+	var applied []int
+	for {
+		// Re-read the version inside each write transaction: with the
+		// immediate lock held, a second process cannot apply the same step.
+		done, v, err := db.migrateOne(ctx, ms)
+		if err != nil {
+			return applied, err
+		}
+		if done {
+			return applied, nil
+		}
+		applied = append(applied, v)
+	}
+}
+
+func (db *DB) migrateOne(ctx context.Context, ms []migration.Migration) (done bool, version int, err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return false, 0, translate(err)
+	}
+	defer tx.Rollback()
+	current, err := schemaVersion(ctx, tx)
+	if err != nil {
+		return false, 0, err
+	}
+	pending, err := migration.Pending(ms, current)
+	if err != nil || len(pending) == 0 {
+		return true, 0, err
+	}
+	m := pending[0]
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return false, 0, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.Version, m.Name, time.Now().UnixMilli()); err != nil {
+		return false, 0, translate(err)
+	}
+	return false, m.Version, translate(tx.Commit())
+}
+
+// translate turns driver errors into domain errors at the store boundary:
+// constraint violations into aiccd.ErrConflict, a locked database into
+// aiccd.ErrUnavailable, no rows into aiccd.ErrNotFound.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return aiccd.ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %w", aiccd.ErrConflict, err)
+		}
+		// The primary result code is the low byte of an extended one.
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL,
+			sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY:
+			return fmt.Errorf("%w: %w", aiccd.ErrUnavailable, err)
+		}
+	}
+	if errors.Is(err, sql.ErrConnDone) {
+		return fmt.Errorf("%w: %w", aiccd.ErrUnavailable, err)
+	}
+	return err
+}

@@ -1,0 +1,16 @@
+// Package storetest is the contract every storage engine's stores must meet.
+// The same tests run against SQLite and PostgreSQL (see database's tests), so
+// a behaviour that differs between engines is a failing test, not a surprise
+// in production.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/aiccd/aiccd/database"
+)
+
+// Run runs the whole contract against db, a freshly migrated empty database.
+func Run(t *testing.T, db *database.DB) {
+	t.Run("tenants", func(t *testing.T) { testTenants(t, db) })
+}
