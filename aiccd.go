@@ -21,3 +21,9 @@ func (f ClockFunc) Now() time.Time { return f() }
 
 // SystemClock is the wall clock.
 var SystemClock Clock = ClockFunc(time.Now)
+
+// IDGenerator hands out unique 64-bit IDs, such as the snowflake-style
+// access code IDs the CC pages show. Tests inject a predictable one.
+type IDGenerator interface {
+	NextID() int64
+}

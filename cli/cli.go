@@ -45,6 +45,8 @@ func newRoot(e *env) *cobra.Command {
 		newServeCommand(e),
 		newMigrateCommand(e),
 		newVersionCommand(e),
+		newAdminCommand(e),
+		newImportCommand(e),
 	)
 	return root
 }

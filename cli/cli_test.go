@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -133,5 +135,48 @@ func TestServeRejectsBadConfig(t *testing.T) {
 	err = Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, []string{"AICCD_DATABASE=postgres://nobody@127.0.0.1:1/x?connect_timeout=1"}, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "open database") {
 		t.Fatalf("unreachable database: err = %v", err)
+	}
+}
+
+func TestAdminTenantCreateAndList(t *testing.T) {
+	dsn := dbtest.SQLiteURL(t)
+	run := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := Run(context.Background(), append(args, "--database", dsn), nil, &out, &errOut)
+		return out.String(), err
+	}
+	if _, err := run("admin", "tenant", "create", "acme", "--name", "Acme 股份"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("admin", "tenant", "create", "acme"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("duplicate tenant: %v", err)
+	}
+	if _, err := run("admin", "tenant", "create", "Bad ID"); err == nil || !strings.Contains(err.Error(), "tenant ID") {
+		t.Fatalf("invalid tenant ID: %v", err)
+	}
+	out, err := run("admin", "tenant", "list")
+	if err != nil || !regexp.MustCompile(`(?m)^ID\s+NAME\s+CREATED\nacme\s+Acme 股份\s+\d{4}-`).MatchString(out) {
+		t.Fatalf("table: %v\n%s", err, out)
+	}
+	out, err = run("admin", "tenant", "list", "-o", "json")
+	if err != nil || !strings.Contains(out, `"id": "acme"`) || !strings.Contains(out, `"name": "Acme 股份"`) {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+}
+
+func TestImportTenants(t *testing.T) {
+	dsn := dbtest.SQLiteURL(t)
+	csvPath := filepath.Join(t.TempDir(), "tenants.csv")
+	os.WriteFile(csvPath, []byte("id,name\nalpha,Alpha\nBAD ID,x\nbeta,Beta\nalpha,again\n"), 0o600)
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), []string{"import", "tenants", csvPath, "--database", dsn}, nil, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "2 rows rejected") {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(out.String(), "imported 2 tenants, rejected 2") {
+		t.Fatalf("summary: %s", out.String())
+	}
+	if !strings.Contains(errOut.String(), "line 3: tenant ID") || !strings.Contains(errOut.String(), "line 5: tenant \"alpha\" already exists") {
+		t.Fatalf("report: %s", errOut.String())
 	}
 }

@@ -23,6 +23,19 @@ func (s *TenantStore) Create(ctx context.Context, t tenant.Tenant) error {
 	return translate(err)
 }
 
+// CreateBatch inserts ts in one transaction.
+func (s *TenantStore) CreateBatch(ctx context.Context, ts []tenant.Tenant) error {
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, t := range ts {
+			b.Queue(`INSERT INTO tenants (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)`,
+				t.ID, t.Name, t.CreatedAt, t.UpdatedAt)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return translate(err)
+}
+
 // Get returns the tenant with id.
 func (s *TenantStore) Get(ctx context.Context, id string) (tenant.Tenant, error) {
 	return scanTenant(s.db.pool.QueryRow(ctx, `SELECT id, name, created_at, updated_at FROM tenants WHERE id = $1`, id))

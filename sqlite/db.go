@@ -194,6 +194,20 @@ func (db *DB) migrateOne(ctx context.Context, ms []migration.Migration) (done bo
 	return false, m.Version, translate(tx.Commit())
 }
 
+// inTx runs fn in a write transaction, committing when it returns nil.
+// Errors are translated.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return translate(err)
+	}
+	return translate(tx.Commit())
+}
+
 // translate turns driver errors into domain errors at the store boundary:
 // constraint violations into aiccd.ErrConflict, a locked database into
 // aiccd.ErrUnavailable, no rows into aiccd.ErrNotFound.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/aiccd/aiccd/tenant"
@@ -21,6 +22,23 @@ func (s *TenantStore) Create(ctx context.Context, t tenant.Tenant) error {
 		`INSERT INTO tenants (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)`,
 		t.ID, t.Name, t.CreatedAt.UnixMilli(), t.UpdatedAt.UnixMilli())
 	return translate(err)
+}
+
+// CreateBatch inserts ts in one transaction.
+func (s *TenantStore) CreateBatch(ctx context.Context, ts []tenant.Tenant) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tenants (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, t := range ts {
+			if _, err := stmt.ExecContext(ctx, t.ID, t.Name, t.CreatedAt.UnixMilli(), t.UpdatedAt.UnixMilli()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Get returns the tenant with id.

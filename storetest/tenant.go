@@ -36,6 +36,14 @@ func testTenants(t *testing.T, db *database.DB) {
 	if err := s.Create(ctx, tenant.Tenant{ID: "beta", CreatedAt: at, UpdatedAt: at}); err != nil {
 		t.Fatal(err)
 	}
+	// A batch is all or nothing.
+	batch := []tenant.Tenant{{ID: "gamma", CreatedAt: at, UpdatedAt: at}, {ID: "acme", CreatedAt: at, UpdatedAt: at}}
+	if err := s.CreateBatch(ctx, batch); !errors.Is(err, aiccd.ErrConflict) {
+		t.Fatalf("CreateBatch with a duplicate = %v, want ErrConflict", err)
+	}
+	if _, err := s.Get(ctx, "gamma"); !errors.Is(err, aiccd.ErrNotFound) {
+		t.Fatalf("a failed batch left gamma behind: %v", err)
+	}
 	list, err := s.List(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,8 @@ package tenant
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -23,6 +25,7 @@ type Tenant struct {
 // ID; Get returns aiccd.ErrNotFound for a missing one.
 type Store interface {
 	Create(ctx context.Context, t Tenant) error
+	CreateBatch(ctx context.Context, ts []Tenant) error
 	Get(ctx context.Context, id string) (Tenant, error)
 	List(ctx context.Context) ([]Tenant, error)
 }
@@ -51,18 +54,31 @@ func NewService(store Store, clock aiccd.Clock) *Service {
 
 // Create registers a new tenant.
 func (s *Service) Create(ctx context.Context, id, name string) (Tenant, error) {
-	if err := ValidateID(id); err != nil {
+	t, err := s.New(id, name)
+	if err != nil {
 		return Tenant{}, err
 	}
-	if len(name) > 256 {
-		return Tenant{}, aiccd.Errorf(aiccd.KindInvalid, "tenant name is longer than 256 bytes")
-	}
-	now := s.clock.Now().UTC().Truncate(time.Millisecond)
-	t := Tenant{ID: id, Name: name, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.Create(ctx, t); err != nil {
-		return Tenant{}, err
+		return Tenant{}, conflictByID(err, id)
 	}
 	return t, nil
+}
+
+// CreateBatch registers tenants made by New, all or none.
+func (s *Service) CreateBatch(ctx context.Context, ts []Tenant) error {
+	err := s.store.CreateBatch(ctx, ts)
+	if len(ts) == 1 {
+		return conflictByID(err, ts[0].ID)
+	}
+	return err
+}
+
+// conflictByID names the tenant in a conflict error.
+func conflictByID(err error, id string) error {
+	if errors.Is(err, aiccd.ErrConflict) {
+		return &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("tenant %q already exists", id), Err: err}
+	}
+	return err
 }
 
 // Get returns the tenant with id.
@@ -73,4 +89,16 @@ func (s *Service) Get(ctx context.Context, id string) (Tenant, error) {
 // List returns every tenant, ordered by ID.
 func (s *Service) List(ctx context.Context) ([]Tenant, error) {
 	return s.store.List(ctx)
+}
+
+// New validates a tenant to be created now.
+func (s *Service) New(id, name string) (Tenant, error) {
+	if err := ValidateID(id); err != nil {
+		return Tenant{}, err
+	}
+	if len(name) > 256 {
+		return Tenant{}, aiccd.Errorf(aiccd.KindInvalid, "tenant name is longer than 256 bytes")
+	}
+	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	return Tenant{ID: id, Name: name, CreatedAt: now, UpdatedAt: now}, nil
 }

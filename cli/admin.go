@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+// newAdminCommand is the root of provisioning commands. They work on the
+// configured database directly, so they need no running server.
+func newAdminCommand(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "admin",
+		Short: "Provision tenants, credentials and data",
+		Long: "Provision tenants, credentials and data directly in the configured database.\n" +
+			"Output is a table by default; -o json prints JSON for scripts.",
+	}
+	format := outputTable
+	cmd.PersistentFlags().VarP(&format, "output", "o", "output format: table or json")
+	cmd.AddCommand(newAdminTenantCommand(e))
+	return cmd
+}
+
+// withApp loads the configuration of cmd, opens the application and runs
+// fn with it, closing it afterwards.
+func (e *env) withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app) error) error {
+	cfg, err := e.loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(cmd.Context(), cfg, e.newLogger(cfg))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(cmd.Context(), a)
+}

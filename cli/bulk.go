@@ -1,0 +1,413 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// A bulk import reads a CSV file (first line: column names) or an NDJSON
+// file (one JSON object per line), either optionally gzip-compressed,
+// parses each row, and writes the valid ones in batches, each batch in one
+// transaction. Rejected rows are reported with their line number and
+// reason. After every committed batch the position is saved beside the
+// file, so an interrupted import can continue with --resume instead of
+// starting over.
+
+// csvRow is one CSV record with its header.
+type csvRow struct {
+	index map[string]int
+	rec   []string
+}
+
+// Get returns the trimmed value of column col, or "" when the file has no
+// such column.
+func (r csvRow) Get(col string) string {
+	if i, ok := r.index[col]; ok && i < len(r.rec) {
+		return strings.TrimSpace(r.rec[i])
+	}
+	return ""
+}
+
+// Has reports whether the file has column col.
+func (r csvRow) Has(col string) bool {
+	_, ok := r.index[col]
+	return ok
+}
+
+// bulkSpec describes one kind of import.
+type bulkSpec[T any] struct {
+	what      string   // plural noun for messages: "access codes"
+	required  []string // CSV columns that must be present
+	batchSize int
+	fromCSV   func(r csvRow) (T, error)
+	fromJSON  func(line []byte) (T, error) // nil: NDJSON is not accepted
+	// write stores one batch atomically. A batch that fails with an
+	// Invalid, Conflict or NotFound error is retried row by row, so that
+	// the offending rows are reported and the others imported.
+	write func(ctx context.Context, batch []T) error
+}
+
+// bulkOptions are the flags every import command shares.
+type bulkOptions struct {
+	format    string // csv, ndjson, or "" to tell by the file name
+	resume    bool
+	maxErrors int
+	errorsTo  string
+}
+
+func (o *bulkOptions) addFlags(cmd *cobra.Command, ndjson bool) {
+	formats := "csv"
+	if ndjson {
+		formats = "csv or ndjson"
+	}
+	cmd.Flags().StringVar(&o.format, "format", "", "file format: "+formats+" (default: by file name; .gz is decompressed)")
+	cmd.Flags().BoolVar(&o.resume, "resume", false, "continue an interrupted import from its saved position")
+	cmd.Flags().IntVar(&o.maxErrors, "max-errors", 0, "stop after this many rejected rows (0: never)")
+	cmd.Flags().StringVar(&o.errorsTo, "errors", "", "also write every rejected row's line number and reason to this file")
+}
+
+// bulkResult is what an import did.
+type bulkResult struct {
+	Imported int
+	Rejected int
+	Skipped  int // rows before the resumed position
+	Elapsed  time.Duration
+}
+
+type rejectedRow struct {
+	line   int
+	reason string
+}
+
+// runBulk imports path according to spec. It returns an error when rows
+// were rejected (after importing the others) so that scripts notice.
+func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], o bulkOptions) (bulkResult, error) {
+	start := time.Now()
+	f, err := os.Open(path)
+	if err != nil {
+		return bulkResult{}, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return bulkResult{}, err
+	}
+
+	format := o.format
+	if format == "" {
+		format = formatOf(path)
+	}
+	if format != "csv" && (format != "ndjson" || spec.fromJSON == nil) {
+		return bulkResult{}, fmt.Errorf("%s: unsupported format %q", path, format)
+	}
+
+	cp := checkpoint{path: path + ".import-position"}
+	skip := 0
+	if o.resume {
+		if skip, err = cp.load(info); err != nil {
+			return bulkResult{}, err
+		}
+	}
+
+	bar := newProgress(e.stderr, info.Size(), "importing "+spec.what)
+	counted := &countingReader{r: f, bar: bar}
+	var r io.Reader = bufio.NewReaderSize(counted, 1<<16)
+	if isGzip(r.(*bufio.Reader)) {
+		gz, err := gzip.NewReader(r)
+		if err != nil {
+			return bulkResult{}, fmt.Errorf("%s: %w", path, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+
+	var errLog io.Writer = io.Discard
+	if o.errorsTo != "" {
+		ef, err := os.Create(o.errorsTo)
+		if err != nil {
+			return bulkResult{}, err
+		}
+		defer ef.Close()
+		errLog = ef
+	}
+
+	res := bulkResult{Skipped: skip}
+	var rejected []rejectedRow
+	reject := func(line int, err error) error {
+		res.Rejected++
+		reason := aiccd.MessageOf(err, err.Error())
+		fmt.Fprintf(errLog, "%d\t%s\n", line, reason)
+		if len(rejected) < 100 {
+			rejected = append(rejected, rejectedRow{line, reason})
+		}
+		if o.maxErrors > 0 && res.Rejected >= o.maxErrors {
+			return fmt.Errorf("stopped after %d rejected rows", res.Rejected)
+		}
+		return nil
+	}
+
+	batch := make([]T, 0, spec.batchSize)
+	lines := make([]int, 0, spec.batchSize)
+	done := skip // data rows consumed, for the checkpoint
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := spec.write(ctx, batch)
+		switch aiccd.KindOf(err) {
+		case aiccd.KindInvalid, aiccd.KindConflict, aiccd.KindNotFound:
+			if err == nil {
+				break
+			}
+			// Find the offending rows by writing one at a time.
+			err = nil
+			for i := range batch {
+				if werr := spec.write(ctx, batch[i:i+1]); werr != nil {
+					switch aiccd.KindOf(werr) {
+					case aiccd.KindInvalid, aiccd.KindConflict, aiccd.KindNotFound:
+						if rerr := reject(lines[i], werr); rerr != nil {
+							return rerr
+						}
+						continue
+					}
+					return werr
+				}
+				res.Imported++
+			}
+		default:
+			if err != nil {
+				return err
+			}
+			res.Imported += len(batch)
+		}
+		done += len(batch)
+		batch, lines = batch[:0], lines[:0]
+		return cp.save(info, done)
+	}
+
+	row := func(line int, v T, perr error) error {
+		if perr != nil {
+			done++
+			return reject(line, perr)
+		}
+		batch = append(batch, v)
+		lines = append(lines, line)
+		if len(batch) >= spec.batchSize {
+			return flush()
+		}
+		return nil
+	}
+
+	if format == "csv" {
+		err = readCSV(r, spec, skip, row)
+	} else {
+		err = readNDJSON(r, spec, skip, row)
+	}
+	if err == nil {
+		err = flush()
+	}
+	bar.Finish()
+	res.Elapsed = time.Since(start)
+
+	for _, rr := range rejected {
+		fmt.Fprintf(e.stderr, "line %d: %s\n", rr.line, rr.reason)
+	}
+	if res.Rejected > len(rejected) {
+		fmt.Fprintf(e.stderr, "… and %d more rejected rows\n", res.Rejected-len(rejected))
+	}
+	rate := float64(res.Imported) / max(res.Elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(e.stdout, "imported %d %s, rejected %d, in %s (%.0f rows/s)\n",
+		res.Imported, spec.what, res.Rejected, res.Elapsed.Round(time.Millisecond), rate)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "import interrupted after %d rows; run again with --resume to continue\n", done)
+		return res, err
+	}
+	cp.remove()
+	if res.Rejected > 0 {
+		return res, fmt.Errorf("%d rows rejected", res.Rejected)
+	}
+	return res, nil
+}
+
+func readCSV[T any](r io.Reader, spec bulkSpec[T], skip int, row func(int, T, error) error) error {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return errors.New("the file is empty; the first line must name the columns")
+		}
+		return fmt.Errorf("line 1: %w", err)
+	}
+	index := make(map[string]int, len(header))
+	for i, h := range header {
+		index[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	for _, col := range spec.required {
+		if _, ok := index[col]; !ok {
+			return fmt.Errorf("line 1: column %q is missing (required: %s)", col, strings.Join(spec.required, ", "))
+		}
+	}
+	n := 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		n++
+		if n <= skip {
+			continue
+		}
+		if err != nil {
+			if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+				var zero T
+				if rerr := row(pe.StartLine, zero, aiccd.Errorf(aiccd.KindInvalid, "malformed CSV: %v", pe.Err)); rerr != nil {
+					return rerr
+				}
+				continue
+			}
+			return err
+		}
+		line, _ := cr.FieldPos(0)
+		v, perr := spec.fromCSV(csvRow{index: index, rec: rec})
+		if err := row(line, v, perr); err != nil {
+			return err
+		}
+	}
+}
+
+func readNDJSON[T any](r io.Reader, spec bulkSpec[T], skip int, row func(int, T, error) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	line, n := 0, 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		n++
+		if n <= skip {
+			continue
+		}
+		v, perr := spec.fromJSON(b)
+		if err := row(line, v, perr); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("line %d: %w", line+1, err)
+	}
+	return nil
+}
+
+// decodeRow decodes one NDJSON line into v, with a reason fit for the
+// rejected-rows report.
+func decodeRow(line []byte, v any) error {
+	if err := json.Unmarshal(line, v); err != nil {
+		return aiccd.Errorf(aiccd.KindInvalid, "not a valid JSON object: %v", err)
+	}
+	return nil
+}
+
+func formatOf(path string) string {
+	name := strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz")
+	switch {
+	case strings.HasSuffix(name, ".ndjson"), strings.HasSuffix(name, ".jsonl"), strings.HasSuffix(name, ".json"):
+		return "ndjson"
+	default:
+		return "csv"
+	}
+}
+
+func isGzip(r *bufio.Reader) bool {
+	magic, err := r.Peek(2)
+	return err == nil && magic[0] == 0x1f && magic[1] == 0x8b
+}
+
+// countingReader advances the progress bar by the bytes read from the
+// file, compressed or not.
+type countingReader struct {
+	r   io.Reader
+	bar *progressbar.ProgressBar
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.bar.Add(n)
+	return n, err
+}
+
+// newProgress returns a progress bar on w, drawn only when w is a terminal.
+func newProgress(w io.Writer, size int64, what string) *progressbar.ProgressBar {
+	visible := false
+	if f, ok := w.(*os.File); ok {
+		visible = term.IsTerminal(int(f.Fd()))
+	}
+	return progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetVisibility(visible),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// checkpoint is the saved position of an import: how many data rows of
+// which version of the file are committed.
+type checkpoint struct{ path string }
+
+type position struct {
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mod_time"`
+	Rows    int       `json:"rows"`
+}
+
+func (c checkpoint) load(info os.FileInfo) (int, error) {
+	b, err := os.ReadFile(c.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var p position
+	if err := json.Unmarshal(b, &p); err != nil {
+		return 0, fmt.Errorf("%s: %w", c.path, err)
+	}
+	if p.Size != info.Size() || !p.ModTime.Equal(info.ModTime()) {
+		return 0, fmt.Errorf("%s was saved for another version of the file; remove it to start over", c.path)
+	}
+	return p.Rows, nil
+}
+
+// save records rows atomically: a crash leaves the old or the new position.
+func (c checkpoint) save(info os.FileInfo, rows int) error {
+	b, _ := json.Marshal(position{Size: info.Size(), ModTime: info.ModTime(), Rows: rows})
+	tmp := c.path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, c.path)
+}
+
+func (c checkpoint) remove() { os.Remove(c.path) }
