@@ -27,3 +27,12 @@ var SystemClock Clock = ClockFunc(time.Now)
 type IDGenerator interface {
 	NextID() int64
 }
+
+// Sealer encrypts secrets that must be recoverable, such as the SKs that
+// verify AK/SK signatures, and personal data at rest. aad binds a sealed
+// value to its context (the row it belongs to), so that a ciphertext
+// copied into another row does not open.
+type Sealer interface {
+	Seal(plaintext, aad []byte) ([]byte, error)
+	Open(sealed, aad []byte) ([]byte, error)
+}

@@ -209,7 +209,8 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // translate turns driver errors into domain errors at the store boundary:
-// constraint violations into aiccd.ErrConflict, a locked database into
+// unique violations into aiccd.ErrConflict, foreign key violations into
+// aiccd.ErrNotFound, a locked database into
 // aiccd.ErrUnavailable, no rows into aiccd.ErrNotFound.
 func translate(err error) error {
 	if err == nil {
@@ -223,6 +224,8 @@ func translate(err error) error {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("%w: %w", aiccd.ErrConflict, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY: // the row refers to one that does not exist
+			return fmt.Errorf("%w: %w", aiccd.ErrNotFound, err)
 		}
 		// The primary result code is the low byte of an extended one.
 		switch se.Code() & 0xff {

@@ -1,0 +1,223 @@
+package credential
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aiccd/aiccd"
+)
+
+// Gateway token lifetimes (X-Token-Expire).
+const (
+	MaxGatewayTokenTTL     = 3600 * time.Second
+	DefaultGatewayTokenTTL = MaxGatewayTokenTTL
+)
+
+// dummySecretHash stands in for the secret of an unknown app key, so that
+// an unknown key and a wrong secret cost the same work and get the same
+// answer.
+var dummySecretHash = hashSecret("aiccd-dummy-app-secret")
+
+var errBadAppCredentials = aiccd.Errorf(aiccd.KindUnauthorized, "incorrect app authentication information")
+
+// CreateAppKey creates an app key for tenantID and returns it with its
+// secret, which is not stored and cannot be shown again.
+func (s *Service) CreateAppKey(ctx context.Context, tenantID, name string) (AppKey, string, error) {
+	secret := newToken()
+	k, err := s.createAppKey(ctx, newAppKey(), tenantID, name, secret)
+	return k, secret, err
+}
+
+// CreateAppKeyWithSecret creates an app key with a chosen key and secret.
+// It exists for fixed, published credentials such as the demo app.
+func (s *Service) CreateAppKeyWithSecret(ctx context.Context, key, tenantID, name, secret string) (AppKey, error) {
+	if len(key) < 8 || len(key) > 64 || len(secret) < 8 || len(secret) > 128 {
+		return AppKey{}, aiccd.Errorf(aiccd.KindInvalid, "app keys have 8 to 64 characters and secrets 8 to 128")
+	}
+	return s.createAppKey(ctx, key, tenantID, name, secret)
+}
+
+func (s *Service) createAppKey(ctx context.Context, key, tenantID, name, secret string) (AppKey, error) {
+	if len(name) > 128 {
+		return AppKey{}, aiccd.Errorf(aiccd.KindInvalid, "the app name is longer than 128 bytes")
+	}
+	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	k := AppKey{Key: key, TenantID: tenantID, Name: name, SecretHash: hashSecret(secret), Enabled: true, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateAppKey(ctx, k); err != nil {
+		if errors.Is(err, aiccd.ErrConflict) {
+			return AppKey{}, &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("app key %q already exists", key), Err: err}
+		}
+		if errors.Is(err, aiccd.ErrNotFound) {
+			return AppKey{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("tenant %q does not exist", tenantID), Err: err}
+		}
+		return AppKey{}, err
+	}
+	return k, nil
+}
+
+// AppKeys lists the app keys of tenantID, or of every tenant when it is "".
+func (s *Service) AppKeys(ctx context.Context, tenantID string) ([]AppKey, error) {
+	return s.store.AppKeys(ctx, tenantID)
+}
+
+// SetAppKeyEnabled enables or disables an app key. Disabling takes effect
+// on every replica within seconds.
+func (s *Service) SetAppKeyEnabled(ctx context.Context, key string, enabled bool) (AppKey, error) {
+	k, err := s.appKey(ctx, key)
+	if err != nil {
+		return AppKey{}, err
+	}
+	k.Enabled, k.UpdatedAt = enabled, s.clock.Now().UTC().Truncate(time.Millisecond)
+	if err := s.store.UpdateAppKey(ctx, k); err != nil {
+		return AppKey{}, err
+	}
+	if !enabled {
+		return k, s.publish(ctx, EventAppKey, key)
+	}
+	return k, nil
+}
+
+// RotateAppKey gives an app key a new secret and revokes the tokens
+// obtained with the old one.
+func (s *Service) RotateAppKey(ctx context.Context, key string) (AppKey, string, error) {
+	k, err := s.appKey(ctx, key)
+	if err != nil {
+		return AppKey{}, "", err
+	}
+	secret := newToken()
+	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	k.SecretHash, k.UpdatedAt = hashSecret(secret), now
+	if err := s.store.UpdateAppKey(ctx, k); err != nil {
+		return AppKey{}, "", err
+	}
+	if _, err := s.store.RevokeTokens(ctx, TokenGateway, key, "", now); err != nil {
+		return AppKey{}, "", err
+	}
+	return k, secret, s.publish(ctx, EventAppKey, key)
+}
+
+func (s *Service) appKey(ctx context.Context, key string) (AppKey, error) {
+	k, err := s.store.AppKey(ctx, key)
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return AppKey{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("app key %q does not exist", key), Err: err}
+	}
+	return k, err
+}
+
+// GatewayToken is an issued app-gateway access token.
+type GatewayToken struct {
+	AccessToken string
+	AppKey      string
+	TenantID    string
+	CreatedAt   time.Time
+	ExpiresIn   time.Duration
+}
+
+// IssueGatewayToken checks an app key and secret (tokenByAkSk) and issues
+// a Bearer token valid for ttl (1 s to 3600 s).
+func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret string, ttl time.Duration) (GatewayToken, error) {
+	if ttl < time.Second || ttl > MaxGatewayTokenTTL {
+		return GatewayToken{}, aiccd.Errorf(aiccd.KindInvalid, "X-Token-Expire must be from 1 to 3600 seconds")
+	}
+	if appKey == "" || appSecret == "" || len(appKey) > 256 || len(appSecret) > 256 {
+		return GatewayToken{}, errBadAppCredentials
+	}
+	var k AppKey
+	err := s.guarded(ctx, "app:"+appKey, func() error {
+		var err error
+		k, err = s.store.AppKey(ctx, appKey)
+		want := k.SecretHash
+		if errors.Is(err, aiccd.ErrNotFound) {
+			want = dummySecretHash
+		} else if err != nil {
+			return err
+		}
+		if !equalHash(hashSecret(appSecret), want) || err != nil || !k.Enabled {
+			return errBadAppCredentials
+		}
+		return nil
+	})
+	if err != nil {
+		return GatewayToken{}, err
+	}
+	token := newToken()
+	now := s.clock.Now().UTC()
+	t := Token{
+		Hash: hashSecret(token), Kind: TokenGateway, TenantID: k.TenantID, Subject: k.Key,
+		CreatedAt: now.Truncate(time.Millisecond), ExpiresAt: now.Add(ttl).Truncate(time.Millisecond),
+	}
+	if err := s.store.CreateToken(ctx, t); err != nil {
+		return GatewayToken{}, err
+	}
+	return GatewayToken{AccessToken: token, AppKey: k.Key, TenantID: k.TenantID, CreatedAt: now, ExpiresIn: ttl}, nil
+}
+
+var errBadToken = aiccd.Errorf(aiccd.KindUnauthorized, "the access token is invalid")
+
+// VerifyGatewayToken returns the caller a Bearer token authenticates. A
+// verified token is served from memory until it expires, is revoked, or
+// its app key is disabled (known to every replica within seconds).
+func (s *Service) VerifyGatewayToken(ctx context.Context, token string) (GatewayPrincipal, error) {
+	t, err := s.verifyToken(ctx, token, TokenGateway)
+	if err != nil {
+		return GatewayPrincipal{}, err
+	}
+	return GatewayPrincipal{TenantID: t.tenantID, AppKey: t.subject}, nil
+}
+
+// verifyToken finds a valid token of kind, from the cache or the store.
+func (s *Service) verifyToken(ctx context.Context, token string, kind TokenKind) (cachedToken, error) {
+	if token == "" || len(token) > 512 {
+		return cachedToken{}, errBadToken
+	}
+	key := tokenKey(token)
+	now := s.clock.Now()
+	if c, ok := s.tokens.get(key); ok && c.kind == kind && s.cacheFresh(c.checkedAt, now) {
+		if !now.Before(c.expiresAt) {
+			return cachedToken{}, errTokenExpired
+		}
+		return c, nil
+	}
+	t, err := s.store.Token(ctx, key[:])
+	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && (t.Kind != kind || t.RevokedAt != nil)) {
+		return cachedToken{}, errBadToken
+	}
+	if err != nil {
+		return cachedToken{}, err
+	}
+	if !now.Before(t.ExpiresAt) {
+		return cachedToken{}, errTokenExpired
+	}
+	c := cachedToken{kind: kind, tenantID: t.TenantID, subject: t.Subject, expiresAt: t.ExpiresAt, checkedAt: now}
+	switch kind {
+	case TokenGateway:
+		k, err := s.store.AppKey(ctx, t.Subject)
+		if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !k.Enabled) {
+			return cachedToken{}, errBadToken
+		}
+		if err != nil {
+			return cachedToken{}, err
+		}
+	case TokenIAM:
+		if c.cloud, err = s.iamPrincipal(ctx, t.Subject); err != nil {
+			return cachedToken{}, err
+		}
+	}
+	s.tokens.put(key, c)
+	return c, nil
+}
+
+var errTokenExpired = &aiccd.Error{Kind: aiccd.KindUnauthorized, Code: CodeTokenExpired, Message: "the access token has expired"}
+
+// revokeHashes publishes the revocation of tokens by hash.
+func (s *Service) revokeHashes(ctx context.Context, hashes [][]byte) error {
+	for _, h := range hashes {
+		if err := s.publish(ctx, EventToken, hex.EncodeToString(h)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package credential
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/aiccd/aiccd"
+)
+
+var accountIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+
+// CreateAccount creates a cloud account; partners are accounts with
+// isPartner. The ID is also the partner ID in partner API paths.
+func (s *Service) CreateAccount(ctx context.Context, id, name string, isPartner bool) (Account, error) {
+	if !accountIDPattern.MatchString(id) {
+		return Account{}, aiccd.Errorf(aiccd.KindInvalid, "account ID %q must be 1 to 64 letters, digits, '-' or '_'", id)
+	}
+	if name == "" {
+		name = id
+	}
+	if len(name) > 64 {
+		return Account{}, aiccd.Errorf(aiccd.KindInvalid, "the account name is longer than 64 bytes")
+	}
+	now := s.now()
+	a := Account{ID: id, Name: name, IsPartner: isPartner, Enabled: true, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateAccount(ctx, a); err != nil {
+		if errors.Is(err, aiccd.ErrConflict) {
+			return Account{}, &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("an account with ID %q or name %q exists", id, name), Err: err}
+		}
+		return Account{}, err
+	}
+	return a, nil
+}
+
+// Accounts lists the cloud accounts.
+func (s *Service) Accounts(ctx context.Context) ([]Account, error) { return s.store.Accounts(ctx) }
+
+// UpdateAccount changes an account's partner status and enabled state;
+// a disabled account's users and keys stop working within seconds.
+func (s *Service) UpdateAccount(ctx context.Context, id string, isPartner, enabled bool) (Account, error) {
+	a, err := s.account(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	a.IsPartner, a.Enabled, a.UpdatedAt = isPartner, enabled, s.now()
+	if err := s.store.UpdateAccount(ctx, a); err != nil {
+		return Account{}, err
+	}
+	return a, s.publish(ctx, EventAccount, id)
+}
+
+func (s *Service) account(ctx context.Context, id string) (Account, error) {
+	a, err := s.store.Account(ctx, id)
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return Account{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q does not exist", id), Err: err}
+	}
+	return a, err
+}
+
+var userNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 ._-]{0,63}$`)
+
+// CreateIAMUser creates a user of an account with a password.
+func (s *Service) CreateIAMUser(ctx context.Context, accountID, name, password string) (IAMUser, error) {
+	if !userNamePattern.MatchString(name) {
+		return IAMUser{}, aiccd.Errorf(aiccd.KindInvalid, "user name %q must start with a letter and have at most 64 letters, digits, spaces, '.', '_' or '-'", name)
+	}
+	if err := validatePassword(password); err != nil {
+		return IAMUser{}, err
+	}
+	if _, err := s.account(ctx, accountID); err != nil {
+		return IAMUser{}, err
+	}
+	now := s.now()
+	u := IAMUser{ID: newAppKey(), AccountID: accountID, Name: name, PasswordHash: hashPassword(password), Enabled: true, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateIAMUser(ctx, u); err != nil {
+		if errors.Is(err, aiccd.ErrConflict) {
+			return IAMUser{}, &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("account %q has a user %q already", accountID, name), Err: err}
+		}
+		return IAMUser{}, err
+	}
+	return u, nil
+}
+
+// IAMUsers lists the users of an account ("" for every account).
+func (s *Service) IAMUsers(ctx context.Context, accountID string) ([]IAMUser, error) {
+	return s.store.IAMUsers(ctx, accountID)
+}
+
+// UpdateIAMUser enables or disables a user and, when password is not "",
+// sets a new password. Either revokes the user's IAM tokens.
+func (s *Service) UpdateIAMUser(ctx context.Context, accountID, name string, enabled bool, password string) (IAMUser, error) {
+	u, err := s.store.IAMUserByName(ctx, accountID, name)
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return IAMUser{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q has no user %q", accountID, name), Err: err}
+	}
+	if err != nil {
+		return IAMUser{}, err
+	}
+	if password != "" {
+		if err := validatePassword(password); err != nil {
+			return IAMUser{}, err
+		}
+		u.PasswordHash = hashPassword(password)
+	}
+	u.Enabled, u.UpdatedAt = enabled, s.now()
+	if err := s.store.UpdateIAMUser(ctx, u); err != nil {
+		return IAMUser{}, err
+	}
+	if _, err := s.store.RevokeTokens(ctx, TokenIAM, u.ID, "", u.UpdatedAt); err != nil {
+		return IAMUser{}, err
+	}
+	return u, s.publish(ctx, EventIAMUser, u.ID)
+}
+
+// CreateAccessKey creates an AK/SK pair for an account and returns the SK,
+// which cannot be shown again.
+func (s *Service) CreateAccessKey(ctx context.Context, accountID, description string) (AccessKey, string, error) {
+	ak, sk := newAccessKey()
+	k, err := s.createAccessKey(ctx, accountID, ak, sk, description)
+	return k, sk, err
+}
+
+// CreateAccessKeyWithSecret stores a chosen AK/SK pair. It exists for
+// fixed, published credentials such as the demo partner's.
+func (s *Service) CreateAccessKeyWithSecret(ctx context.Context, accountID, ak, sk, description string) (AccessKey, error) {
+	if len(ak) < 8 || len(ak) > 64 || len(sk) < 8 || len(sk) > 128 {
+		return AccessKey{}, aiccd.Errorf(aiccd.KindInvalid, "an AK has 8 to 64 characters and an SK 8 to 128")
+	}
+	return s.createAccessKey(ctx, accountID, ak, sk, description)
+}
+
+func (s *Service) createAccessKey(ctx context.Context, accountID, ak, sk, description string) (AccessKey, error) {
+	if len(description) > 255 {
+		return AccessKey{}, aiccd.Errorf(aiccd.KindInvalid, "the description is longer than 255 bytes")
+	}
+	if _, err := s.account(ctx, accountID); err != nil {
+		return AccessKey{}, err
+	}
+	sealed, err := s.sealer.Seal([]byte(sk), []byte("ak:"+ak))
+	if err != nil {
+		return AccessKey{}, err
+	}
+	now := s.now()
+	k := AccessKey{AK: ak, AccountID: accountID, SealedSK: sealed, Description: description, Enabled: true, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateAccessKey(ctx, k); err != nil {
+		if errors.Is(err, aiccd.ErrConflict) {
+			return AccessKey{}, &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("AK %q exists", ak), Err: err}
+		}
+		return AccessKey{}, err
+	}
+	return k, nil
+}
+
+// AccessKeys lists the AKs of an account ("" for every account), without
+// their SKs.
+func (s *Service) AccessKeys(ctx context.Context, accountID string) ([]AccessKey, error) {
+	return s.store.AccessKeys(ctx, accountID)
+}
+
+// SetAccessKeyEnabled enables or disables an AK; every replica refuses a
+// disabled AK within seconds.
+func (s *Service) SetAccessKeyEnabled(ctx context.Context, ak string, enabled bool) (AccessKey, error) {
+	k, err := s.store.AccessKey(ctx, ak)
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return AccessKey{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("AK %q does not exist", ak), Err: err}
+	}
+	if err != nil {
+		return AccessKey{}, err
+	}
+	k.Enabled, k.UpdatedAt = enabled, s.now()
+	if err := s.store.UpdateAccessKey(ctx, k); err != nil {
+		return AccessKey{}, err
+	}
+	return k, s.publish(ctx, EventAccessKey, ak)
+}
+
+// RotateAccessKey replaces an AK with a new pair of the same account and
+// disables the old one.
+func (s *Service) RotateAccessKey(ctx context.Context, ak string) (AccessKey, string, error) {
+	old, err := s.SetAccessKeyEnabled(ctx, ak, false)
+	if err != nil {
+		return AccessKey{}, "", err
+	}
+	return s.CreateAccessKey(ctx, old.AccountID, old.Description)
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// tenantMustExist names the tenant when a foreign key refused a write.
+func tenantMustExist(err error, tenantID string) error {
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("tenant %q does not exist", tenantID), Err: err}
+	}
+	return err
+}

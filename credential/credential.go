@@ -1,0 +1,158 @@
+// Package credential is everything that authenticates a caller of aiccd:
+// app keys and the app gateway's Bearer tokens (tokenByAkSk), the business
+// software mall's access tokens, cloud accounts (partners) with their IAM
+// users, IAM tokens and AK/SK pairs, the SDK-HMAC-SHA256 signature, and the
+// abuse protection around them (lockout after failed attempts, rate limits).
+//
+// No secret is stored in the clear. Secrets aiccd generates (app secrets,
+// tokens) carry 256 bits of entropy and are stored as SHA-256 hashes;
+// human-chosen IAM passwords are stored with argon2id; SKs, which must be
+// recoverable to verify HMACs, are sealed with the master key.
+package credential
+
+import (
+	"context"
+	"time"
+)
+
+// AppKey is an app of the app gateway: its key identifies it (and is the
+// X-APP-Key header); its secret obtains tokens from tokenByAkSk.
+type AppKey struct {
+	Key        string
+	TenantID   string
+	Name       string
+	SecretHash []byte
+	Enabled    bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// TokenKind tells the three kinds of opaque bearer token apart.
+type TokenKind string
+
+// The token kinds.
+const (
+	TokenGateway TokenKind = "gateway" // Authorization: Bearer on /apiaccess/...
+	TokenMall    TokenKind = "mall"    // X-Auth-Token on the OMA mall interfaces
+	TokenIAM     TokenKind = "iam"     // X-Auth-Token on the partner APIs
+)
+
+// Token is a stored bearer token. Only its hash is kept.
+type Token struct {
+	Hash      []byte
+	Kind      TokenKind
+	TenantID  string // gateway and mall tokens
+	Subject   string // gateway: the app key; mall: the tenant; iam: the IAM user ID
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
+// ID is a short public identifier of the token, derived from its hash, by
+// which it can be listed and revoked without revealing it.
+func (t Token) ID() string { return tokenID(t.Hash) }
+
+// Account is a cloud account (an IAM domain). Partners are accounts with
+// IsPartner set; the partner ID is the account ID.
+type Account struct {
+	ID        string
+	Name      string
+	IsPartner bool
+	Enabled   bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// IAMUser is a user of a cloud account, who obtains IAM tokens with a
+// password.
+type IAMUser struct {
+	ID           string
+	AccountID    string
+	Name         string
+	PasswordHash string // argon2id, PHC string format
+	Enabled      bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// AccessKey is an AK/SK pair of a cloud account. The SK is sealed with the
+// master key.
+type AccessKey struct {
+	AK          string
+	AccountID   string
+	SealedSK    []byte
+	Description string
+	Enabled     bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Event records a change that invalidates cached credentials: every
+// replica polls events and evicts what they name within seconds.
+type Event struct {
+	Kind    EventKind
+	Subject string
+}
+
+// EventKind names what an event invalidates.
+type EventKind string
+
+// The event kinds.
+const (
+	EventToken     EventKind = "token"      // subject: hex token hash
+	EventAppKey    EventKind = "app_key"    // subject: app key
+	EventAccessKey EventKind = "access_key" // subject: AK
+	EventIAMUser   EventKind = "iam_user"   // subject: IAM user ID
+	EventAccount   EventKind = "account"    // subject: account ID
+)
+
+// Store persists credentials. Get methods return aiccd.ErrNotFound for a
+// missing row; creates return aiccd.ErrConflict for an existing key.
+type Store interface {
+	CreateAppKey(ctx context.Context, k AppKey) error
+	AppKey(ctx context.Context, key string) (AppKey, error)
+	AppKeys(ctx context.Context, tenantID string) ([]AppKey, error)
+	// UpdateAppKey stores k's Name, SecretHash, Enabled and UpdatedAt.
+	UpdateAppKey(ctx context.Context, k AppKey) error
+
+	CreateToken(ctx context.Context, t Token) error
+	// Token returns the token with hash, whatever its state.
+	Token(ctx context.Context, hash []byte) (Token, error)
+	Tokens(ctx context.Context, kind TokenKind, tenantID string) ([]Token, error)
+	// RevokeTokens revokes the unrevoked tokens of kind whose ID starts
+	// with idPrefix (all of subject's when idPrefix is "") and returns
+	// their hashes.
+	RevokeTokens(ctx context.Context, kind TokenKind, subject, idPrefix string, at time.Time) ([][]byte, error)
+	// DeleteExpiredTokens deletes up to limit tokens that expired before
+	// at and returns how many it deleted.
+	DeleteExpiredTokens(ctx context.Context, before time.Time, limit int) (int, error)
+
+	CreateAccount(ctx context.Context, a Account) error
+	Account(ctx context.Context, id string) (Account, error)
+	AccountByName(ctx context.Context, name string) (Account, error)
+	Accounts(ctx context.Context) ([]Account, error)
+	UpdateAccount(ctx context.Context, a Account) error
+
+	CreateIAMUser(ctx context.Context, u IAMUser) error
+	IAMUser(ctx context.Context, id string) (IAMUser, error)
+	IAMUserByName(ctx context.Context, accountID, name string) (IAMUser, error)
+	IAMUsers(ctx context.Context, accountID string) ([]IAMUser, error)
+	UpdateIAMUser(ctx context.Context, u IAMUser) error
+
+	CreateAccessKey(ctx context.Context, k AccessKey) error
+	AccessKey(ctx context.Context, ak string) (AccessKey, error)
+	AccessKeys(ctx context.Context, accountID string) ([]AccessKey, error)
+	UpdateAccessKey(ctx context.Context, k AccessKey) error
+
+	// AddEvent records an invalidation; EventsSince returns those recorded
+	// at or after since (by the database's clock) and the database's
+	// current time, to be passed as the next since.
+	AddEvent(ctx context.Context, e Event) error
+	EventsSince(ctx context.Context, since time.Time) ([]Event, time.Time, error)
+	DeleteEventsBefore(ctx context.Context, before time.Time) error
+
+	// Setting and PutSettingIfAbsent keep small values such as the master
+	// key's check value.
+	Setting(ctx context.Context, key string) (string, error)
+	PutSettingIfAbsent(ctx context.Context, key, value string) error
+}

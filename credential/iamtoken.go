@@ -1,0 +1,124 @@
+package credential
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aiccd/aiccd"
+)
+
+// IAMTokenTTL is the lifetime of an IAM token, as the cloud's.
+const IAMTokenTTL = 24 * time.Hour
+
+// PasswordAuth is a password identity scoped to a domain, the one form of
+// POST /v3/auth/tokens aiccd serves. A domain is named by ID or by name.
+type PasswordAuth struct {
+	UserName        string
+	UserDomainID    string
+	UserDomainName  string
+	Password        string
+	ScopeDomainID   string
+	ScopeDomainName string
+}
+
+// IAMToken is an issued IAM token.
+type IAMToken struct {
+	Token     string
+	User      IAMUser
+	Account   Account
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+var errBadPassword = aiccd.Errorf(aiccd.KindUnauthorized, "the username or password is wrong")
+
+// IssueIAMToken checks a user's password and issues a token scoped to the
+// user's domain (account), valid for 24 hours.
+func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, error) {
+	if p.UserName == "" || p.Password == "" || (p.UserDomainID == "" && p.UserDomainName == "") {
+		return IAMToken{}, aiccd.Errorf(aiccd.KindInvalid, "auth.identity.password.user needs name, password and domain (id or name)")
+	}
+	if p.ScopeDomainID == "" && p.ScopeDomainName == "" {
+		return IAMToken{}, aiccd.Errorf(aiccd.KindInvalid, "auth.scope.domain needs an id or a name; only domain-scoped tokens are issued")
+	}
+	if len(p.UserName) > 64 || len(p.Password) > 128 || len(p.UserDomainID)+len(p.UserDomainName) > 128 {
+		return IAMToken{}, errBadPassword
+	}
+	domain := p.UserDomainID
+	if domain == "" {
+		domain = "name:" + p.UserDomainName
+	}
+	var u IAMUser
+	var a Account
+	err := s.guarded(ctx, "iam:"+domain+"/"+p.UserName, func() error {
+		var err error
+		a, err = s.lookupAccount(ctx, p.UserDomainID, p.UserDomainName)
+		if err == nil {
+			u, err = s.store.IAMUserByName(ctx, a.ID, p.UserName)
+		}
+		hash := u.PasswordHash
+		if errors.Is(err, aiccd.ErrNotFound) {
+			hash = dummyPasswordHash
+		} else if err != nil {
+			return err
+		}
+		if !checkPassword(hash, p.Password) || err != nil || !u.Enabled || !a.Enabled {
+			return errBadPassword
+		}
+		return nil
+	})
+	if err != nil {
+		return IAMToken{}, err
+	}
+	if (p.ScopeDomainID != "" && p.ScopeDomainID != a.ID) || (p.ScopeDomainName != "" && p.ScopeDomainName != a.Name) {
+		return IAMToken{}, aiccd.Errorf(aiccd.KindForbidden, "the user may only obtain tokens scoped to its own domain")
+	}
+	token := newToken()
+	now := s.now()
+	t := Token{Hash: hashSecret(token), Kind: TokenIAM, Subject: u.ID, CreatedAt: now, ExpiresAt: now.Add(IAMTokenTTL)}
+	if err := s.store.CreateToken(ctx, t); err != nil {
+		return IAMToken{}, err
+	}
+	return IAMToken{Token: token, User: u, Account: a, IssuedAt: now, ExpiresAt: t.ExpiresAt}, nil
+}
+
+func (s *Service) lookupAccount(ctx context.Context, id, name string) (Account, error) {
+	if id != "" {
+		a, err := s.store.Account(ctx, id)
+		if err == nil && name != "" && a.Name != name {
+			return Account{}, aiccd.ErrNotFound
+		}
+		return a, err
+	}
+	return s.store.AccountByName(ctx, name)
+}
+
+// VerifyIAMToken returns the caller an IAM token authenticates.
+func (s *Service) VerifyIAMToken(ctx context.Context, token string) (CloudPrincipal, error) {
+	t, err := s.verifyToken(ctx, token, TokenIAM)
+	if err != nil {
+		return CloudPrincipal{}, err
+	}
+	return t.cloud, nil
+}
+
+// iamPrincipal loads the user of an IAM token and its account, both of
+// which must be enabled.
+func (s *Service) iamPrincipal(ctx context.Context, userID string) (CloudPrincipal, error) {
+	u, err := s.store.IAMUser(ctx, userID)
+	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !u.Enabled) {
+		return CloudPrincipal{}, errBadToken
+	}
+	if err != nil {
+		return CloudPrincipal{}, err
+	}
+	a, err := s.store.Account(ctx, u.AccountID)
+	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !a.Enabled) {
+		return CloudPrincipal{}, errBadToken
+	}
+	if err != nil {
+		return CloudPrincipal{}, err
+	}
+	return CloudPrincipal{AccountID: a.ID, AccountName: a.Name, IsPartner: a.IsPartner, UserID: u.ID, UserName: u.Name}, nil
+}

@@ -1,0 +1,63 @@
+package masterkey
+
+import (
+	"bytes"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestSealOpen(t *testing.T) {
+	k, err := New(bytes.Repeat([]byte{7}, Size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, _ := k.Seal([]byte("secret"), []byte("ak:A1"))
+	if bytes.Contains(sealed, []byte("secret")) {
+		t.Fatal("plaintext visible in sealed value")
+	}
+	if got, err := k.Open(sealed, []byte("ak:A1")); err != nil || string(got) != "secret" {
+		t.Fatalf("Open = %q, %v", got, err)
+	}
+	if _, err := k.Open(sealed, []byte("ak:A2")); err == nil {
+		t.Fatal("opened with another aad")
+	}
+	other, _ := New(bytes.Repeat([]byte{8}, Size))
+	if _, err := other.Open(sealed, []byte("ak:A1")); err == nil {
+		t.Fatal("opened with another key")
+	}
+	if k.Check() == other.Check() {
+		t.Fatal("two keys share a check value")
+	}
+}
+
+func TestLoadOrCreate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "master.key")
+	k1, created, err := LoadOrCreate(path)
+	if err != nil || !created {
+		t.Fatalf("create: %v %v", created, err)
+	}
+	info, _ := os.Stat(path)
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, want 0600", info.Mode().Perm())
+	}
+	k2, created, err := LoadOrCreate(path)
+	if err != nil || created || k1.Check() != k2.Check() {
+		t.Fatalf("reload: %v %v", created, err)
+	}
+}
+
+func TestParse(t *testing.T) {
+	raw := bytes.Repeat([]byte{1}, Size)
+	for _, s := range []string{base64.StdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw), "0101010101010101010101010101010101010101010101010101010101010101"} {
+		if _, err := Parse(s); err != nil {
+			t.Errorf("Parse(%q): %v", s, err)
+		}
+	}
+	for _, s := range []string{"", "short", base64.StdEncoding.EncodeToString(raw[:16])} {
+		if _, err := Parse(s); err == nil {
+			t.Errorf("Parse(%q) accepted", s)
+		}
+	}
+}

@@ -1,0 +1,337 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/aiccd/aiccd/credential"
+)
+
+// CredentialStore implements credential.Store.
+type CredentialStore struct{ db *DB }
+
+// NewCredentialStore returns the credential store of db.
+func NewCredentialStore(db *DB) *CredentialStore { return &CredentialStore{db: db} }
+
+var _ credential.Store = (*CredentialStore)(nil)
+
+type scanner interface{ Scan(...any) error }
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// exec runs one write statement and requires it to touch a row.
+func (db *DB) execOne(ctx context.Context, query string, args ...any) error {
+	res, err := db.write.ExecContext(ctx, query, args...)
+	if err != nil {
+		return translate(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return translate(sql.ErrNoRows)
+	}
+	return nil
+}
+
+// queryAll runs a read query and scans every row with scan.
+func queryAll[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, translate(rows.Err())
+}
+
+// App keys.
+
+const appKeyColumns = `app_key, tenant_id, name, secret_hash, enabled, created_at, updated_at`
+
+func scanAppKey(row scanner) (credential.AppKey, error) {
+	var k credential.AppKey
+	var created, updated int64
+	if err := row.Scan(&k.Key, &k.TenantID, &k.Name, &k.SecretHash, &k.Enabled, &created, &updated); err != nil {
+		return credential.AppKey{}, translate(err)
+	}
+	k.CreatedAt, k.UpdatedAt = fromMS(created), fromMS(updated)
+	return k, nil
+}
+
+// CreateAppKey implements credential.Store.
+func (s *CredentialStore) CreateAppKey(ctx context.Context, k credential.AppKey) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO app_keys (`+appKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		k.Key, k.TenantID, k.Name, k.SecretHash, k.Enabled, ms(k.CreatedAt), ms(k.UpdatedAt))
+	return translate(err)
+}
+
+// AppKey implements credential.Store.
+func (s *CredentialStore) AppKey(ctx context.Context, key string) (credential.AppKey, error) {
+	return scanAppKey(s.db.read.QueryRowContext(ctx, `SELECT `+appKeyColumns+` FROM app_keys WHERE app_key = ?`, key))
+}
+
+// AppKeys implements credential.Store.
+func (s *CredentialStore) AppKeys(ctx context.Context, tenantID string) ([]credential.AppKey, error) {
+	return queryAll(ctx, s.db, scanAppKey, `SELECT `+appKeyColumns+` FROM app_keys
+		WHERE ? = '' OR tenant_id = ? ORDER BY tenant_id, created_at, app_key`, tenantID, tenantID)
+}
+
+// UpdateAppKey implements credential.Store.
+func (s *CredentialStore) UpdateAppKey(ctx context.Context, k credential.AppKey) error {
+	return s.db.execOne(ctx, `UPDATE app_keys SET name = ?, secret_hash = ?, enabled = ?, updated_at = ? WHERE app_key = ?`,
+		k.Name, k.SecretHash, k.Enabled, ms(k.UpdatedAt), k.Key)
+}
+
+// Tokens.
+
+const tokenColumns = `hash, kind, COALESCE(tenant_id, ''), subject, created_at, expires_at, revoked_at`
+
+func scanToken(row scanner) (credential.Token, error) {
+	var t credential.Token
+	var created, expires int64
+	var revoked sql.NullInt64
+	if err := row.Scan(&t.Hash, &t.Kind, &t.TenantID, &t.Subject, &created, &expires, &revoked); err != nil {
+		return credential.Token{}, translate(err)
+	}
+	t.CreatedAt, t.ExpiresAt = fromMS(created), fromMS(expires)
+	if revoked.Valid {
+		r := fromMS(revoked.Int64)
+		t.RevokedAt = &r
+	}
+	return t, nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// CreateToken implements credential.Store.
+func (s *CredentialStore) CreateToken(ctx context.Context, t credential.Token) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO tokens (hash, kind, tenant_id, subject, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.Hash, t.Kind, nullString(t.TenantID), t.Subject, ms(t.CreatedAt), ms(t.ExpiresAt))
+	return translate(err)
+}
+
+// Token implements credential.Store.
+func (s *CredentialStore) Token(ctx context.Context, hash []byte) (credential.Token, error) {
+	return scanToken(s.db.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
+}
+
+// Tokens implements credential.Store.
+func (s *CredentialStore) Tokens(ctx context.Context, kind credential.TokenKind, tenantID string) ([]credential.Token, error) {
+	return queryAll(ctx, s.db, scanToken, `SELECT `+tokenColumns+` FROM tokens
+		WHERE kind = ? AND (? = '' OR tenant_id = ?) ORDER BY created_at, hash`, kind, tenantID, tenantID)
+}
+
+// RevokeTokens implements credential.Store.
+func (s *CredentialStore) RevokeTokens(ctx context.Context, kind credential.TokenKind, subject, idPrefix string, at time.Time) ([][]byte, error) {
+	var hashes [][]byte
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT hash FROM tokens WHERE kind = ? AND subject = ? AND revoked_at IS NULL`, kind, subject)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var h []byte
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return err
+			}
+			if strings.HasPrefix(hex.EncodeToString(h), idPrefix) {
+				hashes = append(hashes, h)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE hash = ?`, ms(at), h); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return hashes, err
+}
+
+// DeleteExpiredTokens implements credential.Store.
+func (s *CredentialStore) DeleteExpiredTokens(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := s.db.write.ExecContext(ctx, `DELETE FROM tokens WHERE hash IN
+		(SELECT hash FROM tokens WHERE expires_at < ? LIMIT ?)`, ms(before), limit)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// Accounts.
+
+const accountColumns = `id, name, is_partner, enabled, created_at, updated_at`
+
+func scanAccount(row scanner) (credential.Account, error) {
+	var a credential.Account
+	var created, updated int64
+	if err := row.Scan(&a.ID, &a.Name, &a.IsPartner, &a.Enabled, &created, &updated); err != nil {
+		return credential.Account{}, translate(err)
+	}
+	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+	return a, nil
+}
+
+// CreateAccount implements credential.Store.
+func (s *CredentialStore) CreateAccount(ctx context.Context, a credential.Account) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Name, a.IsPartner, a.Enabled, ms(a.CreatedAt), ms(a.UpdatedAt))
+	return translate(err)
+}
+
+// Account implements credential.Store.
+func (s *CredentialStore) Account(ctx context.Context, id string) (credential.Account, error) {
+	return scanAccount(s.db.read.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
+}
+
+// AccountByName implements credential.Store.
+func (s *CredentialStore) AccountByName(ctx context.Context, name string) (credential.Account, error) {
+	return scanAccount(s.db.read.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE name = ?`, name))
+}
+
+// Accounts implements credential.Store.
+func (s *CredentialStore) Accounts(ctx context.Context) ([]credential.Account, error) {
+	return queryAll(ctx, s.db, scanAccount, `SELECT `+accountColumns+` FROM accounts ORDER BY id`)
+}
+
+// UpdateAccount implements credential.Store.
+func (s *CredentialStore) UpdateAccount(ctx context.Context, a credential.Account) error {
+	return s.db.execOne(ctx, `UPDATE accounts SET is_partner = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+		a.IsPartner, a.Enabled, ms(a.UpdatedAt), a.ID)
+}
+
+// IAM users.
+
+const iamUserColumns = `id, account_id, name, password_hash, enabled, created_at, updated_at`
+
+func scanIAMUser(row scanner) (credential.IAMUser, error) {
+	var u credential.IAMUser
+	var created, updated int64
+	if err := row.Scan(&u.ID, &u.AccountID, &u.Name, &u.PasswordHash, &u.Enabled, &created, &updated); err != nil {
+		return credential.IAMUser{}, translate(err)
+	}
+	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	return u, nil
+}
+
+// CreateIAMUser implements credential.Store.
+func (s *CredentialStore) CreateIAMUser(ctx context.Context, u credential.IAMUser) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO iam_users (`+iamUserColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.AccountID, u.Name, u.PasswordHash, u.Enabled, ms(u.CreatedAt), ms(u.UpdatedAt))
+	return translate(err)
+}
+
+// IAMUser implements credential.Store.
+func (s *CredentialStore) IAMUser(ctx context.Context, id string) (credential.IAMUser, error) {
+	return scanIAMUser(s.db.read.QueryRowContext(ctx, `SELECT `+iamUserColumns+` FROM iam_users WHERE id = ?`, id))
+}
+
+// IAMUserByName implements credential.Store.
+func (s *CredentialStore) IAMUserByName(ctx context.Context, accountID, name string) (credential.IAMUser, error) {
+	return scanIAMUser(s.db.read.QueryRowContext(ctx, `SELECT `+iamUserColumns+` FROM iam_users WHERE account_id = ? AND name = ?`, accountID, name))
+}
+
+// IAMUsers implements credential.Store.
+func (s *CredentialStore) IAMUsers(ctx context.Context, accountID string) ([]credential.IAMUser, error) {
+	return queryAll(ctx, s.db, scanIAMUser, `SELECT `+iamUserColumns+` FROM iam_users
+		WHERE ? = '' OR account_id = ? ORDER BY account_id, name`, accountID, accountID)
+}
+
+// UpdateIAMUser implements credential.Store.
+func (s *CredentialStore) UpdateIAMUser(ctx context.Context, u credential.IAMUser) error {
+	return s.db.execOne(ctx, `UPDATE iam_users SET password_hash = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+		u.PasswordHash, u.Enabled, ms(u.UpdatedAt), u.ID)
+}
+
+// Access keys.
+
+const accessKeyColumns = `ak, account_id, sealed_sk, description, enabled, created_at, updated_at`
+
+func scanAccessKey(row scanner) (credential.AccessKey, error) {
+	var k credential.AccessKey
+	var created, updated int64
+	if err := row.Scan(&k.AK, &k.AccountID, &k.SealedSK, &k.Description, &k.Enabled, &created, &updated); err != nil {
+		return credential.AccessKey{}, translate(err)
+	}
+	k.CreatedAt, k.UpdatedAt = fromMS(created), fromMS(updated)
+	return k, nil
+}
+
+// CreateAccessKey implements credential.Store.
+func (s *CredentialStore) CreateAccessKey(ctx context.Context, k credential.AccessKey) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO access_keys (`+accessKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		k.AK, k.AccountID, k.SealedSK, k.Description, k.Enabled, ms(k.CreatedAt), ms(k.UpdatedAt))
+	return translate(err)
+}
+
+// AccessKey implements credential.Store.
+func (s *CredentialStore) AccessKey(ctx context.Context, ak string) (credential.AccessKey, error) {
+	return scanAccessKey(s.db.read.QueryRowContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE ak = ?`, ak))
+}
+
+// AccessKeys implements credential.Store.
+func (s *CredentialStore) AccessKeys(ctx context.Context, accountID string) ([]credential.AccessKey, error) {
+	return queryAll(ctx, s.db, scanAccessKey, `SELECT `+accessKeyColumns+` FROM access_keys
+		WHERE ? = '' OR account_id = ? ORDER BY account_id, created_at, ak`, accountID, accountID)
+}
+
+// UpdateAccessKey implements credential.Store.
+func (s *CredentialStore) UpdateAccessKey(ctx context.Context, k credential.AccessKey) error {
+	return s.db.execOne(ctx, `UPDATE access_keys SET description = ?, enabled = ?, updated_at = ? WHERE ak = ?`,
+		k.Description, k.Enabled, ms(k.UpdatedAt), k.AK)
+}
+
+// Events and settings.
+
+// AddEvent implements credential.Store. On one machine the process clock
+// is the database's clock.
+func (s *CredentialStore) AddEvent(ctx context.Context, e credential.Event) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO credential_events (kind, subject, at) VALUES (?, ?, ?)`,
+		e.Kind, e.Subject, time.Now().UnixMilli())
+	return translate(err)
+}
+
+// EventsSince implements credential.Store.
+func (s *CredentialStore) EventsSince(ctx context.Context, since time.Time) ([]credential.Event, time.Time, error) {
+	now := time.Now()
+	events, err := queryAll(ctx, s.db, func(row scanner) (credential.Event, error) {
+		var e credential.Event
+		return e, translate(row.Scan(&e.Kind, &e.Subject))
+	}, `SELECT kind, subject FROM credential_events WHERE at >= ? ORDER BY id`, since.UnixMilli())
+	return events, now, err
+}
+
+// DeleteEventsBefore implements credential.Store.
+func (s *CredentialStore) DeleteEventsBefore(ctx context.Context, before time.Time) error {
+	_, err := s.db.write.ExecContext(ctx, `DELETE FROM credential_events WHERE at < ?`, before.UnixMilli())
+	return translate(err)
+}
+
+// Setting implements credential.Store.
+func (s *CredentialStore) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	return v, translate(err)
+}
+
+// PutSettingIfAbsent implements credential.Store.
+func (s *CredentialStore) PutSettingIfAbsent(ctx context.Context, key, value string) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
+	return translate(err)
+}

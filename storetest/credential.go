@@ -1,0 +1,189 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+func testCredentials(t *testing.T, db *database.DB) {
+	ctx := context.Background()
+	s := db.Credentials
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	if err := db.Tenants.Create(ctx, tenant.Tenant{ID: "t1", CreatedAt: at, UpdatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("app keys", func(t *testing.T) {
+		k := credential.AppKey{Key: "key1", TenantID: "t1", Name: "crm", SecretHash: []byte{1, 2, 3}, Enabled: true, CreatedAt: at, UpdatedAt: at}
+		if err := s.CreateAppKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateAppKey(ctx, k); !errors.Is(err, aiccd.ErrConflict) {
+			t.Fatalf("duplicate app key: %v", err)
+		}
+		orphan := k
+		orphan.Key, orphan.TenantID = "key2", "no-such-tenant"
+		if err := s.CreateAppKey(ctx, orphan); !errors.Is(err, aiccd.ErrNotFound) {
+			t.Fatalf("app key of a missing tenant: %v", err)
+		}
+		k.Enabled, k.SecretHash, k.UpdatedAt = false, []byte{9}, at.Add(time.Minute)
+		if err := s.UpdateAppKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AppKey(ctx, "key1")
+		if err != nil || got.Enabled || !bytes.Equal(got.SecretHash, []byte{9}) || !got.UpdatedAt.Equal(k.UpdatedAt) || got.Name != "crm" {
+			t.Fatalf("AppKey = %+v, %v", got, err)
+		}
+		if err := s.UpdateAppKey(ctx, credential.AppKey{Key: "missing"}); !errors.Is(err, aiccd.ErrNotFound) {
+			t.Fatalf("update of a missing key: %v", err)
+		}
+		if ks, err := s.AppKeys(ctx, "t1"); err != nil || len(ks) != 1 {
+			t.Fatalf("AppKeys(t1) = %v, %v", ks, err)
+		}
+		if ks, err := s.AppKeys(ctx, "other"); err != nil || len(ks) != 0 {
+			t.Fatalf("AppKeys(other) = %v, %v", ks, err)
+		}
+	})
+
+	t.Run("tokens", func(t *testing.T) {
+		hash := func(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
+		for i, name := range []string{"a", "b", "c"} {
+			tok := credential.Token{Hash: hash(name), Kind: credential.TokenMall, TenantID: "t1", Subject: "t1",
+				CreatedAt: at.Add(time.Duration(i) * time.Second), ExpiresAt: at.Add(time.Hour)}
+			if err := s.CreateToken(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		iam := credential.Token{Hash: hash("iam"), Kind: credential.TokenIAM, Subject: "u1", CreatedAt: at, ExpiresAt: at.Add(-time.Hour * 2)}
+		if err := s.CreateToken(ctx, iam); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Token(ctx, hash("iam"))
+		if err != nil || got.TenantID != "" || got.Subject != "u1" || got.RevokedAt != nil {
+			t.Fatalf("Token = %+v, %v", got, err)
+		}
+		if list, err := s.Tokens(ctx, credential.TokenMall, "t1"); err != nil || len(list) != 3 {
+			t.Fatalf("Tokens = %d, %v", len(list), err)
+		}
+		prefix := hex.EncodeToString(hash("b"))[:10]
+		revoked, err := s.RevokeTokens(ctx, credential.TokenMall, "t1", prefix, at)
+		if err != nil || len(revoked) != 1 || !bytes.Equal(revoked[0], hash("b")) {
+			t.Fatalf("RevokeTokens(prefix) = %v, %v", revoked, err)
+		}
+		if got, _ := s.Token(ctx, hash("b")); got.RevokedAt == nil || !got.RevokedAt.Equal(at) {
+			t.Fatalf("token b not revoked: %+v", got)
+		}
+		revoked, err = s.RevokeTokens(ctx, credential.TokenMall, "t1", "", at)
+		if err != nil || len(revoked) != 2 {
+			t.Fatalf("RevokeTokens(all) revoked %d, %v; want the 2 left", len(revoked), err)
+		}
+		n, err := s.DeleteExpiredTokens(ctx, at.Add(-time.Hour), 10)
+		if err != nil || n != 1 {
+			t.Fatalf("DeleteExpiredTokens = %d, %v", n, err)
+		}
+		if _, err := s.Token(ctx, hash("iam")); !errors.Is(err, aiccd.ErrNotFound) {
+			t.Fatalf("expired token left: %v", err)
+		}
+	})
+
+	t.Run("accounts, users and access keys", func(t *testing.T) {
+		a := credential.Account{ID: "p1", Name: "partner-one", IsPartner: true, Enabled: true, CreatedAt: at, UpdatedAt: at}
+		if err := s.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		dup := a
+		dup.ID = "p2"
+		if err := s.CreateAccount(ctx, dup); !errors.Is(err, aiccd.ErrConflict) {
+			t.Fatalf("duplicate account name: %v", err)
+		}
+		if got, err := s.AccountByName(ctx, "partner-one"); err != nil || got != a {
+			t.Fatalf("AccountByName = %+v, %v", got, err)
+		}
+		a.IsPartner = false
+		if err := s.UpdateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Account(ctx, "p1"); got.IsPartner {
+			t.Fatal("UpdateAccount did not store is_partner")
+		}
+
+		u := credential.IAMUser{ID: "u1", AccountID: "p1", Name: "admin", PasswordHash: "$argon2id$x", Enabled: true, CreatedAt: at, UpdatedAt: at}
+		if err := s.CreateIAMUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		u2 := u
+		u2.ID = "u2"
+		if err := s.CreateIAMUser(ctx, u2); !errors.Is(err, aiccd.ErrConflict) {
+			t.Fatalf("duplicate user name in an account: %v", err)
+		}
+		if got, err := s.IAMUserByName(ctx, "p1", "admin"); err != nil || got != u {
+			t.Fatalf("IAMUserByName = %+v, %v", got, err)
+		}
+		u.Enabled, u.PasswordHash = false, "$argon2id$y"
+		if err := s.UpdateIAMUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.IAMUser(ctx, "u1"); got.Enabled || got.PasswordHash != "$argon2id$y" {
+			t.Fatalf("UpdateIAMUser not stored: %+v", got)
+		}
+
+		k := credential.AccessKey{AK: "AK1", AccountID: "p1", SealedSK: []byte("sealed"), Description: "ci", Enabled: true, CreatedAt: at, UpdatedAt: at}
+		if err := s.CreateAccessKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		orphan := k
+		orphan.AK, orphan.AccountID = "AK2", "nobody"
+		if err := s.CreateAccessKey(ctx, orphan); !errors.Is(err, aiccd.ErrNotFound) {
+			t.Fatalf("AK of a missing account: %v", err)
+		}
+		k.Enabled = false
+		if err := s.UpdateAccessKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		if ks, err := s.AccessKeys(ctx, "p1"); err != nil || len(ks) != 1 || ks[0].Enabled || string(ks[0].SealedSK) != "sealed" {
+			t.Fatalf("AccessKeys = %+v, %v", ks, err)
+		}
+	})
+
+	t.Run("events and settings", func(t *testing.T) {
+		_, now, err := s.EventsSince(ctx, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		since := now.Add(-time.Second)
+		for _, e := range []credential.Event{{Kind: credential.EventAppKey, Subject: "k"}, {Kind: credential.EventToken, Subject: "ab"}} {
+			if err := s.AddEvent(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		events, next, err := s.EventsSince(ctx, since)
+		if err != nil || len(events) != 2 || events[0].Subject != "k" || next.Before(now) {
+			t.Fatalf("EventsSince = %+v, %s, %v", events, next, err)
+		}
+		if err := s.DeleteEventsBefore(ctx, next.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if events, _, _ := s.EventsSince(ctx, since); len(events) != 0 {
+			t.Fatalf("events left after DeleteEventsBefore: %v", events)
+		}
+
+		if _, err := s.Setting(ctx, "k"); !errors.Is(err, aiccd.ErrNotFound) {
+			t.Fatalf("missing setting: %v", err)
+		}
+		s.PutSettingIfAbsent(ctx, "k", "first")
+		s.PutSettingIfAbsent(ctx, "k", "second")
+		if v, err := s.Setting(ctx, "k"); err != nil || v != "first" {
+			t.Fatalf("Setting = %q, %v", v, err)
+		}
+	})
+}
