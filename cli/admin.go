@@ -17,7 +17,14 @@ func newAdminCommand(e *env) *cobra.Command {
 	}
 	format := outputTable
 	cmd.PersistentFlags().VarP(&format, "output", "o", "output format: table or json")
-	cmd.AddCommand(newAdminTenantCommand(e))
+	cmd.AddCommand(
+		newAdminTenantCommand(e),
+		newAdminAppKeyCommand(e),
+		newAdminMallTokenCommand(e),
+		newAdminAccountCommand(e),
+		newAdminIAMUserCommand(e),
+		newAdminAccessKeyCommand(e),
+	)
 	return cmd
 }
 

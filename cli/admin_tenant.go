@@ -46,18 +46,10 @@ func newAdminTenantCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-type tenantJSON struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 func printTenants(e *env, cmd *cobra.Command, ts []tenant.Tenant) error {
-	out := make([]tenantJSON, len(ts))
 	tbl := table{header: []string{"ID", "NAME", "CREATED"}}
-	for i, t := range ts {
-		out[i] = tenantJSON{t.ID, t.Name, t.CreatedAt}
+	for _, t := range ts {
 		tbl.rows = append(tbl.rows, []string{t.ID, t.Name, t.CreatedAt.Format(time.RFC3339)})
 	}
-	return output(e.stdout, outputFlag(cmd), out, tbl)
+	return output(e.stdout, outputFlag(cmd), ts, tbl)
 }

@@ -8,23 +8,30 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/config"
+	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/tenant"
 )
 
 // app is an opened database with the domain services on top of it: what
 // serve, admin and import commands work with.
 type app struct {
-	cfg     config.Config
-	logger  *slog.Logger
-	clock   aiccd.Clock
-	db      *database.DB
-	tenants *tenant.Service
+	cfg         config.Config
+	logger      *slog.Logger
+	clock       aiccd.Clock
+	db          *database.DB
+	tenants     *tenant.Service
+	credentials *credential.Service
 }
 
-// openApp opens and migrates the configured database and builds the
-// services. The caller closes it.
+// openApp opens and migrates the configured database, loads the master
+// key and builds the services. The caller closes it.
 func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, error) {
+	key, err := loadMasterKey(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	db, err := database.Open(octx, cfg.Database)
@@ -40,13 +47,42 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		logger.Info("database migrated", "engine", db.Engine, "applied", applied)
 	}
 	clock := aiccd.SystemClock
-	return &app{
+	a := &app{
 		cfg:     cfg,
 		logger:  logger,
 		clock:   clock,
 		db:      db,
 		tenants: tenant.NewService(db.Tenants, clock),
-	}, nil
+		credentials: credential.NewService(credential.Options{
+			Store:  db.Credentials,
+			Clock:  clock,
+			Sealer: key,
+			Guard:  credential.NewMemoryGuard(clock, credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, 100_000),
+			Logger: logger,
+		}),
+	}
+	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// loadMasterKey returns the configured master key, or the key file's,
+// creating the file on first start.
+func loadMasterKey(cfg config.Config, logger *slog.Logger) (*masterkey.Key, error) {
+	if cfg.MasterKey != "" {
+		return masterkey.Parse(cfg.MasterKey)
+	}
+	path := cfg.MasterKeyPath()
+	key, created, err := masterkey.LoadOrCreate(path)
+	if err != nil {
+		return nil, fmt.Errorf("master key file: %w", err)
+	}
+	if created {
+		logger.Warn("created a new master key file; back it up: secrets sealed with it cannot be recovered without it", "path", path)
+	}
+	return key, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"text/tabwriter"
 
@@ -39,6 +40,9 @@ type table struct {
 // output writes v as indented JSON, or tbl as an aligned table.
 func output(w io.Writer, format outputFormat, v any, tbl table) error {
 	if format == outputJSON {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+			v = []any{} // an empty list, not null
+		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/aiccd/aiccd/config"
@@ -27,7 +29,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes")
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst")
 	return cmd
 }
 
@@ -44,7 +46,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants}, logger); err != nil {
+		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials}, logger); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		demo.PrintCredentials(e.stdout)
@@ -55,11 +57,20 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		DB:           a.db,
 		Clock:        a.clock,
 		MaxBodyBytes: cfg.MaxBodyBytes,
+		AdminToken:   cfg.AdminToken,
+		Tenants:      a.tenants,
+		Credentials:  a.credentials,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.credentials.Run(background) })
+	// Background work stops after the last request has been answered.
+	defer func() { stopBackground(); wg.Wait() }()
+
 	logger.Info("listening", "addr", ln.Addr().String(), "engine", a.db.Engine, "demo", cfg.Demo,
 		"startup_ms", time.Since(start).Milliseconds())
 	return httpapi.Serve(ctx, ln, srv, httpapi.ServeOptions{

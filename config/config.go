@@ -45,6 +45,12 @@ type Config struct {
 	IdleTimeout       time.Duration `koanf:"idle-timeout"`
 	MaxBodyBytes      int64         `koanf:"max-body-bytes"`
 	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
+
+	AdminToken    string  `koanf:"admin-token"`
+	MasterKey     string  `koanf:"master-key"`
+	MasterKeyFile string  `koanf:"master-key-file"`
+	RateLimit     float64 `koanf:"rate-limit"`
+	RateBurst     int     `koanf:"rate-burst"`
 }
 
 // Default returns the configuration used when nothing else is said.
@@ -61,11 +67,12 @@ func Default() Config {
 		IdleTimeout:       120 * time.Second,
 		MaxBodyBytes:      1 << 20,
 		MaxHeaderBytes:    64 << 10,
+		RateBurst:         20,
 	}
 }
 
 // secretKeys are never printed in the clear.
-var secretKeys = []string{}
+var secretKeys = []string{"admin-token", "master-key"}
 
 // Load builds the configuration from its layers. fs holds the command's
 // parsed flags (only flags the user set override the other layers) and its
@@ -157,6 +164,12 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1 {
 		errs = append(errs, fmt.Errorf("max-body-bytes: %d is not positive", c.MaxBodyBytes))
 	}
+	if c.AdminToken != "" && len(c.AdminToken) < 16 {
+		errs = append(errs, errors.New("admin-token: use at least 16 characters"))
+	}
+	if c.RateLimit < 0 || c.RateBurst < 1 {
+		errs = append(errs, fmt.Errorf("rate-limit %v / rate-burst %d: the rate must not be negative and the burst at least 1", c.RateLimit, c.RateBurst))
+	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))
 	}
@@ -169,6 +182,19 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// MasterKeyPath is where the master key file is: the configured path, or
+// beside a SQLite database, or ./aiccd-data/master.key for PostgreSQL.
+func (c Config) MasterKeyPath() string {
+	if c.MasterKeyFile != "" {
+		return c.MasterKeyFile
+	}
+	if !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+		path := strings.TrimPrefix(strings.TrimPrefix(c.Database, "sqlite://"), "sqlite:")
+		return filepath.Join(filepath.Dir(path), "master.key")
+	}
+	return filepath.Join("aiccd-data", "master.key")
 }
 
 // ParseLevel reads a log level name: debug, info, warn or error.

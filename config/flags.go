@@ -22,6 +22,11 @@ var usage = map[string]string{
 	"idle-timeout":        "how long an idle keep-alive connection is kept open",
 	"max-body-bytes":      "largest request body accepted; larger ones get 413",
 	"max-header-bytes":    "largest request header block accepted",
+	"admin-token":         "bearer token of the admin API under /admin/v1/ (off when empty; at least 16 characters)",
+	"master-key":          "key sealing secrets at rest: 32 bytes, base64 or hex (default: the key file)",
+	"master-key-file":     "key file, created with mode 0600 on first start (default: beside the SQLite file, or aiccd-data/master.key)",
+	"rate-limit":          "requests per second allowed per credential (0: no limit)",
+	"rate-burst":          "requests a credential may send at once above its rate",
 }
 
 // AddFlags defines a flag on fs for each named setting, with its default
@@ -45,6 +50,8 @@ func AddFlags(fs *pflag.FlagSet, keys ...string) {
 			fs.Int64(key, v, help)
 		case int:
 			fs.Int(key, v, help)
+		case float64:
+			fs.Float64(key, v, help)
 		default:
 			panic(fmt.Sprintf("config: setting %s has unsupported type %T", key, v))
 		}

@@ -181,7 +181,8 @@ func (s *Service) verifyToken(ctx context.Context, token string, kind TokenKind)
 		}
 		return c, nil
 	}
-	t, err := s.store.Token(ctx, key[:])
+	hash := key // a copy: only a cache miss pays for a hash that escapes to the store
+	t, err := s.store.Token(ctx, hash[:])
 	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && (t.Kind != kind || t.RevokedAt != nil)) {
 		return cachedToken{}, errBadToken
 	}

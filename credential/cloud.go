@@ -52,6 +52,9 @@ func (s *Service) UpdateAccount(ctx context.Context, id string, isPartner, enabl
 	return a, s.publish(ctx, EventAccount, id)
 }
 
+// Account returns the account with id.
+func (s *Service) Account(ctx context.Context, id string) (Account, error) { return s.account(ctx, id) }
+
 func (s *Service) account(ctx context.Context, id string) (Account, error) {
 	a, err := s.store.Account(ctx, id)
 	if errors.Is(err, aiccd.ErrNotFound) {

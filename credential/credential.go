@@ -18,13 +18,13 @@ import (
 // AppKey is an app of the app gateway: its key identifies it (and is the
 // X-APP-Key header); its secret obtains tokens from tokenByAkSk.
 type AppKey struct {
-	Key        string
-	TenantID   string
-	Name       string
-	SecretHash []byte
-	Enabled    bool
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	Key        string    `json:"app_key"`
+	TenantID   string    `json:"tenant_id"`
+	Name       string    `json:"name"`
+	SecretHash []byte    `json:"-"`
+	Enabled    bool      `json:"enabled"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // TokenKind tells the three kinds of opaque bearer token apart.
@@ -52,39 +52,54 @@ type Token struct {
 // which it can be listed and revoked without revealing it.
 func (t Token) ID() string { return tokenID(t.Hash) }
 
+// TokenInfo is what may be shown of a stored token.
+type TokenInfo struct {
+	ID        string     `json:"id"`
+	Kind      TokenKind  `json:"kind"`
+	TenantID  string     `json:"tenant_id,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	RevokedAt *time.Time `json:"revoked_at"`
+}
+
+// Info returns what may be shown of t.
+func (t Token) Info() TokenInfo {
+	return TokenInfo{ID: t.ID(), Kind: t.Kind, TenantID: t.TenantID, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, RevokedAt: t.RevokedAt}
+}
+
 // Account is a cloud account (an IAM domain). Partners are accounts with
 // IsPartner set; the partner ID is the account ID.
 type Account struct {
-	ID        string
-	Name      string
-	IsPartner bool
-	Enabled   bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	IsPartner bool      `json:"partner"`
+	Enabled   bool      `json:"enabled"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // IAMUser is a user of a cloud account, who obtains IAM tokens with a
 // password.
 type IAMUser struct {
-	ID           string
-	AccountID    string
-	Name         string
-	PasswordHash string // argon2id, PHC string format
-	Enabled      bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID           string    `json:"id"`
+	AccountID    string    `json:"account_id"`
+	Name         string    `json:"name"`
+	PasswordHash string    `json:"-"` // argon2id, PHC string format
+	Enabled      bool      `json:"enabled"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // AccessKey is an AK/SK pair of a cloud account. The SK is sealed with the
 // master key.
 type AccessKey struct {
-	AK          string
-	AccountID   string
-	SealedSK    []byte
-	Description string
-	Enabled     bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	AK          string    `json:"ak"`
+	AccountID   string    `json:"account_id"`
+	SealedSK    []byte    `json:"-"`
+	Description string    `json:"description"`
+	Enabled     bool      `json:"enabled"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Event records a change that invalidates cached credentials: every

@@ -86,6 +86,9 @@ func (s *Service) cacheFresh(checkedAt, now time.Time) bool {
 	return now.Sub(time.Unix(0, s.lastPoll.Load())) < staleAfter
 }
 
+// Polled reports whether Run has read the event log at least once.
+func (s *Service) Polled() bool { return s.polling.Load() && s.lastPoll.Load() != 0 }
+
 // Run polls the event log every second to evict revoked credentials from
 // the caches, and purges expired tokens and old events every minute, until
 // ctx is done.

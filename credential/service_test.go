@@ -43,7 +43,7 @@ func newService(db *database.DB, c aiccd.Clock) *credential.Service {
 }
 
 // setup returns a service over a fresh database with tenant t1.
-func setup(t *testing.T, dsn string) (*credential.Service, *database.DB, *clock) {
+func setup(t testing.TB, dsn string) (*credential.Service, *database.DB, *clock) {
 	t.Helper()
 	db := dbtest.Open(t, dsn)
 	c := &clock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
@@ -261,7 +261,7 @@ func TestIAMTokens(t *testing.T) {
 	})
 }
 
-func signed(t *testing.T, ak, sk string, at time.Time, body string) (credential.SignedRequest, string) {
+func signed(t testing.TB, ak, sk string, at time.Time, body string) (credential.SignedRequest, string) {
 	t.Helper()
 	h := http.Header{"X-Sdk-Date": {at.UTC().Format(credential.SDKDateLayout)}, "X-Domain-Id": {"p1"}}
 	sum := sha256.Sum256([]byte(body))
@@ -381,4 +381,21 @@ func TestRevocationReachesOtherReplicas(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	})
+}
+
+func setupB(b *testing.B) (*credential.Service, *database.DB, *clock) {
+	return setup(b, dbtest.SQLiteURL(b))
+}
+
+// waitForPoll waits until Run has read the event log once, so that cached
+// entries are trusted.
+func waitForPoll(t testing.TB, s *credential.Service, c *clock) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.Polled() {
+		if time.Now().After(deadline) {
+			t.Fatal("the event log was not polled")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -12,8 +12,10 @@ import (
 	"io"
 	"log/slog"
 	"text/tabwriter"
+	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -31,11 +33,22 @@ const (
 	PartnerSK       = "demo-partner-sk"
 	PartnerUser     = "demo-partner-admin"
 	PartnerPassword = "Demo-partner-pw1"
+
+	// A cloud account that is not a partner, to try the partner APIs'
+	// "not a partner" answer (CBC.5001).
+	NonPartnerID = "demo-nonpartner"
+	NonPartnerAK = "DEMONONPARTNERAK"
+	NonPartnerSK = "demo-nonpartner-sk"
 )
+
+// tokenTTL keeps the demo mall tokens valid for as long as anyone will
+// use a sandbox.
+const tokenTTL = 10 * 365 * 24 * time.Hour
 
 // Services are what the loader writes through.
 type Services struct {
-	Tenants *tenant.Service
+	Tenants     *tenant.Service
+	Credentials *credential.Service
 }
 
 // Load creates every demo object that does not exist yet. It is idempotent:
@@ -61,11 +74,53 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 		{TenantID, "Huawei Tech Corp"},
 		{TrialTenantID, "Demo trial tenant"},
 	} {
-		if _, err := svc.Tenants.Create(ctx, t.id, t.name); err != nil && !errors.Is(err, aiccd.ErrConflict) {
+		if _, err := svc.Tenants.Create(ctx, t.id, t.name); absent(err) != nil {
 			return fmt.Errorf("demo tenant %s: %w", t.id, err)
 		}
 	}
+	return loadCredentials(ctx, svc.Credentials)
+}
+
+func loadCredentials(ctx context.Context, c *credential.Service) error {
+	steps := []struct {
+		what string
+		do   func() error
+	}{
+		{"app key", func() error {
+			_, err := c.CreateAppKeyWithSecret(ctx, AppKey, TenantID, "demo app", AppSecret)
+			return err
+		}},
+		{"mall token", func() error { _, err := c.IssueMallTokenValue(ctx, TenantID, MallToken, tokenTTL); return err }},
+		{"trial mall token", func() error {
+			_, err := c.IssueMallTokenValue(ctx, TrialTenantID, TrialMallToken, tokenTTL)
+			return err
+		}},
+		{"partner", func() error { _, err := c.CreateAccount(ctx, PartnerID, PartnerID, true); return err }},
+		{"partner AK", func() error {
+			_, err := c.CreateAccessKeyWithSecret(ctx, PartnerID, PartnerAK, PartnerSK, "demo partner key")
+			return err
+		}},
+		{"partner IAM user", func() error { _, err := c.CreateIAMUser(ctx, PartnerID, PartnerUser, PartnerPassword); return err }},
+		{"non-partner account", func() error { _, err := c.CreateAccount(ctx, NonPartnerID, NonPartnerID, false); return err }},
+		{"non-partner AK", func() error {
+			_, err := c.CreateAccessKeyWithSecret(ctx, NonPartnerID, NonPartnerAK, NonPartnerSK, "demo non-partner key")
+			return err
+		}},
+	}
+	for _, s := range steps {
+		if err := absent(s.do()); err != nil {
+			return fmt.Errorf("demo %s: %w", s.what, err)
+		}
+	}
 	return nil
+}
+
+// absent treats "already exists" as done: the demo never overwrites.
+func absent(err error) error {
+	if errors.Is(err, aiccd.ErrConflict) {
+		return nil
+	}
+	return err
 }
 
 // PrintCredentials writes the demo credentials, with the warning that they
@@ -81,6 +136,7 @@ func PrintCredentials(w io.Writer) {
 		{"partner ID (cloud domain ID and name)", PartnerID},
 		{"partner AK / SK", PartnerAK + " / " + PartnerSK},
 		{"partner IAM user / password", PartnerUser + " / " + PartnerPassword},
+		{"non-partner cloud account / AK / SK", NonPartnerID + " / " + NonPartnerAK + " / " + NonPartnerSK},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", row[0], row[1])
 	}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
 )
 
 // Errors raised by the HTTP layer itself. Their Code tells the mapper the
@@ -75,7 +79,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		kind:      kind,
 		code:      aiccd.CodeOf(err),
 		status:    httpStatus(kind, aiccd.CodeOf(err)),
-		message:   aiccd.MessageOf(err, ""),
+		message:   sentence(aiccd.MessageOf(err, "")),
 		requestID: requestIDFrom(r.Context()),
 	}
 	ctx := r.Context()
@@ -92,6 +96,20 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		rec.errKind = kind.String()
 	}
 	renderers[familyOf(r.URL.Path)](w, r, p)
+}
+
+// sentence makes a domain message read like the vendors' messages: a
+// capital first letter and a final full stop.
+func sentence(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[size:]
+	if !strings.ContainsRune(".!?", rune(msg[len(msg)-1])) {
+		msg += "."
+	}
+	return msg
 }
 
 // renderers write a problem in each family's wire format.
@@ -119,8 +137,16 @@ var gatewayCodes = map[aiccd.Kind]struct{ code, msg string }{
 	aiccd.KindInternal:     {"APIG.0202", "Backend unavailable."},
 }
 
+// gatewayCodeOverrides are APIG codes finer than the kind's.
+var gatewayCodeOverrides = map[string]string{
+	credential.CodeTokenExpired: "APIG.0307",
+}
+
 func renderGateway(w http.ResponseWriter, _ *http.Request, p problem) {
 	c := gatewayCodes[p.kind]
+	if code, ok := gatewayCodeOverrides[p.code]; ok {
+		c.code = code
+	}
 	status := p.status
 	switch p.kind {
 	case aiccd.KindInternal, aiccd.KindUnavailable:
@@ -167,9 +193,10 @@ func renderOMA(w http.ResponseWriter, _ *http.Request, p problem) {
 
 // Partner (CBC) codes.
 const (
-	cbcInvalid  = "CBC.0101"
-	cbcDenied   = "CBC.0151"
-	cbcInternal = "CBC.0999"
+	cbcInvalid    = "CBC.0101"
+	cbcNotPartner = "CBC.5001"
+	cbcDenied     = "CBC.0151"
+	cbcInternal   = "CBC.0999"
 )
 
 func renderPartner(w http.ResponseWriter, r *http.Request, p problem) {
@@ -184,6 +211,10 @@ func renderPartner(w http.ResponseWriter, r *http.Request, p problem) {
 			renderGateway(w, r, p)
 			return
 		}
+	}
+	if p.code == credential.CodeNotPartner {
+		writeJSON(w, http.StatusBadRequest, cbcError{Code: cbcNotPartner, Msg: "You are not a partner yet."})
+		return
 	}
 	status, code, msg := http.StatusBadRequest, cbcInvalid, p.message
 	switch p.kind {

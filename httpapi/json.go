@@ -98,3 +98,11 @@ func jsonKind(goKind string) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// decodeOptionalJSON is decodeJSON for bodies that may be left out.
+func decodeOptionalJSON(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decodeJSON(r, v)
+}

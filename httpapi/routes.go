@@ -10,6 +10,33 @@ import (
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 
+	// App gateway.
+	mux.Handle("POST /apigovernance/api/oauth/tokenByAkSk", s.api(s.tokenByAkSk))
+
+	// Cloud IAM.
+	mux.Handle("POST /v3/auth/tokens", s.api(s.iamTokens))
+
+	// Admin API (off unless an admin token is configured).
+	mux.Handle("GET /admin/v1/tenants", s.api(s.admin(s.adminListTenants)))
+	mux.Handle("POST /admin/v1/tenants", s.api(s.admin(s.adminCreateTenant)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/appkeys", s.api(s.admin(s.adminListAppKeys)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/appkeys", s.api(s.admin(s.adminCreateAppKey)))
+	mux.Handle("PATCH /admin/v1/appkeys/{key}", s.api(s.admin(s.adminUpdateAppKey)))
+	mux.Handle("POST /admin/v1/appkeys/{key}/rotate", s.api(s.admin(s.adminRotateAppKey)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/malltokens", s.api(s.admin(s.adminListMallTokens)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/malltokens", s.api(s.admin(s.adminIssueMallToken)))
+	mux.Handle("DELETE /admin/v1/tenants/{tenant}/malltokens/{id}", s.api(s.admin(s.adminRevokeMallTokens)))
+	mux.Handle("GET /admin/v1/accounts", s.api(s.admin(s.adminListAccounts)))
+	mux.Handle("POST /admin/v1/accounts", s.api(s.admin(s.adminCreateAccount)))
+	mux.Handle("PATCH /admin/v1/accounts/{account}", s.api(s.admin(s.adminUpdateAccount)))
+	mux.Handle("GET /admin/v1/accounts/{account}/users", s.api(s.admin(s.adminListIAMUsers)))
+	mux.Handle("POST /admin/v1/accounts/{account}/users", s.api(s.admin(s.adminCreateIAMUser)))
+	mux.Handle("PATCH /admin/v1/accounts/{account}/users/{user}", s.api(s.admin(s.adminUpdateIAMUser)))
+	mux.Handle("GET /admin/v1/accounts/{account}/accesskeys", s.api(s.admin(s.adminListAccessKeys)))
+	mux.Handle("POST /admin/v1/accounts/{account}/accesskeys", s.api(s.admin(s.adminCreateAccessKey)))
+	mux.Handle("PATCH /admin/v1/accesskeys/{ak}", s.api(s.admin(s.adminUpdateAccessKey)))
+	mux.Handle("POST /admin/v1/accesskeys/{ak}/rotate", s.api(s.admin(s.adminRotateAccessKey)))
+
 	// Operations.
 	mux.Handle("GET /healthz", s.api(s.healthz))
 	mux.Handle("GET /readyz", s.api(s.readyz))

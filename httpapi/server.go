@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/tenant"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -23,6 +25,11 @@ type Options struct {
 	DB           *database.DB
 	Clock        aiccd.Clock
 	MaxBodyBytes int64
+	// AdminToken opens the admin API under /admin/v1/; empty keeps it off.
+	AdminToken string
+
+	Tenants     *tenant.Service
+	Credentials *credential.Service
 	// Registry receives the server's metrics; a new one is made when nil.
 	Registry *prometheus.Registry
 }
@@ -33,6 +40,9 @@ type Server struct {
 	db           *database.DB
 	clock        aiccd.Clock
 	maxBodyBytes int64
+	adminToken   string
+	tenants      *tenant.Service
+	credentials  *credential.Service
 	registry     *prometheus.Registry
 	metrics      *metrics
 	mux          *http.ServeMux
@@ -46,6 +56,9 @@ func New(o Options) *Server {
 		db:           o.DB,
 		clock:        o.Clock,
 		maxBodyBytes: o.MaxBodyBytes,
+		adminToken:   o.AdminToken,
+		tenants:      o.Tenants,
+		credentials:  o.Credentials,
 		registry:     o.Registry,
 	}
 	if s.logger == nil {

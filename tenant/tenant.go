@@ -15,10 +15,10 @@ import (
 // Tenant is one customer space. Every access code, credential, scene and
 // record belongs to exactly one tenant.
 type Tenant struct {
-	ID        string
-	Name      string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Store persists tenants. Create returns aiccd.ErrConflict for an existing

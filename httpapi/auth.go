@@ -1,0 +1,176 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
+)
+
+const (
+	gatewayPrincipalKey ctxKey = iota + 100
+	mallTenantKey
+	cloudPrincipalKey
+)
+
+// gatewayPrincipalFrom returns the app-gateway caller authenticated by
+// s.gateway; handlers take the tenant from it, never from the body.
+func gatewayPrincipalFrom(ctx context.Context) credential.GatewayPrincipal {
+	p, _ := ctx.Value(gatewayPrincipalKey).(credential.GatewayPrincipal)
+	return p
+}
+
+// mallTenantFrom returns the tenant authenticated by s.mall.
+func mallTenantFrom(ctx context.Context) string {
+	id, _ := ctx.Value(mallTenantKey).(string)
+	return id
+}
+
+// cloudPrincipalFrom returns the cloud caller authenticated by s.cloud.
+func cloudPrincipalFrom(ctx context.Context) credential.CloudPrincipal {
+	p, _ := ctx.Value(cloudPrincipalKey).(credential.CloudPrincipal)
+	return p
+}
+
+var (
+	errNoBearer = aiccd.Errorf(aiccd.KindUnauthorized,
+		"the Authorization header must be 'Bearer ' followed by the AccessToken from tokenByAkSk")
+	errAppKeyRequired = aiccd.Errorf(aiccd.KindUnauthorized, "the X-APP-Key header is required")
+	errAppKeyMismatch = aiccd.Errorf(aiccd.KindUnauthorized, "X-APP-Key is not the app key the token was issued to")
+)
+
+// bearerToken reads "Bearer <token>": the scheme in any case, exactly one
+// space, a token without spaces.
+func bearerToken(h string) (string, bool) {
+	const scheme = "bearer "
+	if len(h) <= len(scheme) || !strings.EqualFold(h[:len(scheme)], scheme) {
+		return "", false
+	}
+	token := h[len(scheme):]
+	if strings.ContainsAny(token, " \t") {
+		return "", false
+	}
+	return token, true
+}
+
+// gateway authenticates an app-gateway request by its Bearer token. When
+// the client sends X-APP-Key it must be the token's app key; with
+// requireAppKey it must be sent.
+func (s *Server) gateway(requireAppKey bool, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		token, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok {
+			return errNoBearer
+		}
+		ctx := r.Context()
+		p, err := s.credentials.VerifyGatewayToken(ctx, token)
+		if err != nil {
+			return err
+		}
+		appKey := r.Header.Get("X-APP-Key")
+		if appKey == "" && requireAppKey {
+			return errAppKeyRequired
+		}
+		if appKey != "" && appKey != p.AppKey {
+			return errAppKeyMismatch
+		}
+		if err := s.credentials.Throttle(ctx, "app:"+p.AppKey); err != nil {
+			return err
+		}
+		return h(w, r.WithContext(context.WithValue(ctx, gatewayPrincipalKey, p)))
+	}
+}
+
+var errNoMallToken = aiccd.Errorf(aiccd.KindUnauthorized, "the X-Auth-Token header is required")
+
+// mall authenticates a business software mall request by its access token
+// in X-Auth-Token, or in X-Auth_Token as one of the pages' examples spells
+// it.
+func (s *Server) mall(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		token := r.Header.Get("X-Auth-Token")
+		if token == "" {
+			token = r.Header.Get("X-Auth_Token")
+		}
+		if token == "" {
+			return errNoMallToken
+		}
+		ctx := r.Context()
+		tenantID, err := s.credentials.VerifyMallToken(ctx, token)
+		if err != nil {
+			return err
+		}
+		if err := s.credentials.Throttle(ctx, "mall:"+tenantID); err != nil {
+			return err
+		}
+		return h(w, r.WithContext(context.WithValue(ctx, mallTenantKey, tenantID)))
+	}
+}
+
+var errNoCloudCredential = aiccd.Errorf(aiccd.KindUnauthorized,
+	"authenticate with an IAM token in X-Auth-Token or an SDK-HMAC-SHA256 signature in Authorization")
+
+// cloud authenticates a partner API request by an IAM token (X-Auth-Token)
+// or an AK/SK signature (Authorization: SDK-HMAC-SHA256 …).
+func (s *Server) cloud(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		var p credential.CloudPrincipal
+		var err error
+		var throttleKey string
+		switch auth := r.Header.Get("Authorization"); {
+		case strings.HasPrefix(auth, credential.SDKHMACSHA256+" "):
+			var body []byte
+			if body, err = io.ReadAll(r.Body); err != nil {
+				return err
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			sum := sha256.Sum256(body)
+			p, err = s.credentials.VerifySignature(ctx, credential.SignedRequest{
+				Method:      r.Method,
+				EscapedPath: r.URL.EscapedPath(),
+				RawQuery:    r.URL.RawQuery,
+				Host:        r.Host,
+				Header:      r.Header.Values,
+				BodySHA256:  hex.EncodeToString(sum[:]),
+			}, auth)
+			throttleKey = "ak:" + p.AccessKey
+		case r.Header.Get("X-Auth-Token") != "":
+			p, err = s.credentials.VerifyIAMToken(ctx, r.Header.Get("X-Auth-Token"))
+			throttleKey = "iam:" + p.UserID
+		default:
+			return errNoCloudCredential
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.credentials.Throttle(ctx, throttleKey); err != nil {
+			return err
+		}
+		return h(w, r.WithContext(context.WithValue(ctx, cloudPrincipalKey, p)))
+	}
+}
+
+var errAdminToken = aiccd.Errorf(aiccd.KindUnauthorized, "the admin API needs 'Authorization: Bearer <admin token>'")
+
+// admin lets through requests bearing the configured admin token. Without
+// one configured the admin API does not exist.
+func (s *Server) admin(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.adminToken == "" {
+			return errNotFound
+		}
+		token, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.adminToken)) != 1 {
+			return errAdminToken
+		}
+		return h(w, r)
+	}
+}

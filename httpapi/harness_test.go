@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+// testClock is a clock tests move by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+const testAdminToken = "test-admin-token-0123456789"
+
+var testMasterKey, _ = masterkey.New(bytes.Repeat([]byte{3}, masterkey.Size))
+
+// env is a server with every service over one database, loaded with the
+// demo dataset, and a clock the test controls.
+type env struct {
+	t     testing.TB
+	db    *database.DB
+	clock *testClock
+	srv   *Server
+	creds *credential.Service
+}
+
+func newEnv(t testing.TB, dsn string) *env {
+	t.Helper()
+	return newEnvOn(t, dbtest.Open(t, dsn))
+}
+
+// newEnvOn builds a server over db; several envs on one database act as
+// replicas.
+func newEnvOn(t testing.TB, db *database.DB) *env {
+	t.Helper()
+	c := &testClock{now: time.Now().UTC().Truncate(time.Second)}
+	clock := aiccd.Clock(c)
+	tenants := tenant.NewService(db.Tenants, clock)
+	creds := credential.NewService(credential.Options{
+		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
+		Guard: credential.NewMemoryGuard(clock, credential.RateLimit{}, 1000),
+	})
+	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds}, nilLogger()); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Options{
+		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, AdminToken: testAdminToken,
+		Tenants: tenants, Credentials: creds,
+	})
+	return &env{t: t, db: db, clock: c, srv: srv, creds: creds}
+}
+
+// request is one request of a test.
+type request struct {
+	method, path string
+	body         string
+	header       map[string]string
+}
+
+func (e *env) do(req request) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var body io.Reader
+	if req.body != "" {
+		body = strings.NewReader(req.body)
+	}
+	r := httptest.NewRequest(req.method, req.path, body)
+	r.Header.Set("X-Request-Id", "test-request-id")
+	if req.body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range req.header {
+		r.Header.Set(k, v) // canonicalised, as the server's parser does
+	}
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, r)
+	return w
+}
+
+// decode reads a JSON response body into a map.
+func decode(t testing.TB, w *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil {
+		t.Fatalf("response is not a JSON object: %v\n%s", err, w.Body)
+	}
+	return m
+}
+
+// gatewayToken obtains a Bearer token for the demo app key.
+func (e *env) gatewayToken() string {
+	e.t.Helper()
+	w := e.do(request{method: "POST", path: "/apigovernance/api/oauth/tokenByAkSk",
+		body: `{"app_key":"` + demo.AppKey + `","app_secret":"` + demo.AppSecret + `"}`})
+	if w.Code != http.StatusOK {
+		e.t.Fatalf("tokenByAkSk: %d %s", w.Code, w.Body)
+	}
+	return decode(e.t, w)["AccessToken"].(string)
+}
+
+func nilLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
