@@ -123,3 +123,28 @@ func TestMaskURL(t *testing.T) {
 		}
 	}
 }
+
+func TestMasterKeyPath(t *testing.T) {
+	for _, tc := range []struct{ database, file, want string }{
+		{"aiccd-data/aiccd.db", "", "aiccd-data/master.key"},
+		{"/var/lib/aiccd/x.db", "", "/var/lib/aiccd/master.key"},
+		{"sqlite:///srv/a.db", "", "/srv/master.key"},
+		{"postgres://h/db", "", "aiccd-data/master.key"},
+		{"postgres://h/db", "/etc/aiccd/key", "/etc/aiccd/key"},
+	} {
+		c := Default()
+		c.Database, c.MasterKeyFile = tc.database, tc.file
+		if got := c.MasterKeyPath(); got != tc.want {
+			t.Errorf("MasterKeyPath(%q, %q) = %q, want %q", tc.database, tc.file, got, tc.want)
+		}
+	}
+}
+
+func TestSecretsAreMasked(t *testing.T) {
+	c := Default()
+	c.AdminToken, c.MasterKey = "admin-token-0123456789", "c2VjcmV0LWtleQ=="
+	out := c.LogValue().String()
+	if strings.Contains(out, "admin-token-0123456789") || strings.Contains(out, "c2VjcmV0LWtleQ") {
+		t.Fatalf("a secret is printed: %s", out)
+	}
+}
