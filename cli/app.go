@@ -11,7 +11,9 @@ import (
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/redis"
 	"github.com/aiccd/aiccd/tenant"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // app is an opened database with the domain services on top of it: what
@@ -23,6 +25,7 @@ type app struct {
 	db          *database.DB
 	tenants     *tenant.Service
 	credentials *credential.Service
+	redis       *goredis.Client // nil without --redis
 }
 
 // openApp opens and migrates the configured database, loads the master
@@ -47,22 +50,24 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		logger.Info("database migrated", "engine", db.Engine, "applied", applied)
 	}
 	clock := aiccd.SystemClock
-	a := &app{
-		cfg:     cfg,
-		logger:  logger,
-		clock:   clock,
-		db:      db,
-		tenants: tenant.NewService(db.Tenants, clock),
-		credentials: credential.NewService(credential.Options{
-			Store:  db.Credentials,
-			Clock:  clock,
-			Sealer: key,
-			Guard:  credential.NewMemoryGuard(clock, credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, 100_000),
-			Logger: logger,
-		}),
+	a := &app{cfg: cfg, logger: logger, clock: clock, db: db}
+	limit := credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}
+	var guard credential.Guard = credential.NewMemoryGuard(clock, limit, 100_000)
+	var bus credential.EventBus
+	if cfg.Redis != "" {
+		if a.redis, err = redis.Open(octx, cfg.Redis); err != nil {
+			db.Close()
+			return nil, err
+		}
+		guard = redis.NewGuard(a.redis, "", limit, guard, logger)
+		bus = redis.NewEventBus(a.redis, "", logger)
 	}
+	a.tenants = tenant.NewService(db.Tenants, clock)
+	a.credentials = credential.NewService(credential.Options{
+		Store: db.Credentials, Clock: clock, Sealer: key, Guard: guard, Bus: bus, Logger: logger,
+	})
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
-		db.Close()
+		a.Close()
 		return nil, err
 	}
 	return a, nil
@@ -85,4 +90,9 @@ func loadMasterKey(cfg config.Config, logger *slog.Logger) (*masterkey.Key, erro
 	return key, nil
 }
 
-func (a *app) Close() error { return a.db.Close() }
+func (a *app) Close() error {
+	if a.redis != nil {
+		a.redis.Close()
+	}
+	return a.db.Close()
+}

@@ -51,6 +51,7 @@ type Config struct {
 	MasterKeyFile string  `koanf:"master-key-file"`
 	RateLimit     float64 `koanf:"rate-limit"`
 	RateBurst     int     `koanf:"rate-burst"`
+	Redis         string  `koanf:"redis"`
 }
 
 // Default returns the configuration used when nothing else is said.
@@ -216,7 +217,7 @@ func (c Config) LogValue() slog.Value {
 		if slices.Contains(secretKeys, key) && v != "" {
 			v = "*****"
 		}
-		if key == "database" {
+		if key == "database" || key == "redis" {
 			v = MaskURL(v)
 		}
 		attrs = append(attrs, slog.String(key, v))

@@ -105,8 +105,16 @@ type AccessKey struct {
 // Event records a change that invalidates cached credentials: every
 // replica polls events and evicts what they name within seconds.
 type Event struct {
-	Kind    EventKind
-	Subject string
+	Kind    EventKind `json:"kind"`
+	Subject string    `json:"subject"`
+}
+
+// EventBus delivers events to every replica as they happen, ahead of the
+// polled event log, which stays the source of truth.
+type EventBus interface {
+	Publish(ctx context.Context, e Event) error
+	// Subscribe calls fn for each event until ctx is done.
+	Subscribe(ctx context.Context, fn func(Event))
 }
 
 // EventKind names what an event invalidates.

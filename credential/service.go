@@ -35,6 +35,9 @@ type Options struct {
 	Clock  aiccd.Clock
 	Sealer aiccd.Sealer
 	Guard  Guard
+	// Bus, when set, spreads invalidations at once; the event log is
+	// polled either way.
+	Bus    EventBus
 	Logger *slog.Logger
 	// CacheSize bounds the verified-credential caches (entries each).
 	CacheSize int
@@ -46,6 +49,7 @@ type Service struct {
 	clock  aiccd.Clock
 	sealer aiccd.Sealer
 	guard  Guard
+	bus    EventBus
 	logger *slog.Logger
 
 	tokens *boundedCache[[32]byte, cachedToken]
@@ -68,7 +72,7 @@ func NewService(o Options) *Service {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		store: o.Store, clock: o.Clock, sealer: o.Sealer, guard: o.Guard, logger: o.Logger,
+		store: o.Store, clock: o.Clock, sealer: o.Sealer, guard: o.Guard, bus: o.Bus, logger: o.Logger,
 		tokens: newBoundedCache[[32]byte, cachedToken](o.CacheSize),
 		keys:   newBoundedCache[string, cachedKey](o.CacheSize),
 	}
@@ -95,6 +99,9 @@ func (s *Service) Polled() bool { return s.polling.Load() && s.lastPoll.Load() !
 func (s *Service) Run(ctx context.Context) error {
 	s.polling.Store(true)
 	defer s.polling.Store(false)
+	if s.bus != nil {
+		go s.bus.Subscribe(ctx, s.evict)
+	}
 	poll := time.NewTicker(pollInterval)
 	defer poll.Stop()
 	purge := time.NewTicker(time.Minute)
@@ -156,7 +163,15 @@ func (s *Service) evict(e Event) {
 func (s *Service) publish(ctx context.Context, kind EventKind, subject string) error {
 	e := Event{Kind: kind, Subject: subject}
 	s.evict(e)
-	return s.store.AddEvent(ctx, e)
+	if err := s.store.AddEvent(ctx, e); err != nil {
+		return err
+	}
+	if s.bus != nil {
+		if err := s.bus.Publish(ctx, e); err != nil {
+			s.logger.Warn("broadcasting a credential event failed; replicas learn of it by polling", "err", err)
+		}
+	}
+	return nil
 }
 
 func (s *Service) purge(ctx context.Context) {
