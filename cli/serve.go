@@ -29,7 +29,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst")
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key")
 	return cmd
 }
 
@@ -71,7 +71,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	// Background work stops after the last request has been answered.
 	defer func() { stopBackground(); wg.Wait() }()
 
-	logger.Info("listening", "addr", ln.Addr().String(), "engine", a.db.Engine, "demo", cfg.Demo,
+	logger.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCert != "", "engine", a.db.Engine, "demo", cfg.Demo,
 		"startup_ms", time.Since(start).Milliseconds())
 	return httpapi.Serve(ctx, ln, srv, httpapi.ServeOptions{
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
@@ -80,5 +80,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ShutdownTimeout:   cfg.ShutdownTimeout,
+		TLSCertFile:       cfg.TLSCert,
+		TLSKeyFile:        cfg.TLSKey,
 	}, logger)
 }

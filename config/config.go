@@ -52,6 +52,8 @@ type Config struct {
 	RateLimit     float64 `koanf:"rate-limit"`
 	RateBurst     int     `koanf:"rate-burst"`
 	Redis         string  `koanf:"redis"`
+	TLSCert       string  `koanf:"tls-cert"`
+	TLSKey        string  `koanf:"tls-key"`
 }
 
 // Default returns the configuration used when nothing else is said.
@@ -170,6 +172,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("rate-limit %v / rate-burst %d: the rate must not be negative and the burst at least 1", c.RateLimit, c.RateBurst))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls-cert and tls-key: give both or neither"))
 	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))

@@ -27,6 +27,8 @@ var usage = map[string]string{
 	"master-key-file":     "key file, created with mode 0600 on first start (default: beside the SQLite file, or aiccd-data/master.key)",
 	"rate-limit":          "requests per second allowed per credential (0: no limit)",
 	"rate-burst":          "requests a credential may send at once above its rate",
+	"tls-cert":            "PEM certificate file: serve HTTPS (with --tls-key)",
+	"tls-key":             "PEM private key file of --tls-cert",
 	"redis":               "redis:// URL: share lockouts, rate limits and revocations between replicas (default: per process)",
 }
 

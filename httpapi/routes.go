@@ -41,6 +41,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /healthz", s.api(s.healthz))
 	mux.Handle("GET /readyz", s.api(s.readyz))
 	mux.Handle("GET /metrics", s.metricsHandler())
+	mux.Handle("GET /admin/debug/pprof/", s.api(s.pprofHandler()))
 
 	// Everything else answers 404 or 405 in the format of its family.
 	for pattern := range catchAll {

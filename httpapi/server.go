@@ -141,6 +141,9 @@ type ServeOptions struct {
 	IdleTimeout       time.Duration
 	MaxHeaderBytes    int
 	ShutdownTimeout   time.Duration
+	// TLSCertFile and TLSKeyFile, when both set, serve HTTPS.
+	TLSCertFile string
+	TLSKeyFile  string
 }
 
 // Serve answers requests on ln with h until ctx is done, then stops
@@ -158,7 +161,13 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o ServeOptions,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if o.TLSCertFile != "" {
+			errc <- srv.ServeTLS(ln, o.TLSCertFile, o.TLSKeyFile)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 
 	select {
 	case err := <-errc:
