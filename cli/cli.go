@@ -47,6 +47,8 @@ func newRoot(e *env) *cobra.Command {
 		newVersionCommand(e),
 		newAdminCommand(e),
 		newImportCommand(e),
+		newBackupCommand(e),
+		newRestoreCommand(e),
 	)
 	return root
 }

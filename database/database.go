@@ -54,6 +54,8 @@ type DB struct {
 		Close() error
 		Migrate(context.Context) ([]int, error)
 		SchemaVersion(context.Context) (current, latest int, err error)
+		Backup(ctx context.Context, path string) error
+		IntegrityCheck(context.Context) error
 	}
 	stats func() []PoolStats
 }
@@ -118,6 +120,22 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) { return db.engine.Mig
 // SchemaVersion returns the database's schema version and the newest known.
 func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error) {
 	return db.engine.SchemaVersion(ctx)
+}
+
+// Backup writes a consistent copy of the live database to path: a SQLite
+// file, or a pg_dump custom-format archive.
+func (db *DB) Backup(ctx context.Context, path string) error { return db.engine.Backup(ctx, path) }
+
+// IntegrityCheck verifies the database's structures.
+func (db *DB) IntegrityCheck(ctx context.Context) error { return db.engine.IntegrityCheck(ctx) }
+
+// Restore replaces the database dsn names with a backup made by Backup.
+// No aiccd may be serving from it meanwhile.
+func Restore(ctx context.Context, dsn, from string) error {
+	if EngineOf(dsn) == Postgres {
+		return postgres.Restore(ctx, dsn, from)
+	}
+	return sqlite.Restore(ctx, dsn, from)
 }
 
 // PoolStats returns the figures of every connection pool.

@@ -3,12 +3,15 @@ package database_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/database/migration"
 	"github.com/aiccd/aiccd/storetest"
+	"github.com/aiccd/aiccd/tenant"
 )
 
 func TestStoreContract(t *testing.T) {
@@ -69,4 +72,38 @@ func TestEngineOf(t *testing.T) {
 			t.Errorf("EngineOf(%q) = %s, want %s", dsn, got, want)
 		}
 	}
+}
+
+func TestBackupAndRestore(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := dbtest.Open(t, dsn)
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		if err := db.Tenants.Create(ctx, tenant.Tenant{ID: "before", CreatedAt: at, UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		backup := filepath.Join(t.TempDir(), "backup")
+		if err := db.Backup(ctx, backup); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Backup(ctx, backup); err == nil {
+			t.Fatal("a backup overwrote an existing file")
+		}
+		if err := db.Tenants.Create(ctx, tenant.Tenant{ID: "after", CreatedAt: at, UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+
+		if err := database.Restore(ctx, dsn, backup); err != nil {
+			t.Fatal(err)
+		}
+		restored := dbtest.Open(t, dsn)
+		if err := restored.IntegrityCheck(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ts, err := restored.Tenants.List(ctx)
+		if err != nil || len(ts) != 1 || ts[0].ID != "before" {
+			t.Fatalf("restored tenants %+v, %v; want only the one from before the backup", ts, err)
+		}
+	})
 }

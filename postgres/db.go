@@ -28,6 +28,7 @@ const migrationLock = 0x6169636364
 // DB is a pool of connections to one PostgreSQL database.
 type DB struct {
 	pool *pgxpool.Pool
+	url  string // for the PostgreSQL tools of Backup
 }
 
 // Open connects to the database at url (postgres:// or postgresql://). It
@@ -53,7 +54,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, translate(err)
 	}
-	return &DB{pool: pool}, nil
+	return &DB{pool: pool, url: url}, nil
 }
 
 // Close closes the pool.

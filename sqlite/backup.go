@@ -1,0 +1,119 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/aiccd/aiccd/database/migration"
+)
+
+// Backup writes a consistent copy of the database to path while it stays
+// in use: VACUUM INTO reads one snapshot and writes a compacted file.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s exists; choose a new file", path)
+	}
+	// A connection of its own: the writer stays free for requests.
+	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", path)
+	return translate(err)
+}
+
+// IntegrityCheck runs SQLite's integrity and foreign key checks.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	return integrityCheck(ctx, db.read)
+}
+
+func integrityCheck(ctx context.Context, q *sql.DB) error {
+	var result string
+	if err := q.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&result); err != nil {
+		return translate(err)
+	}
+	if result != "ok" {
+		return fmt.Errorf("integrity check: %s", result)
+	}
+	rows, err := q.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return errors.New("integrity check: rows refer to rows that do not exist")
+	}
+	return translate(rows.Err())
+}
+
+// Restore replaces the database at dsn with the backup at from, after
+// checking the backup's integrity and that its schema is one this binary
+// knows. aiccd must not be running on dsn meanwhile.
+func Restore(ctx context.Context, dsn, from string) error {
+	path, err := Path(dsn)
+	if err != nil {
+		return err
+	}
+	src, err := sql.Open("sqlite", "file:"+from+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if err := integrityCheck(ctx, src); err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	version, err := schemaVersion(ctx, src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	if _, err := migration.Pending(ms, version); err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	tmp := path + ".restore"
+	if err := copyFile(from, tmp); err != nil {
+		return err
+	}
+	// The old database's write-ahead log must not be replayed onto the
+	// restored file.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return os.Rename(tmp, path)
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
