@@ -24,6 +24,8 @@ func newAdminCommand(e *env) *cobra.Command {
 		newAdminAccountCommand(e),
 		newAdminIAMUserCommand(e),
 		newAdminAccessKeyCommand(e),
+		newAdminFaultCommand(e),
+		newAdminRequestsCommand(e),
 	)
 	return cmd
 }

@@ -4,14 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/redis"
+	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -25,6 +29,9 @@ type app struct {
 	db          *database.DB
 	tenants     *tenant.Service
 	credentials *credential.Service
+	faults      *fault.Service
+	journal     *journal.Journal // nil with journal-size 0
+	ids         aiccd.IDGenerator
 	redis       *goredis.Client // nil without --redis
 }
 
@@ -61,6 +68,18 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		}
 		guard = redis.NewGuard(a.redis, "", limit, guard, logger)
 		bus = redis.NewEventBus(a.redis, "", logger)
+	}
+	node := cfg.NodeID
+	if node < 0 {
+		node = rand.IntN(snowflake.MaxNode + 1)
+	}
+	if a.ids, err = snowflake.New(node, clock); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.faults = fault.NewService(db.Faults, clock, a.ids, logger)
+	if cfg.JournalSize > 0 {
+		a.journal = journal.New(db.Journal, cfg.JournalSize, logger)
 	}
 	a.tenants = tenant.NewService(db.Tenants, clock)
 	a.credentials = credential.NewService(credential.Options{

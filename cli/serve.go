@@ -29,7 +29,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key")
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key", "journal-size", "journal-bodies")
 	return cmd
 }
 
@@ -53,13 +53,16 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	}
 
 	srv := httpapi.New(httpapi.Options{
-		Logger:       logger,
-		DB:           a.db,
-		Clock:        a.clock,
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		AdminToken:   cfg.AdminToken,
-		Tenants:      a.tenants,
-		Credentials:  a.credentials,
+		Logger:        logger,
+		DB:            a.db,
+		Clock:         a.clock,
+		MaxBodyBytes:  cfg.MaxBodyBytes,
+		AdminToken:    cfg.AdminToken,
+		Tenants:       a.tenants,
+		Credentials:   a.credentials,
+		Faults:        a.faults,
+		Journal:       a.journal,
+		JournalBodies: cfg.JournalBodies,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -68,6 +71,10 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.credentials.Run(background) })
+	wg.Go(func() { a.faults.Run(background) })
+	if a.journal != nil {
+		wg.Go(func() { a.journal.Run(background) })
+	}
 	// Background work stops after the last request has been answered.
 	defer func() { stopBackground(); wg.Wait() }()
 

@@ -54,6 +54,9 @@ type Config struct {
 	Redis         string  `koanf:"redis"`
 	TLSCert       string  `koanf:"tls-cert"`
 	TLSKey        string  `koanf:"tls-key"`
+	NodeID        int     `koanf:"node-id"`
+	JournalSize   int     `koanf:"journal-size"`
+	JournalBodies bool    `koanf:"journal-bodies"`
 }
 
 // Default returns the configuration used when nothing else is said.
@@ -71,6 +74,8 @@ func Default() Config {
 		MaxBodyBytes:      1 << 20,
 		MaxHeaderBytes:    64 << 10,
 		RateBurst:         20,
+		NodeID:            -1,
+		JournalSize:       100,
 	}
 }
 
@@ -172,6 +177,12 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("rate-limit %v / rate-burst %d: the rate must not be negative and the burst at least 1", c.RateLimit, c.RateBurst))
+	}
+	if c.NodeID < -1 || c.NodeID > 1023 {
+		errs = append(errs, fmt.Errorf("node-id: %d is outside -1..1023", c.NodeID))
+	}
+	if c.JournalSize < 0 || c.JournalSize > 100_000 {
+		errs = append(errs, fmt.Errorf("journal-size: %d is outside 0..100000", c.JournalSize))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("tls-cert and tls-key: give both or neither"))

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/postgres"
 	"github.com/aiccd/aiccd/sqlite"
 	"github.com/aiccd/aiccd/tenant"
@@ -48,6 +50,8 @@ type DB struct {
 	Engine      Engine
 	Tenants     tenant.Store
 	Credentials credential.Store
+	Faults      fault.Store
+	Journal     journal.Store
 
 	engine interface {
 		Ping(context.Context) error
@@ -71,6 +75,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			Engine:      Postgres,
 			Tenants:     postgres.NewTenantStore(pg),
 			Credentials: postgres.NewCredentialStore(pg),
+			Faults:      postgres.NewSandboxStore(pg),
+			Journal:     postgres.NewSandboxStore(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
@@ -90,6 +96,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		Engine:      SQLite,
 		Tenants:     sqlite.NewTenantStore(lite),
 		Credentials: sqlite.NewCredentialStore(lite),
+		Faults:      sqlite.NewSandboxStore(lite),
+		Journal:     sqlite.NewSandboxStore(lite),
 		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats

@@ -84,7 +84,7 @@ func (s *Server) gateway(requireAppKey bool, h handlerFunc) handlerFunc {
 		if err := s.credentials.Throttle(ctx, "app:"+p.AppKey); err != nil {
 			return err
 		}
-		return h(w, r.WithContext(context.WithValue(ctx, gatewayPrincipalKey, p)))
+		return s.serveAs(w, r.WithContext(context.WithValue(ctx, gatewayPrincipalKey, p)), p.TenantID, p.AppKey, p.AppKey, h)
 	}
 }
 
@@ -110,7 +110,7 @@ func (s *Server) mall(h handlerFunc) handlerFunc {
 		if err := s.credentials.Throttle(ctx, "mall:"+tenantID); err != nil {
 			return err
 		}
-		return h(w, r.WithContext(context.WithValue(ctx, mallTenantKey, tenantID)))
+		return s.serveAs(w, r.WithContext(context.WithValue(ctx, mallTenantKey, tenantID)), tenantID, "", "mall token", h)
 	}
 }
 
@@ -154,7 +154,11 @@ func (s *Server) cloud(h handlerFunc) handlerFunc {
 		if err := s.credentials.Throttle(ctx, throttleKey); err != nil {
 			return err
 		}
-		return h(w, r.WithContext(context.WithValue(ctx, cloudPrincipalKey, p)))
+		caller := p.AccessKey
+		if caller == "" {
+			caller = "IAM user " + p.UserName
+		}
+		return s.serveAs(w, r.WithContext(context.WithValue(ctx, cloudPrincipalKey, p)), p.AccountID, "", caller, h)
 	}
 }
 

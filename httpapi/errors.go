@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -343,4 +344,66 @@ func renderAdmin(w http.ResponseWriter, _ *http.Request, p problem) {
 		body.Error.Code = "method_not_allowed"
 	}
 	writeJSON(w, p.status, body)
+}
+
+// smartCareDescriptions are the descriptions of queryfaultyuser's Table 4.
+var smartCareDescriptions = map[int]string{
+	0:   "Query succeeded. Data is found in the query result.",
+	1:   "Query succeeded. No data is found in the query result.",
+	2:   "Invalid MSISDN.",
+	3:   "Invalid fault time.",
+	4:   "The scenario does not exist.",
+	5:   "DAC query error.",
+	97:  "Other errors.",
+	101: "Parameter verification failed.",
+	102: "AICC internal system error.",
+}
+
+const forcedMessage = "Fault injected by the aiccd sandbox."
+
+// renderForced answers with the status and family code a fault rule
+// forces, in the request's family format. A zero status or empty code
+// takes the family's usual value for a failure.
+func renderForced(w http.ResponseWriter, r *http.Request, status int, code string) {
+	orDefault := func(def int) int {
+		if status == 0 {
+			return def
+		}
+		return status
+	}
+	switch familyOf(r.URL.Path) {
+	case familySmartCare:
+		rc, err := strconv.Atoi(code)
+		if err != nil {
+			rc = scInternal
+		}
+		desc, ok := smartCareDescriptions[rc]
+		if !ok {
+			desc = forcedMessage
+		}
+		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: desc})
+	case familyCC:
+		st := orDefault(http.StatusInternalServerError)
+		if code == "" {
+			code = itoa(st)
+		}
+		writeJSON(w, st, ccError{ReturnCode: code, Description: forcedMessage})
+	case familyPartner:
+		if code == "" {
+			code = cbcInternal
+		}
+		writeJSON(w, orDefault(http.StatusInternalServerError), cbcError{Code: code, Msg: forcedMessage})
+	case familyOMA:
+		st := orDefault(http.StatusInternalServerError)
+		text, ok := omaTexts[st]
+		if !ok {
+			text = forcedMessage
+		}
+		writeText(w, st, text)
+	default:
+		if code == "" {
+			code = "APIG.0202"
+		}
+		writeJSON(w, orDefault(http.StatusBadGateway), apigError{Code: code, Msg: forcedMessage, RequestID: requestIDFrom(r.Context())})
+	}
 }

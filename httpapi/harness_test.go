@@ -18,7 +18,10 @@ import (
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -68,9 +71,12 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
+	ids, _ := snowflake.New(1, clock)
+	faults := fault.NewService(db.Faults, clock, ids, nilLogger())
+	j := journal.New(db.Journal, 50, nilLogger())
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, AdminToken: testAdminToken,
-		Tenants: tenants, Credentials: creds,
+		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
 	})
 	return &env{t: t, db: db, clock: c, srv: srv, creds: creds}
 }

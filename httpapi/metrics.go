@@ -13,6 +13,7 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	faults   *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, pools func() []database.PoolStats) *metrics {
@@ -26,8 +27,12 @@ func newMetrics(reg prometheus.Registerer, pools func() []database.PoolStats) *m
 			Help:    "Time to answer an HTTP request, by route pattern.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route"}),
+		faults: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aiccd_faults_injected_total",
+			Help: "Requests affected by an integrator's fault rule, by route and kind (latency, forced, reset).",
+		}, []string{"route", "kind"}),
 	}
-	reg.MustRegister(m.requests, m.duration,
+	reg.MustRegister(m.requests, m.duration, m.faults,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/journal"
 )
 
 type ctxKey int
@@ -52,12 +54,15 @@ func validRequestID(id string) bool {
 	return true
 }
 
-// recorder remembers what a handler wrote, for the access log and metrics.
+// recorder remembers what a handler wrote, for the access log, the
+// metrics and the journal.
 type recorder struct {
 	http.ResponseWriter
 	status  int
 	bytes   int64
 	errKind string
+	info    *requestInfo // nil when nothing is journaled
+	head    bytes.Buffer // the start of a journaled answer
 }
 
 func (rec *recorder) WriteHeader(status int) {
@@ -73,6 +78,11 @@ func (rec *recorder) Write(b []byte) (int, error) {
 	}
 	n, err := rec.ResponseWriter.Write(b)
 	rec.bytes += int64(n)
+	if rec.info != nil && rec.info.tenantID != "" {
+		if room := 4*journal.MaxBody - rec.head.Len(); room > 0 {
+			rec.head.Write(b[:min(n, room)])
+		}
+	}
 	return n, err
 }
 
@@ -86,8 +96,16 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		start := time.Now()
 		id := requestID(r)
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		rec := &recorder{ResponseWriter: w}
+		if s.journal != nil {
+			rec.info = &requestInfo{}
+			ctx = context.WithValue(ctx, requestInfoKey, rec.info)
+			if s.journalBodies && r.Body != nil {
+				r.Body = capturingReader{ReadCloser: r.Body, buf: &rec.info.body}
+			}
+		}
+		r = r.WithContext(ctx)
 
 		next.ServeHTTP(rec, r)
 
@@ -100,6 +118,9 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 			route = "unmatched"
 		}
 		s.metrics.observe(route, rec.status, elapsed)
+		if rec.info != nil && rec.info.tenantID != "" {
+			s.journal.Record(s.journalEntry(r, rec.info, rec, start, elapsed, route))
+		}
 		level := slog.LevelInfo
 		if opsPaths[r.URL.Path] {
 			level = slog.LevelDebug // probes and scrapes would drown the log

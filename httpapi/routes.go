@@ -36,6 +36,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/v1/accounts/{account}/accesskeys", s.api(s.admin(s.adminCreateAccessKey)))
 	mux.Handle("PATCH /admin/v1/accesskeys/{ak}", s.api(s.admin(s.adminUpdateAccessKey)))
 	mux.Handle("POST /admin/v1/accesskeys/{ak}/rotate", s.api(s.admin(s.adminRotateAccessKey)))
+	mux.Handle("GET /admin/v1/faults", s.api(s.admin(s.adminListFaults)))
+	mux.Handle("POST /admin/v1/faults", s.api(s.admin(s.adminCreateFault)))
+	mux.Handle("DELETE /admin/v1/faults/{id}", s.api(s.admin(s.adminDeleteFault)))
+	mux.Handle("GET /admin/v1/requests", s.api(s.admin(s.adminListRequests)))
 
 	// Operations.
 	mux.Handle("GET /healthz", s.api(s.healthz))

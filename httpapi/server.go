@@ -15,6 +15,8 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/tenant"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -30,36 +32,49 @@ type Options struct {
 
 	Tenants     *tenant.Service
 	Credentials *credential.Service
+
+	// Faults injects the failures integrators configure; nil disables it.
+	Faults *fault.Service
+	// Journal records each tenant's requests; nil disables it. With
+	// JournalBodies the (masked) bodies are kept too.
+	Journal       *journal.Journal
+	JournalBodies bool
 	// Registry receives the server's metrics; a new one is made when nil.
 	Registry *prometheus.Registry
 }
 
 // Server is aiccd's HTTP interface. It is an http.Handler.
 type Server struct {
-	logger       *slog.Logger
-	db           *database.DB
-	clock        aiccd.Clock
-	maxBodyBytes int64
-	adminToken   string
-	tenants      *tenant.Service
-	credentials  *credential.Service
-	registry     *prometheus.Registry
-	metrics      *metrics
-	mux          *http.ServeMux
-	handler      http.Handler
+	logger        *slog.Logger
+	db            *database.DB
+	clock         aiccd.Clock
+	maxBodyBytes  int64
+	adminToken    string
+	tenants       *tenant.Service
+	credentials   *credential.Service
+	faults        *fault.Service
+	journal       *journal.Journal
+	journalBodies bool
+	registry      *prometheus.Registry
+	metrics       *metrics
+	mux           *http.ServeMux
+	handler       http.Handler
 }
 
 // New returns a Server with every route registered.
 func New(o Options) *Server {
 	s := &Server{
-		logger:       o.Logger,
-		db:           o.DB,
-		clock:        o.Clock,
-		maxBodyBytes: o.MaxBodyBytes,
-		adminToken:   o.AdminToken,
-		tenants:      o.Tenants,
-		credentials:  o.Credentials,
-		registry:     o.Registry,
+		logger:        o.Logger,
+		db:            o.DB,
+		clock:         o.Clock,
+		maxBodyBytes:  o.MaxBodyBytes,
+		adminToken:    o.AdminToken,
+		tenants:       o.Tenants,
+		credentials:   o.Credentials,
+		faults:        o.Faults,
+		journal:       o.Journal,
+		journalBodies: o.JournalBodies,
+		registry:      o.Registry,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)

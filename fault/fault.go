@@ -1,0 +1,222 @@
+// Package fault lets integrators test their failure paths against aiccd:
+// rules that add latency, force an HTTP status or an API family's return
+// code, or reset the connection, for the requests of one tenant or app key
+// to one endpoint, for the next N requests or a percentage of them. Rules
+// live in the database, so every replica applies them and a count is
+// shared; they are set only through the admin API and CLI.
+package fault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"path"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aiccd/aiccd"
+)
+
+// Fault is one injection rule.
+type Fault struct {
+	ID int64 `json:"id,string"`
+	// TenantID and AppKey scope the rule: a request matches when it was
+	// authenticated for that tenant (or partner account) and, when AppKey
+	// is set, with that app key. At least one is set.
+	TenantID string `json:"tenant_id,omitempty"`
+	AppKey   string `json:"app_key,omitempty"`
+	// Endpoint is a route pattern ("POST /v3/auth/tokens") or its last
+	// path segment ("queryfaultyuser"); empty matches every endpoint.
+	Endpoint string `json:"endpoint,omitempty"`
+	// LatencyMS is added, in milliseconds, before the request is handled.
+	LatencyMS int `json:"latency_ms,omitempty"`
+	// Status and Code force the answer: the HTTP status, and the family's
+	// own code (a SmartCare or CC returnCode, a CBC or APIG error_code).
+	// Both zero: the request is handled normally after the latency.
+	Status int    `json:"status,omitempty"`
+	Code   string `json:"code,omitempty"`
+	// Reset drops the connection without an answer.
+	Reset bool `json:"reset,omitempty"`
+	// Remaining counts the requests still to affect; -1 is unlimited.
+	Remaining int `json:"remaining"`
+	// Percent is the chance, 1 to 100, that a matching request is affected.
+	Percent   int       `json:"percent"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Latency is the delay the rule adds.
+func (f Fault) Latency() time.Duration { return time.Duration(f.LatencyMS) * time.Millisecond }
+
+// Store persists rules. Claim takes one of a rule's remaining requests,
+// atomically across replicas, and reports whether there was one.
+type Store interface {
+	CreateFault(ctx context.Context, f Fault) error
+	Faults(ctx context.Context) ([]Fault, error)
+	DeleteFault(ctx context.Context, id int64) error
+	ClaimFault(ctx context.Context, id int64) (bool, error)
+}
+
+// Service keeps the active rules in memory, refreshed from the store
+// every second, so that a request without a matching rule costs nothing.
+type Service struct {
+	store  Store
+	clock  aiccd.Clock
+	ids    aiccd.IDGenerator
+	logger *slog.Logger
+	rules  atomic.Pointer[[]Fault]
+}
+
+// NewService returns a Service; call Run to keep it refreshed.
+func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, logger *slog.Logger) *Service {
+	s := &Service{store: store, clock: clock, ids: ids, logger: logger}
+	s.rules.Store(&[]Fault{})
+	return s
+}
+
+// Validate checks a rule as an admin gave it and fills its defaults.
+func Validate(f Fault) (Fault, error) {
+	switch {
+	case f.TenantID == "" && f.AppKey == "":
+		return f, aiccd.Errorf(aiccd.KindInvalid, "a fault needs a tenant_id or an app_key to apply to")
+	case len(f.TenantID) > 64 || len(f.AppKey) > 64 || len(f.Endpoint) > 256 || len(f.Code) > 32:
+		return f, aiccd.Errorf(aiccd.KindInvalid, "tenant_id, app_key and code have at most 64, endpoint 256 and code 32 characters")
+	case f.LatencyMS < 0 || f.LatencyMS > 60_000:
+		return f, aiccd.Errorf(aiccd.KindInvalid, "latency_ms must be from 0 to 60000")
+	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
+		return f, aiccd.Errorf(aiccd.KindInvalid, "status must be an HTTP status from 200 to 599")
+	case f.Reset && (f.Status != 0 || f.Code != ""):
+		return f, aiccd.Errorf(aiccd.KindInvalid, "a reset fault sends no answer: leave status and code out")
+	case f.LatencyMS == 0 && f.Status == 0 && f.Code == "" && !f.Reset:
+		return f, aiccd.Errorf(aiccd.KindInvalid, "a fault needs latency_ms, status, code or reset")
+	case f.Remaining == 0 || f.Remaining < -1:
+		return f, aiccd.Errorf(aiccd.KindInvalid, "remaining must be a positive count, or -1 for every request")
+	case f.Percent < 0 || f.Percent > 100:
+		return f, aiccd.Errorf(aiccd.KindInvalid, "percent must be from 1 to 100")
+	}
+	if f.Percent == 0 {
+		f.Percent = 100
+	}
+	return f, nil
+}
+
+// Create stores a new rule; it applies on every replica within a second.
+func (s *Service) Create(ctx context.Context, f Fault) (Fault, error) {
+	f, err := Validate(f)
+	if err != nil {
+		return Fault{}, err
+	}
+	f.ID, f.CreatedAt = s.ids.NextID(), s.clock.Now().UTC().Truncate(time.Millisecond)
+	if err := s.store.CreateFault(ctx, f); err != nil {
+		return Fault{}, err
+	}
+	return f, s.Refresh(ctx)
+}
+
+// List returns every rule, spent ones included until they are deleted.
+func (s *Service) List(ctx context.Context) ([]Fault, error) { return s.store.Faults(ctx) }
+
+// Delete removes a rule.
+func (s *Service) Delete(ctx context.Context, id int64) error {
+	if err := s.store.DeleteFault(ctx, id); err != nil {
+		if errors.Is(err, aiccd.ErrNotFound) {
+			return aiccd.Errorf(aiccd.KindNotFound, "fault %d does not exist", id)
+		}
+		return err
+	}
+	return s.Refresh(ctx)
+}
+
+// Refresh reloads the active rules.
+func (s *Service) Refresh(ctx context.Context) error {
+	all, err := s.store.Faults(ctx)
+	if err != nil {
+		return err
+	}
+	active := all[:0]
+	for _, f := range all {
+		if f.Remaining != 0 {
+			active = append(active, f)
+		}
+	}
+	s.rules.Store(&active)
+	return nil
+}
+
+// Run refreshes the rules every second until ctx is done.
+func (s *Service) Run(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+			s.logger.Warn("refreshing fault rules", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Match returns the rule to apply to a request of tenantID with appKey to
+// route, if any; a counted rule's request is claimed in the store.
+func (s *Service) Match(ctx context.Context, tenantID, appKey, route string) (Fault, bool, error) {
+	rules := *s.rules.Load()
+	if len(rules) == 0 {
+		return Fault{}, false, nil
+	}
+	for _, f := range rules {
+		if !f.matches(tenantID, appKey, route) {
+			continue
+		}
+		if f.Percent < 100 && rand.IntN(100) >= f.Percent {
+			continue
+		}
+		if f.Remaining > 0 {
+			ok, err := s.store.ClaimFault(ctx, f.ID)
+			if err != nil {
+				return Fault{}, false, err
+			}
+			if !ok {
+				continue // spent on another replica
+			}
+		}
+		return f, true, nil
+	}
+	return Fault{}, false, nil
+}
+
+func (f Fault) matches(tenantID, appKey, route string) bool {
+	if f.TenantID != "" && f.TenantID != tenantID {
+		return false
+	}
+	if f.AppKey != "" && f.AppKey != appKey {
+		return false
+	}
+	if f.Endpoint == "" || f.Endpoint == route {
+		return true
+	}
+	_, p, _ := strings.Cut(route, " ")
+	return path.Base(p) == f.Endpoint
+}
+
+// String describes a rule for logs and tables.
+func (f Fault) String() string {
+	var parts []string
+	if f.LatencyMS > 0 {
+		parts = append(parts, fmt.Sprintf("+%dms", f.LatencyMS))
+	}
+	if f.Status != 0 {
+		parts = append(parts, fmt.Sprintf("status %d", f.Status))
+	}
+	if f.Code != "" {
+		parts = append(parts, "code "+f.Code)
+	}
+	if f.Reset {
+		parts = append(parts, "reset")
+	}
+	return strings.Join(parts, ", ")
+}

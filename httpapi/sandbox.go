@@ -1,0 +1,221 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/journal"
+)
+
+// requestInfo is what the layers of one request learn about it for the
+// journal: the middleware creates it, authentication fills in the caller.
+type requestInfo struct {
+	tenantID string
+	caller   string
+	body     bytes.Buffer // the request body as read, when bodies are journaled
+}
+
+const requestInfoKey ctxKey = 200
+
+func requestInfoFrom(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(requestInfoKey).(*requestInfo)
+	return info
+}
+
+// serveAs runs h for a request authenticated for tenantID (or a partner
+// account) by caller: it marks the request for the journal and applies
+// any fault rule an integrator set for it.
+func (s *Server) serveAs(w http.ResponseWriter, r *http.Request, tenantID, appKey, caller string, h handlerFunc) error {
+	if info := requestInfoFrom(r.Context()); info != nil {
+		info.tenantID, info.caller = tenantID, caller
+	}
+	if s.faults != nil {
+		f, ok, err := s.faults.Match(r.Context(), tenantID, appKey, r.Pattern)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if done := s.inject(w, r, f); done {
+				return nil
+			}
+		}
+	}
+	return h(w, r)
+}
+
+// inject applies a fault rule and reports whether it answered the request.
+func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) bool {
+	s.metrics.faults.WithLabelValues(r.Pattern, faultKind(f)).Inc()
+	if d := f.Latency(); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return true
+		}
+	}
+	switch {
+	case f.Reset:
+		resetConnection(w)
+		return true
+	case f.Status != 0 || f.Code != "":
+		renderForced(w, r, f.Status, f.Code)
+		return true
+	}
+	return false
+}
+
+func faultKind(f fault.Fault) string {
+	switch {
+	case f.Reset:
+		return "reset"
+	case f.Status != 0 || f.Code != "":
+		return "forced"
+	default:
+		return "latency"
+	}
+}
+
+// resetConnection drops the client's connection with a TCP reset and no
+// answer, as a crashed server or a middlebox would.
+func resetConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // not hijackable (HTTP/2): abort the stream
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.SetLinger(0)
+	}
+	conn.Close()
+}
+
+// capturingReader keeps a copy of what the handler reads of the body.
+type capturingReader struct {
+	io.ReadCloser
+	buf *bytes.Buffer
+}
+
+func (c capturingReader) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	if room := 4*journal.MaxBody - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(n, room)])
+	}
+	return n, err
+}
+
+// journalEntry builds the journal's record of a finished request.
+func (s *Server) journalEntry(r *http.Request, info *requestInfo, rec *recorder, start time.Time, elapsed time.Duration, route string) journal.Entry {
+	e := journal.Entry{
+		TenantID:   info.tenantID,
+		At:         start.UTC(),
+		RequestID:  requestIDFrom(r.Context()),
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		Route:      route,
+		Status:     rec.status,
+		DurationMS: float64(elapsed.Microseconds()) / 1000,
+		Code:       familyCode(rec.head.Bytes()),
+		Caller:     info.caller,
+	}
+	if s.journalBodies {
+		e.RequestBody = journal.MaskBody(info.body.Bytes())
+		e.ResponseBody = journal.MaskBody(rec.head.Bytes())
+	}
+	return e
+}
+
+// familyCode finds the family's code in an answer: error_code, or
+// returnCode as a string or a number.
+func familyCode(body []byte) string {
+	for _, key := range [][]byte{[]byte(`"error_code":`), []byte(`"returnCode":`)} {
+		i := bytes.Index(body, key)
+		if i < 0 {
+			continue
+		}
+		v := bytes.TrimLeft(body[i+len(key):], " ")
+		if len(v) > 0 && v[0] == '"' {
+			if end := bytes.IndexByte(v[1:], '"'); end >= 0 && end <= 32 {
+				return string(v[1 : 1+end])
+			}
+			continue
+		}
+		end := 0
+		for end < len(v) && end < 12 && (v[end] == '-' || v[end] >= '0' && v[end] <= '9') {
+			end++
+		}
+		if end > 0 {
+			return string(v[:end])
+		}
+	}
+	return ""
+}
+
+// --- admin API ------------------------------------------------------------
+
+func (s *Server) adminListFaults(w http.ResponseWriter, r *http.Request) error {
+	if s.faults == nil {
+		return errNotFound
+	}
+	fs, err := s.faults.List(r.Context())
+	if err != nil {
+		return err
+	}
+	writeList(w, fs)
+	return nil
+}
+
+func (s *Server) adminCreateFault(w http.ResponseWriter, r *http.Request) error {
+	if s.faults == nil {
+		return errNotFound
+	}
+	var f fault.Fault
+	if err := decodeJSON(r, &f); err != nil {
+		return err
+	}
+	f, err := s.faults.Create(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, f)
+	return nil
+}
+
+func (s *Server) adminDeleteFault(w http.ResponseWriter, r *http.Request) error {
+	if s.faults == nil {
+		return errNotFound
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := s.faults.Delete(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request) error {
+	if s.journal == nil {
+		writeList(w, []journal.Entry{})
+		return nil
+	}
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	// Entries still in the buffer are part of the answer.
+	if err := s.journal.Flush(r.Context()); err != nil {
+		return err
+	}
+	es, err := s.journal.List(r.Context(), r.URL.Query().Get("tenant"), limit)
+	if err != nil {
+		return err
+	}
+	writeList(w, es)
+	return nil
+}

@@ -1,0 +1,191 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/fault"
+)
+
+// sandboxProbe serves whoami, after reading the body as a handler does,
+// on the SmartCare and CC paths behind the gateway, through the server's
+// middleware, so that fault rules and the journal see real route patterns.
+func sandboxProbe(e *env) http.Handler {
+	whoami := func(w http.ResponseWriter, r *http.Request) error {
+		var body map[string]any
+		if err := decodeJSON(r, &body); err != nil {
+			return err
+		}
+		return e.srv.whoami(w, r)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser", e.srv.api(e.srv.gateway(true, whoami)))
+	mux.Handle("POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList", e.srv.api(e.srv.gateway(false, whoami)))
+	return e.srv.instrument(e.srv.recoverPanics(e.srv.limitBody(mux)))
+}
+
+func TestFaultInjection(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
+		w := e.do(request{method: "POST", path: "/admin/v1/faults", header: admin,
+			body: `{"tenant_id":"demo","endpoint":"queryfaultyuser","latency_ms":200,"code":"5","remaining":3}`})
+		if w.Code != 201 {
+			t.Fatalf("create fault: %d %s", w.Code, w.Body)
+		}
+		h := sandboxProbe(e)
+		token := e.gatewayToken()
+		call := func(path string) (*httptest.ResponseRecorder, time.Duration) {
+			r := httptest.NewRequest("POST", path, strings.NewReader(`{}`))
+			r.Header.Set("Authorization", "Bearer "+token)
+			r.Header.Set("X-APP-Key", demo.AppKey)
+			w := httptest.NewRecorder()
+			start := time.Now()
+			h.ServeHTTP(w, r)
+			return w, time.Since(start)
+		}
+		const sc = "/apiaccess/CC-Management/v1/smartcare/queryfaultyuser"
+		for i := range 3 {
+			w, took := call(sc)
+			if w.Code != 200 || w.Body.String() != `{"returnCode":5,"description":"DAC query error."}` {
+				t.Fatalf("faulted request %d: %d %s", i, w.Code, w.Body)
+			}
+			if took < 200*time.Millisecond {
+				t.Fatalf("faulted request %d took %s, want at least 200ms", i, took)
+			}
+		}
+		w, took := call(sc)
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"tenant":"demo"`) || took > 150*time.Millisecond {
+			t.Fatalf("after three: %d %s in %s", w.Code, w.Body, took)
+		}
+		// The rule was for one endpoint only.
+		if w, _ := call("/apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList"); w.Code != 200 {
+			t.Fatalf("another endpoint was affected: %d", w.Code)
+		}
+		w = e.do(request{method: "GET", path: "/metrics"})
+		if !strings.Contains(w.Body.String(), `aiccd_faults_injected_total{kind="forced",route="POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser"} 3`) {
+			t.Fatalf("fault metric missing:\n%s", grepLines(w.Body.String(), "aiccd_faults"))
+		}
+	})
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestFaultResetAndForcedStatus(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	ctx := context.Background()
+	if _, err := e.srv.faults.Create(ctx, faultFor(`reset`)); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(sandboxProbe(e))
+	defer ts.Close()
+	token := e.gatewayToken()
+	send := func() (*http.Response, error) {
+		req, _ := http.NewRequest("POST", ts.URL+"/apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList", strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		return (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	}
+	_, err := send()
+	var opErr *net.OpError
+	if err == nil || !(strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "EOF") || errorsAs(err, &opErr)) {
+		t.Fatalf("a reset fault answered: %v", err)
+	}
+	if _, err := e.srv.faults.Create(ctx, faultFor(`status`)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := send()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 {
+		t.Fatalf("forced status: %d", resp.StatusCode)
+	}
+	resp, err = send()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("after the rules ran out: %d", resp.StatusCode)
+	}
+}
+
+func TestFaultsNeedTheAdminToken(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	w := e.do(request{method: "POST", path: "/admin/v1/faults", body: `{"tenant_id":"demo","reset":true,"remaining":1}`})
+	if w.Code != 401 {
+		t.Fatalf("without the admin token: %d", w.Code)
+	}
+	w = e.do(request{method: "POST", path: "/admin/v1/faults", header: map[string]string{"Authorization": "Bearer " + testAdminToken},
+		body: `{"tenant_id":"demo","remaining":1}`})
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "needs latency_ms, status, code or reset") {
+		t.Fatalf("a rule without effect: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestRequestJournal(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		h := sandboxProbe(e)
+		token := e.gatewayToken()
+		for _, header := range []map[string]string{
+			{"Authorization": "Bearer " + token},
+			{"Authorization": "Bearer " + token, "X-APP-Key": "wrong"},
+		} {
+			r := httptest.NewRequest("POST", "/apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList",
+				strings.NewReader(`{"accessCode":"9911411","app_secret":"leak"}`))
+			r.Header.Set("X-Request-Id", "journal-"+header["X-APP-Key"])
+			for k, v := range header {
+				r.Header.Set(k, v)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		w := e.do(request{method: "GET", path: "/admin/v1/requests?tenant=demo", header: map[string]string{"Authorization": "Bearer " + testAdminToken}})
+		body := w.Body.String()
+		if w.Code != 200 || !strings.Contains(body, `"request_id":"journal-"`) || !strings.Contains(body, `"caller":"demo-app-key"`) ||
+			!strings.Contains(body, `"route":"POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList"`) {
+			t.Fatalf("journal: %d %s", w.Code, body)
+		}
+		if strings.Contains(body, "leak") || !strings.Contains(body, `\"app_secret\":\"*****\"`) {
+			t.Fatalf("a secret reached the journal: %s", body)
+		}
+		// A refused request is journaled only when its caller is known:
+		// the X-APP-Key mismatch was refused before it was.
+		if strings.Contains(body, "journal-wrong") {
+			t.Fatalf("an unauthenticated request was journaled for the tenant: %s", body)
+		}
+		if other := e.do(request{method: "GET", path: "/admin/v1/requests?tenant=demo-trial", header: map[string]string{"Authorization": "Bearer " + testAdminToken}}); !strings.Contains(other.Body.String(), `"items":[]`) {
+			t.Fatalf("another tenant's journal: %s", other.Body)
+		}
+	})
+}
+
+func faultFor(kind string) fault.Fault {
+	f := fault.Fault{TenantID: demo.TenantID, Endpoint: "queryAccessCodeList", Remaining: 1}
+	switch kind {
+	case "reset":
+		f.Reset = true
+	case "status":
+		f.Status = 503
+	}
+	return f
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -1,0 +1,130 @@
+// Package journal keeps the last requests of each tenant, so that an
+// integrator can see what their client actually sent and what aiccd
+// answered: method, path, status, duration, the family's code and the
+// request ID, and, when enabled, the bodies with secrets and personal data
+// masked. Entries are buffered and written in batches, off the request path.
+package journal
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Entry is one journaled request.
+type Entry struct {
+	TenantID     string    `json:"tenant_id"`
+	At           time.Time `json:"at"`
+	RequestID    string    `json:"request_id"`
+	Method       string    `json:"method"`
+	Path         string    `json:"path"`
+	Route        string    `json:"route"`
+	Status       int       `json:"status"`
+	DurationMS   float64   `json:"duration_ms"`
+	Code         string    `json:"code,omitempty"`   // error_code or returnCode of the answer
+	Caller       string    `json:"caller,omitempty"` // app key, AK or IAM user
+	RequestBody  string    `json:"request_body,omitempty"`
+	ResponseBody string    `json:"response_body,omitempty"`
+}
+
+// Store persists entries.
+type Store interface {
+	AddEntries(ctx context.Context, es []Entry) error
+	// Entries returns up to limit of tenantID's newest entries ("" for
+	// every tenant), newest first.
+	Entries(ctx context.Context, tenantID string, limit int) ([]Entry, error)
+	// TrimEntries keeps the newest keep entries of each tenant.
+	TrimEntries(ctx context.Context, keep int) error
+}
+
+// Journal buffers entries and writes them in batches.
+type Journal struct {
+	store  Store
+	size   int
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	pending []Entry
+	dropped int
+	wake    chan struct{}
+}
+
+// maxPending bounds the buffer: under a flood, entries are dropped rather
+// than memory grown.
+const maxPending = 10_000
+
+// New returns a Journal keeping size entries per tenant.
+func New(store Store, size int, logger *slog.Logger) *Journal {
+	return &Journal{store: store, size: size, logger: logger, wake: make(chan struct{}, 1)}
+}
+
+// Record queues e without blocking.
+func (j *Journal) Record(e Entry) {
+	j.mu.Lock()
+	if len(j.pending) >= maxPending {
+		j.dropped++
+		j.mu.Unlock()
+		return
+	}
+	j.pending = append(j.pending, e)
+	full := len(j.pending) >= 500
+	j.mu.Unlock()
+	if full {
+		select {
+		case j.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// List returns tenantID's newest entries, newest first.
+func (j *Journal) List(ctx context.Context, tenantID string, limit int) ([]Entry, error) {
+	if limit <= 0 || limit > j.size {
+		limit = j.size
+	}
+	return j.store.Entries(ctx, tenantID, limit)
+}
+
+// Flush writes the queued entries now.
+func (j *Journal) Flush(ctx context.Context) error {
+	j.mu.Lock()
+	batch, dropped := j.pending, j.dropped
+	j.pending, j.dropped = nil, 0
+	j.mu.Unlock()
+	if dropped > 0 {
+		j.logger.Warn("request journal overflowed; entries dropped", "dropped", dropped)
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	return j.store.AddEntries(ctx, batch)
+}
+
+// Run flushes twice a second (or when 500 entries wait) and trims each
+// tenant to its size every minute, until ctx is done; then it flushes what
+// is left.
+func (j *Journal) Run(ctx context.Context) {
+	flush := time.NewTicker(500 * time.Millisecond)
+	defer flush.Stop()
+	trim := time.NewTicker(time.Minute)
+	defer trim.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if err := j.Flush(context.WithoutCancel(ctx)); err != nil {
+				j.logger.Warn("writing the request journal", "err", err)
+			}
+			return
+		case <-flush.C:
+		case <-j.wake:
+		case <-trim.C:
+			if err := j.store.TrimEntries(ctx, j.size); err != nil {
+				j.logger.Warn("trimming the request journal", "err", err)
+			}
+		}
+		if err := j.Flush(ctx); err != nil {
+			j.logger.Warn("writing the request journal", "err", err)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/journal"
+	"github.com/jackc/pgx/v5"
+)
+
+// SandboxStore implements fault.Store and journal.Store.
+type SandboxStore struct{ db *DB }
+
+// NewSandboxStore returns the sandbox store of db.
+func NewSandboxStore(db *DB) *SandboxStore { return &SandboxStore{db: db} }
+
+var (
+	_ fault.Store   = (*SandboxStore)(nil)
+	_ journal.Store = (*SandboxStore)(nil)
+)
+
+const faultColumns = `id, tenant_id, app_key, endpoint, latency_ms, status, code, reset, remaining, percent, created_at`
+
+// CreateFault implements fault.Store.
+func (s *SandboxStore) CreateFault(ctx context.Context, f fault.Fault) error {
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO faults (`+faultColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		f.ID, f.TenantID, f.AppKey, f.Endpoint, f.LatencyMS, f.Status, f.Code, f.Reset, f.Remaining, f.Percent, f.CreatedAt)
+	return translate(err)
+}
+
+// Faults implements fault.Store.
+func (s *SandboxStore) Faults(ctx context.Context) ([]fault.Fault, error) {
+	return queryAll(ctx, s.db, func(row pgx.Row) (fault.Fault, error) {
+		var f fault.Fault
+		err := row.Scan(&f.ID, &f.TenantID, &f.AppKey, &f.Endpoint, &f.LatencyMS, &f.Status, &f.Code, &f.Reset, &f.Remaining, &f.Percent, &f.CreatedAt)
+		f.CreatedAt = f.CreatedAt.UTC()
+		return f, translate(err)
+	}, `SELECT `+faultColumns+` FROM faults ORDER BY id`)
+}
+
+// DeleteFault implements fault.Store.
+func (s *SandboxStore) DeleteFault(ctx context.Context, id int64) error {
+	return s.db.execOne(ctx, `DELETE FROM faults WHERE id = $1`, id)
+}
+
+// ClaimFault implements fault.Store.
+func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
+	tag, err := s.db.pool.Exec(ctx, `UPDATE faults SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0`, id)
+	return tag.RowsAffected() == 1, translate(err)
+}
+
+// AddEntries implements journal.Store with one COPY.
+func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
+	_, err := s.db.pool.CopyFrom(ctx, pgx.Identifier{"request_journal"},
+		[]string{"tenant_id", "at", "request_id", "method", "path", "route", "status", "duration_ms", "code", "caller", "request_body", "response_body"},
+		pgx.CopyFromSlice(len(es), func(i int) ([]any, error) {
+			e := es[i]
+			return []any{e.TenantID, e.At, e.RequestID, e.Method, e.Path, e.Route, e.Status, e.DurationMS, e.Code, e.Caller, e.RequestBody, e.ResponseBody}, nil
+		}))
+	return translate(err)
+}
+
+// Entries implements journal.Store.
+func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) ([]journal.Entry, error) {
+	return queryAll(ctx, s.db, func(row pgx.Row) (journal.Entry, error) {
+		var e journal.Entry
+		err := row.Scan(&e.TenantID, &e.At, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.DurationMS,
+			&e.Code, &e.Caller, &e.RequestBody, &e.ResponseBody)
+		e.At = e.At.UTC()
+		return e, translate(err)
+	}, `SELECT tenant_id, at, request_id, method, path, route, status, duration_ms, code, caller, request_body, response_body
+		FROM request_journal WHERE $1 = '' OR tenant_id = $1 ORDER BY id DESC LIMIT $2`, tenantID, limit)
+}
+
+// TrimEntries implements journal.Store.
+func (s *SandboxStore) TrimEntries(ctx context.Context, keep int) error {
+	_, err := s.db.pool.Exec(ctx, `DELETE FROM request_journal WHERE id IN (
+		SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY tenant_id ORDER BY id DESC) AS n FROM request_journal) ranked
+		WHERE n > $1)`, keep)
+	return translate(err)
+}

@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/journal"
+)
+
+// SandboxStore implements fault.Store and journal.Store.
+type SandboxStore struct{ db *DB }
+
+// NewSandboxStore returns the sandbox store of db.
+func NewSandboxStore(db *DB) *SandboxStore { return &SandboxStore{db: db} }
+
+var (
+	_ fault.Store   = (*SandboxStore)(nil)
+	_ journal.Store = (*SandboxStore)(nil)
+)
+
+const faultColumns = `id, tenant_id, app_key, endpoint, latency_ms, status, code, reset, remaining, percent, created_at`
+
+// CreateFault implements fault.Store.
+func (s *SandboxStore) CreateFault(ctx context.Context, f fault.Fault) error {
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO faults (`+faultColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.ID, f.TenantID, f.AppKey, f.Endpoint, f.LatencyMS, f.Status, f.Code, f.Reset, f.Remaining, f.Percent, ms(f.CreatedAt))
+	return translate(err)
+}
+
+// Faults implements fault.Store.
+func (s *SandboxStore) Faults(ctx context.Context) ([]fault.Fault, error) {
+	return queryAll(ctx, s.db, func(row scanner) (fault.Fault, error) {
+		var f fault.Fault
+		var created int64
+		err := row.Scan(&f.ID, &f.TenantID, &f.AppKey, &f.Endpoint, &f.LatencyMS, &f.Status, &f.Code, &f.Reset, &f.Remaining, &f.Percent, &created)
+		f.CreatedAt = fromMS(created)
+		return f, translate(err)
+	}, `SELECT `+faultColumns+` FROM faults ORDER BY id`)
+}
+
+// DeleteFault implements fault.Store.
+func (s *SandboxStore) DeleteFault(ctx context.Context, id int64) error {
+	return s.db.execOne(ctx, `DELETE FROM faults WHERE id = ?`, id)
+}
+
+// ClaimFault implements fault.Store.
+func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
+	res, err := s.db.write.ExecContext(ctx, `UPDATE faults SET remaining = remaining - 1 WHERE id = ? AND remaining > 0`, id)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// AddEntries implements journal.Store.
+func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO request_journal (tenant_id, at, request_id, method, path, route,
+			status, duration_ms, code, caller, request_body, response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, e := range es {
+			if _, err := stmt.ExecContext(ctx, e.TenantID, ms(e.At), e.RequestID, e.Method, e.Path, e.Route,
+				e.Status, e.DurationMS, e.Code, e.Caller, e.RequestBody, e.ResponseBody); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Entries implements journal.Store.
+func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) ([]journal.Entry, error) {
+	return queryAll(ctx, s.db, func(row scanner) (journal.Entry, error) {
+		var e journal.Entry
+		var at int64
+		err := row.Scan(&e.TenantID, &at, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.DurationMS,
+			&e.Code, &e.Caller, &e.RequestBody, &e.ResponseBody)
+		e.At = fromMS(at)
+		return e, translate(err)
+	}, `SELECT tenant_id, at, request_id, method, path, route, status, duration_ms, code, caller, request_body, response_body
+		FROM request_journal WHERE ? = '' OR tenant_id = ? ORDER BY id DESC LIMIT ?`, tenantID, tenantID, limit)
+}
+
+// TrimEntries implements journal.Store.
+func (s *SandboxStore) TrimEntries(ctx context.Context, keep int) error {
+	_, err := s.db.write.ExecContext(ctx, `DELETE FROM request_journal WHERE id IN (
+		SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY tenant_id ORDER BY id DESC) AS n FROM request_journal)
+		WHERE n > ?)`, keep)
+	return translate(err)
+}
