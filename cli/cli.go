@@ -44,6 +44,7 @@ func newRoot(e *env) *cobra.Command {
 	root.AddCommand(
 		newServeCommand(e),
 		newMigrateCommand(e),
+		newCheckCommand(e),
 		newVersionCommand(e),
 		newAdminCommand(e),
 		newImportCommand(e),

@@ -45,3 +45,29 @@ func newMigrateCommand(e *env) *cobra.Command {
 	cmd.Flags().BoolVar(&status, "status", false, "only print the schema version")
 	return cmd
 }
+
+func newCheckCommand(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Verify the database's integrity",
+		Long: "Verify the database's structures: SQLite's integrity and foreign key checks, or for\n" +
+			"PostgreSQL a read of every table and, with the amcheck extension, of every index.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := e.loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			db, err := database.Open(cmd.Context(), cfg.Database)
+			if err != nil {
+				return fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
+			}
+			defer db.Close()
+			if err := db.IntegrityCheck(cmd.Context()); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s database ok\n", db.Engine)
+			return nil
+		},
+	}
+}

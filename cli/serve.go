@@ -28,7 +28,7 @@ func newServeCommand(e *env) *cobra.Command {
 			return e.serve(cmd, cfg)
 		},
 	}
-	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "read-header-timeout", "read-timeout",
+	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "shutdown-delay", "read-header-timeout", "read-timeout",
 		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key", "journal-size", "journal-bodies")
 	return cmd
 }
@@ -80,14 +80,17 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 
 	logger.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCert != "", "engine", a.db.Engine, "demo", cfg.Demo,
 		"startup_ms", time.Since(start).Milliseconds())
-	return httpapi.Serve(ctx, ln, srv, httpapi.ServeOptions{
+	err = httpapi.Serve(ctx, ln, srv, httpapi.ServeOptions{
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ShutdownTimeout:   cfg.ShutdownTimeout,
+		ShutdownDelay:     cfg.ShutdownDelay,
 		TLSCertFile:       cfg.TLSCert,
 		TLSKeyFile:        cfg.TLSKey,
 	}, logger)
+	logger.Info("stopped", "requests_answered", srv.Answered())
+	return err
 }

@@ -39,6 +39,7 @@ type Config struct {
 	LogLevel  string `koanf:"log-level"`
 
 	ShutdownTimeout   time.Duration `koanf:"shutdown-timeout"`
+	ShutdownDelay     time.Duration `koanf:"shutdown-delay"`
 	ReadHeaderTimeout time.Duration `koanf:"read-header-timeout"`
 	ReadTimeout       time.Duration `koanf:"read-timeout"`
 	WriteTimeout      time.Duration `koanf:"write-timeout"`
@@ -189,6 +190,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))
+	}
+	if c.ShutdownDelay < 0 || c.ShutdownDelay > 5*time.Minute {
+		errs = append(errs, fmt.Errorf("shutdown-delay: %s is outside 0..5m", c.ShutdownDelay))
 	}
 	for name, d := range map[string]time.Duration{
 		"shutdown-timeout": c.ShutdownTimeout, "read-header-timeout": c.ReadHeaderTimeout,

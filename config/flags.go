@@ -16,6 +16,7 @@ var usage = map[string]string{
 	"log-format":          "log format: text or json",
 	"log-level":           "log level: debug, info, warn or error",
 	"shutdown-timeout":    "how long in-flight requests may take to finish on SIGINT/SIGTERM",
+	"shutdown-delay":      "on SIGINT/SIGTERM, keep serving this long with /readyz answering 503, so load balancers stop sending first",
 	"read-header-timeout": "how long a client may take to send the request headers",
 	"read-timeout":        "how long a client may take to send the whole request",
 	"write-timeout":       "how long writing a response may take",

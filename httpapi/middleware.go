@@ -118,6 +118,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 			route = "unmatched"
 		}
 		s.metrics.observe(route, rec.status, elapsed)
+		s.answered.Add(1)
 		if rec.info != nil && rec.info.tenantID != "" {
 			s.journal.Record(s.journalEntry(r, rec.info, rec, start, elapsed, route))
 		}

@@ -21,6 +21,10 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) error {
 
 // readyz says whether this replica can serve: its database answers.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.draining.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, status{"shutting down"})
+		return nil
+	}
 	if s.db == nil {
 		writeJSON(w, http.StatusOK, status{"ok"})
 		return nil

@@ -69,3 +69,45 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 		t.Fatal("Serve did not return after shutdown")
 	}
 }
+
+// TestShutdownDelayTurnsReadinessRed keeps serving for the delay with
+// /readyz at 503, so that a load balancer stops sending before the
+// listener closes.
+func TestShutdownDelayTurnsReadinessRed(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- Serve(ctx, ln, s, ServeOptions{
+			ReadHeaderTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second,
+			MaxHeaderBytes: 1 << 16, ShutdownTimeout: time.Second, ShutdownDelay: 500 * time.Millisecond,
+		}, slog.New(slog.DiscardHandler))
+	}()
+	base := "http://" + ln.Addr().String()
+	get := func(path string) int {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get("/readyz"); code != 200 {
+		t.Fatalf("readyz before shutdown: %d", code)
+	}
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	if code := get("/readyz"); code != 503 {
+		t.Fatalf("readyz while draining: %d", code)
+	}
+	if code := get("/healthz"); code != 200 {
+		t.Fatalf("requests are no longer served while draining: %d", code)
+	}
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiccd/aiccd"
@@ -59,7 +60,15 @@ type Server struct {
 	metrics       *metrics
 	mux           *http.ServeMux
 	handler       http.Handler
+	draining      atomic.Bool  // set when the server is shutting down
+	answered      atomic.Int64 // requests answered since start
 }
+
+// Answered returns how many requests the server has answered.
+func (s *Server) Answered() int64 { return s.answered.Load() }
+
+// setDraining makes /readyz answer 503 from now on.
+func (s *Server) setDraining() { s.draining.Store(true) }
 
 // New returns a Server with every route registered.
 func New(o Options) *Server {
@@ -156,6 +165,8 @@ type ServeOptions struct {
 	IdleTimeout       time.Duration
 	MaxHeaderBytes    int
 	ShutdownTimeout   time.Duration
+	// ShutdownDelay keeps serving, with /readyz red, before shutting down.
+	ShutdownDelay time.Duration
 	// TLSCertFile and TLSKeyFile, when both set, serve HTTPS.
 	TLSCertFile string
 	TLSKeyFile  string
@@ -188,6 +199,18 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o ServeOptions,
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if d, ok := h.(interface{ setDraining() }); ok {
+		d.setDraining() // readiness turns red for load balancers
+	}
+	if o.ShutdownDelay > 0 {
+		// Keep serving while load balancers notice and stop sending.
+		logger.Info("draining before shutdown", "delay", o.ShutdownDelay.String())
+		select {
+		case <-time.After(o.ShutdownDelay):
+		case err := <-errc:
+			return err
+		}
 	}
 	logger.Info("shutting down", "timeout", o.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
