@@ -44,12 +44,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// testMasterKey seals the secrets of servers the tests start.
+const testMasterKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
 var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
 // startServer runs `aiccd serve` in-process on a free port and returns its
 // base URL, its output, and a function that stops it and returns Run's error.
 func startServer(t *testing.T, args ...string) (base string, stdout *syncBuffer, stop func() error) {
 	t.Helper()
+	args = append(args, "--master-key", testMasterKey)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
@@ -141,7 +145,8 @@ func TestServeRejectsBadConfig(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "log-format") {
 		t.Fatalf("err = %v", err)
 	}
-	err = Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, []string{"AICCD_DATABASE=postgres://nobody@127.0.0.1:1/x?connect_timeout=1"}, &out, &out)
+	err = Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--master-key-file", filepath.Join(t.TempDir(), "master.key")},
+		[]string{"AICCD_DATABASE=postgres://nobody@127.0.0.1:1/x?connect_timeout=1"}, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "open database") {
 		t.Fatalf("unreachable database: err = %v", err)
 	}

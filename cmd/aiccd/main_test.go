@@ -39,6 +39,7 @@ func TestBinaryStopsOnSIGTERM(t *testing.T) {
 	}
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--database", dsn)
+		cmd.Dir = t.TempDir() // the master key file is created here
 		cmd.Env = append(os.Environ(), "AICCD_LOG_FORMAT=text")
 		stderr, err := cmd.StderrPipe()
 		if err != nil {
