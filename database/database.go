@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/postgres"
 	"github.com/aiccd/aiccd/sqlite"
 	"github.com/aiccd/aiccd/tenant"
@@ -48,6 +49,7 @@ type DB struct {
 	Engine      Engine
 	Tenants     tenant.Store
 	Credentials credential.Store
+	Customers   partner.Store
 
 	engine interface {
 		Ping(context.Context) error
@@ -69,6 +71,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			Engine:      Postgres,
 			Tenants:     postgres.NewTenantStore(pg),
 			Credentials: postgres.NewCredentialStore(pg),
+			Customers:   postgres.NewCustomerStore(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
@@ -88,6 +91,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		Engine:      SQLite,
 		Tenants:     sqlite.NewTenantStore(lite),
 		Credentials: sqlite.NewCredentialStore(lite),
+		Customers:   sqlite.NewCustomerStore(lite),
 		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats

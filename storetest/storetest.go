@@ -14,4 +14,5 @@ import (
 func Run(t *testing.T, db *database.DB) {
 	t.Run("tenants", func(t *testing.T) { testTenants(t, db) })
 	t.Run("credentials", func(t *testing.T) { testCredentials(t, db) })
+	t.Run("customers", func(t *testing.T) { testCustomers(t, db) })
 }
