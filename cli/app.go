@@ -11,6 +11,7 @@ import (
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -23,6 +24,7 @@ type app struct {
 	db          *database.DB
 	tenants     *tenant.Service
 	credentials *credential.Service
+	customers   *partner.Service
 }
 
 // openApp opens and migrates the configured database, loads the master
@@ -59,6 +61,9 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 			Sealer: key,
 			Guard:  credential.NewMemoryGuard(clock, credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, 100_000),
 			Logger: logger,
+		}),
+		customers: partner.NewService(partner.Options{
+			Store: db.Customers, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 		}),
 	}
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {

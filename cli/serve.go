@@ -29,7 +29,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst")
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "partner-mobile-limit")
 	return cmd
 }
 
@@ -46,7 +46,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials}, logger); err != nil {
+		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials, Customers: a.customers}, logger); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		demo.PrintCredentials(e.stdout)
@@ -60,6 +60,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		AdminToken:   cfg.AdminToken,
 		Tenants:      a.tenants,
 		Credentials:  a.credentials,
+		Customers:    a.customers,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

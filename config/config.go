@@ -51,23 +51,26 @@ type Config struct {
 	MasterKeyFile string  `koanf:"master-key-file"`
 	RateLimit     float64 `koanf:"rate-limit"`
 	RateBurst     int     `koanf:"rate-burst"`
+
+	PartnerMobileLimit int `koanf:"partner-mobile-limit"`
 }
 
 // Default returns the configuration used when nothing else is said.
 func Default() Config {
 	return Config{
-		Addr:              "127.0.0.1:8080",
-		Database:          filepath.Join("aiccd-data", "aiccd.db"),
-		LogFormat:         "text",
-		LogLevel:          "info",
-		ShutdownTimeout:   15 * time.Second,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxBodyBytes:      1 << 20,
-		MaxHeaderBytes:    64 << 10,
-		RateBurst:         20,
+		Addr:               "127.0.0.1:8080",
+		Database:           filepath.Join("aiccd-data", "aiccd.db"),
+		LogFormat:          "text",
+		LogLevel:           "info",
+		ShutdownTimeout:    15 * time.Second,
+		ReadHeaderTimeout:  5 * time.Second,
+		ReadTimeout:        30 * time.Second,
+		WriteTimeout:       30 * time.Second,
+		IdleTimeout:        120 * time.Second,
+		MaxBodyBytes:       1 << 20,
+		MaxHeaderBytes:     64 << 10,
+		RateBurst:          20,
+		PartnerMobileLimit: 5,
 	}
 }
 
@@ -169,6 +172,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("rate-limit %v / rate-burst %d: the rate must not be negative and the burst at least 1", c.RateLimit, c.RateBurst))
+	}
+	if c.PartnerMobileLimit < 1 || c.PartnerMobileLimit > 1000 {
+		errs = append(errs, fmt.Errorf("partner-mobile-limit: %d is outside 1..1000", c.PartnerMobileLimit))
 	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))

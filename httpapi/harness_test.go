@@ -19,6 +19,7 @@ import (
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -42,11 +43,12 @@ var testMasterKey, _ = masterkey.New(bytes.Repeat([]byte{3}, masterkey.Size))
 // env is a server with every service over one database, loaded with the
 // demo dataset, and a clock the test controls.
 type env struct {
-	t     testing.TB
-	db    *database.DB
-	clock *testClock
-	srv   *Server
-	creds *credential.Service
+	t         testing.TB
+	db        *database.DB
+	clock     *testClock
+	srv       *Server
+	creds     *credential.Service
+	customers *partner.Service
 }
 
 func newEnv(t testing.TB, dsn string) *env {
@@ -65,14 +67,17 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
 		Guard: credential.NewMemoryGuard(clock, credential.RateLimit{}, 1000),
 	})
-	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds}, nilLogger()); err != nil {
+	customers := partner.NewService(partner.Options{
+		Store: db.Customers, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
+	})
+	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, AdminToken: testAdminToken,
-		Tenants: tenants, Credentials: creds,
+		Tenants: tenants, Credentials: creds, Customers: customers,
 	})
-	return &env{t: t, db: db, clock: c, srv: srv, creds: creds}
+	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, customers: customers}
 }
 
 // request is one request of a test.

@@ -15,6 +15,7 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/tenant"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -30,6 +31,7 @@ type Options struct {
 
 	Tenants     *tenant.Service
 	Credentials *credential.Service
+	Customers   *partner.Service
 	// Registry receives the server's metrics; a new one is made when nil.
 	Registry *prometheus.Registry
 }
@@ -43,6 +45,7 @@ type Server struct {
 	adminToken   string
 	tenants      *tenant.Service
 	credentials  *credential.Service
+	customers    *partner.Service
 	registry     *prometheus.Registry
 	metrics      *metrics
 	mux          *http.ServeMux
@@ -59,6 +62,7 @@ func New(o Options) *Server {
 		adminToken:   o.AdminToken,
 		tenants:      o.Tenants,
 		credentials:  o.Credentials,
+		customers:    o.Customers,
 		registry:     o.Registry,
 	}
 	if s.logger == nil {
