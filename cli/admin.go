@@ -24,6 +24,7 @@ func newAdminCommand(e *env) *cobra.Command {
 		newAdminAccountCommand(e),
 		newAdminIAMUserCommand(e),
 		newAdminAccessKeyCommand(e),
+		newAdminCustomerCommand(e),
 	)
 	return cmd
 }
