@@ -161,8 +161,9 @@ func (s *Service) prepare(partnerID string, n NewCustomer) (Record, Customer, er
 		CreatedAt: s.clock.Now().UTC().Truncate(time.Millisecond),
 	}
 	if c.Name == "" {
-		// As the cloud does: a 32-character name, here derived from the ID.
-		c.Name = ("c" + c.ID)[:min(32, len(c.ID)+1)]
+		// As the cloud does: a 32-character name, here "c" and the last
+		// 31 digits of the ID (124 random bits).
+		c.Name = "c" + c.ID[max(len(c.ID)-31, 0):]
 	}
 	if err := ValidateName(c.Name); err != nil {
 		return Record{}, Customer{}, err
