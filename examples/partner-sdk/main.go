@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("check-identity: %w", err)
 	}
-	fmt.Fprintf(out, "check-identity: %s\n", strings.TrimPrefix(resp.String(), "CheckUserIdentityResponse "))
+	fmt.Fprintf(out, "check-identity: %s\n", strings.TrimSpace(strings.TrimPrefix(resp.String(), "CheckUserIdentityResponse ")))
 
 	// check-user, the old API: the SDK signs, net/http sends.
 	body, _ := json.Marshal(map[string]string{"searchType": *searchType, "searchKey": *value})
