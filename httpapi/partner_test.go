@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -392,4 +393,32 @@ func (l *syncLog) String() string {
 
 func (l *syncLog) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// FuzzCheckUser sends arbitrary partner IDs and bodies to check-user as
+// the demo partner: the answer is always the page's JSON, 200 with
+// CBC.0000 or CBC.0100 or 403 CBC.0151, never a server error.
+func FuzzCheckUser(f *testing.F) {
+	f.Add(demo.PartnerID, `{"searchType":"mobile","searchKey":"0086-13700000000"}`)
+	f.Add(demo.PartnerID, `{"searchType":"name","searchKey":"op_\u0000x"}`)
+	f.Add(demo.PartnerID, `{"searchType":["name"],"searchKey":null}`)
+	f.Add("other", `{"searchType":"email","searchKey":"a@b.cd"}`)
+	f.Add("%zz", "{")
+	e := newEnv(f, dbtest.SQLiteURL(f))
+	token := e.iamToken()
+	f.Fuzz(func(t *testing.T, partnerID, body string) {
+		if strings.ContainsAny(partnerID, "/?#") || partnerID == "" || partnerID == "." || partnerID == ".." {
+			return // another path, not check-user's
+		}
+		e.t = t
+		w := e.do(request{method: "POST", path: "/v1.0/" + url.PathEscape(partnerID) + "/partner/customer-mgr/check-user",
+			body: body, header: map[string]string{"X-Auth-Token": token}})
+		m := decode(t, w)
+		switch code := m["error_code"]; {
+		case w.Code == 200 && (code == "CBC.0000" || code == "CBC.0100"):
+		case w.Code == 403 && code == "CBC.0151":
+		default:
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+	})
 }
