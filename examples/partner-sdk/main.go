@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	body, _ := json.Marshal(map[string]string{"searchType": *searchType, "searchKey": *value})
 	req := sdkrequest.NewHttpRequestBuilder().
 		WithEndpoint(*endpoint).
-		WithPath("/v1.0/" + *domain + "/partner/customer-mgr/check-user").
+		WithPath("/v1.0/"+*domain+"/partner/customer-mgr/check-user").
 		WithMethod(http.MethodPost).
 		WithSigningAlgorithm(algorithm.HmacSHA256).
 		AddHeaderParam("Content-Type", "application/json").
