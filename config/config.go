@@ -58,18 +58,19 @@ type Config struct {
 // Default returns the configuration used when nothing else is said.
 func Default() Config {
 	return Config{
-		Addr:               "127.0.0.1:8080",
-		Database:           filepath.Join("aiccd-data", "aiccd.db"),
-		LogFormat:          "text",
-		LogLevel:           "info",
-		ShutdownTimeout:    15 * time.Second,
-		ReadHeaderTimeout:  5 * time.Second,
-		ReadTimeout:        30 * time.Second,
-		WriteTimeout:       30 * time.Second,
-		IdleTimeout:        120 * time.Second,
-		MaxBodyBytes:       1 << 20,
-		MaxHeaderBytes:     64 << 10,
-		RateBurst:          20,
+		Addr:              "127.0.0.1:8080",
+		Database:          filepath.Join("aiccd-data", "aiccd.db"),
+		LogFormat:         "text",
+		LogLevel:          "info",
+		ShutdownTimeout:   15 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxBodyBytes:      1 << 20,
+		MaxHeaderBytes:    64 << 10,
+		RateBurst:         20,
+
 		PartnerMobileLimit: 5,
 	}
 }
