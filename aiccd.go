@@ -36,3 +36,12 @@ type Sealer interface {
 	Seal(plaintext, aad []byte) ([]byte, error)
 	Open(sealed, aad []byte) ([]byte, error)
 }
+
+// Blinder derives a keyed digest of a value: equal values give equal
+// digests, and without the key a digest reveals nothing of its value.
+// Stores index sealed personal data (e-mail addresses, mobile numbers) by
+// such digests, so that it can be looked up and kept unique without being
+// stored in the clear. purpose separates the digests of different fields.
+type Blinder interface {
+	Blind(purpose string, value []byte) []byte
+}

@@ -26,6 +26,7 @@ func newAdminCommand(e *env) *cobra.Command {
 		newAdminAccessKeyCommand(e),
 		newAdminFaultCommand(e),
 		newAdminRequestsCommand(e),
+		newAdminCustomerCommand(e),
 	)
 	return cmd
 }

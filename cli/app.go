@@ -14,6 +14,7 @@ import (
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/redis"
 	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
@@ -33,6 +34,7 @@ type app struct {
 	journal     *journal.Journal // nil with journal-size 0
 	ids         aiccd.IDGenerator
 	redis       *goredis.Client // nil without --redis
+	customers   *partner.Service
 }
 
 // openApp opens and migrates the configured database, loads the master
@@ -84,6 +86,9 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	a.tenants = tenant.NewService(db.Tenants, clock)
 	a.credentials = credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: key, Guard: guard, Bus: bus, Logger: logger,
+	})
+	a.customers = partner.NewService(partner.Options{
+		Store: db.Customers, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 	})
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -225,6 +226,9 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	bar.Finish()
 	res.Elapsed = time.Since(start)
 
+	// Rows refused by the parser are reported at once, rows refused by
+	// the store when their batch is written: report in file order.
+	slices.SortStableFunc(rejected, func(a, b rejectedRow) int { return a.line - b.line })
 	for _, rr := range rejected {
 		fmt.Fprintf(e.stderr, "line %d: %s\n", rr.line, rr.reason)
 	}

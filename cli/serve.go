@@ -29,7 +29,8 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "shutdown-delay", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key", "journal-size", "journal-bodies")
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key", "journal-size", "journal-bodies",
+		"partner-mobile-limit")
 	return cmd
 }
 
@@ -46,7 +47,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials}, logger); err != nil {
+		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials, Customers: a.customers}, logger); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		demo.PrintCredentials(e.stdout)
@@ -63,6 +64,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		Faults:        a.faults,
 		Journal:       a.journal,
 		JournalBodies: cfg.JournalBodies,
+		Customers:     a.customers,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -47,36 +47,38 @@ type Config struct {
 	MaxBodyBytes      int64         `koanf:"max-body-bytes"`
 	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
 
-	AdminToken    string  `koanf:"admin-token"`
-	MasterKey     string  `koanf:"master-key"`
-	MasterKeyFile string  `koanf:"master-key-file"`
-	RateLimit     float64 `koanf:"rate-limit"`
-	RateBurst     int     `koanf:"rate-burst"`
-	Redis         string  `koanf:"redis"`
-	TLSCert       string  `koanf:"tls-cert"`
-	TLSKey        string  `koanf:"tls-key"`
-	NodeID        int     `koanf:"node-id"`
-	JournalSize   int     `koanf:"journal-size"`
-	JournalBodies bool    `koanf:"journal-bodies"`
+	AdminToken         string  `koanf:"admin-token"`
+	MasterKey          string  `koanf:"master-key"`
+	MasterKeyFile      string  `koanf:"master-key-file"`
+	RateLimit          float64 `koanf:"rate-limit"`
+	RateBurst          int     `koanf:"rate-burst"`
+	Redis              string  `koanf:"redis"`
+	TLSCert            string  `koanf:"tls-cert"`
+	TLSKey             string  `koanf:"tls-key"`
+	NodeID             int     `koanf:"node-id"`
+	JournalSize        int     `koanf:"journal-size"`
+	JournalBodies      bool    `koanf:"journal-bodies"`
+	PartnerMobileLimit int     `koanf:"partner-mobile-limit"`
 }
 
 // Default returns the configuration used when nothing else is said.
 func Default() Config {
 	return Config{
-		Addr:              "127.0.0.1:8080",
-		Database:          filepath.Join("aiccd-data", "aiccd.db"),
-		LogFormat:         "text",
-		LogLevel:          "info",
-		ShutdownTimeout:   15 * time.Second,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxBodyBytes:      1 << 20,
-		MaxHeaderBytes:    64 << 10,
-		RateBurst:         20,
-		NodeID:            -1,
-		JournalSize:       100,
+		Addr:               "127.0.0.1:8080",
+		Database:           filepath.Join("aiccd-data", "aiccd.db"),
+		LogFormat:          "text",
+		LogLevel:           "info",
+		ShutdownTimeout:    15 * time.Second,
+		ReadHeaderTimeout:  5 * time.Second,
+		ReadTimeout:        30 * time.Second,
+		WriteTimeout:       30 * time.Second,
+		IdleTimeout:        120 * time.Second,
+		MaxBodyBytes:       1 << 20,
+		MaxHeaderBytes:     64 << 10,
+		RateBurst:          20,
+		NodeID:             -1,
+		JournalSize:        100,
+		PartnerMobileLimit: 5,
 	}
 }
 
@@ -187,6 +189,9 @@ func (c Config) Validate() error {
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("tls-cert and tls-key: give both or neither"))
+	}
+	if c.PartnerMobileLimit < 1 || c.PartnerMobileLimit > 1000 {
+		errs = append(errs, fmt.Errorf("partner-mobile-limit: %d is outside 1..1000", c.PartnerMobileLimit))
 	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))

@@ -59,6 +59,12 @@ func TestPrecedence(t *testing.T) {
 		{"unset flags do not override", []string{"--config", yamlFile}, []string{"AICCD_LOG_FORMAT=json"}, func(c Config) bool {
 			return c.Addr == "file:1" && c.LogFormat == "json"
 		}},
+		{"partner mobile limit from env", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=3"}, func(c Config) bool {
+			return c.PartnerMobileLimit == 3
+		}},
+		{"partner mobile limit defaults to 5", nil, nil, func(c Config) bool {
+			return c.PartnerMobileLimit == 5
+		}},
 		{"unrelated env is ignored", nil, []string{"AICCD_NOT_A_SETTING=1", "PATH=/bin", "AICCD_ADDR"}, func(c Config) bool {
 			return c == Default()
 		}},
@@ -89,6 +95,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad level", []string{"--log-level", "loud"}, nil, "log-level"},
 		{"bad duration", nil, []string{"AICCD_SHUTDOWN_TIMEOUT=soon"}, "shutdown-timeout"},
 		{"non-positive body limit", []string{"--max-body-bytes", "0"}, nil, "max-body-bytes"},
+		{"zero partner mobile limit", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=0"}, "partner-mobile-limit"},
+		{"partner mobile limit not a number", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=five"}, "partner-mobile-limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(flags(t, tc.args...), tc.environ)

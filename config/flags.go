@@ -34,6 +34,8 @@ var usage = map[string]string{
 	"tls-cert":            "PEM certificate file: serve HTTPS (with --tls-key)",
 	"tls-key":             "PEM private key file of --tls-cert",
 	"redis":               "redis:// URL: share lockouts, rate limits and revocations between replicas (default: per process)",
+
+	"partner-mobile-limit": "how many partner customer accounts may share one mobile number",
 }
 
 // AddFlags defines a flag on fs for each named setting, with its default

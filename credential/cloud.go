@@ -8,14 +8,20 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/password"
 )
 
 var accountIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
+// ValidAccountID reports whether id has the form of an account ID, which
+// is also the partner ID in partner API paths: 1 to 64 letters, digits,
+// '-' or '_', starting with a letter or digit.
+func ValidAccountID(id string) bool { return accountIDPattern.MatchString(id) }
+
 // CreateAccount creates a cloud account; partners are accounts with
 // isPartner. The ID is also the partner ID in partner API paths.
 func (s *Service) CreateAccount(ctx context.Context, id, name string, isPartner bool) (Account, error) {
-	if !accountIDPattern.MatchString(id) {
+	if !ValidAccountID(id) {
 		return Account{}, aiccd.Errorf(aiccd.KindInvalid, "account ID %q must be 1 to 64 letters, digits, '-' or '_'", id)
 	}
 	if name == "" {
@@ -66,18 +72,18 @@ func (s *Service) account(ctx context.Context, id string) (Account, error) {
 var userNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 ._-]{0,63}$`)
 
 // CreateIAMUser creates a user of an account with a password.
-func (s *Service) CreateIAMUser(ctx context.Context, accountID, name, password string) (IAMUser, error) {
+func (s *Service) CreateIAMUser(ctx context.Context, accountID, name, pw string) (IAMUser, error) {
 	if !userNamePattern.MatchString(name) {
 		return IAMUser{}, aiccd.Errorf(aiccd.KindInvalid, "user name %q must start with a letter and have at most 64 letters, digits, spaces, '.', '_' or '-'", name)
 	}
-	if err := validatePassword(password); err != nil {
+	if err := password.Validate(pw); err != nil {
 		return IAMUser{}, err
 	}
 	if _, err := s.account(ctx, accountID); err != nil {
 		return IAMUser{}, err
 	}
 	now := s.now()
-	u := IAMUser{ID: newAppKey(), AccountID: accountID, Name: name, PasswordHash: hashPassword(password), Enabled: true, CreatedAt: now, UpdatedAt: now}
+	u := IAMUser{ID: newAppKey(), AccountID: accountID, Name: name, PasswordHash: password.Hash(pw), Enabled: true, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateIAMUser(ctx, u); err != nil {
 		if errors.Is(err, aiccd.ErrConflict) {
 			return IAMUser{}, &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("account %q has a user %q already", accountID, name), Err: err}
@@ -92,9 +98,9 @@ func (s *Service) IAMUsers(ctx context.Context, accountID string) ([]IAMUser, er
 	return s.store.IAMUsers(ctx, accountID)
 }
 
-// UpdateIAMUser enables or disables a user and, when password is not "",
+// UpdateIAMUser enables or disables a user and, when pw is not "",
 // sets a new password. Either revokes the user's IAM tokens.
-func (s *Service) UpdateIAMUser(ctx context.Context, accountID, name string, enabled bool, password string) (IAMUser, error) {
+func (s *Service) UpdateIAMUser(ctx context.Context, accountID, name string, enabled bool, pw string) (IAMUser, error) {
 	u, err := s.store.IAMUserByName(ctx, accountID, name)
 	if errors.Is(err, aiccd.ErrNotFound) {
 		return IAMUser{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q has no user %q", accountID, name), Err: err}
@@ -102,11 +108,11 @@ func (s *Service) UpdateIAMUser(ctx context.Context, accountID, name string, ena
 	if err != nil {
 		return IAMUser{}, err
 	}
-	if password != "" {
-		if err := validatePassword(password); err != nil {
+	if pw != "" {
+		if err := password.Validate(pw); err != nil {
 			return IAMUser{}, err
 		}
-		u.PasswordHash = hashPassword(password)
+		u.PasswordHash = password.Hash(pw)
 	}
 	u.Enabled, u.UpdatedAt = enabled, s.now()
 	if err := s.store.UpdateIAMUser(ctx, u); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/password"
 )
 
 // IAMTokenTTL is the lifetime of an IAM token, as the cloud's.
@@ -63,7 +64,7 @@ func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, 
 		} else if err != nil {
 			return err
 		}
-		if !checkPassword(hash, p.Password) || err != nil || !u.Enabled || !a.Enabled {
+		if !password.Check(hash, p.Password) || err != nil || !u.Enabled || !a.Enabled {
 			return errBadPassword
 		}
 		return nil

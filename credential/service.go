@@ -252,6 +252,10 @@ var (
 		Message: "the throttling threshold has been reached"}
 )
 
+// ErrNotPartner refuses a partner API to a cloud account that is not a
+// partner.
+var ErrNotPartner = &aiccd.Error{Kind: aiccd.KindForbidden, Code: CodeNotPartner, Message: "you are not a partner yet"}
+
 // Error codes the API families may map to their own codes.
 const (
 	CodeLocked       = "credential.locked"

@@ -11,6 +11,7 @@ import (
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/postgres"
 	"github.com/aiccd/aiccd/sqlite"
 	"github.com/aiccd/aiccd/tenant"
@@ -52,6 +53,7 @@ type DB struct {
 	Credentials credential.Store
 	Faults      fault.Store
 	Journal     journal.Store
+	Customers   partner.Store
 
 	engine interface {
 		Ping(context.Context) error
@@ -77,6 +79,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			Credentials: postgres.NewCredentialStore(pg),
 			Faults:      postgres.NewSandboxStore(pg),
 			Journal:     postgres.NewSandboxStore(pg),
+			Customers:   postgres.NewCustomerStore(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
@@ -98,6 +101,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		Credentials: sqlite.NewCredentialStore(lite),
 		Faults:      sqlite.NewSandboxStore(lite),
 		Journal:     sqlite.NewSandboxStore(lite),
+		Customers:   sqlite.NewCustomerStore(lite),
 		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -39,7 +40,21 @@ const (
 	NonPartnerID = "demo-nonpartner"
 	NonPartnerAK = "DEMONONPARTNERAK"
 	NonPartnerSK = "demo-nonpartner-sk"
+
+	// The partner's customer directory: demo-customer-01 … -20 with
+	// customer01@example.com …; the first five share SharedMobile (so it
+	// has reached the default limit of 5 accounts), the sixth alone has
+	// SingleMobile, and FreeMobile belongs to nobody.
+	Customers    = 20
+	SharedMobile = "0086-13800000000"
+	SingleMobile = "0086-13900000000"
+	FreeMobile   = "0086-13700000000"
 )
+
+// CustomerName and CustomerEmail are the name and e-mail address of demo
+// customer i (1 to Customers).
+func CustomerName(i int) string  { return fmt.Sprintf("demo-customer-%02d", i) }
+func CustomerEmail(i int) string { return fmt.Sprintf("customer%02d@example.com", i) }
 
 // tokenTTL keeps the demo mall tokens valid for as long as anyone will
 // use a sandbox.
@@ -49,6 +64,7 @@ const tokenTTL = 10 * 365 * 24 * time.Hour
 type Services struct {
 	Tenants     *tenant.Service
 	Credentials *credential.Service
+	Customers   *partner.Service
 }
 
 // Load creates every demo object that does not exist yet. It is idempotent:
@@ -78,7 +94,28 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 			return fmt.Errorf("demo tenant %s: %w", t.id, err)
 		}
 	}
-	return loadCredentials(ctx, svc.Credentials)
+	if err := loadCredentials(ctx, svc.Credentials); err != nil {
+		return err
+	}
+	return loadCustomers(ctx, svc.Customers)
+}
+
+// loadCustomers creates the demo partner's customers. With a mobile limit
+// below 5, the customers over it are left out.
+func loadCustomers(ctx context.Context, c *partner.Service) error {
+	for i := 1; i <= Customers; i++ {
+		n := partner.NewCustomer{Name: CustomerName(i), Email: CustomerEmail(i)}
+		switch {
+		case i <= 5:
+			n.Mobile = SharedMobile
+		case i == 6:
+			n.Mobile = SingleMobile
+		}
+		if _, err := c.Create(ctx, PartnerID, n); absent(err) != nil {
+			return fmt.Errorf("demo customer %s: %w", n.Name, err)
+		}
+	}
+	return nil
 }
 
 func loadCredentials(ctx context.Context, c *credential.Service) error {
@@ -137,6 +174,8 @@ func PrintCredentials(w io.Writer) {
 		{"partner AK / SK", PartnerAK + " / " + PartnerSK},
 		{"partner IAM user / password", PartnerUser + " / " + PartnerPassword},
 		{"non-partner cloud account / AK / SK", NonPartnerID + " / " + NonPartnerAK + " / " + NonPartnerSK},
+		{"partner's customers", fmt.Sprintf("%s … %s (%s …)", CustomerName(1), CustomerName(Customers), CustomerEmail(1))},
+		{"mobile numbers: at the limit / used once / free", SharedMobile + " / " + SingleMobile + " / " + FreeMobile},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", row[0], row[1])
 	}

@@ -162,6 +162,17 @@ func (s *Server) cloud(h handlerFunc) handlerFunc {
 	}
 }
 
+// partnerOnly authenticates like s.cloud and admits partner accounts only;
+// other cloud accounts are told they are not partners (CBC.5001).
+func (s *Server) partnerOnly(h handlerFunc) handlerFunc {
+	return s.cloud(func(w http.ResponseWriter, r *http.Request) error {
+		if !cloudPrincipalFrom(r.Context()).IsPartner {
+			return credential.ErrNotPartner
+		}
+		return h(w, r)
+	})
+}
+
 var errAdminToken = aiccd.Errorf(aiccd.KindUnauthorized, "the admin API needs 'Authorization: Bearer <admin token>'")
 
 // admin lets through requests bearing the configured admin token. Without

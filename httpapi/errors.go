@@ -11,6 +11,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/partner"
 )
 
 // Errors raised by the HTTP layer itself. Their Code tells the mapper the
@@ -194,11 +195,29 @@ func renderOMA(w http.ResponseWriter, _ *http.Request, p problem) {
 
 // Partner (CBC) codes.
 const (
-	cbcInvalid    = "CBC.0101"
-	cbcNotPartner = "CBC.5001"
-	cbcDenied     = "CBC.0151"
-	cbcInternal   = "CBC.0999"
+	cbcSuccess      = "CBC.0000"
+	cbcInvalidInput = "CBC.0100" // check-user's invalid input, answered with HTTP 200
+	cbcInvalid      = "CBC.0101"
+	cbcNotPartner   = "CBC.5001"
+	cbcDenied       = "CBC.0151"
+	cbcInternal     = "CBC.0999"
 )
+
+// Partner routes whose pages have error rules of their own.
+const (
+	routeCheckUser    = "POST /v1.0/{partner_id}/partner/customer-mgr/check-user"
+	routeSubCustomers = "POST /v2/partners/sub-customers"
+)
+
+// subCustomerCodes are the codes the cloud's create-customer API gives a
+// customer it refuses, by domain code. Other refusals are CBC.0101.
+var subCustomerCodes = map[string]string{
+	partner.CodeNameUsed:        "CBC.99000038", // the login name already exists
+	partner.CodeNameInvalid:     "CBC.99000031", // the login name is malformed
+	partner.CodeMobileInvalid:   "CBC.5017",     // the mobile number is malformed
+	partner.CodeMobileLimit:     "CBC.99000030", // the mobile number has its most accounts
+	partner.CodePasswordInvalid: "CBC.99000036", // the password breaks the policy
+}
 
 func renderPartner(w http.ResponseWriter, r *http.Request, p problem) {
 	// Authentication, throttling, size and routing are the cloud gateway's
@@ -215,6 +234,19 @@ func renderPartner(w http.ResponseWriter, r *http.Request, p problem) {
 	}
 	if p.code == credential.CodeNotPartner {
 		writeJSON(w, http.StatusBadRequest, cbcError{Code: cbcNotPartner, Msg: "You are not a partner yet."})
+		return
+	}
+	switch {
+	case r.Pattern == routeCheckUser && p.kind == aiccd.KindInvalid:
+		// The check-user page's table: invalid input is HTTP 200 CBC.0100.
+		msg := "Invalid input parameter."
+		if p.message != "" {
+			msg += " " + p.message
+		}
+		writeJSON(w, http.StatusOK, cbcError{Code: cbcInvalidInput, Msg: msg})
+		return
+	case r.Pattern == routeSubCustomers && subCustomerCodes[p.code] != "":
+		writeJSON(w, http.StatusBadRequest, cbcError{Code: subCustomerCodes[p.code], Msg: p.message})
 		return
 	}
 	status, code, msg := http.StatusBadRequest, cbcInvalid, p.message

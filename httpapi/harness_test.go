@@ -21,6 +21,7 @@ import (
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 )
@@ -45,11 +46,12 @@ var testMasterKey, _ = masterkey.New(bytes.Repeat([]byte{3}, masterkey.Size))
 // env is a server with every service over one database, loaded with the
 // demo dataset, and a clock the test controls.
 type env struct {
-	t     testing.TB
-	db    *database.DB
-	clock *testClock
-	srv   *Server
-	creds *credential.Service
+	t         testing.TB
+	db        *database.DB
+	clock     *testClock
+	srv       *Server
+	creds     *credential.Service
+	customers *partner.Service
 }
 
 func newEnv(t testing.TB, dsn string) *env {
@@ -68,7 +70,10 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
 		Guard: credential.NewMemoryGuard(clock, credential.RateLimit{}, 1000),
 	})
-	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds}, nilLogger()); err != nil {
+	customers := partner.NewService(partner.Options{
+		Store: db.Customers, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
+	})
+	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
 	ids, _ := snowflake.New(1, clock)
@@ -77,8 +82,9 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
+		Customers: customers,
 	})
-	return &env{t: t, db: db, clock: c, srv: srv, creds: creds}
+	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, customers: customers}
 }
 
 // request is one request of a test.

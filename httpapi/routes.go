@@ -16,6 +16,11 @@ func (s *Server) routes() *http.ServeMux {
 	// Cloud IAM.
 	mux.Handle("POST /v3/auth/tokens", s.api(s.iamTokens))
 
+	// Partner (BSS) customer APIs.
+	mux.Handle("POST /v1.0/{partner_id}/partner/customer-mgr/check-user", s.api(s.partnerOnly(s.checkUser)))
+	mux.Handle("POST /v2/partners/sub-customers/users/check-identity", s.api(s.partnerOnly(s.checkIdentity)))
+	mux.Handle("POST /v2/partners/sub-customers", s.api(s.partnerOnly(s.createSubCustomer)))
+
 	// Admin API (off unless an admin token is configured).
 	mux.Handle("GET /admin/v1/tenants", s.api(s.admin(s.adminListTenants)))
 	mux.Handle("POST /admin/v1/tenants", s.api(s.admin(s.adminCreateTenant)))

@@ -18,6 +18,7 @@ import (
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/tenant"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -40,6 +41,8 @@ type Options struct {
 	// JournalBodies the (masked) bodies are kept too.
 	Journal       *journal.Journal
 	JournalBodies bool
+
+	Customers *partner.Service
 	// Registry receives the server's metrics; a new one is made when nil.
 	Registry *prometheus.Registry
 }
@@ -62,6 +65,7 @@ type Server struct {
 	handler       http.Handler
 	draining      atomic.Bool  // set when the server is shutting down
 	answered      atomic.Int64 // requests answered since start
+	customers     *partner.Service
 }
 
 // Answered returns how many requests the server has answered.
@@ -84,6 +88,7 @@ func New(o Options) *Server {
 		journal:       o.Journal,
 		journalBodies: o.JournalBodies,
 		registry:      o.Registry,
+		customers:     o.Customers,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)

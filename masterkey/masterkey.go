@@ -28,11 +28,15 @@ const Size = 32
 
 // Key seals and opens values with AES-256-GCM.
 type Key struct {
-	aead cipher.AEAD
-	raw  []byte
+	aead  cipher.AEAD
+	raw   []byte
+	blind []byte // the HMAC key of blind indexes, derived from raw
 }
 
-var _ aiccd.Sealer = (*Key)(nil)
+var (
+	_ aiccd.Sealer  = (*Key)(nil)
+	_ aiccd.Blinder = (*Key)(nil)
+)
 
 // Parse reads a key given as base64 (standard or URL alphabet) or hex.
 func Parse(s string) (*Key, error) {
@@ -61,7 +65,7 @@ func New(raw []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{aead: aead, raw: append([]byte(nil), raw...)}, nil
+	return &Key{aead: aead, raw: append([]byte(nil), raw...), blind: derive(raw, "aiccd blind index v1")}, nil
 }
 
 // LoadOrCreate reads the key file at path, or creates it with a new random
@@ -112,6 +116,25 @@ func (k *Key) Open(sealed, aad []byte) ([]byte, error) {
 		return nil, errors.New("master key: sealed value too short")
 	}
 	return k.aead.Open(nil, sealed[:n], sealed[n:], aad)
+}
+
+// Blind returns the HMAC-SHA256 of value under a key derived from the
+// master key for blind indexes, separated by purpose: a digest to look up
+// and keep unique a value that is stored sealed.
+func (k *Key) Blind(purpose string, value []byte) []byte {
+	mac := hmac.New(sha256.New, k.blind)
+	mac.Write([]byte(purpose))
+	mac.Write([]byte{0})
+	mac.Write(value)
+	return mac.Sum(nil)
+}
+
+// derive returns a subkey of raw for one use, so that no two uses share
+// a key.
+func derive(raw []byte, use string) []byte {
+	mac := hmac.New(sha256.New, raw)
+	mac.Write([]byte(use))
+	return mac.Sum(nil)
 }
 
 // Check is a value derived from the key that identifies it without

@@ -61,3 +61,26 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestBlind(t *testing.T) {
+	k, _ := New(bytes.Repeat([]byte{7}, Size))
+	other, _ := New(bytes.Repeat([]byte{8}, Size))
+	a := k.Blind("customer.email", []byte("a@example.com"))
+	if len(a) != 32 || !bytes.Equal(a, k.Blind("customer.email", []byte("a@example.com"))) {
+		t.Fatalf("Blind is not a stable 32-byte digest: %x", a)
+	}
+	for name, b := range map[string][]byte{
+		"another value":   k.Blind("customer.email", []byte("b@example.com")),
+		"another purpose": k.Blind("customer.mobile", []byte("a@example.com")),
+		"another key":     other.Blind("customer.email", []byte("a@example.com")),
+		// The separator keeps purpose and value apart.
+		"shifted boundary": k.Blind("customer.emaila", []byte("@example.com")),
+	} {
+		if bytes.Equal(a, b) {
+			t.Errorf("%s gives the same digest", name)
+		}
+	}
+	if bytes.Contains(a, []byte("example")) {
+		t.Fatal("the digest shows the value")
+	}
+}

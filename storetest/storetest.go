@@ -15,4 +15,5 @@ func Run(t *testing.T, db *database.DB) {
 	t.Run("tenants", func(t *testing.T) { testTenants(t, db) })
 	t.Run("credentials", func(t *testing.T) { testCredentials(t, db) })
 	t.Run("sandbox", func(t *testing.T) { testSandbox(t, db) })
+	t.Run("customers", func(t *testing.T) { testCustomers(t, db) })
 }
