@@ -28,8 +28,9 @@ const Size = 32
 
 // Key seals and opens values with AES-256-GCM.
 type Key struct {
-	aead cipher.AEAD
-	raw  []byte
+	aead     cipher.AEAD
+	raw      []byte
+	indexKey []byte // the HMAC key of Index, derived from raw
 }
 
 var _ aiccd.Sealer = (*Key)(nil)
@@ -61,7 +62,9 @@ func New(raw []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{aead: aead, raw: append([]byte(nil), raw...)}, nil
+	derive := hmac.New(sha256.New, raw)
+	derive.Write([]byte("aiccd index key v1"))
+	return &Key{aead: aead, raw: append([]byte(nil), raw...), indexKey: derive.Sum(nil)}, nil
 }
 
 // LoadOrCreate reads the key file at path, or creates it with a new random
@@ -121,4 +124,16 @@ func (k *Key) Check() string {
 	mac := hmac.New(sha256.New, k.raw)
 	mac.Write([]byte("aiccd master key check v1"))
 	return hex.EncodeToString(mac.Sum(nil))[:32]
+}
+
+// Index returns a keyed hash of value for purpose: HMAC-SHA256 under a key
+// derived from the master key, so that equal values can be found (for
+// example a mobile number already registered) without storing them in a
+// form anyone without the key could test guesses against.
+func (k *Key) Index(purpose string, value []byte) []byte {
+	mac := hmac.New(sha256.New, k.indexKey)
+	mac.Write([]byte(purpose))
+	mac.Write([]byte{0})
+	mac.Write(value)
+	return mac.Sum(nil)
 }
