@@ -73,12 +73,12 @@ func TestMaskName(t *testing.T) {
 func TestMaskCompany(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Huawei Tech Corp", "Huawei XXXXXXXXX"}, // the page's example
-		{"Huawei  Tech", "Huawei XXXXX"},       // one separator kept; the second is masked
+		{"Huawei  Tech", "Huawei XXXXX"},         // one separator kept; the second is masked
 		{"Huawei-Tech Co", "Huawei-XXXXXXX"},
 		{"深圳市华为技术有限公司", "深圳市华为XXXXXX"}, // no separator: the first half, rounded down
 		{"华为技术 有限公司", "华为技术 XXXX"},
 		{"华为（深圳）有限公司", "华为（XXXXXXX"}, // full-width punctuation separates
-		{"华为　技术", "华为　XX"},             // the ideographic space separates
+		{"华为　技术", "华为　XX"},           // the ideographic space separates
 		{"Huawei", "HuaXXX"},
 		{"Huawei ", "HuaXXXX"}, // nothing after the separator: the first half
 		{" Huawei", " XXXXXX"},
