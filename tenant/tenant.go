@@ -9,6 +9,7 @@ package tenant
 
 import (
 	"context"
+	"log/slog"
 	"regexp"
 	"time"
 
@@ -65,6 +66,12 @@ type Tenant struct {
 	// Revision counts updates; Update refuses to overwrite a tenant that
 	// changed since it was read.
 	Revision int64 `json:"-"`
+}
+
+// LogValue logs a tenant by what identifies it, never its profile: a JSON
+// log handler would otherwise encode the whole struct.
+func (t Tenant) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", t.ID), slog.String("kind", string(t.Kind)), slog.String("space_status", string(t.Status)))
 }
 
 // HasProfile reports whether personal data is stored for t.
