@@ -11,6 +11,7 @@ import (
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -47,12 +48,21 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		logger.Info("database migrated", "engine", db.Engine, "applied", applied)
 	}
 	clock := aiccd.SystemClock
+	ids, err := snowflake.New(0, clock)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	tenantOpts := []tenant.Option{tenant.WithKeys(key), tenant.WithIDs(ids)}
+	if cfg.Demo {
+		tenantOpts = append(tenantOpts, tenant.WithDemo())
+	}
 	a := &app{
 		cfg:     cfg,
 		logger:  logger,
 		clock:   clock,
 		db:      db,
-		tenants: tenant.NewService(db.Tenants, clock),
+		tenants: tenant.NewService(db.Tenants, clock, tenantOpts...),
 		credentials: credential.NewService(credential.Options{
 			Store:  db.Credentials,
 			Clock:  clock,

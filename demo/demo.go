@@ -41,6 +41,41 @@ const (
 	NonPartnerSK = "demo-nonpartner-sk"
 )
 
+// The demo tenants' profiles: the values behind the examples of the mall
+// pages (querytenantbasic, querytenantinfo). The pages show them masked.
+var (
+	// PortalURL is the pages' example portal URL.
+	PortalURL = "https://software.huawei.com/auth?client_id=xxxxx&redirect_uri=https://xxx.com/service-cloud/sm/login/portal.html"
+	// Created is the creation time of both demo tenants (createDate).
+	Created = time.UnixMilli(1681203525000).UTC()
+	// TrialExpires is the demo trial's expiryDate.
+	TrialExpires = time.UnixMilli(1684650886000).UTC()
+
+	profiles = []tenant.Draft{
+		{
+			ID: TenantID, Kind: tenant.KindFormal, Status: tenant.StatusActive, VDN: "150", PortalURL: PortalURL, CreatedAt: Created,
+			Profile: tenant.Profile{Company: "Huawei Tech Corp", ContactName: "zhaolei", Email: "sunkai@huawei.com", Mobile: "15312340991"},
+		},
+		{
+			ID: TrialTenantID, Kind: tenant.KindTrial, Status: tenant.StatusTrial, PortalURL: PortalURL, CreatedAt: Created, TrialExpiresAt: TrialExpires,
+			Profile: tenant.Profile{Company: "Wanfang Tech", ContactName: "wanfang", Email: "wanfang@huawei.com", Mobile: "13212347077"},
+		},
+	}
+
+	// resources are the demo tenants' subscriptions, for queryresource.
+	resources = []struct {
+		tenantID string
+		draft    tenant.ResourceDraft
+	}{
+		{TenantID, tenant.ResourceDraft{ID: "demo-agents", Type: "agent", Spec: "voice-agent-standard", Quantity: 10,
+			StartAt: Created, EndAt: Created.AddDate(10, 0, 0)}},
+		{TenantID, tenant.ResourceDraft{ID: "demo-minutes-2023", Type: "call-minutes", Spec: "outbound-minutes", Quantity: 10000,
+			StartAt: Created, EndAt: Created.AddDate(1, 0, 0)}},
+		{TrialTenantID, tenant.ResourceDraft{ID: "demo-trial-agents", Type: "agent", Spec: "voice-agent-trial", Quantity: 2,
+			StartAt: Created, EndAt: TrialExpires}},
+	}
+)
+
 // tokenTTL keeps the demo mall tokens valid for as long as anyone will
 // use a sandbox.
 const tokenTTL = 10 * 365 * 24 * time.Hour
@@ -78,7 +113,26 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 			return fmt.Errorf("demo tenant %s: %w", t.id, err)
 		}
 	}
+	if err := loadProfiles(ctx, svc.Tenants); err != nil {
+		return err
+	}
 	return loadCredentials(ctx, svc.Credentials)
+}
+
+// loadProfiles completes the demo tenants where their profile is unset,
+// and gives them their resources where absent.
+func loadProfiles(ctx context.Context, tenants *tenant.Service) error {
+	for _, d := range profiles {
+		if _, _, err := tenants.FillProfile(ctx, d); absent(err) != nil {
+			return fmt.Errorf("demo tenant %s profile: %w", d.ID, err)
+		}
+	}
+	for _, r := range resources {
+		if _, err := tenants.AddResource(ctx, r.tenantID, r.draft); absent(err) != nil {
+			return fmt.Errorf("demo resource %s: %w", r.draft.ID, err)
+		}
+	}
+	return nil
 }
 
 func loadCredentials(ctx context.Context, c *credential.Service) error {
@@ -133,6 +187,7 @@ func PrintCredentials(w io.Writer) {
 		{"app gateway app key / secret", AppKey + " / " + AppSecret},
 		{"mall access token (tenant demo)", MallToken},
 		{"mall access token (trial tenant)", TrialMallToken},
+		{"trial application verification code (any phone)", tenant.DemoVerificationCode},
 		{"partner ID (cloud domain ID and name)", PartnerID},
 		{"partner AK / SK", PartnerAK + " / " + PartnerSK},
 		{"partner IAM user / password", PartnerUser + " / " + PartnerPassword},

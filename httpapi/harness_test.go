@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,14 +40,21 @@ const testAdminToken = "test-admin-token-0123456789"
 
 var testMasterKey, _ = masterkey.New(bytes.Repeat([]byte{3}, masterkey.Size))
 
+// testIDs hands out 1001, 1002, … so that generated IDs are predictable.
+type testIDs struct{ n atomic.Int64 }
+
+func (g *testIDs) NextID() int64 { return 1000 + g.n.Add(1) }
+
 // env is a server with every service over one database, loaded with the
-// demo dataset, and a clock the test controls.
+// demo dataset, and a clock the test controls. Like serve --demo, its
+// tenant service is in demo mode.
 type env struct {
-	t     testing.TB
-	db    *database.DB
-	clock *testClock
-	srv   *Server
-	creds *credential.Service
+	t       testing.TB
+	db      *database.DB
+	clock   *testClock
+	srv     *Server
+	creds   *credential.Service
+	tenants *tenant.Service
 }
 
 func newEnv(t testing.TB, dsn string) *env {
@@ -60,7 +68,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	t.Helper()
 	c := &testClock{now: time.Now().UTC().Truncate(time.Second)}
 	clock := aiccd.Clock(c)
-	tenants := tenant.NewService(db.Tenants, clock)
+	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(testMasterKey), tenant.WithIDs(&testIDs{}), tenant.WithDemo())
 	creds := credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
 		Guard: credential.NewMemoryGuard(clock, credential.RateLimit{}, 1000),
@@ -72,7 +80,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds,
 	})
-	return &env{t: t, db: db, clock: c, srv: srv, creds: creds}
+	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, tenants: tenants}
 }
 
 // request is one request of a test.

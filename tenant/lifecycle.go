@@ -104,11 +104,13 @@ func (s *Service) Convert(ctx context.Context, id string) (Tenant, error) {
 	})
 }
 
-// FillProfile gives tenant d.ID the profile and attributes of d when it
-// has no profile yet: kind, status, VDN and portal URL, creation time and
-// trial expiry. A tenant that has a profile is left as it is, and
-// FillProfile reports false. The demo dataset uses it to complete tenants
-// created with a name only, without overwriting what an integrator set.
+// FillProfile completes tenant d.ID from d when it has no profile yet, and
+// reports whether it did; a tenant with a profile is left as it is. Of a
+// tenant without one it sets the profile; the kind, status, creation time
+// and trial expiry only if nobody changed the tenant since it was created;
+// the VDN and portal URL only where empty. The demo dataset uses it to
+// complete tenants created with a name only, without overwriting what an
+// integrator set.
 func (s *Service) FillProfile(ctx context.Context, d Draft) (Tenant, bool, error) {
 	filled := false
 	t, err := s.change(ctx, d.ID, func(t *Tenant) error {
@@ -119,7 +121,9 @@ func (s *Service) FillProfile(ctx context.Context, d Draft) (Tenant, bool, error
 		if err != nil {
 			return err
 		}
-		t.Kind, t.Status, t.CreatedAt, t.TrialExpiresAt = want.Kind, want.Status, want.CreatedAt, want.TrialExpiresAt
+		if t.Revision == 0 {
+			t.Kind, t.Status, t.CreatedAt, t.TrialExpiresAt = want.Kind, want.Status, want.CreatedAt, want.TrialExpiresAt
+		}
 		t.Profile = want.Profile
 		if t.VDN == "" {
 			t.VDN = want.VDN

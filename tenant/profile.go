@@ -76,19 +76,26 @@ func NormalizeProfile(p Profile) (Profile, error) {
 	p.Email = strings.TrimSpace(p.Email)
 	p.Mobile = NormalizeMobile(p.Mobile)
 	if why := checkText(p.Company, MaxCompany); why != "" {
-		return Profile{}, invalid(CodeInvalidCompany, "company %s", why)
+		return Profile{}, invalid(CodeInvalidCompany, "the company name %s", why)
 	}
 	if why := checkText(p.ContactName, MaxContact); why != "" {
-		return Profile{}, invalid(CodeInvalidContact, "contact name %s", why)
+		return Profile{}, invalid(CodeInvalidContact, "the contact name %s", why)
 	}
 	if p.Email != "" && !ValidEmail(p.Email) {
-		return Profile{}, invalid(CodeInvalidEmail, "email is not a valid e-mail address")
+		return Profile{}, errBadEmail
 	}
 	if p.Mobile != "" && !ValidMobile(p.Mobile) {
-		return Profile{}, invalid(CodeInvalidMobile, "mobile must be 6 to 15 digits, optionally after a '+'")
+		return Profile{}, errBadMobile
 	}
 	return p, nil
 }
+
+// The refusals of contact details; like every message about personal
+// data, they do not repeat the value.
+var (
+	errBadEmail  = invalid(CodeInvalidEmail, "the email address is not valid")
+	errBadMobile = invalid(CodeInvalidMobile, "the mobile number must be 6 to 15 digits, optionally after a '+'")
+)
 
 // checkText checks a free-text field: valid UTF-8, no control characters,
 // at most max characters. It returns what is wrong as a predicate ("is

@@ -147,7 +147,7 @@ func (s *Service) Resources(ctx context.Context, tenantID string, q ResourceQuer
 	case q.Offset < 0:
 		return nil, 0, aiccd.Errorf(aiccd.KindInvalid, "offset %d is negative", q.Offset)
 	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
-		return nil, 0, aiccd.Errorf(aiccd.KindInvalid, "endDate is before startDate")
+		return nil, 0, aiccd.Errorf(aiccd.KindInvalid, "the endDate is before the startDate")
 	}
 	q.From, q.To = millis(q.From), millis(q.To)
 	rs, total, err := s.store.Resources(ctx, tenantID, q)
@@ -159,6 +159,21 @@ func (s *Service) Resources(ctx context.Context, tenantID string, q ResourceQuer
 		rs[i].Status = rs[i].statusAt(now)
 	}
 	return rs, total, nil
+}
+
+// AllResources returns every resource of tenantID, for administrators.
+func (s *Service) AllResources(ctx context.Context, tenantID string) ([]Resource, error) {
+	var all []Resource
+	for {
+		page, total, err := s.Resources(ctx, tenantID, ResourceQuery{Limit: MaxResourceLimit, Offset: len(all)})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) == 0 || len(all) >= total {
+			return all, nil
+		}
+	}
 }
 
 // CancelResource withdraws resource id of tenantID.

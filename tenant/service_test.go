@@ -316,6 +316,20 @@ func TestFillProfileNeverOverwrites(t *testing.T) {
 		if err != nil || filled || got.Profile.Email != other {
 			t.Fatalf("second FillProfile: %+v, %v, %v", got.Profile, filled, err)
 		}
+
+		// A tenant an integrator suspended before any profile was set
+		// keeps its kind and status; only the empty fields are filled.
+		if _, err := f.svc.Create(ctx, "demo", "Demo"); err != nil {
+			t.Fatal(err)
+		}
+		suspended := tenant.StatusSuspended
+		if _, err := f.svc.Update(ctx, "demo", tenant.Patch{Status: &suspended}); err != nil {
+			t.Fatal(err)
+		}
+		got, filled, err = f.svc.FillProfile(ctx, tenant.Draft{ID: "demo", VDN: "150", CreatedAt: created, Profile: huawei})
+		if err != nil || !filled || got.Status != suspended || got.CreatedAt.Equal(created) || got.VDN != "150" || got.Profile != huawei {
+			t.Fatalf("FillProfile of a changed tenant: %+v %+v, %v, %v", got, got.Profile, filled, err)
+		}
 	})
 }
 

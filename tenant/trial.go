@@ -70,7 +70,7 @@ var errBadCode = aiccd.Errorf(aiccd.KindInvalid, "the phone verification code is
 func (s *Service) IssueVerificationCode(ctx context.Context, phone string, ttl time.Duration) (code string, expiresAt time.Time, err error) {
 	phone = NormalizeMobile(phone)
 	if !ValidMobile(phone) {
-		return "", time.Time{}, invalid(CodeInvalidMobile, "phone must be 6 to 15 digits, optionally after a '+'")
+		return "", time.Time{}, errBadMobile
 	}
 	if ttl == 0 {
 		ttl = DefaultVerificationTTL
@@ -144,17 +144,17 @@ func (s *Service) Apply(ctx context.Context, a Application) (Tenant, error) {
 	email := strings.TrimSpace(a.Email)
 	switch {
 	case company == "":
-		return Tenant{}, invalid(CodeInvalidCompany, "companyName is required")
+		return Tenant{}, invalid(CodeInvalidCompany, "the company name is required")
 	case checkText(company, MaxCompany) != "":
-		return Tenant{}, invalid(CodeInvalidCompany, "companyName %s", checkText(company, MaxCompany))
+		return Tenant{}, invalid(CodeInvalidCompany, "the company name %s", checkText(company, MaxCompany))
 	case phone == "":
-		return Tenant{}, invalid(CodeInvalidMobile, "phone is required")
+		return Tenant{}, invalid(CodeInvalidMobile, "the phone number is required")
 	case !ValidMobile(phone):
-		return Tenant{}, invalid(CodeInvalidMobile, "phone must be 6 to 15 digits, optionally after a '+'")
+		return Tenant{}, errBadMobile
 	case email == "":
-		return Tenant{}, invalid(CodeInvalidEmail, "email is required")
+		return Tenant{}, invalid(CodeInvalidEmail, "the email address is required")
 	case !ValidEmail(email):
-		return Tenant{}, invalid(CodeInvalidEmail, "email is not a valid e-mail address")
+		return Tenant{}, errBadEmail
 	}
 	if err := s.verifyPhone(ctx, phone, strings.TrimSpace(a.VerifyCode)); err != nil {
 		return Tenant{}, err
