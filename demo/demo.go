@@ -187,7 +187,7 @@ func PrintCredentials(w io.Writer) {
 		{"app gateway app key / secret", AppKey + " / " + AppSecret},
 		{"mall access token (tenant demo)", MallToken},
 		{"mall access token (trial tenant)", TrialMallToken},
-		{"trial application verification code (any phone)", tenant.DemoVerificationCode},
+		{"trial verification code (any phone)", tenant.DemoVerificationCode},
 		{"partner ID (cloud domain ID and name)", PartnerID},
 		{"partner AK / SK", PartnerAK + " / " + PartnerSK},
 		{"partner IAM user / password", PartnerUser + " / " + PartnerPassword},
