@@ -61,3 +61,23 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestIndex(t *testing.T) {
+	k, _ := New(bytes.Repeat([]byte{7}, Size))
+	other, _ := New(bytes.Repeat([]byte{8}, Size))
+	a := k.Index("tenant mobile", []byte("15312340991"))
+	if len(a) != 32 || !bytes.Equal(a, k.Index("tenant mobile", []byte("15312340991"))) {
+		t.Fatalf("Index is not a stable 32-byte value: %x", a)
+	}
+	for name, b := range map[string][]byte{
+		"another value":   k.Index("tenant mobile", []byte("15312340992")),
+		"another purpose": k.Index("tenant email", []byte("15312340991")),
+		"another key":     other.Index("tenant mobile", []byte("15312340991")),
+		// The purpose and the value are separated, not concatenated.
+		"shifted boundary": k.Index("tenant mobile1", []byte("5312340991")),
+	} {
+		if bytes.Equal(a, b) {
+			t.Errorf("%s gives the same index", name)
+		}
+	}
+}
