@@ -243,6 +243,7 @@ func TestQueryResource(t *testing.T) {
 			{"limit 0", `{"limit": 0}`, "oma_queryresource_limit0.golden"},
 			{"negative offset", `{"offset": -1}`, "oma_queryresource_offset.golden"},
 			{"end before start", `{"startDate": 2, "endDate": 1}`, "oma_queryresource_dates.golden"},
+			{"beyond year 9999", `{"startDate": 9223372036854775807}`, "oma_queryresource_range.golden"},
 			{"not a number", `{"limit": "ten"}`, "oma_queryresource_type.golden"},
 			{"not JSON", `{"limit":`, "oma_queryresource_json.golden"},
 		} {

@@ -119,6 +119,10 @@ func (s *Service) AddResource(ctx context.Context, tenantID string, d ResourceDr
 		return Resource{}, aiccd.Errorf(aiccd.KindInvalid, "quantity %d is not from 1 to 1000000000", r.Quantity)
 	case r.StartAt.IsZero() || r.EndAt.IsZero():
 		return Resource{}, aiccd.Errorf(aiccd.KindInvalid, "a resource needs a start and an end")
+	case checkTime("the start", r.StartAt) != nil:
+		return Resource{}, checkTime("the start", r.StartAt)
+	case checkTime("the end", r.EndAt) != nil:
+		return Resource{}, checkTime("the end", r.EndAt)
 	case !r.EndAt.After(r.StartAt):
 		return Resource{}, aiccd.Errorf(aiccd.KindInvalid, "a resource must end after it starts")
 	}
@@ -148,6 +152,10 @@ func (s *Service) Resources(ctx context.Context, tenantID string, q ResourceQuer
 		return nil, 0, aiccd.Errorf(aiccd.KindInvalid, "offset %d is negative", q.Offset)
 	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
 		return nil, 0, aiccd.Errorf(aiccd.KindInvalid, "the endDate is before the startDate")
+	case checkTime("the startDate", q.From) != nil:
+		return nil, 0, checkTime("the startDate", q.From)
+	case checkTime("the endDate", q.To) != nil:
+		return nil, 0, checkTime("the endDate", q.To)
 	}
 	q.From, q.To = millis(q.From), millis(q.To)
 	rs, total, err := s.store.Resources(ctx, tenantID, q)

@@ -153,6 +153,12 @@ func (s *Service) check(t Tenant) error {
 	if err := validStatus(t.Kind, t.Status); err != nil {
 		return err
 	}
+	if err := checkTime("the creation time", t.CreatedAt); err != nil {
+		return err
+	}
+	if err := checkTime("the trial expiry", t.TrialExpiresAt); err != nil {
+		return err
+	}
 	if t.VDN != "" && !vdnPattern.MatchString(t.VDN) {
 		return aiccd.Errorf(aiccd.KindInvalid, "vdn %q must be 1 to 10 digits", t.VDN)
 	}

@@ -135,6 +135,7 @@ func TestPrepareRefusals(t *testing.T) {
 		{"formal with an expiry", tenant.Draft{ID: "a", TrialExpiresAt: c.now}, "", "formal tenant has no trial expiry"},
 		{"trial expiring before creation", tenant.Draft{ID: "a", Kind: tenant.KindTrial, CreatedAt: c.now, TrialExpiresAt: c.now.Add(-time.Hour)}, "", "cannot expire before"},
 		{"vdn", tenant.Draft{ID: "a", VDN: "15a"}, "", "vdn"},
+		{"created after 9999", tenant.Draft{ID: "a", CreatedAt: time.UnixMilli(1 << 62)}, "", "outside the years 1970 to 9999"},
 		{"portal", tenant.Draft{ID: "a", PortalURL: "ftp://x"}, "", "portal URL"},
 		{"email", tenant.Draft{ID: "a", Profile: tenant.Profile{Email: secret}}, tenant.CodeInvalidEmail, "email"},
 		{"mobile", tenant.Draft{ID: "a", Profile: tenant.Profile{Mobile: secret}}, tenant.CodeInvalidMobile, "mobile"},

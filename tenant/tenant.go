@@ -111,6 +111,21 @@ func ValidateID(id string) error {
 	return nil
 }
 
+// Times aiccd accepts: what both engines store exactly, and what a client
+// can mean.
+var (
+	minTime = time.Unix(0, 0).UTC()
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
+)
+
+// checkTime refuses a non-zero time outside 1970 to 9999.
+func checkTime(what string, t time.Time) error {
+	if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
+		return aiccd.Errorf(aiccd.KindInvalid, "%s is outside the years 1970 to 9999", what)
+	}
+	return nil
+}
+
 // millis truncates t to what the stores keep: UTC milliseconds.
 func millis(t time.Time) time.Time {
 	if t.IsZero() {
