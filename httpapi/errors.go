@@ -193,9 +193,15 @@ const (
 	patternApplyTenant      = "POST /apiaccess/rest/ipccprovision/v1/applyTry/applyTenant"
 )
 
-// omaRouteTexts are the plain strings of OMA pages that differ from the
-// family's, by route and status. querytenantinfo's are the family's.
+// omaRouteTexts are the plain strings each OMA page gives, by route and
+// status; statuses a page does not list take the family's.
 var omaRouteTexts = map[string]map[int]string{
+	patternQueryTenantInfo: {
+		http.StatusBadRequest:          "Incorrect request. Check the request path and parameters.",
+		http.StatusUnauthorized:        "Unauthorized operation. Check whether related services are authorized.",
+		http.StatusNotFound:            "The requested content is not found. Check the request path.",
+		http.StatusInternalServerError: "Business failure. Check the values of parameters in the request.",
+	},
 	patternQueryTenantBasic: {
 		http.StatusUnauthorized: "Unauthorized operation. 1. Check whether you have purchased services related to the AICC. " +
 			"2. Sign in to the AICC as a system administrator and check whether the value of Business Software Mall " +
