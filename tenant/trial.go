@@ -28,13 +28,13 @@ const maxVerifyAttempts = 5
 
 // VerificationCode is an issued phone verification code, stored as keyed
 // hashes only: a six-digit code must not be readable, nor guessable
-// offline, from a copy of the database.
+// offline, from a copy of the database. The store also counts the wrong
+// attempts against it.
 type VerificationCode struct {
 	PhoneIndex []byte // Keys.Index of the normalised phone number
 	CodeHash   []byte // Keys.Index of PhoneIndex and the code
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
-	Attempts   int
 }
 
 // VerificationStore keeps one verification code per phone number.
