@@ -213,8 +213,17 @@ func (s *Service) List(ctx context.Context) ([]Tenant, error) {
 }
 
 // applyClock moves a trial past its expiry to 6 (trial expired), outside
-// demo mode. The stored status catches up at the next change.
+// demo mode. The stored status catches up at the next change. A tenant
+// written to a store without kind or status (as other domains' tests
+// write them) reads as a formal tenant in service, as migration 0003 made
+// the tenants before it.
 func (s *Service) applyClock(t *Tenant) {
+	if t.Kind == "" {
+		t.Kind = KindFormal
+	}
+	if t.Status == "" {
+		t.Status = defaultStatus(t.Kind)
+	}
 	if !s.demo && t.Kind == KindTrial && t.Status == StatusTrial && !s.clock.Now().Before(t.TrialExpiresAt) {
 		t.Status = StatusTrialExpired
 	}

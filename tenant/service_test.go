@@ -284,6 +284,16 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("Expire(missing): %v", err)
 		}
 
+		// A tenant written to the store with an ID only reads as formal and
+		// active, and can be changed.
+		at := f.clock.Now()
+		if err := f.store.Create(ctx, tenant.Tenant{ID: "bare", CreatedAt: at, UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.svc.Update(ctx, "bare", tenant.Patch{Name: str("Bare")}); err != nil || got.Kind != tenant.KindFormal || got.Status != tenant.StatusActive {
+			t.Fatalf("bare tenant: %+v, %v", got, err)
+		}
+
 		// A released trial cannot be converted.
 		f.svc.CreateFrom(ctx, tenant.Draft{ID: "gone", Kind: tenant.KindTrial})
 		if _, err := f.svc.Update(ctx, "gone", tenant.Patch{Status: st(tenant.StatusReleased)}); err != nil {
