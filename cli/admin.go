@@ -19,6 +19,8 @@ func newAdminCommand(e *env) *cobra.Command {
 	cmd.PersistentFlags().VarP(&format, "output", "o", "output format: table or json")
 	cmd.AddCommand(
 		newAdminTenantCommand(e),
+		newAdminResourceCommand(e),
+		newAdminVerifyCodeCommand(e),
 		newAdminAppKeyCommand(e),
 		newAdminMallTokenCommand(e),
 		newAdminAccountCommand(e),

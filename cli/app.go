@@ -83,7 +83,11 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	if cfg.JournalSize > 0 {
 		a.journal = journal.New(db.Journal, cfg.JournalSize, logger)
 	}
-	a.tenants = tenant.NewService(db.Tenants, clock)
+	tenantOpts := []tenant.Option{tenant.WithKeys(key), tenant.WithIDs(a.ids)}
+	if cfg.Demo {
+		tenantOpts = append(tenantOpts, tenant.WithDemo())
+	}
+	a.tenants = tenant.NewService(db.Tenants, clock, tenantOpts...)
 	a.credentials = credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: key, Guard: guard, Bus: bus, Logger: logger,
 	})

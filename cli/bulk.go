@@ -53,8 +53,11 @@ func (r csvRow) Has(col string) bool {
 
 // bulkSpec describes one kind of import.
 type bulkSpec[T any] struct {
-	what      string   // plural noun for messages: "access codes"
-	required  []string // CSV columns that must be present
+	what     string   // plural noun for messages: "access codes"
+	required []string // CSV columns that must be present
+	// columns, when set, are all the CSV columns the import knows; any
+	// other is refused, so that a misspelt column does not drop its data.
+	columns   []string
 	batchSize int
 	fromCSV   func(r csvRow) (T, error)
 	fromJSON  func(line []byte) (T, error) // nil: NDJSON is not accepted
@@ -267,6 +270,13 @@ func readCSV[T any](r io.Reader, spec bulkSpec[T], skip int, row func(int, T, er
 	for _, col := range spec.required {
 		if _, ok := index[col]; !ok {
 			return fmt.Errorf("line 1: column %q is missing (required: %s)", col, strings.Join(spec.required, ", "))
+		}
+	}
+	if spec.columns != nil {
+		for _, h := range header {
+			if col := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")); !slices.Contains(spec.columns, col) {
+				return fmt.Errorf("line 1: unknown column %q (known: %s)", col, strings.Join(spec.columns, ", "))
+			}
 		}
 	}
 	n := 0

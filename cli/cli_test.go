@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -107,6 +108,27 @@ func TestServeOnBothEngines(t *testing.T) {
 				t.Fatalf("%s: %d", path, resp.StatusCode)
 			}
 		}
+		// The mall pages' examples, from the demo dataset.
+		for path, want := range map[string]string{
+			"/rest/oma/softwareconsole/tenant/querytenantbasic":     `"mobilePhone":"153****0991","company":"Huawei XXXXXXXXX","customerName":"zXXXXXX","email":"sunk****@huawei.com","vdn":"150","createDate":1681203525000,"tenantSpaceStatus":"2"`,
+			"/rest/oma/softwareconsole/trialtenant/querytenantinfo": `"expiryDate":1684650886000,"mobilePhone":"132****7077"`,
+		} {
+			req, _ := http.NewRequest("GET", base+path, nil)
+			token := "demo-mall-token"
+			if strings.Contains(path, "trial") {
+				token = "demo-trial-token"
+			}
+			req.Header.Set("X-Auth-Token", token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), want) || resp.Header.Get("Content-Type") != "application/json;charset=UTF-8" {
+				t.Fatalf("%s: %d %s %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			}
+		}
 		if !strings.Contains(stdout.String(), "demo-app-key") || !strings.Contains(stdout.String(), "WARNING") {
 			t.Fatalf("demo credentials not printed with a warning:\n%s", stdout)
 		}
@@ -169,7 +191,7 @@ func TestAdminTenantCreateAndList(t *testing.T) {
 		t.Fatalf("invalid tenant ID: %v", err)
 	}
 	out, err := run("admin", "tenant", "list")
-	if err != nil || !regexp.MustCompile(`(?m)^ID\s+NAME\s+CREATED\nacme\s+Acme 股份\s+\d{4}-`).MatchString(out) {
+	if err != nil || !regexp.MustCompile(`(?m)^ID\s+NAME\s+KIND\s+STATUS\s+VDN\s+CREATED\s+TRIAL EXPIRES\nacme\s+Acme 股份\s+formal\s+2 \(active\)\s+\d{4}-`).MatchString(out) {
 		t.Fatalf("table: %v\n%s", err, out)
 	}
 	out, err = run("admin", "tenant", "list", "-o", "json")

@@ -56,6 +56,41 @@ const (
 func CustomerName(i int) string  { return fmt.Sprintf("demo-customer-%02d", i) }
 func CustomerEmail(i int) string { return fmt.Sprintf("customer%02d@example.com", i) }
 
+// The demo tenants' profiles: the values behind the examples of the mall
+// pages (querytenantbasic, querytenantinfo). The pages show them masked.
+var (
+	// PortalURL is the pages' example portal URL.
+	PortalURL = "https://software.huawei.com/auth?client_id=xxxxx&redirect_uri=https://xxx.com/service-cloud/sm/login/portal.html"
+	// Created is the creation time of both demo tenants (createDate).
+	Created = time.UnixMilli(1681203525000).UTC()
+	// TrialExpires is the demo trial's expiryDate.
+	TrialExpires = time.UnixMilli(1684650886000).UTC()
+
+	profiles = []tenant.Draft{
+		{
+			ID: TenantID, Kind: tenant.KindFormal, Status: tenant.StatusActive, VDN: "150", PortalURL: PortalURL, CreatedAt: Created,
+			Profile: tenant.Profile{Company: "Huawei Tech Corp", ContactName: "zhaolei", Email: "sunkai@huawei.com", Mobile: "15312340991"},
+		},
+		{
+			ID: TrialTenantID, Kind: tenant.KindTrial, Status: tenant.StatusTrial, PortalURL: PortalURL, CreatedAt: Created, TrialExpiresAt: TrialExpires,
+			Profile: tenant.Profile{Company: "Wanfang Tech", ContactName: "wanfang", Email: "wanfang@huawei.com", Mobile: "13212347077"},
+		},
+	}
+
+	// resources are the demo tenants' subscriptions, for queryresource.
+	resources = []struct {
+		tenantID string
+		draft    tenant.ResourceDraft
+	}{
+		{TenantID, tenant.ResourceDraft{ID: "demo-agents", Type: "agent", Spec: "voice-agent-standard", Quantity: 10,
+			StartAt: Created, EndAt: Created.AddDate(10, 0, 0)}},
+		{TenantID, tenant.ResourceDraft{ID: "demo-minutes-2023", Type: "call-minutes", Spec: "outbound-minutes", Quantity: 10000,
+			StartAt: Created, EndAt: Created.AddDate(1, 0, 0)}},
+		{TrialTenantID, tenant.ResourceDraft{ID: "demo-trial-agents", Type: "agent", Spec: "voice-agent-trial", Quantity: 2,
+			StartAt: Created, EndAt: TrialExpires}},
+	}
+)
+
 // tokenTTL keeps the demo mall tokens valid for as long as anyone will
 // use a sandbox.
 const tokenTTL = 10 * 365 * 24 * time.Hour
@@ -94,6 +129,9 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 			return fmt.Errorf("demo tenant %s: %w", t.id, err)
 		}
 	}
+	if err := loadProfiles(ctx, svc.Tenants); err != nil {
+		return err
+	}
 	if err := loadCredentials(ctx, svc.Credentials); err != nil {
 		return err
 	}
@@ -113,6 +151,22 @@ func loadCustomers(ctx context.Context, c *partner.Service) error {
 		}
 		if _, err := c.Create(ctx, PartnerID, n); absent(err) != nil {
 			return fmt.Errorf("demo customer %s: %w", n.Name, err)
+		}
+	}
+	return nil
+}
+
+// loadProfiles completes the demo tenants where their profile is unset,
+// and gives them their resources where absent.
+func loadProfiles(ctx context.Context, tenants *tenant.Service) error {
+	for _, d := range profiles {
+		if _, _, err := tenants.FillProfile(ctx, d); absent(err) != nil {
+			return fmt.Errorf("demo tenant %s profile: %w", d.ID, err)
+		}
+	}
+	for _, r := range resources {
+		if _, err := tenants.AddResource(ctx, r.tenantID, r.draft); absent(err) != nil {
+			return fmt.Errorf("demo resource %s: %w", r.draft.ID, err)
 		}
 	}
 	return nil
@@ -170,6 +224,7 @@ func PrintCredentials(w io.Writer) {
 		{"app gateway app key / secret", AppKey + " / " + AppSecret},
 		{"mall access token (tenant demo)", MallToken},
 		{"mall access token (trial tenant)", TrialMallToken},
+		{"trial verification code (any phone)", tenant.DemoVerificationCode},
 		{"partner ID (cloud domain ID and name)", PartnerID},
 		{"partner AK / SK", PartnerAK + " / " + PartnerSK},
 		{"partner IAM user / password", PartnerUser + " / " + PartnerPassword},

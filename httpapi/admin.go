@@ -28,14 +28,15 @@ func (s *Server) adminListTenants(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) adminCreateTenant(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	}
+	var req tenantDraft
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	t, err := s.tenants.Create(r.Context(), req.ID, req.Name)
+	d, err := req.draft()
+	if err != nil {
+		return err
+	}
+	t, err := s.tenants.CreateFrom(r.Context(), d)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/tenant"
 )
 
 // Errors raised by the HTTP layer itself. Their Code tells the mapper the
@@ -185,12 +186,64 @@ var omaTexts = map[int]string{
 	http.StatusServiceUnavailable:    "Business failure. Check the values of parameters in the request.",
 }
 
-func renderOMA(w http.ResponseWriter, _ *http.Request, p problem) {
+// Routes whose pages give their own error texts, statuses or codes (see
+// docs/compatibility.md). The patterns are routes.go's.
+const (
+	patternQueryTenantBasic = "GET /rest/oma/softwareconsole/tenant/querytenantbasic"
+	patternQueryTenantInfo  = "GET /rest/oma/softwareconsole/trialtenant/querytenantinfo"
+	patternQueryResource    = "POST /rest/oma/softwareconsole/tenant/queryresource"
+	patternApplyTenant      = "POST /apiaccess/rest/ipccprovision/v1/applyTry/applyTenant"
+)
+
+// omaRouteTexts are the plain strings each OMA page gives, by route and
+// status; statuses a page does not list take the family's.
+var omaRouteTexts = map[string]map[int]string{
+	patternQueryTenantInfo: {
+		http.StatusBadRequest:          "Incorrect request. Check the request path and parameters.",
+		http.StatusUnauthorized:        "Unauthorized operation. Check whether related services are authorized.",
+		http.StatusNotFound:            "The requested content is not found. Check the request path.",
+		http.StatusInternalServerError: "Business failure. Check the values of parameters in the request.",
+	},
+	patternQueryTenantBasic: {
+		http.StatusUnauthorized: "Unauthorized operation. 1. Check whether you have purchased services related to the AICC. " +
+			"2. Sign in to the AICC as a system administrator and check whether the value of Business Software Mall " +
+			"Official Website under is correct. 3. Check whether the request header parameter is correctly set.",
+		http.StatusBadGateway: "The business fails.",
+	},
+}
+
+func renderOMA(w http.ResponseWriter, r *http.Request, p problem) {
 	status := p.status
 	if status == http.StatusServiceUnavailable {
 		status = http.StatusInternalServerError
 	}
-	writeText(w, status, omaTexts[p.status])
+	switch r.Pattern {
+	case patternQueryTenantBasic:
+		// The page documents 502 for a failing business, not 500.
+		if status == http.StatusInternalServerError {
+			status = http.StatusBadGateway
+		}
+	case patternQueryResource:
+		// Its answers carry returnCode and description; so do its
+		// refusals of the request and its failures. Authentication and
+		// throttling stay the family's plain strings.
+		if status == http.StatusBadRequest || status == http.StatusConflict || status == http.StatusInternalServerError {
+			if status == http.StatusConflict {
+				status = http.StatusBadRequest
+			}
+			msg := omaTexts[status]
+			if p.kind == aiccd.KindInvalid && p.message != "" {
+				msg = p.message
+			}
+			writeJSON(w, status, ccError{ReturnCode: itoa(status), Description: msg})
+			return
+		}
+	}
+	text, ok := omaRouteTexts[r.Pattern][status]
+	if !ok {
+		text = omaTexts[status]
+	}
+	writeText(w, status, text)
 }
 
 // Partner (CBC) codes.
@@ -306,6 +359,9 @@ func renderCC(w http.ResponseWriter, r *http.Request, p problem) {
 		renderGateway(w, r, p)
 		return
 	}
+	if r.Pattern == patternApplyTenant && renderApplyTenant(w, p) {
+		return
+	}
 	status := p.status
 	if status == http.StatusServiceUnavailable {
 		status = http.StatusInternalServerError
@@ -315,6 +371,44 @@ func renderCC(w http.ResponseWriter, r *http.Request, p problem) {
 		msg = p.message
 	}
 	writeJSON(w, status, ccError{ReturnCode: itoa(status), Description: msg})
+}
+
+// applyTenant's return codes: "000" is success; refusals are HTTP 200
+// with one of these, failures of aiccd HTTP 500 with "205".
+const (
+	applySuccess      = "000"
+	applyBadCode      = "001"
+	applyPhoneTaken   = "002"
+	applyEmailTaken   = "003"
+	applyBadPhone     = "004"
+	applyBadEmail     = "005"
+	applyBadCompany   = "006"
+	applySystemFailed = "205"
+)
+
+var applyCodes = map[string]string{
+	tenant.CodeBadVerificationCode: applyBadCode,
+	tenant.CodeMobileTaken:         applyPhoneTaken,
+	tenant.CodeEmailTaken:          applyEmailTaken,
+	tenant.CodeInvalidMobile:       applyBadPhone,
+	tenant.CodeInvalidEmail:        applyBadEmail,
+	tenant.CodeInvalidCompany:      applyBadCompany,
+}
+
+// renderApplyTenant writes applyTenant's own refusals and failures, and
+// reports false for the rest (a malformed body, an unknown method), which
+// CC's usual answers serve.
+func renderApplyTenant(w http.ResponseWriter, p problem) bool {
+	if code, ok := applyCodes[p.code]; ok {
+		writeJSON(w, http.StatusOK, ccError{ReturnCode: code, Description: p.message})
+		return true
+	}
+	if p.kind == aiccd.KindInternal || p.kind == aiccd.KindUnavailable {
+		writeJSON(w, http.StatusInternalServerError, ccError{ReturnCode: applySystemFailed,
+			Description: "System error. The trial tenant could not be created; try again later."})
+		return true
+	}
+	return false
 }
 
 type ccError struct {

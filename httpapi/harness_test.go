@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,7 +23,6 @@ import (
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/partner"
-	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -43,8 +43,14 @@ const testAdminToken = "test-admin-token-0123456789"
 
 var testMasterKey, _ = masterkey.New(bytes.Repeat([]byte{3}, masterkey.Size))
 
+// testIDs hands out 1001, 1002, … so that generated IDs are predictable.
+type testIDs struct{ n atomic.Int64 }
+
+func (g *testIDs) NextID() int64 { return 1000 + g.n.Add(1) }
+
 // env is a server with every service over one database, loaded with the
-// demo dataset, and a clock the test controls.
+// demo dataset, and a clock the test controls. Like serve --demo, its
+// tenant service is in demo mode.
 type env struct {
 	t         testing.TB
 	db        *database.DB
@@ -52,6 +58,7 @@ type env struct {
 	srv       *Server
 	creds     *credential.Service
 	customers *partner.Service
+	tenants   *tenant.Service
 }
 
 func newEnv(t testing.TB, dsn string) *env {
@@ -65,7 +72,8 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	t.Helper()
 	c := &testClock{now: time.Now().UTC().Truncate(time.Second)}
 	clock := aiccd.Clock(c)
-	tenants := tenant.NewService(db.Tenants, clock)
+	ids := &testIDs{}
+	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(testMasterKey), tenant.WithIDs(ids), tenant.WithDemo())
 	creds := credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
 		Guard: credential.NewMemoryGuard(clock, credential.RateLimit{}, 1000),
@@ -76,7 +84,6 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
-	ids, _ := snowflake.New(1, clock)
 	faults := fault.NewService(db.Faults, clock, ids, nilLogger())
 	j := journal.New(db.Journal, 50, nilLogger())
 	srv := New(Options{
@@ -84,7 +91,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
 		Customers: customers,
 	})
-	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, customers: customers}
+	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
 }
 
 // request is one request of a test.

@@ -15,13 +15,18 @@ import (
 // contentTypeJSON is what the vendor's pages send, spelled as they spell it.
 const contentTypeJSON = "application/json;charset=UTF-8"
 
-// writeJSON writes v as the whole response body with status.
+// writeJSON writes v as the whole response body with status. Characters
+// HTML treats specially are written as they are ("&", not "\u0026"), as
+// the pages show them in URLs such as portalUrl.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		// Every value written here is a plain struct; this is a bug.
 		panic(fmt.Sprintf("httpapi: encode %T: %v", v, err))
 	}
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	h := w.Header()
 	h.Set("Content-Type", contentTypeJSON)
 	h.Set("Content-Length", strconv.Itoa(len(body)))

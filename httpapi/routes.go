@@ -13,6 +13,14 @@ func (s *Server) routes() *http.ServeMux {
 	// App gateway.
 	mux.Handle("POST /apigovernance/api/oauth/tokenByAkSk", s.api(s.tokenByAkSk))
 
+	// OMA, business software mall (mall access token).
+	mux.Handle("GET /rest/oma/softwareconsole/tenant/querytenantbasic", s.api(s.mall(s.queryTenantBasic)))
+	mux.Handle("GET /rest/oma/softwareconsole/trialtenant/querytenantinfo", s.api(s.mall(s.queryTrialTenantInfo)))
+	mux.Handle("POST /rest/oma/softwareconsole/tenant/queryresource", s.api(s.mall(s.queryResource)))
+
+	// Trial tenant application (app gateway).
+	mux.Handle("POST /apiaccess/rest/ipccprovision/v1/applyTry/applyTenant", s.api(s.gateway(false, s.applyTenant)))
+
 	// Cloud IAM.
 	mux.Handle("POST /v3/auth/tokens", s.api(s.iamTokens))
 
@@ -24,6 +32,14 @@ func (s *Server) routes() *http.ServeMux {
 	// Admin API (off unless an admin token is configured).
 	mux.Handle("GET /admin/v1/tenants", s.api(s.admin(s.adminListTenants)))
 	mux.Handle("POST /admin/v1/tenants", s.api(s.admin(s.adminCreateTenant)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}", s.api(s.admin(s.adminGetTenant)))
+	mux.Handle("PATCH /admin/v1/tenants/{tenant}", s.api(s.admin(s.adminUpdateTenant)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/expire", s.api(s.admin(s.adminExpireTenant)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/convert", s.api(s.admin(s.adminConvertTenant)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/resources", s.api(s.admin(s.adminListResources)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/resources", s.api(s.admin(s.adminAddResource)))
+	mux.Handle("DELETE /admin/v1/tenants/{tenant}/resources/{id}", s.api(s.admin(s.adminCancelResource)))
+	mux.Handle("POST /admin/v1/verificationcodes", s.api(s.admin(s.adminIssueVerificationCode)))
 	mux.Handle("GET /admin/v1/tenants/{tenant}/appkeys", s.api(s.admin(s.adminListAppKeys)))
 	mux.Handle("POST /admin/v1/tenants/{tenant}/appkeys", s.api(s.admin(s.adminCreateAppKey)))
 	mux.Handle("PATCH /admin/v1/appkeys/{key}", s.api(s.admin(s.adminUpdateAppKey)))

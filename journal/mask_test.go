@@ -7,10 +7,10 @@ import (
 
 func TestMaskBody(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"app_key":"k1","app_secret":"s3cr3t"}`:                 `{"app_key":"k1","app_secret":"*****"}`,
-		`{"msisdn":"6680512100869","faultTime":"1721283133000"}`: `{"faultTime":"1721283133000","msisdn":"6***********9"}`,
+		`{"app_key":"k1","app_secret":"s3cr3t"}`:                                     `{"app_key":"k1","app_secret":"*****"}`,
+		`{"msisdn":"6680512100869","faultTime":"1721283133000"}`:                     `{"faultTime":"1721283133000","msisdn":"6***********9"}`,
 		`{"auth":{"identity":{"password":{"user":{"name":"bob","password":"pw"}}}}}`: `{"auth":{"identity":{"password":{"user":{"name":"b*b","password":"*****"}}}}}`,
-		`{"list":[{"email":"a@b.c"}],"n":12345678901234567890}`:                  `{"list":[{"email":"a***c"}],"n":12345678901234567890}`,
+		`{"list":[{"email":"a@b.c"}],"n":12345678901234567890}`:                      `{"list":[{"email":"a***c"}],"n":12345678901234567890}`,
 		`not json`: `(8 bytes, not JSON)`,
 		``:         ``,
 	} {

@@ -2,7 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/tenant"
 	"github.com/jackc/pgx/v5"
 )
@@ -15,11 +19,36 @@ func NewTenantStore(db *DB) *TenantStore { return &TenantStore{db: db} }
 
 var _ tenant.Store = (*TenantStore)(nil)
 
+const (
+	tenantColumns = `id, name, kind, space_status, vdn, portal_url, trial_expires_at,
+		sealed_profile, mobile_index, email_index, revision, created_at, updated_at`
+	insertTenant = `INSERT INTO tenants (` + tenantColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+)
+
+func tenantArgs(t tenant.Tenant) []any {
+	return []any{t.ID, t.Name, string(t.Kind), string(t.Status), t.VDN, t.PortalURL, nullTime(t.TrialExpiresAt),
+		t.SealedProfile, t.MobileIndex, t.EmailIndex, t.Revision, t.CreatedAt, t.UpdatedAt}
+}
+
+// nullTime stores a zero time as NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// fromNull reads what nullTime stored.
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
 // Create inserts t.
 func (s *TenantStore) Create(ctx context.Context, t tenant.Tenant) error {
-	_, err := s.db.pool.Exec(ctx,
-		`INSERT INTO tenants (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)`,
-		t.ID, t.Name, t.CreatedAt, t.UpdatedAt)
+	_, err := s.db.pool.Exec(ctx, insertTenant, tenantArgs(t)...)
 	return translate(err)
 }
 
@@ -28,34 +57,170 @@ func (s *TenantStore) CreateBatch(ctx context.Context, ts []tenant.Tenant) error
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		for _, t := range ts {
-			b.Queue(`INSERT INTO tenants (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)`,
-				t.ID, t.Name, t.CreatedAt, t.UpdatedAt)
+			b.Queue(insertTenant, tenantArgs(t)...)
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	return translate(err)
 }
 
-// Get returns the tenant with id.
-func (s *TenantStore) Get(ctx context.Context, id string) (tenant.Tenant, error) {
-	return scanTenant(s.db.pool.QueryRow(ctx, `SELECT id, name, created_at, updated_at FROM tenants WHERE id = $1`, id))
+// contactsLock is the advisory lock key that serialises
+// CreateWithUniqueContacts ("tenantco" in ASCII).
+const contactsLock = 0x74656e616e74636f
+
+// CreateWithUniqueContacts inserts t unless its mobile number or e-mail
+// address is taken, holding a transaction-scoped advisory lock so that two
+// applications with the same contacts cannot both pass the check.
+func (s *TenantStore) CreateWithUniqueContacts(ctx context.Context, t tenant.Tenant) error {
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(contactsLock)); err != nil {
+			return err
+		}
+		var mobile, email bool
+		if err := tx.QueryRow(ctx, `SELECT
+			EXISTS (SELECT 1 FROM tenants WHERE $1::bytea IS NOT NULL AND mobile_index = $1),
+			EXISTS (SELECT 1 FROM tenants WHERE $2::bytea IS NOT NULL AND email_index = $2)`,
+			t.MobileIndex, t.EmailIndex).Scan(&mobile, &email); err != nil {
+			return err
+		}
+		switch {
+		case mobile:
+			return tenant.ErrMobileTaken
+		case email:
+			return tenant.ErrEmailTaken
+		}
+		_, err := tx.Exec(ctx, insertTenant, tenantArgs(t)...)
+		return err
+	})
+	if errors.Is(err, tenant.ErrMobileTaken) || errors.Is(err, tenant.ErrEmailTaken) {
+		return err
+	}
+	return translate(err)
 }
 
-// List returns every tenant by ID.
+// Get returns the tenant with id.
+func (s *TenantStore) Get(ctx context.Context, id string) (tenant.Tenant, error) {
+	return scanTenant(s.db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id))
+}
+
+// List returns every tenant by ID, without its sealed profile.
 func (s *TenantStore) List(ctx context.Context) ([]tenant.Tenant, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT id, name, created_at, updated_at FROM tenants ORDER BY id`)
+	return queryAll(ctx, s.db, scanTenant, `SELECT id, name, kind, space_status, vdn, portal_url, trial_expires_at,
+		NULL::bytea, NULL::bytea, NULL::bytea, revision, created_at, updated_at FROM tenants ORDER BY id`)
+}
+
+// Update stores t if its revision is still the stored one.
+func (s *TenantStore) Update(ctx context.Context, t tenant.Tenant) error {
+	tag, err := s.db.pool.Exec(ctx, `UPDATE tenants SET name = $1, kind = $2, space_status = $3, vdn = $4, portal_url = $5,
+		trial_expires_at = $6, sealed_profile = $7, mobile_index = $8, email_index = $9, created_at = $10, updated_at = $11,
+		revision = revision + 1 WHERE id = $12 AND revision = $13`,
+		t.Name, string(t.Kind), string(t.Status), t.VDN, t.PortalURL, nullTime(t.TrialExpiresAt),
+		t.SealedProfile, t.MobileIndex, t.EmailIndex, t.CreatedAt, t.UpdatedAt, t.ID, t.Revision)
 	if err != nil {
-		return nil, translate(err)
+		return translate(err)
 	}
-	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (tenant.Tenant, error) { return scanTenant(r) })
-	return ts, translate(err)
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	// Tell a tenant that is gone from one that changed.
+	if _, err := s.Get(ctx, t.ID); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: tenant %s changed since it was read", aiccd.ErrConflict, t.ID)
 }
 
 func scanTenant(row pgx.Row) (tenant.Tenant, error) {
 	var t tenant.Tenant
-	if err := row.Scan(&t.ID, &t.Name, &t.CreatedAt, &t.UpdatedAt); err != nil {
+	var kind, status string
+	var expires *time.Time
+	if err := row.Scan(&t.ID, &t.Name, &kind, &status, &t.VDN, &t.PortalURL, &expires,
+		&t.SealedProfile, &t.MobileIndex, &t.EmailIndex, &t.Revision, &t.CreatedAt, &t.UpdatedAt); err != nil {
 		return tenant.Tenant{}, translate(err)
 	}
-	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	t.Kind, t.Status = tenant.Kind(kind), tenant.SpaceStatus(status)
+	t.TrialExpiresAt = fromNull(expires)
+	utc(&t.CreatedAt, &t.UpdatedAt)
 	return t, nil
+}
+
+// Resources.
+
+const resourceColumns = `id, tenant_id, type, spec, quantity, start_at, end_at, cancelled_at, created_at`
+
+// CreateResource inserts r.
+func (s *TenantStore) CreateResource(ctx context.Context, r tenant.Resource) error {
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO tenant_resources (`+resourceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.ID, r.TenantID, r.Type, r.Spec, r.Quantity, r.StartAt, r.EndAt, nullTime(r.CancelledAt), r.CreatedAt)
+	return translate(err)
+}
+
+// Resources returns a page of tenantID's resources whose period overlaps
+// the query's, and how many there are.
+func (s *TenantStore) Resources(ctx context.Context, tenantID string, q tenant.ResourceQuery) ([]tenant.Resource, int, error) {
+	const where = `tenant_id = $1 AND ($2::timestamptz IS NULL OR end_at > $2) AND ($3::timestamptz IS NULL OR start_at <= $3)`
+	args := []any{tenantID, nullTime(q.From), nullTime(q.To)}
+	var total int
+	if err := s.db.pool.QueryRow(ctx, `SELECT count(*) FROM tenant_resources WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, translate(err)
+	}
+	rs, err := queryAll(ctx, s.db, scanResource, `SELECT `+resourceColumns+` FROM tenant_resources WHERE `+where+`
+		ORDER BY start_at, id LIMIT $4 OFFSET $5`, append(args, q.Limit, q.Offset)...)
+	return rs, total, err
+}
+
+func scanResource(row pgx.Row) (tenant.Resource, error) {
+	var r tenant.Resource
+	var cancelled *time.Time
+	if err := row.Scan(&r.ID, &r.TenantID, &r.Type, &r.Spec, &r.Quantity, &r.StartAt, &r.EndAt, &cancelled, &r.CreatedAt); err != nil {
+		return tenant.Resource{}, translate(err)
+	}
+	utc(&r.StartAt, &r.EndAt, &r.CreatedAt)
+	r.CancelledAt = fromNull(cancelled)
+	return r, nil
+}
+
+// CancelResource marks tenantID's resource id cancelled at at.
+func (s *TenantStore) CancelResource(ctx context.Context, tenantID, id string, at time.Time) error {
+	return s.db.execOne(ctx, `UPDATE tenant_resources SET cancelled_at = $1
+		WHERE tenant_id = $2 AND id = $3 AND cancelled_at IS NULL`, at, tenantID, id)
+}
+
+// Verification codes.
+
+// PutVerificationCode stores c, replacing the phone's previous code.
+func (s *TenantStore) PutVerificationCode(ctx context.Context, c tenant.VerificationCode) error {
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO phone_verification_codes (phone_index, code_hash, created_at, expires_at, attempts)
+		VALUES ($1, $2, $3, $4, 0) ON CONFLICT (phone_index) DO UPDATE SET
+		code_hash = excluded.code_hash, created_at = excluded.created_at, expires_at = excluded.expires_at, attempts = 0`,
+		c.PhoneIndex, c.CodeHash, c.CreatedAt, c.ExpiresAt)
+	return translate(err)
+}
+
+// UseVerificationCode deletes a matching, unexpired code.
+func (s *TenantStore) UseVerificationCode(ctx context.Context, phoneIndex, codeHash []byte, now time.Time) (bool, error) {
+	tag, err := s.db.pool.Exec(ctx, `DELETE FROM phone_verification_codes
+		WHERE phone_index = $1 AND code_hash = $2 AND expires_at > $3`, phoneIndex, codeHash, now)
+	if err != nil {
+		return false, translate(err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// FailVerificationCode counts a wrong attempt and deletes the code at
+// maxAttempts.
+func (s *TenantStore) FailVerificationCode(ctx context.Context, phoneIndex []byte, maxAttempts int) error {
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		var attempts int
+		err := tx.QueryRow(ctx, `UPDATE phone_verification_codes SET attempts = attempts + 1
+			WHERE phone_index = $1 RETURNING attempts`, phoneIndex).Scan(&attempts)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && attempts < maxAttempts) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM phone_verification_codes WHERE phone_index = $1`, phoneIndex)
+		return err
+	})
+	return translate(err)
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -19,7 +20,12 @@ func testTenants(t *testing.T, db *database.DB) {
 	if _, err := s.Get(ctx, "nobody"); !errors.Is(err, aiccd.ErrNotFound) {
 		t.Fatalf("Get(missing) = %v, want ErrNotFound", err)
 	}
-	want := tenant.Tenant{ID: "acme", Name: "Acme 股份", CreatedAt: at, UpdatedAt: at.Add(time.Second)}
+	want := tenant.Tenant{
+		ID: "acme", Name: "Acme 股份", Kind: tenant.KindTrial, Status: tenant.StatusTrial, VDN: "150",
+		PortalURL: "https://example.com/portal?a=1&b=2", TrialExpiresAt: at.Add(40 * 24 * time.Hour),
+		SealedProfile: []byte("sealed"), MobileIndex: []byte{1, 2}, EmailIndex: []byte{3, 4},
+		CreatedAt: at, UpdatedAt: at.Add(time.Second),
+	}
 	if err := s.Create(ctx, want); err != nil {
 		t.Fatal(err)
 	}
@@ -30,11 +36,15 @@ func testTenants(t *testing.T, db *database.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Get = %+v, want %+v", got, want)
 	}
+	// A tenant with nothing but an ID, as other domains' tests create them.
 	if err := s.Create(ctx, tenant.Tenant{ID: "beta", CreatedAt: at, UpdatedAt: at}); err != nil {
 		t.Fatal(err)
+	}
+	if got, err := s.Get(ctx, "beta"); err != nil || got.SealedProfile != nil || !got.TrialExpiresAt.IsZero() {
+		t.Fatalf("Get(beta) = %+v, %v", got, err)
 	}
 	// A batch is all or nothing.
 	batch := []tenant.Tenant{{ID: "gamma", CreatedAt: at, UpdatedAt: at}, {ID: "acme", CreatedAt: at, UpdatedAt: at}}
@@ -50,5 +60,172 @@ func testTenants(t *testing.T, db *database.DB) {
 	}
 	if len(list) != 2 || list[0].ID != "acme" || list[1].ID != "beta" {
 		t.Fatalf("List = %+v, want acme then beta", list)
+	}
+	if list[0].SealedProfile != nil || list[0].Status != tenant.StatusTrial || list[0].VDN != "150" {
+		t.Fatalf("List returned %+v; want the attributes without the sealed profile", list[0])
+	}
+
+	t.Run("update", func(t *testing.T) {
+		u := got
+		u.Kind, u.Status, u.TrialExpiresAt = tenant.KindFormal, tenant.StatusActive, time.Time{}
+		u.SealedProfile, u.MobileIndex, u.EmailIndex = []byte("resealed"), nil, []byte{5}
+		u.UpdatedAt = at.Add(time.Hour)
+		if err := s.Update(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		after, err := s.Get(ctx, "acme")
+		u.Revision++
+		if err != nil || !reflect.DeepEqual(after, u) {
+			t.Fatalf("after Update: %+v, %v; want %+v", after, err, u)
+		}
+		// The revision read before the update is stale now.
+		if err := s.Update(ctx, got); !errors.Is(err, aiccd.ErrConflict) {
+			t.Fatalf("Update of a stale revision = %v, want ErrConflict", err)
+		}
+		if err := s.Update(ctx, tenant.Tenant{ID: "nobody", CreatedAt: at, UpdatedAt: at}); !errors.Is(err, aiccd.ErrNotFound) {
+			t.Fatalf("Update(missing) = %v, want ErrNotFound", err)
+		}
+	})
+
+	t.Run("unique contacts", func(t *testing.T) {
+		mk := func(id string, mobile, email []byte) tenant.Tenant {
+			return tenant.Tenant{ID: id, Kind: tenant.KindTrial, Status: tenant.StatusTrial, MobileIndex: mobile, EmailIndex: email,
+				TrialExpiresAt: at.Add(time.Hour), CreatedAt: at, UpdatedAt: at}
+		}
+		if err := s.CreateWithUniqueContacts(ctx, mk("apply-1", []byte("m1"), []byte("e1"))); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateWithUniqueContacts(ctx, mk("apply-2", []byte("m1"), []byte("e2"))); !errors.Is(err, tenant.ErrMobileTaken) {
+			t.Fatalf("same mobile: %v", err)
+		}
+		if err := s.CreateWithUniqueContacts(ctx, mk("apply-2", []byte("m2"), []byte("e1"))); !errors.Is(err, tenant.ErrEmailTaken) {
+			t.Fatalf("same email: %v", err)
+		}
+		if err := s.CreateWithUniqueContacts(ctx, mk("apply-2", nil, nil)); err != nil {
+			t.Fatalf("no contacts: %v", err)
+		}
+		if err := s.CreateWithUniqueContacts(ctx, mk("apply-2", []byte("m3"), nil)); !errors.Is(err, aiccd.ErrConflict) {
+			t.Fatalf("duplicate ID: %v", err)
+		}
+		// Tenants created otherwise count too: acme's e-mail index is {5} now.
+		if err := s.CreateWithUniqueContacts(ctx, mk("apply-3", nil, []byte{5})); !errors.Is(err, tenant.ErrEmailTaken) {
+			t.Fatalf("email of a tenant created by Create: %v", err)
+		}
+	})
+
+	t.Run("resources", func(t *testing.T) { testResources(t, s, at) })
+	t.Run("verification codes", func(t *testing.T) { testVerificationCodes(t, s, at) })
+}
+
+func testResources(t *testing.T, s tenant.Store, at time.Time) {
+	ctx := context.Background()
+	day := 24 * time.Hour
+	res := func(id, tenantID string, startDay, endDay int) tenant.Resource {
+		return tenant.Resource{ID: id, TenantID: tenantID, Type: "agent", Spec: "voice 坐席", Quantity: 10,
+			StartAt: at.Add(time.Duration(startDay) * day), EndAt: at.Add(time.Duration(endDay) * day), CreatedAt: at}
+	}
+	for _, r := range []tenant.Resource{res("r3", "acme", 20, 30), res("r1", "acme", 0, 10), res("r2", "acme", 5, 15), res("b1", "beta", 0, 100)} {
+		if err := s.CreateResource(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateResource(ctx, res("r1", "acme", 0, 1)); !errors.Is(err, aiccd.ErrConflict) {
+		t.Fatalf("duplicate resource: %v", err)
+	}
+	if err := s.CreateResource(ctx, res("x", "nobody", 0, 1)); !errors.Is(err, aiccd.ErrNotFound) {
+		t.Fatalf("resource of a missing tenant: %v", err)
+	}
+	ids := func(rs []tenant.Resource) []string {
+		out := []string{}
+		for _, r := range rs {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		q     tenant.ResourceQuery
+		want  []string
+		total int
+	}{
+		{"all, by start", tenant.ResourceQuery{Limit: 10}, []string{"r1", "r2", "r3"}, 3},
+		{"paged", tenant.ResourceQuery{Limit: 1, Offset: 1}, []string{"r2"}, 3},
+		{"past the end", tenant.ResourceQuery{Limit: 10, Offset: 5}, []string{}, 3},
+		{"overlapping days 12 to 21", tenant.ResourceQuery{From: at.Add(12 * day), To: at.Add(21 * day), Limit: 10}, []string{"r2", "r3"}, 2},
+		{"from day 10: r1 ended", tenant.ResourceQuery{From: at.Add(10 * day), Limit: 10}, []string{"r2", "r3"}, 2},
+		{"to day 20: r3 starts then", tenant.ResourceQuery{To: at.Add(20 * day), Limit: 10}, []string{"r1", "r2", "r3"}, 3},
+		{"to before day 20", tenant.ResourceQuery{To: at.Add(20*day - time.Millisecond), Limit: 10}, []string{"r1", "r2"}, 2},
+	} {
+		rs, total, err := s.Resources(ctx, "acme", tc.q)
+		if err != nil || !reflect.DeepEqual(ids(rs), tc.want) || total != tc.total {
+			t.Errorf("%s: %v (%d), %v; want %v (%d)", tc.name, ids(rs), total, err, tc.want, tc.total)
+		}
+	}
+	rs, _, _ := s.Resources(ctx, "acme", tenant.ResourceQuery{Limit: 1})
+	if want := res("r1", "acme", 0, 10); len(rs) != 1 || !reflect.DeepEqual(rs[0], want) {
+		t.Fatalf("resource read back as %+v, want %+v", rs, want)
+	}
+	if err := s.CancelResource(ctx, "beta", "r1", at); !errors.Is(err, aiccd.ErrNotFound) {
+		t.Fatalf("cancel another tenant's resource: %v", err)
+	}
+	if err := s.CancelResource(ctx, "acme", "r1", at.Add(day)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CancelResource(ctx, "acme", "r1", at.Add(day)); !errors.Is(err, aiccd.ErrNotFound) {
+		t.Fatalf("cancel twice: %v", err)
+	}
+	rs, _, _ = s.Resources(ctx, "acme", tenant.ResourceQuery{Limit: 1})
+	if !rs[0].CancelledAt.Equal(at.Add(day)) {
+		t.Fatalf("cancelled at %v", rs[0].CancelledAt)
+	}
+}
+
+func testVerificationCodes(t *testing.T, s tenant.Store, at time.Time) {
+	ctx := context.Background()
+	phone, good, bad := []byte("phone"), []byte("good"), []byte("bad")
+	put := func(hash []byte) {
+		t.Helper()
+		if err := s.PutVerificationCode(ctx, tenant.VerificationCode{PhoneIndex: phone, CodeHash: hash, CreatedAt: at, ExpiresAt: at.Add(time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	use := func(hash []byte, now time.Time) bool {
+		t.Helper()
+		ok, err := s.UseVerificationCode(ctx, phone, hash, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	put(good)
+	if use(bad, at) || use(good, at.Add(time.Minute)) {
+		t.Fatal("a wrong or expired code was accepted")
+	}
+	if !use(good, at) || use(good, at) {
+		t.Fatal("the code was not accepted exactly once")
+	}
+	// Wrong attempts delete the code at the limit; a new code starts over.
+	put(good)
+	for range 2 {
+		if err := s.FailVerificationCode(ctx, phone, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(good) // resets the count
+	for range 2 {
+		s.FailVerificationCode(ctx, phone, 3)
+	}
+	if !use(good, at) {
+		t.Fatal("two failures after a new code deleted it")
+	}
+	put(good)
+	for range 3 {
+		s.FailVerificationCode(ctx, phone, 3)
+	}
+	if use(good, at) {
+		t.Fatal("the code survived 3 failures")
+	}
+	if err := s.FailVerificationCode(ctx, []byte("no code"), 3); err != nil {
+		t.Fatalf("failure without a code: %v", err)
 	}
 }

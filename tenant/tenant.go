@@ -1,33 +1,103 @@
 // Package tenant is the registry of tenants: the customers of the platform
-// whose data every other domain partitions by.
+// whose data every other domain partitions by. A tenant is formal (it has
+// bought the service) or on trial until a date; its space status follows a
+// small state machine (status.go); its contact details are personal data,
+// sealed at rest (profile.go) and masked when the business software mall
+// reads them (mask.go). Tenants own resources (their subscriptions,
+// resource.go) and can be applied for as trials (trial.go).
 package tenant
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"log/slog"
 	"regexp"
 	"time"
 
 	"github.com/aiccd/aiccd"
 )
 
+// Kind tells formal tenants from trial ones.
+type Kind string
+
+// The kinds.
+const (
+	KindFormal Kind = "formal" // has bought the service
+	KindTrial  Kind = "trial"  // tries the service until TrialExpiresAt
+)
+
+// ParseKind reads a kind; "" is formal.
+func ParseKind(s string) (Kind, error) {
+	switch Kind(s) {
+	case "", KindFormal:
+		return KindFormal, nil
+	case KindTrial:
+		return KindTrial, nil
+	}
+	return "", aiccd.Errorf(aiccd.KindInvalid, "kind %q is neither formal nor trial", s)
+}
+
 // Tenant is one customer space. Every access code, credential, scene and
 // record belongs to exactly one tenant.
 type Tenant struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        string      `json:"id"`
+	Name      string      `json:"name"`
+	Kind      Kind        `json:"kind"`
+	Status    SpaceStatus `json:"space_status"`
+	VDN       string      `json:"vdn"`
+	PortalURL string      `json:"portal_url"`
+	// TrialExpiresAt is when a trial ends; zero for formal tenants.
+	TrialExpiresAt time.Time `json:"trial_expires_at,omitzero"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+
+	// Profile is the personal data in the clear. The Service fills it
+	// when it reads one tenant (Get) and never when it lists; stores
+	// ignore it and keep only the sealed form below.
+	Profile Profile `json:"profile,omitzero"`
+
+	// SealedProfile is Profile sealed with the master key, the tenant ID
+	// as additional data; nil when the tenant has no profile.
+	SealedProfile []byte `json:"-"`
+	// MobileIndex and EmailIndex are keyed hashes of the normalised
+	// mobile number and e-mail address, by which duplicates are found
+	// without decrypting; nil when the value is empty.
+	MobileIndex []byte `json:"-"`
+	EmailIndex  []byte `json:"-"`
+	// Revision counts updates; Update refuses to overwrite a tenant that
+	// changed since it was read.
+	Revision int64 `json:"-"`
 }
 
-// Store persists tenants. Create returns aiccd.ErrConflict for an existing
-// ID; Get returns aiccd.ErrNotFound for a missing one.
+// LogValue logs a tenant by what identifies it, never its profile: a JSON
+// log handler would otherwise encode the whole struct.
+func (t Tenant) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", t.ID), slog.String("kind", string(t.Kind)), slog.String("space_status", string(t.Status)))
+}
+
+// HasProfile reports whether personal data is stored for t.
+func (t Tenant) HasProfile() bool { return len(t.SealedProfile) > 0 }
+
+// Store persists tenants and what belongs to them. Create returns
+// aiccd.ErrConflict for an existing ID; Get returns aiccd.ErrNotFound for a
+// missing one.
 type Store interface {
 	Create(ctx context.Context, t Tenant) error
 	CreateBatch(ctx context.Context, ts []Tenant) error
 	Get(ctx context.Context, id string) (Tenant, error)
+	// List returns every tenant by ID, without SealedProfile.
 	List(ctx context.Context) ([]Tenant, error)
+	// Update stores every field of t but ID, and sets its revision to
+	// t.Revision+1, provided the stored revision is still t.Revision:
+	// otherwise it returns aiccd.ErrConflict (aiccd.ErrNotFound when the
+	// tenant is gone).
+	Update(ctx context.Context, t Tenant) error
+	// CreateWithUniqueContacts creates t unless a tenant with the same
+	// MobileIndex or EmailIndex exists, checked and inserted atomically;
+	// it returns ErrMobileTaken or ErrEmailTaken then.
+	CreateWithUniqueContacts(ctx context.Context, t Tenant) error
+
+	ResourceStore
+	VerificationStore
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
@@ -41,64 +111,25 @@ func ValidateID(id string) error {
 	return nil
 }
 
-// Service applies the tenant rules on top of a Store.
-type Service struct {
-	store Store
-	clock aiccd.Clock
-}
+// Times aiccd accepts: what both engines store exactly, and what a client
+// can mean.
+var (
+	minTime = time.Unix(0, 0).UTC()
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
+)
 
-// NewService returns a Service over store.
-func NewService(store Store, clock aiccd.Clock) *Service {
-	return &Service{store: store, clock: clock}
-}
-
-// Create registers a new tenant.
-func (s *Service) Create(ctx context.Context, id, name string) (Tenant, error) {
-	t, err := s.New(id, name)
-	if err != nil {
-		return Tenant{}, err
+// checkTime refuses a non-zero time outside 1970 to 9999.
+func checkTime(what string, t time.Time) error {
+	if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
+		return aiccd.Errorf(aiccd.KindInvalid, "%s is outside the years 1970 to 9999", what)
 	}
-	if err := s.store.Create(ctx, t); err != nil {
-		return Tenant{}, conflictByID(err, id)
-	}
-	return t, nil
+	return nil
 }
 
-// CreateBatch registers tenants made by New, all or none.
-func (s *Service) CreateBatch(ctx context.Context, ts []Tenant) error {
-	err := s.store.CreateBatch(ctx, ts)
-	if len(ts) == 1 {
-		return conflictByID(err, ts[0].ID)
+// millis truncates t to what the stores keep: UTC milliseconds.
+func millis(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
 	}
-	return err
-}
-
-// conflictByID names the tenant in a conflict error.
-func conflictByID(err error, id string) error {
-	if errors.Is(err, aiccd.ErrConflict) {
-		return &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("tenant %q already exists", id), Err: err}
-	}
-	return err
-}
-
-// Get returns the tenant with id.
-func (s *Service) Get(ctx context.Context, id string) (Tenant, error) {
-	return s.store.Get(ctx, id)
-}
-
-// List returns every tenant, ordered by ID.
-func (s *Service) List(ctx context.Context) ([]Tenant, error) {
-	return s.store.List(ctx)
-}
-
-// New validates a tenant to be created now.
-func (s *Service) New(id, name string) (Tenant, error) {
-	if err := ValidateID(id); err != nil {
-		return Tenant{}, err
-	}
-	if len(name) > 256 {
-		return Tenant{}, aiccd.Errorf(aiccd.KindInvalid, "tenant name is longer than 256 bytes")
-	}
-	now := s.clock.Now().UTC().Truncate(time.Millisecond)
-	return Tenant{ID: id, Name: name, CreatedAt: now, UpdatedAt: now}, nil
+	return t.UTC().Truncate(time.Millisecond)
 }

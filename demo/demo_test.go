@@ -1,0 +1,68 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/masterkey"
+	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+type counter struct{ n int64 }
+
+func (c *counter) NextID() int64 { c.n++; return c.n }
+
+// TestLoadIsIdempotentAndKeepsChanges loads the demo dataset on a
+// database where the demo tenants exist with a name only (as earlier
+// versions left them), loads it again after an integrator's change, and
+// checks that the change stays and nothing is duplicated.
+func TestLoadIsIdempotentAndKeepsChanges(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := dbtest.Open(t, dsn)
+		key, _ := masterkey.New(bytes.Repeat([]byte{1}, masterkey.Size))
+		clock := aiccd.ClockFunc(func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) })
+		svc := demo.Services{
+			Tenants:     tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(&counter{}), tenant.WithDemo()),
+			Credentials: credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key}),
+			Customers: partner.NewService(partner.Options{Store: db.Customers, Clock: clock, Sealer: key, Blinder: key,
+				MobileLimit: partner.DefaultMobileLimit}),
+		}
+		log := slog.New(slog.DiscardHandler)
+		if _, err := svc.Tenants.Create(ctx, demo.TrialTenantID, "Demo trial tenant"); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Load(ctx, svc, log); err != nil {
+			t.Fatal(err)
+		}
+		trial, err := svc.Tenants.Get(ctx, demo.TrialTenantID)
+		if err != nil || trial.Kind != tenant.KindTrial || trial.Status != tenant.StatusTrial ||
+			!trial.TrialExpiresAt.Equal(demo.TrialExpires) || trial.Profile.Mobile != "13212347077" {
+			t.Fatalf("demo trial: %+v %+v, %v", trial, trial.Profile, err)
+		}
+
+		email, vdn := "ops@integrator.example", "151"
+		if _, err := svc.Tenants.Update(ctx, demo.TenantID, tenant.Patch{Email: &email, VDN: &vdn}); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Load(ctx, svc, log); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := svc.Tenants.Get(ctx, demo.TenantID)
+		if got.Profile.Email != email || got.VDN != vdn || got.Profile.Company != "Huawei Tech Corp" || !got.CreatedAt.Equal(demo.Created) {
+			t.Fatalf("after a second load: %+v %+v", got, got.Profile)
+		}
+		rs, total, err := svc.Tenants.Resources(ctx, demo.TenantID, tenant.ResourceQuery{})
+		if err != nil || total != 2 || len(rs) != 2 {
+			t.Fatalf("resources after two loads: %d, %v", total, err)
+		}
+	})
+}
