@@ -73,10 +73,10 @@ func TestReflectionMatches(t *testing.T) {
 	}{
 		{Dimensions{{"LAC_TAC", "A"}, {"RAT", "4G"}, {"SAI_CGI_ECGI", "B"}}, true},
 		{Dimensions{{"LAC_TAC", "A"}, {"SAI_CGI_ECGI", "B"}}, true},
-		{Dimensions{{"LAC_TAC", "A"}}, false},                          // a condition without a dimension
-		{Dimensions{{"LAC_TAC", "A"}, {"SAI_CGI_ECGI", "b"}}, false},   // values are case-sensitive
-		{Dimensions{{"LAC_TAC", "A"}, {"SAI_CGI_ECGI", "B "}}, false},  // and exact
-		{Dimensions{{"LAC_TAC", "A"}, {"SAI_CGI_ECGI", "BB"}}, false},  // not prefixes
+		{Dimensions{{"LAC_TAC", "A"}}, false},                         // a condition without a dimension
+		{Dimensions{{"LAC_TAC", "A"}, {"SAI_CGI_ECGI", "b"}}, false},  // values are case-sensitive
+		{Dimensions{{"LAC_TAC", "A"}, {"SAI_CGI_ECGI", "B "}}, false}, // and exact
+		{Dimensions{{"LAC_TAC", "A"}, {"SAI_CGI_ECGI", "BB"}}, false}, // not prefixes
 		{nil, false},
 	} {
 		if got := r.Matches(tc.dims); got != tc.want {
