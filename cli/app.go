@@ -9,6 +9,8 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -18,8 +20,9 @@ type app struct {
 	cfg     config.Config
 	logger  *slog.Logger
 	clock   aiccd.Clock
-	db      *database.DB
-	tenants *tenant.Service
+	db        *database.DB
+	tenants   *tenant.Service
+	smartcare *smartcare.Service
 }
 
 // openApp opens and migrates the configured database and builds the
@@ -40,12 +43,19 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		logger.Info("database migrated", "engine", db.Engine, "applied", applied)
 	}
 	clock := aiccd.SystemClock
+	ids, err := snowflake.New(cfg.NodeID, clock)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	tenants := tenant.NewService(db.Tenants, clock)
 	return &app{
-		cfg:     cfg,
-		logger:  logger,
-		clock:   clock,
-		db:      db,
-		tenants: tenant.NewService(db.Tenants, clock),
+		cfg:       cfg,
+		logger:    logger,
+		clock:     clock,
+		db:        db,
+		tenants:   tenants,
+		smartcare: smartcare.NewService(db.SmartCare, tenants, clock, ids),
 	}, nil
 }
 

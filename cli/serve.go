@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/aiccd/aiccd/config"
@@ -27,7 +30,8 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes")
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes",
+		"smartcare-retention-interval", "smartcare-workers")
 	return cmd
 }
 
@@ -44,7 +48,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants}, logger); err != nil {
+		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, SmartCare: a.smartcare}, logger); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		demo.PrintCredentials(e.stdout)
@@ -60,6 +64,8 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	stopJobs := startJobs(ctx, a, cfg, logger)
+	defer stopJobs()
 	logger.Info("listening", "addr", ln.Addr().String(), "engine", a.db.Engine, "demo", cfg.Demo,
 		"startup_ms", time.Since(start).Milliseconds())
 	return httpapi.Serve(ctx, ln, srv, httpapi.ServeOptions{
@@ -70,4 +76,26 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ShutdownTimeout:   cfg.ShutdownTimeout,
 	}, logger)
+}
+
+// smartCareTaskPoll is how often an idle delimitation worker looks for
+// tasks queued by other replicas; tasks queued by this one wake it at once.
+const smartCareTaskPoll = time.Second
+
+// startJobs starts the background work of serve: SmartCare retention and
+// the delimitation workers. The returned function stops them and waits
+// until they have, so that the database is closed after their last use.
+func startJobs(ctx context.Context, a *app, cfg config.Config, logger *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	if cfg.SmartCareRetentionInterval > 0 {
+		wg.Go(func() { a.smartcare.RunRetentionJob(ctx, cfg.SmartCareRetentionInterval, logger) })
+	}
+	for range cfg.SmartCareWorkers {
+		wg.Go(func() { a.smartcare.RunTaskWorker(ctx, smartCareTaskPoll, logger) })
+	}
+	return func() {
+		cancel()
+		wg.Wait()
+	}
 }

@@ -34,6 +34,7 @@ type Config struct {
 	Addr     string `koanf:"addr"`
 	Database string `koanf:"database"`
 	Demo     bool   `koanf:"demo"`
+	NodeID   int    `koanf:"node-id"`
 
 	LogFormat string `koanf:"log-format"`
 	LogLevel  string `koanf:"log-level"`
@@ -45,6 +46,9 @@ type Config struct {
 	IdleTimeout       time.Duration `koanf:"idle-timeout"`
 	MaxBodyBytes      int64         `koanf:"max-body-bytes"`
 	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
+
+	SmartCareRetentionInterval time.Duration `koanf:"smartcare-retention-interval"`
+	SmartCareWorkers           int           `koanf:"smartcare-workers"`
 }
 
 // Default returns the configuration used when nothing else is said.
@@ -61,6 +65,9 @@ func Default() Config {
 		IdleTimeout:       120 * time.Second,
 		MaxBodyBytes:      1 << 20,
 		MaxHeaderBytes:    64 << 10,
+
+		SmartCareRetentionInterval: 10 * time.Minute,
+		SmartCareWorkers:           1,
 	}
 }
 
@@ -159,6 +166,15 @@ func (c Config) Validate() error {
 	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))
+	}
+	if c.NodeID < 0 || c.NodeID > 1023 {
+		errs = append(errs, fmt.Errorf("node-id: %d is outside 0..1023", c.NodeID))
+	}
+	if c.SmartCareRetentionInterval < 0 {
+		errs = append(errs, fmt.Errorf("smartcare-retention-interval: %s is negative", c.SmartCareRetentionInterval))
+	}
+	if c.SmartCareWorkers < 0 || c.SmartCareWorkers > 64 {
+		errs = append(errs, fmt.Errorf("smartcare-workers: %d is outside 0..64", c.SmartCareWorkers))
 	}
 	for name, d := range map[string]time.Duration{
 		"shutdown-timeout": c.ShutdownTimeout, "read-header-timeout": c.ReadHeaderTimeout,

@@ -22,6 +22,10 @@ var usage = map[string]string{
 	"idle-timeout":        "how long an idle keep-alive connection is kept open",
 	"max-body-bytes":      "largest request body accepted; larger ones get 413",
 	"max-header-bytes":    "largest request header block accepted",
+	"node-id":             "this replica's number (0-1023) in the IDs it makes; replicas sharing a database need different numbers",
+
+	"smartcare-retention-interval": "how often subscriber records older than their tenant's retention are deleted (0: never, on this replica)",
+	"smartcare-workers":            "goroutines processing SmartCare delimitation tasks (0: none, on this replica)",
 }
 
 // AddFlags defines a flag on fs for each named setting, with its default

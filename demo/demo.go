@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -35,7 +36,8 @@ const (
 
 // Services are what the loader writes through.
 type Services struct {
-	Tenants *tenant.Service
+	Tenants   *tenant.Service
+	SmartCare *smartcare.Service
 }
 
 // Load creates every demo object that does not exist yet. It is idempotent:
@@ -63,6 +65,11 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 	} {
 		if _, err := svc.Tenants.Create(ctx, t.id, t.name); err != nil && !errors.Is(err, aiccd.ErrConflict) {
 			return fmt.Errorf("demo tenant %s: %w", t.id, err)
+		}
+	}
+	if svc.SmartCare != nil {
+		if err := loadSmartCare(ctx, svc.SmartCare, logger); err != nil {
+			return fmt.Errorf("demo SmartCare data: %w", err)
 		}
 	}
 	return nil

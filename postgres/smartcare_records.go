@@ -125,16 +125,17 @@ func (s *SmartCareStore) forgetPartitions(tenantID string) {
 	})
 }
 
-// Records returns msisdn's records in [from, to], earliest first. The
+// Records returns msisdn's records in [from, to], earliest first, at most
+// limit. The
 // query is sent unprepared, so the planner sees the tenant and times and
 // prunes to the one or two partitions of the window before planning.
-func (s *SmartCareStore) Records(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]smartcare.Record, error) {
+func (s *SmartCareStore) Records(ctx context.Context, tenantID, msisdn string, from, to time.Time, limit int) ([]smartcare.Record, error) {
 	if from.After(to) {
 		return nil, nil
 	}
 	rows, err := s.db.pool.Query(ctx, `SELECT event_time, scene_code, dims FROM smartcare_records
-		WHERE tenant_id = $1 AND msisdn = $2 AND event_time >= $3 AND event_time <= $4 ORDER BY event_time`,
-		pgx.QueryExecModeExec, tenantID, msisdn, from, to)
+		WHERE tenant_id = $1 AND msisdn = $2 AND event_time >= $3 AND event_time <= $4 ORDER BY event_time LIMIT $5`,
+		pgx.QueryExecModeExec, tenantID, msisdn, from, to, limit)
 	if err != nil {
 		return nil, translate(err)
 	}

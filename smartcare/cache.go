@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/aiccd/aiccd"
 )
 
 // The correlation needs a tenant's settings, scenes and rule index on
@@ -55,11 +57,13 @@ func (c *cache) tenant(id string) *tenantCache {
 }
 
 // snapshot returns the tenant's current config, and its rules when
-// withRules, reloading whatever changed since they were cached.
+// withRules, reloading whatever changed since they were cached. A failure
+// of the store is a DAC error (5); stored settings that cannot be used are
+// aiccd's fault (102).
 func (c *cache) snapshot(ctx context.Context, store Store, tenantID string, withRules bool) (snapshot, error) {
 	v, err := store.Versions(ctx, tenantID)
 	if err != nil {
-		return snapshot{}, err
+		return snapshot{}, dacError(err)
 	}
 	tc := c.tenant(tenantID)
 	if s, ok := tc.current(v, withRules); ok {
@@ -70,11 +74,11 @@ func (c *cache) snapshot(ctx context.Context, store Store, tenantID string, with
 	if cfg := tc.config.Load(); cfg == nil || cfg.version != v.Config {
 		loaded, err := store.LoadConfig(ctx, tenantID)
 		if err != nil {
-			return snapshot{}, err
+			return snapshot{}, dacError(err)
 		}
 		cfg, err := newConfigSnapshot(loaded)
 		if err != nil {
-			return snapshot{}, err
+			return snapshot{}, aiccd.Wrap(aiccd.KindInternal, err, "the tenant's stored SmartCare settings are unusable")
 		}
 		tc.config.Store(cfg)
 	}
@@ -82,7 +86,7 @@ func (c *cache) snapshot(ctx context.Context, store Store, tenantID string, with
 		if rs := tc.rules.Load(); rs == nil || rs.version != v.Rules {
 			version, rules, err := store.LoadRules(ctx, tenantID)
 			if err != nil {
-				return snapshot{}, err
+				return snapshot{}, dacError(err)
 			}
 			tc.rules.Store(&rulesSnapshot{version: version, index: newRuleIndex(rules)})
 		}

@@ -73,7 +73,7 @@ func (s *Service) SubmitQuickDelimit(ctx context.Context, tenantID string, req F
 	}
 	snap, err := s.cache.snapshot(ctx, s.store, tenantID, false)
 	if err != nil {
-		return TaskView{}, dacError(err)
+		return TaskView{}, err
 	}
 	_, from, to, err := s.resolve(snap.config, q)
 	if err != nil {
@@ -126,7 +126,7 @@ func (s *Service) taskView(ctx context.Context, tenantID, taskID string) (TaskVi
 	}
 	snap, err := s.cache.snapshot(ctx, s.store, tenantID, false)
 	if err != nil {
-		return TaskView{}, dacError(err)
+		return TaskView{}, err
 	}
 	return s.view(t, snap.config.location), nil
 }
@@ -321,7 +321,7 @@ func (s *Service) correlateTask(ctx context.Context, t Task) ([]RuleMatch, error
 	if h := snap.config.settings.Horizon(s.now()); from.Before(h) {
 		from = h
 	}
-	recs, err := s.store.Records(ctx, t.TenantID, t.MSISDN, from, t.To)
+	recs, err := s.subscriberRecords(ctx, t.TenantID, t.MSISDN, from, t.To)
 	if err != nil {
 		return nil, err
 	}

@@ -170,6 +170,19 @@ func (s *Service) AppendRecords(ctx context.Context, tenantID string, recs []Rec
 	return s.store.AppendRecords(ctx, tenantID, recs)
 }
 
+// Records returns a tenant's records of msisdn in [from, to], earliest
+// first: what an administrator looks at to see why a query answered as it
+// did.
+func (s *Service) Records(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error) {
+	if err := ValidateMSISDN(msisdn); err != nil {
+		return nil, aiccd.Errorf(aiccd.KindInvalid, "%v", err)
+	}
+	if to.Sub(from) > 31*24*time.Hour {
+		return nil, aiccd.Errorf(aiccd.KindInvalid, "the window is longer than 31 days")
+	}
+	return s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords)
+}
+
 // IngestReport is what IngestNDJSON did.
 type IngestReport struct {
 	Imported int64 `json:"imported"`

@@ -31,11 +31,13 @@ type Service struct {
 	ids     aiccd.IDGenerator
 	cache   cache
 	wake    chan struct{} // a task was submitted in this process
+
+	maxQueryRecords int
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, tenants Tenants, clock aiccd.Clock, ids aiccd.IDGenerator) *Service {
-	return &Service{store: store, tenants: tenants, clock: clock, ids: ids, wake: make(chan struct{}, 1)}
+	return &Service{store: store, tenants: tenants, clock: clock, ids: ids, wake: make(chan struct{}, 1), maxQueryRecords: MaxQueryRecords}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
@@ -62,18 +64,37 @@ func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req Faul
 	}
 	snap, err := s.cache.snapshot(ctx, s.store, tenantID, true)
 	if err != nil {
-		return FaultyUserResult{}, dacError(err)
+		return FaultyUserResult{}, err
 	}
 	scene, from, to, err := s.resolve(snap.config, q)
 	if err != nil {
 		return FaultyUserResult{}, err
 	}
-	recs, err := s.store.Records(ctx, tenantID, q.MSISDN, from, to)
+	recs, err := s.subscriberRecords(ctx, tenantID, q.MSISDN, from, to)
 	if err != nil {
-		return FaultyUserResult{}, dacError(err)
+		return FaultyUserResult{}, err
 	}
 	matches := snap.rules.index.correlate(recs, scene, from, to)
 	return FaultyUserResult{MSISDN: q.MSISDN, Matches: matches, location: snap.config.location}, nil
+}
+
+// MaxQueryRecords bounds the records one query correlates. A subscriber
+// with more in the window (a misconfigured probe, a machine SIM) is
+// answered 97 rather than loaded whole into memory.
+const MaxQueryRecords = 100000
+
+// subscriberRecords fetches the records a query correlates: a store
+// failure is 5, too many records 97.
+func (s *Service) subscriberRecords(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error) {
+	recs, err := s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords+1)
+	if err != nil {
+		return nil, dacError(err)
+	}
+	if len(recs) > s.maxQueryRecords {
+		return nil, &aiccd.Error{Kind: aiccd.KindInvalid, Code: CodeOther, Message: fmt.Sprintf(
+			"msisdn %s has more than %d records in the window; shorten backtraceDuration", msisdn, s.maxQueryRecords)}
+	}
+	return recs, nil
 }
 
 // resolve finds the query's scene (4) and window (3) in the tenant's

@@ -50,8 +50,8 @@ type RecordStore interface {
 	// AppendRecords adds records of one tenant, all or none.
 	AppendRecords(ctx context.Context, tenantID string, recs []Record) error
 	// Records returns the tenant's records of msisdn whose event time is
-	// in [from, to], earliest first.
-	Records(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error)
+	// in [from, to], earliest first, at most limit of them.
+	Records(ctx context.Context, tenantID, msisdn string, from, to time.Time, limit int) ([]Record, error)
 	// DeleteRecordsBefore deletes a bounded amount of the tenant's records
 	// older than horizon and returns how many it deleted; 0 means nothing
 	// is left to delete. It deletes at least every record of a UTC day

@@ -95,7 +95,7 @@ func (s *SmartCareStore) recordStmt(ctx context.Context, n int) (*sql.Stmt, erro
 	// entries of msisdn instead of scanning all of the hours' entries.
 	q := `SELECT event_time, scene_code, dims FROM smartcare_records
 		WHERE tenant_id = ? AND hour IN (?` + strings.Repeat(",?", n-1) + `) AND msisdn = ? AND event_time >= ? AND event_time <= ?
-		ORDER BY event_time`
+		ORDER BY event_time LIMIT ?`
 	st, err := s.db.read.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
@@ -104,8 +104,9 @@ func (s *SmartCareStore) recordStmt(ctx context.Context, n int) (*sql.Stmt, erro
 	return st, nil
 }
 
-// Records returns msisdn's records in [from, to], earliest first.
-func (s *SmartCareStore) Records(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]smartcare.Record, error) {
+// Records returns msisdn's records in [from, to], earliest first, at most
+// limit.
+func (s *SmartCareStore) Records(ctx context.Context, tenantID, msisdn string, from, to time.Time, limit int) ([]smartcare.Record, error) {
 	f, t := from.UnixMilli(), to.UnixMilli()
 	if f > t {
 		return nil, nil
@@ -116,12 +117,12 @@ func (s *SmartCareStore) Records(ctx context.Context, tenantID, msisdn string, f
 	if err != nil {
 		return nil, translate(err)
 	}
-	args := make([]any, 0, n+4)
+	args := make([]any, 0, n+5)
 	args = append(args, tenantID)
 	for h := h0; h <= h1; h++ {
 		args = append(args, h)
 	}
-	args = append(args, msisdn, f, t)
+	args = append(args, msisdn, f, t, limit)
 	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, translate(err)

@@ -246,30 +246,30 @@ func testSmartCareRecords(t *testing.T, s smartcare.Store, at time.Time) {
 	if err := s.AppendRecords(ctx, "sc-b", []smartcare.Record{record(m, at.Add(time.Second), "SMS", "LAC_TAC", "B")}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Records(ctx, "sc-a", m, at, midnight.Add(time.Minute))
+	got, err := s.Records(ctx, "sc-a", m, at, midnight.Add(time.Minute), 10000)
 	want := []smartcare.Record{recs[4], recs[1], recs[2], recs[0]}
 	if err != nil || !recordsEqual(got, want) {
 		t.Fatalf("Records =\n%+v, %v\nwant\n%+v", got, err, want)
 	}
 	// Both ends of the window are inclusive, to the millisecond.
-	got, _ = s.Records(ctx, "sc-a", m, at.Add(1234*time.Millisecond), midnight.Add(-time.Minute))
+	got, _ = s.Records(ctx, "sc-a", m, at.Add(1234*time.Millisecond), midnight.Add(-time.Minute), 10000)
 	if !recordsEqual(got, []smartcare.Record{recs[1], recs[2]}) {
 		t.Fatalf("inclusive window = %+v", got)
 	}
-	got, _ = s.Records(ctx, "sc-a", m, at.Add(1235*time.Millisecond), midnight.Add(-time.Minute-time.Millisecond))
+	got, _ = s.Records(ctx, "sc-a", m, at.Add(1235*time.Millisecond), midnight.Add(-time.Minute-time.Millisecond), 10000)
 	if len(got) != 0 {
 		t.Fatalf("exclusive of the ends = %+v", got)
 	}
 	// A window with nothing, an empty window, an unknown subscriber.
 	for _, w := range [][2]time.Time{{at.Add(-48 * time.Hour), at.Add(-24 * time.Hour)}, {at.Add(time.Hour), at}} {
-		if got, err := s.Records(ctx, "sc-a", m, w[0], w[1]); err != nil || len(got) != 0 {
+		if got, err := s.Records(ctx, "sc-a", m, w[0], w[1], 10000); err != nil || len(got) != 0 {
 			t.Fatalf("Records%v = %+v, %v", w, got, err)
 		}
 	}
-	if got, err := s.Records(ctx, "sc-a", "111111", at, midnight); err != nil || len(got) != 0 {
+	if got, err := s.Records(ctx, "sc-a", "111111", at, midnight, 10000); err != nil || len(got) != 0 {
 		t.Fatalf("Records(unknown msisdn) = %+v, %v", got, err)
 	}
-	got, _ = s.Records(ctx, "sc-b", m, at, midnight)
+	got, _ = s.Records(ctx, "sc-b", m, at, midnight, 10000)
 	if len(got) != 1 || got[0].Dimensions[0].Value != "B" {
 		t.Fatalf("tenant sc-b sees %+v", got)
 	}
@@ -281,8 +281,11 @@ func testSmartCareRecords(t *testing.T, s smartcare.Store, at time.Time) {
 	if err := s.AppendRecords(ctx, "sc-a", big); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.Records(ctx, "sc-a", "5550001", at, at.Add(time.Hour)); !recordsEqual(got, big) {
+	if got, _ := s.Records(ctx, "sc-a", "5550001", at, at.Add(time.Hour), 10000); !recordsEqual(got, big) {
 		t.Fatalf("large batch: %d records back, want %d", len(got), len(big))
+	}
+	if got, _ := s.Records(ctx, "sc-a", "5550001", at, at.Add(time.Hour), 10); !recordsEqual(got, big[:10]) {
+		t.Fatalf("limit 10: %d records back", len(got))
 	}
 	tenants, err := s.RecordTenants(ctx)
 	if err != nil || !slices.Equal(tenants, []string{"sc-a", "sc-b"}) {
@@ -323,7 +326,7 @@ func testSmartCareRetention(t *testing.T, s smartcare.Store, at time.Time) {
 	if total == 0 {
 		t.Fatal("DeleteRecordsBefore reported nothing deleted")
 	}
-	got, _ := s.Records(ctx, "sc-a", m, day(0, 0), day(4, 0))
+	got, _ := s.Records(ctx, "sc-a", m, day(0, 0), day(4, 0), 10000)
 	// The first two days are gone; records at or after the horizon stay;
 	// those of the third day before noon may stay.
 	var kept []time.Time
@@ -342,7 +345,7 @@ func testSmartCareRetention(t *testing.T, s smartcare.Store, at time.Time) {
 	if !recordsEqual(after, recs[len(recs)-6:]) {
 		t.Fatalf("records at or after the horizon were deleted: %v", kept)
 	}
-	if got, _ := s.Records(ctx, "sc-b", m, day(0, 0), day(4, 0)); len(got) != len(recs) {
+	if got, _ := s.Records(ctx, "sc-b", m, day(0, 0), day(4, 0), 10000); len(got) != len(recs) {
 		t.Fatalf("retention of sc-a deleted %d records of sc-b", len(recs)-len(got))
 	}
 	// New records of a day that retention emptied can come back.
