@@ -17,9 +17,9 @@ import (
 // app is an opened database with the domain services on top of it: what
 // serve, admin and import commands work with.
 type app struct {
-	cfg     config.Config
-	logger  *slog.Logger
-	clock   aiccd.Clock
+	cfg       config.Config
+	logger    *slog.Logger
+	clock     aiccd.Clock
 	db        *database.DB
 	tenants   *tenant.Service
 	smartcare *smartcare.Service

@@ -17,14 +17,14 @@ import (
 // 1721283133000 (2024-07-18 13:12:13 in Bangkok) with a backtrace of an
 // hour, and two mass faults explain the records of that hour.
 const (
-	FaultyMSISDN    = "6680512100869" // affected by both faults of the example
-	HealthyMSISDN   = "6680512100870" // active in a healthy cell at the same time
-	ComplaintScene  = "1"
-	ExampleFaultMS  = "1721283133000"
-	demoTimeZone    = "Asia/Bangkok"
-	demoBacktraceS  = 3600
-	smsFaultRule    = "FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure)"
-	dataFaultRule   = "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007"
+	FaultyMSISDN   = "6680512100869" // affected by both faults of the example
+	HealthyMSISDN  = "6680512100870" // active in a healthy cell at the same time
+	ComplaintScene = "1"
+	ExampleFaultMS = "1721283133000"
+	demoTimeZone   = "Asia/Bangkok"
+	demoBacktraceS = 3600
+	smsFaultRule   = "FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure)"
+	dataFaultRule  = "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007"
 )
 
 // demoRules are the two faults of the example. The SMS fault lasted the
