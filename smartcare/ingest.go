@@ -171,14 +171,21 @@ func (s *Service) AppendRecords(ctx context.Context, tenantID string, recs []Rec
 }
 
 // Records returns a tenant's records of msisdn in [from, to], earliest
-// first: what an administrator looks at to see why a query answered as it
-// did.
+// first, as queries see them (nothing older than the retention): what an
+// administrator looks at to see why a query answered as it did.
 func (s *Service) Records(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error) {
 	if err := ValidateMSISDN(msisdn); err != nil {
 		return nil, aiccd.Errorf(aiccd.KindInvalid, "%v", err)
 	}
 	if to.Sub(from) > 31*24*time.Hour {
 		return nil, aiccd.Errorf(aiccd.KindInvalid, "the window is longer than 31 days")
+	}
+	st, err := s.Settings(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if h := st.Horizon(s.now()); from.Before(h) {
+		from = h
 	}
 	return s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords)
 }
