@@ -47,6 +47,7 @@ func newRoot(e *env) *cobra.Command {
 		newVersionCommand(e),
 		newAdminCommand(e),
 		newImportCommand(e),
+		newDemoCommand(e),
 	)
 	return root
 }
