@@ -211,3 +211,28 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseFaultyUserRequest checks that request validation never panics,
+// that every refusal carries one of the page's return codes, and that what
+// it accepts is within the page's bounds.
+func FuzzParseFaultyUserRequest(f *testing.F) {
+	r := exampleRequest()
+	f.Add(r.MSISDN, r.FaultTime, r.ComplaintScene, r.BacktraceDuration, r.QueryFlag)
+	f.Add("x", "", "1", "-1", "1")
+	f.Add("12345", "946684800000", " ", "999999999999999999999", "1")
+	f.Fuzz(func(t *testing.T, msisdn, fault, scene, backtrace, flag string) {
+		q, err := ParseFaultyUserRequest(FaultyUserRequest{MSISDN: msisdn, FaultTime: fault, ComplaintScene: scene, BacktraceDuration: backtrace, QueryFlag: flag})
+		if err != nil {
+			switch ReturnCodeOf(err) {
+			case ReturnParamInvalid, ReturnInvalidMSISDN, ReturnInvalidTime:
+			default:
+				t.Fatalf("refusal with return code %d: %v", ReturnCodeOf(err), err)
+			}
+			return
+		}
+		if ValidateMSISDN(q.MSISDN) != nil || q.FaultTime.Before(earliestTime) || flag != "1" ||
+			q.Backtrace != 0 && (q.Backtrace < MinBacktrace || q.Backtrace > MaxBacktrace) || (backtrace == "") != (q.Backtrace == 0) {
+			t.Fatalf("accepted out of bounds: %+v", q)
+		}
+	})
+}
