@@ -1,9 +1,12 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/aiccd/aiccd/smartcare"
@@ -11,18 +14,20 @@ import (
 
 // Feed generates a synthetic SmartCare dataset for load tests and for the
 // correlation tests: an operator's xDR feed over many cells, with
-// skewed subscriber activity (a few subscribers make most of the
-// records), mobility around a home cell, and a few mass faults whose
+// skewed subscriber activity (log-normal: the busiest thousandth of the
+// subscribers make about thirteen times the average), mobility around a
+// home cell, and a few mass faults whose
 // sessions fail in the cells and times they hit. Its rules are those mass
 // faults plus, on request, a history of older faults (the bulk of a real
 // tenant's 100,000 rules). The same options and seed give the same data.
 type Feed struct {
-	o       FeedOptions
-	cells   []feedCell
-	subs    []string // MSISDNs
-	home    []int    // home cell of each subscriber
-	faults  []feedFault
-	history int
+	o        FeedOptions
+	cells    []feedCell
+	subs     []string  // MSISDNs, busiest first
+	home     []int     // home cell of each subscriber
+	activity []float64 // cumulative activity weights of subs
+	faults   []feedFault
+	history  int
 }
 
 // FeedOptions shape a Feed. Zero values take the defaults in brackets.
@@ -100,6 +105,17 @@ func NewFeed(o FeedOptions) *Feed {
 			f.home = append(f.home, rng.IntN(o.Cells))
 		}
 	}
+	weights := make([]float64, o.Subscribers)
+	for i := range weights {
+		weights[i] = math.Exp(rng.NormFloat64())
+	}
+	slices.SortFunc(weights, func(a, b float64) int { return cmp.Compare(b, a) })
+	f.activity = make([]float64, o.Subscribers)
+	total := 0.0
+	for i, w := range weights {
+		total += w
+		f.activity[i] = total
+	}
 	for i := range o.Faults {
 		// Each fault lasts 5% to 30% of the span, somewhere in it.
 		length := time.Duration(float64(o.Span) * (0.05 + 0.25*rng.Float64()))
@@ -162,9 +178,14 @@ func (f *Feed) Rules() iter.Seq[smartcare.RuleInput] {
 		}
 		rng := rand.New(rand.NewPCG(f.o.Seed, 0x41570e))
 		for i := range f.history {
-			// Past faults: one every few minutes over the preceding year.
-			till := f.o.Start.Add(-time.Duration(i+1) * 5 * time.Minute)
-			from := till.Add(-time.Duration(10+rng.IntN(240)) * time.Minute)
+			// Past faults: one starting every five minutes over the
+			// preceding year (distinct starts keep the rules distinct),
+			// each lasting up to four hours, all over before Start.
+			from := f.o.Start.AddDate(-1, 0, 0).Add(time.Duration(i%100_000) * 5 * time.Minute).Add(time.Duration(i/100_000) * time.Second)
+			till := from.Add(time.Duration(10+rng.IntN(240)) * time.Minute)
+			if !till.Before(f.o.Start) {
+				till = f.o.Start.Add(-time.Second)
+			}
 			c := f.cells[rng.IntN(len(f.cells))]
 			var r smartcare.RuleInput
 			switch i % 4 {
@@ -188,11 +209,12 @@ func (f *Feed) Rules() iter.Seq[smartcare.RuleInput] {
 func (f *Feed) Records() iter.Seq[smartcare.Record] {
 	return func(yield func(smartcare.Record) bool) {
 		rng := rand.New(rand.NewPCG(f.o.Seed, 0x7ec0)) // records draw from their own stream
-		zipf := rand.NewZipf(rng, 1.2, 8, uint64(len(f.subs)-1))
+		total := f.activity[len(f.activity)-1]
 		step := f.o.Span / time.Duration(f.o.Records)
 		for i := range f.o.Records {
 			at := f.o.Start.Add(time.Duration(i)*step + time.Duration(rng.Int64N(int64(max(step, time.Millisecond))))).Truncate(time.Millisecond)
-			s := int(zipf.Uint64())
+			s, _ := slices.BinarySearch(f.activity, rng.Float64()*total)
+			s = min(s, len(f.subs)-1)
 			cell := f.home[s]
 			if rng.IntN(5) == 0 { // on the move: a nearby cell
 				cell = (cell + rng.IntN(33) - 16 + len(f.cells)) % len(f.cells)

@@ -18,9 +18,10 @@ import (
 const (
 	// RetentionBatch is the most records one delete statement removes
 	// (on PostgreSQL a statement drops one day's partition instead).
-	RetentionBatch = 20000
-	// RetentionPause separates two batches: the writer is free for
-	// ingest in between.
+	RetentionBatch = 5000
+	// RetentionPause is the least pause between two batches. The pause
+	// is at least as long as the batch took, so that retention takes at
+	// most half of a core and of the writer, whatever the machine.
 	RetentionPause = 20 * time.Millisecond
 )
 
@@ -52,6 +53,7 @@ func (s *Service) RunRetention(ctx context.Context) (RetentionReport, error) {
 			continue
 		}
 		for {
+			start := time.Now()
 			n, err := s.store.DeleteRecordsBefore(ctx, id, horizon, RetentionBatch)
 			rep.Records += n
 			if err != nil {
@@ -64,7 +66,7 @@ func (s *Service) RunRetention(ctx context.Context) (RetentionReport, error) {
 			select {
 			case <-ctx.Done():
 				return rep, ctx.Err()
-			case <-time.After(RetentionPause):
+			case <-time.After(max(RetentionPause, time.Since(start))):
 			}
 		}
 	}
