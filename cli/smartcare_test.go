@@ -6,10 +6,16 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/snowflake"
+	"github.com/aiccd/aiccd/tenant"
 )
 
 // runCLI runs aiccd with args on the database dsn and returns its output.
@@ -154,4 +160,68 @@ func TestDemoDataImportsOnBothEngines(t *testing.T) {
 			t.Fatalf("%d rules imported (%v), want 6 faults and 50 past ones", len(rs), err)
 		}
 	})
+}
+
+// TestServeRunsSmartCareJobs checks that serve deletes expired records and
+// processes delimitation tasks another process queued.
+func TestServeRunsSmartCareJobs(t *testing.T) {
+	dsn := dbtest.SQLiteURL(t)
+	old := time.Now().UTC().Add(-72 * time.Hour).Truncate(time.Hour)
+	path := filepath.Join(t.TempDir(), "old.ndjson")
+	os.WriteFile(path, []byte(`{"msisdn":"5550001","eventTime":"`+old.Format(time.RFC3339)+`","ccmSceneCode":"DATA","dimensions":{"LAC_TAC":"L1"}}`+"\n"), 0o600)
+	for _, args := range [][]string{
+		{"admin", "tenant", "create", "ret"},
+		{"admin", "smartcare", "settings", "--tenant", "ret", "--retention-days", "0"},
+		{"import", "records", "--tenant", "ret", path},
+		{"admin", "smartcare", "settings", "--tenant", "ret", "--retention-days", "1"},
+		{"admin", "smartcare", "scene", "create", "1", "--tenant", "ret", "--codes", "DATA"},
+	} {
+		if out, errOut, err := runCLI(t, dsn, args...); err != nil {
+			t.Fatalf("%v: %v\n%s%s", args, err, out, errOut)
+		}
+	}
+	db := dbtest.Open(t, dsn)
+	stored := func() int {
+		recs, err := db.SmartCare.Records(context.Background(), "ret", "5550001", old, old, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(recs)
+	}
+	if stored() != 1 {
+		t.Fatal("the record was not imported")
+	}
+	ids, _ := snowflake.New(1, aiccd.SystemClock)
+	other := smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, aiccd.SystemClock), aiccd.SystemClock, ids)
+	task, err := other.SubmitQuickDelimit(context.Background(), "ret", smartcare.FaultyUserRequest{
+		MSISDN: "5550001", FaultTime: strconv.FormatInt(time.Now().UnixMilli(), 10), ComplaintScene: "1", QueryFlag: "1",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, _, stop := startServer(t, "--database", dsn, "--smartcare-retention-interval", "20ms")
+	deadline := time.Now().Add(10 * time.Second)
+	for stored() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("serve's retention job did not delete the expired record")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for {
+		v, err := other.QueryQuickResult(context.Background(), "ret", task.Data()[0].TaskID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.ReturnCode() == smartcare.ReturnNoData {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve's worker did not process the task: return code %d", v.ReturnCode())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
 }

@@ -182,8 +182,20 @@ func formatTTID(t time.Time, loc *time.Location) string {
 // since JSON numbers lose precision above 2^53.
 func FormatID(id int64) string { return strconv.FormatInt(id, 10) }
 
-// parseID reads an ID written by FormatID; ok is false when s is not one.
+// parseID reads an ID written by FormatID (up to 19 digits, no sign);
+// ok is false when s is not one.
 func parseID(s string) (int64, bool) {
-	n, ok := parseDigits(s)
-	return n, ok && n > 0
+	if s == "" || len(s) > 19 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	return n, true
 }
