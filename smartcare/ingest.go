@@ -76,20 +76,32 @@ type recordJSON struct {
 // FromJSON parses one NDJSON line.
 func (p *RecordParser) FromJSON(line []byte) (Record, error) {
 	var v recordJSON
-	if err := json.Unmarshal(line, &v); err != nil {
-		return Record{}, aiccd.Errorf(aiccd.KindInvalid, "not a record object: %v", err)
+	if !fastRecordJSON(line, &v, &p.dims) {
+		p.dims.Build() // drop what the fast path collected
+		if err := p.slowRecordJSON(line, &v); err != nil {
+			p.dims.Build()
+			return Record{}, err
+		}
 	}
 	t := string(bytes.Trim(v.EventTime, `"`))
 	if len(v.EventTime) == 0 || string(v.EventTime) == "null" {
 		t = ""
 	}
+	return p.build(v.MSISDN, t, v.SceneCode, p.dims.Build())
+}
+
+// slowRecordJSON decodes any line encoding/json accepts.
+func (p *RecordParser) slowRecordJSON(line []byte, v *recordJSON) error {
+	*v = recordJSON{}
+	if err := json.Unmarshal(line, v); err != nil {
+		return aiccd.Errorf(aiccd.KindInvalid, "not a record object: %v", err)
+	}
 	for k, val := range v.Dimensions {
 		if err := p.dims.Add(k, val); err != nil {
-			p.dims.Build()
-			return Record{}, err
+			return err
 		}
 	}
-	return p.build(v.MSISDN, t, v.SceneCode, p.dims.Build())
+	return nil
 }
 
 // CSV returns a parser of CSV rows whose first line is header: columns

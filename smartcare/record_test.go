@@ -83,3 +83,34 @@ func FuzzRecordFromJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFastRecordJSON holds the fast decoder of record lines to
+// encoding/json: whenever it accepts a line, encoding/json must read the
+// same record from it.
+func FuzzFastRecordJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"msisdn":"6680512100869","eventTime":1721280041000,"ccmSceneCode":"SMS","dimensions":{"LAC_TAC":"5200504B2007","FAILURE_CAUSE":"DTAPSMS_CP:CP Error(17 Network Failure)"}}`,
+		` { "eventTime" : "2024-07-18T05:20:41Z" , "msisdn":"6680512100869", "dimensions":{}, "ccmSceneCode":"data" } `,
+		`{"msisdn":"668","MSISDN":"669"}`, `{"msisdn":"6680\u0031"}`, `{"eventTime":01}`, `{"eventTime":1.5}`,
+		`{"dimensions":{"a":"1","A":"2"}}`, `{"dimensions":{"a":"1","a":"2"}}`, `{"dimensions":{"a":"1","a":""}}`, `{"x":1}`, `{}`, `{"msisdn":"é"}`, "{\"msisdn\":\"\xff\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var fast recordJSON
+		var fb DimensionsBuilder
+		if !fastRecordJSON(line, &fast, &fb) {
+			return
+		}
+		var slow recordJSON
+		p := testParser()
+		if err := p.slowRecordJSON(line, &slow); err != nil {
+			t.Fatalf("%q: the fast path accepted what encoding/json refuses: %v", line, err)
+		}
+		fd, sd := fb.Build(), p.dims.Build()
+		if fast.MSISDN != slow.MSISDN || fast.SceneCode != slow.SceneCode || string(fast.EventTime) != string(slow.EventTime) || !slices.Equal(fd, sd) {
+			t.Fatalf("%q:\nfast %q %q %q %v\nslow %q %q %q %v", line, fast.MSISDN, fast.EventTime, fast.SceneCode, fd,
+				slow.MSISDN, slow.EventTime, slow.SceneCode, sd)
+		}
+	})
+}
