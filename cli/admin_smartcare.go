@@ -172,8 +172,8 @@ func (f *ruleFlags) add(cmd *cobra.Command) {
 }
 
 func parseRuleID(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := smartcare.ParseID(s)
+	if !ok {
 		return 0, invalidf("rule ID %q is not a positive number", s)
 	}
 	return id, nil

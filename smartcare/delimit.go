@@ -113,7 +113,7 @@ func (s *Service) taskView(ctx context.Context, tenantID, taskID string) (TaskVi
 	if taskID == "" {
 		return TaskView{}, fieldError(ReturnParamInvalid, "taskId is mandatory and missing")
 	}
-	id, ok := parseID(taskID)
+	id, ok := ParseID(taskID)
 	if !ok {
 		return TaskView{}, unknownTask(taskID)
 	}

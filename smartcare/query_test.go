@@ -242,9 +242,9 @@ func TestParseID(t *testing.T) {
 		"1": 1, "2124857846376960000": 2124857846376960000, "9223372036854775807": 9223372036854775807,
 		"": 0, "0": 0, "-1": 0, "+1": 0, "1e3": 0, "9223372036854775808": 0, "12345678901234567890": 0, " 1": 0,
 	} {
-		got, ok := parseID(s)
+		got, ok := ParseID(s)
 		if ok != (want != 0) || got != want {
-			t.Errorf("parseID(%q) = %d, %v; want %d", s, got, ok, want)
+			t.Errorf("ParseID(%q) = %d, %v; want %d", s, got, ok, want)
 		}
 		if ok && FormatID(got) != s {
 			t.Errorf("FormatID(%d) = %q", got, FormatID(got))

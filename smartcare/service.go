@@ -182,9 +182,9 @@ func formatTTID(t time.Time, loc *time.Location) string {
 // since JSON numbers lose precision above 2^53.
 func FormatID(id int64) string { return strconv.FormatInt(id, 10) }
 
-// parseID reads an ID written by FormatID (up to 19 digits, no sign);
+// ParseID reads an ID written by FormatID (up to 19 digits, no sign);
 // ok is false when s is not one.
-func parseID(s string) (int64, bool) {
+func ParseID(s string) (int64, bool) {
 	if s == "" || len(s) > 19 {
 		return 0, false
 	}
