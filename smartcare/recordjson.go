@@ -1,6 +1,7 @@
 package smartcare
 
 import (
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -193,4 +194,44 @@ func (d *jsonScanner) digits() bool {
 func (d *jsonScanner) end() bool {
 	d.space()
 	return d.i == len(d.b)
+}
+
+// AppendRecordJSON appends r as one NDJSON line of the form FromJSON
+// reads, newline included: what generators and exports write.
+func AppendRecordJSON(dst []byte, r Record) []byte {
+	dst = append(dst, `{"msisdn":`...)
+	dst = appendJSONString(dst, r.MSISDN)
+	dst = append(dst, `,"eventTime":`...)
+	dst = strconv.AppendInt(dst, r.EventTime.UnixMilli(), 10)
+	dst = append(dst, `,"ccmSceneCode":`...)
+	dst = appendJSONString(dst, r.SceneCode)
+	dst = append(dst, `,"dimensions":{`...)
+	for i, d := range r.Dimensions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, d.Key)
+		dst = append(dst, ':')
+		dst = appendJSONString(dst, d.Value)
+	}
+	return append(dst, "}}\n"...)
+}
+
+// appendJSONString appends s as a JSON string. s is valid UTF-8 (records
+// are checked when parsed), so only quotes, backslashes and control
+// characters need escaping.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
 }
