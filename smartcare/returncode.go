@@ -13,22 +13,20 @@ import (
 // queryfaultyuser page; 6 and 7 are aiccd's, for the asynchronous
 // delimitation endpoints the page does not cover (docs/compatibility.md).
 const (
-	ReturnFound          = 0   // query succeeded, data found
-	ReturnNoData         = 1   // query succeeded, nothing found
-	ReturnInvalidMSISDN  = 2   // msisdn is not 5 to 15 digits
-	ReturnInvalidTime    = 3   // faultTime is not epoch ms, lies in the future, or before the retention
-	ReturnUnknownScene   = 4   // complaintScene names no scene of the tenant
-	ReturnDACError       = 5   // the subscriber record store failed
-	ReturnTaskPending    = 6   // a delimitation task is queued or running
-	ReturnUnknownTask    = 7   // no delimitation task has this ID
-	ReturnOther          = 97  // other errors
-	ReturnParamInvalid   = 101 // a mandatory field is missing or a value is malformed
-	ReturnInternalError  = 102 // a fault of aiccd
-	codePrefix           = "smartcare."
-	descriptionFound     = "Query succeeded. Data is found in the query result."
-	descriptionNoData    = "Query succeeded. No data is found in the query result."
-	descriptionParameter = "Parameter verification failed."
+	ReturnFound         = 0   // query succeeded, data found
+	ReturnNoData        = 1   // query succeeded, nothing found
+	ReturnInvalidMSISDN = 2   // msisdn is not 5 to 15 digits
+	ReturnInvalidTime   = 3   // faultTime is not epoch ms, lies in the future, or before the retention
+	ReturnUnknownScene  = 4   // complaintScene names no scene of the tenant
+	ReturnDACError      = 5   // the subscriber record store failed
+	ReturnTaskPending   = 6   // a delimitation task is queued or running
+	ReturnUnknownTask   = 7   // no delimitation task has this ID
+	ReturnOther         = 97  // other errors
+	ReturnParamInvalid  = 101 // a mandatory field is missing or a value is malformed
+	ReturnInternalError = 102 // a fault of aiccd
 )
+
+const codePrefix = "smartcare."
 
 // Error codes (aiccd.Error.Code) of the family: "smartcare." and the return
 // code, so that the HTTP renderer can answer the exact code.
@@ -48,8 +46,8 @@ var (
 func code(n int) string { return codePrefix + strconv.Itoa(n) }
 
 var descriptions = map[int]string{
-	ReturnFound:         descriptionFound,
-	ReturnNoData:        descriptionNoData,
+	ReturnFound:         "Query succeeded. Data is found in the query result.",
+	ReturnNoData:        "Query succeeded. No data is found in the query result.",
 	ReturnInvalidMSISDN: "Invalid MSISDN.",
 	ReturnInvalidTime:   "Invalid fault time.",
 	ReturnUnknownScene:  "The scenario does not exist.",
@@ -57,7 +55,7 @@ var descriptions = map[int]string{
 	ReturnTaskPending:   "The delimitation task is being processed. Query again later.",
 	ReturnUnknownTask:   "The delimitation task does not exist.",
 	ReturnOther:         "Other errors.",
-	ReturnParamInvalid:  descriptionParameter,
+	ReturnParamInvalid:  "Parameter verification failed.",
 	ReturnInternalError: "AICC internal system error.",
 }
 
