@@ -29,6 +29,7 @@ func newAdminCommand(e *env) *cobra.Command {
 		newAdminFaultCommand(e),
 		newAdminRequestsCommand(e),
 		newAdminCustomerCommand(e),
+		newAdminSmartCareCommand(e),
 	)
 	return cmd
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/redis"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 	goredis "github.com/redis/go-redis/v9"
@@ -35,6 +36,7 @@ type app struct {
 	ids         aiccd.IDGenerator
 	redis       *goredis.Client // nil without --redis
 	customers   *partner.Service
+	smartcare   *smartcare.Service
 }
 
 // openApp opens and migrates the configured database, loads the master
@@ -94,6 +96,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	a.customers = partner.NewService(partner.Options{
 		Store: db.Customers, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 	})
+	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids)
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()
 		return nil, err

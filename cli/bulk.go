@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiccd/aiccd"
@@ -60,11 +61,19 @@ type bulkSpec[T any] struct {
 	columns   []string
 	batchSize int
 	fromCSV   func(r csvRow) (T, error)
+	// csvParser, when set, is used instead of fromCSV: it sees the header
+	// once and returns the parser of each row's fields, so that wide,
+	// high-volume files are not looked up column by column on every row.
+	csvParser func(header []string) (func(rec []string) (T, error), error)
 	fromJSON  func(line []byte) (T, error) // nil: NDJSON is not accepted
 	// write stores one batch atomically. A batch that fails with an
 	// Invalid, Conflict or NotFound error is retried row by row, so that
 	// the offending rows are reported and the others imported.
 	write func(ctx context.Context, batch []T) error
+	// pipeline writes each batch in the background while the next one is
+	// parsed (one batch in flight, committed in order), for imports where
+	// parsing and the database each keep a core busy.
+	pipeline bool
 }
 
 // bulkOptions are the flags every import command shares.
@@ -153,7 +162,10 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 
 	res := bulkResult{Skipped: skip}
 	var rejected []rejectedRow
+	var mu sync.Mutex // res and rejected, shared with the writer of a pipelined import
 	reject := func(line int, err error) error {
+		mu.Lock()
+		defer mu.Unlock()
 		res.Rejected++
 		reason := aiccd.MessageOf(err, err.Error())
 		fmt.Fprintf(errLog, "%d\t%s\n", line, reason)
@@ -165,14 +177,15 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 		}
 		return nil
 	}
+	imported := func(n int) {
+		mu.Lock()
+		res.Imported += n
+		mu.Unlock()
+	}
 
-	batch := make([]T, 0, spec.batchSize)
-	lines := make([]int, 0, spec.batchSize)
-	done := skip // data rows consumed, for the checkpoint
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
+	// write stores one batch, then saves the position: consumed data rows
+	// (the batch's and the rejected ones before it) are done.
+	write := func(batch []T, lines []int, consumed int) error {
 		err := spec.write(ctx, batch)
 		switch aiccd.KindOf(err) {
 		case aiccd.KindInvalid, aiccd.KindConflict, aiccd.KindNotFound:
@@ -180,7 +193,6 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 				break
 			}
 			// Find the offending rows by writing one at a time.
-			err = nil
 			for i := range batch {
 				if werr := spec.write(ctx, batch[i:i+1]); werr != nil {
 					switch aiccd.KindOf(werr) {
@@ -192,17 +204,59 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 					}
 					return werr
 				}
-				res.Imported++
+				imported(1)
 			}
 		default:
 			if err != nil {
 				return err
 			}
-			res.Imported += len(batch)
+			imported(len(batch))
 		}
-		done += len(batch)
-		batch, lines = batch[:0], lines[:0]
-		return cp.save(info, done)
+		return cp.save(info, consumed)
+	}
+
+	batch := make([]T, 0, spec.batchSize)
+	lines := make([]int, 0, spec.batchSize)
+	done := skip      // data rows consumed, for the checkpoint
+	committed := skip // data rows consumed up to the last committed batch
+	var inFlight chan error
+	// wait collects the outcome of the batch being written, if any.
+	wait := func() error {
+		if inFlight == nil {
+			return nil
+		}
+		err := <-inFlight
+		inFlight = nil
+		return err
+	}
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := wait(); err != nil {
+			return err
+		}
+		b, l, consumed := batch, lines, done+len(batch)
+		done = consumed
+		if !spec.pipeline {
+			batch, lines = batch[:0], lines[:0]
+			if err := write(b, l, consumed); err != nil {
+				return err
+			}
+			committed = consumed
+			return nil
+		}
+		// Parse the next batch while this one is written.
+		batch, lines = make([]T, 0, spec.batchSize), make([]int, 0, spec.batchSize)
+		inFlight = make(chan error, 1)
+		go func(ch chan error) {
+			err := write(b, l, consumed)
+			if err == nil {
+				committed = consumed
+			}
+			ch <- err
+		}(inFlight)
+		return nil
 	}
 
 	row := func(line int, v T, perr error) error {
@@ -226,6 +280,12 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	if err == nil {
 		err = flush()
 	}
+	if werr := wait(); err == nil {
+		err = werr
+	}
+	if err == nil {
+		committed = done
+	}
 	bar.Finish()
 	res.Elapsed = time.Since(start)
 
@@ -242,7 +302,7 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	fmt.Fprintf(e.stdout, "imported %d %s, rejected %d, in %s (%.0f rows/s)\n",
 		res.Imported, spec.what, res.Rejected, res.Elapsed.Round(time.Millisecond), rate)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "import interrupted after %d rows; run again with --resume to continue\n", done)
+		fmt.Fprintf(e.stderr, "import interrupted after %d rows; run again with --resume to continue\n", committed)
 		return res, err
 	}
 	cp.remove()
@@ -279,6 +339,12 @@ func readCSV[T any](r io.Reader, spec bulkSpec[T], skip int, row func(int, T, er
 			}
 		}
 	}
+	parse := func(rec []string) (T, error) { return spec.fromCSV(csvRow{index: index, rec: rec}) }
+	if spec.csvParser != nil {
+		if parse, err = spec.csvParser(slices.Clone(header)); err != nil {
+			return fmt.Errorf("line 1: %w", err)
+		}
+	}
 	n := 0
 	for {
 		rec, err := cr.Read()
@@ -300,7 +366,7 @@ func readCSV[T any](r io.Reader, spec bulkSpec[T], skip int, row func(int, T, er
 			return err
 		}
 		line, _ := cr.FieldPos(0)
-		v, perr := spec.fromCSV(csvRow{index: index, rec: rec})
+		v, perr := parse(rec)
 		if err := row(line, v, perr); err != nil {
 			return err
 		}

@@ -154,3 +154,59 @@ func TestBulkResumesAfterAFailure(t *testing.T) {
 		t.Fatalf("keys %v", keys)
 	}
 }
+
+func TestBulkPipelinedKeepsOrderAndPosition(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("key,n\n")
+	for i := range 20 {
+		n := strconv.Itoa(i)
+		if i == 4 {
+			n = "four" // rejected while a batch is being written
+		}
+		b.WriteString("k" + strconv.Itoa(i) + "," + n + "\n")
+	}
+	path := writeTemp(t, "pairs.csv", []byte(b.String()))
+	store := map[string]int{}
+	var errOut bytes.Buffer
+	e := &env{stdout: &bytes.Buffer{}, stderr: &errOut}
+	spec := memSpec(store, 9)
+	spec.pipeline = true
+	// Three batches of 3 fit; the fourth fails.
+	if _, err := runBulk(context.Background(), e, path, spec, bulkOptions{}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(store) != 9 || store["k9"] != 9 || !strings.Contains(errOut.String(), `line 6: n: "four"`) {
+		t.Fatalf("stored %v; report %s", store, errOut.String())
+	}
+	spec = memSpec(store, 0)
+	spec.pipeline = true
+	res, err := runBulk(context.Background(), e, path, spec, bulkOptions{resume: true})
+	if err != nil || res.Skipped != 10 || res.Imported != 10 || len(store) != 19 {
+		t.Fatalf("resume: %+v, %v, %d stored", res, err, len(store))
+	}
+}
+
+func TestBulkCSVParserSeesTheHeaderOnce(t *testing.T) {
+	path := writeTemp(t, "pairs.csv", []byte("n,key\n1,a\n2,b\n"))
+	store := map[string]int{}
+	spec := memSpec(store, 0)
+	headers := 0
+	spec.csvParser = func(header []string) (func([]string) (pair, error), error) {
+		headers++
+		if !slices.Equal(header, []string{"n", "key"}) {
+			t.Fatalf("header %v", header)
+		}
+		return func(rec []string) (pair, error) {
+			n, _ := strconv.Atoi(rec[0])
+			return pair{rec[1], n}, nil
+		}, nil
+	}
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	if _, err := runBulk(context.Background(), e, path, spec, bulkOptions{}); err != nil || headers != 1 || store["b"] != 2 {
+		t.Fatalf("%v, %d headers, %v", err, headers, store)
+	}
+	spec.csvParser = func([]string) (func([]string) (pair, error), error) { return nil, errors.New("column 3 is odd") }
+	if _, err := runBulk(context.Background(), e, path, spec, bulkOptions{}); err == nil || !strings.Contains(err.Error(), "line 1: column 3 is odd") {
+		t.Fatalf("a refused header: %v", err)
+	}
+}

@@ -50,6 +50,7 @@ func newRoot(e *env) *cobra.Command {
 		newImportCommand(e),
 		newBackupCommand(e),
 		newRestoreCommand(e),
+		newDemoCommand(e),
 	)
 	return root
 }

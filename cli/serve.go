@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"sync"
 	"time"
@@ -30,7 +31,7 @@ func newServeCommand(e *env) *cobra.Command {
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "shutdown-delay", "read-header-timeout", "read-timeout",
 		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key", "journal-size", "journal-bodies",
-		"partner-mobile-limit")
+		"partner-mobile-limit", "smartcare-retention-interval", "smartcare-workers")
 	return cmd
 }
 
@@ -47,7 +48,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials, Customers: a.customers}, logger); err != nil {
+		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials, Customers: a.customers, SmartCare: a.smartcare}, logger); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		demo.PrintCredentials(e.stdout)
@@ -70,15 +71,9 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() { a.credentials.Run(background) })
-	wg.Go(func() { a.faults.Run(background) })
-	if a.journal != nil {
-		wg.Go(func() { a.journal.Run(background) })
-	}
 	// Background work stops after the last request has been answered.
-	defer func() { stopBackground(); wg.Wait() }()
+	stopJobs := startJobs(ctx, a, cfg, logger)
+	defer stopJobs()
 
 	logger.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCert != "", "engine", a.db.Engine, "demo", cfg.Demo,
 		"startup_ms", time.Since(start).Milliseconds())
@@ -95,4 +90,34 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	}, logger)
 	logger.Info("stopped", "requests_answered", srv.Answered())
 	return err
+}
+
+// smartCareTaskPoll is how often an idle delimitation worker looks for
+// tasks queued by other replicas; tasks queued by this one wake it at once.
+const smartCareTaskPoll = time.Second
+
+// startJobs starts the background work of serve: the credential event
+// poll, fault rule refreshes, the request journal, SmartCare retention and
+// the delimitation workers. The returned function stops them and waits
+// until they have, so that the database is closed after their last use.
+func startJobs(ctx context.Context, a *app, cfg config.Config, logger *slog.Logger) (stop func()) {
+	// The jobs outlive the serving context: requests still in flight
+	// during a shutdown need credential caches and the journal.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.credentials.Run(ctx) })
+	wg.Go(func() { a.faults.Run(ctx) })
+	if a.journal != nil {
+		wg.Go(func() { a.journal.Run(ctx) })
+	}
+	if cfg.SmartCareRetentionInterval > 0 {
+		wg.Go(func() { a.smartcare.RunRetentionJob(ctx, cfg.SmartCareRetentionInterval, logger) })
+	}
+	for range cfg.SmartCareWorkers {
+		wg.Go(func() { a.smartcare.RunTaskWorker(ctx, smartCareTaskPoll, logger) })
+	}
+	return func() {
+		cancel()
+		wg.Wait()
+	}
 }

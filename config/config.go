@@ -47,18 +47,20 @@ type Config struct {
 	MaxBodyBytes      int64         `koanf:"max-body-bytes"`
 	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
 
-	AdminToken         string  `koanf:"admin-token"`
-	MasterKey          string  `koanf:"master-key"`
-	MasterKeyFile      string  `koanf:"master-key-file"`
-	RateLimit          float64 `koanf:"rate-limit"`
-	RateBurst          int     `koanf:"rate-burst"`
-	Redis              string  `koanf:"redis"`
-	TLSCert            string  `koanf:"tls-cert"`
-	TLSKey             string  `koanf:"tls-key"`
-	NodeID             int     `koanf:"node-id"`
-	JournalSize        int     `koanf:"journal-size"`
-	JournalBodies      bool    `koanf:"journal-bodies"`
-	PartnerMobileLimit int     `koanf:"partner-mobile-limit"`
+	AdminToken                 string        `koanf:"admin-token"`
+	MasterKey                  string        `koanf:"master-key"`
+	MasterKeyFile              string        `koanf:"master-key-file"`
+	RateLimit                  float64       `koanf:"rate-limit"`
+	RateBurst                  int           `koanf:"rate-burst"`
+	Redis                      string        `koanf:"redis"`
+	TLSCert                    string        `koanf:"tls-cert"`
+	TLSKey                     string        `koanf:"tls-key"`
+	NodeID                     int           `koanf:"node-id"`
+	JournalSize                int           `koanf:"journal-size"`
+	JournalBodies              bool          `koanf:"journal-bodies"`
+	PartnerMobileLimit         int           `koanf:"partner-mobile-limit"`
+	SmartCareRetentionInterval time.Duration `koanf:"smartcare-retention-interval"`
+	SmartCareWorkers           int           `koanf:"smartcare-workers"`
 }
 
 // Default returns the configuration used when nothing else is said.
@@ -79,6 +81,9 @@ func Default() Config {
 		NodeID:             -1,
 		JournalSize:        100,
 		PartnerMobileLimit: 5,
+
+		SmartCareRetentionInterval: 10 * time.Minute,
+		SmartCareWorkers:           1,
 	}
 }
 
@@ -198,6 +203,12 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownDelay < 0 || c.ShutdownDelay > 5*time.Minute {
 		errs = append(errs, fmt.Errorf("shutdown-delay: %s is outside 0..5m", c.ShutdownDelay))
+	}
+	if c.SmartCareRetentionInterval < 0 {
+		errs = append(errs, fmt.Errorf("smartcare-retention-interval: %s is negative", c.SmartCareRetentionInterval))
+	}
+	if c.SmartCareWorkers < 0 || c.SmartCareWorkers > 64 {
+		errs = append(errs, fmt.Errorf("smartcare-workers: %d is outside 0..64", c.SmartCareWorkers))
 	}
 	for name, d := range map[string]time.Duration{
 		"shutdown-timeout": c.ShutdownTimeout, "read-header-timeout": c.ReadHeaderTimeout,

@@ -36,6 +36,9 @@ var usage = map[string]string{
 	"redis":               "redis:// URL: share lockouts, rate limits and revocations between replicas (default: per process)",
 
 	"partner-mobile-limit": "how many partner customer accounts may share one mobile number",
+
+	"smartcare-retention-interval": "how often subscriber records older than their tenant's retention are deleted (0: never, on this replica)",
+	"smartcare-workers":            "goroutines processing SmartCare delimitation tasks (0: none, on this replica)",
 }
 
 // AddFlags defines a flag on fs for each named setting, with its default

@@ -13,6 +13,7 @@ import (
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/postgres"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/sqlite"
 	"github.com/aiccd/aiccd/tenant"
 )
@@ -54,6 +55,7 @@ type DB struct {
 	Faults      fault.Store
 	Journal     journal.Store
 	Customers   partner.Store
+	SmartCare   smartcare.Store
 
 	engine interface {
 		Ping(context.Context) error
@@ -80,6 +82,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			Faults:      postgres.NewSandboxStore(pg),
 			Journal:     postgres.NewSandboxStore(pg),
 			Customers:   postgres.NewCustomerStore(pg),
+			SmartCare:   postgres.NewSmartCareStore(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
@@ -102,6 +105,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		Faults:      sqlite.NewSandboxStore(lite),
 		Journal:     sqlite.NewSandboxStore(lite),
 		Customers:   sqlite.NewCustomerStore(lite),
+		SmartCare:   sqlite.NewSmartCareStore(lite),
 		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats

@@ -17,6 +17,7 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -100,6 +101,7 @@ type Services struct {
 	Tenants     *tenant.Service
 	Credentials *credential.Service
 	Customers   *partner.Service
+	SmartCare   *smartcare.Service
 }
 
 // Load creates every demo object that does not exist yet. It is idempotent:
@@ -135,7 +137,13 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 	if err := loadCredentials(ctx, svc.Credentials); err != nil {
 		return err
 	}
-	return loadCustomers(ctx, svc.Customers)
+	if err := loadCustomers(ctx, svc.Customers); err != nil {
+		return err
+	}
+	if err := LoadSmartCare(ctx, svc.SmartCare, logger); err != nil {
+		return fmt.Errorf("demo SmartCare data: %w", err)
+	}
+	return nil
 }
 
 // loadCustomers creates the demo partner's customers. With a mobile limit

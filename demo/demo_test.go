@@ -13,6 +13,7 @@ import (
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -36,6 +37,7 @@ func TestLoadIsIdempotentAndKeepsChanges(t *testing.T) {
 			Customers: partner.NewService(partner.Options{Store: db.Customers, Clock: clock, Sealer: key, Blinder: key,
 				MobileLimit: partner.DefaultMobileLimit}),
 		}
+		svc.SmartCare = smartcare.NewService(db.SmartCare, svc.Tenants, clock, &counter{})
 		log := slog.New(slog.DiscardHandler)
 		if _, err := svc.Tenants.Create(ctx, demo.TrialTenantID, "Demo trial tenant"); err != nil {
 			t.Fatal(err)

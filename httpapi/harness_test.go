@@ -23,6 +23,7 @@ import (
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -81,7 +82,8 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	customers := partner.NewService(partner.Options{
 		Store: db.Customers, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
 	})
-	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers}, nilLogger()); err != nil {
+	care := smartcare.NewService(db.SmartCare, tenants, clock, &testIDs{})
+	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers, SmartCare: care}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
 	faults := fault.NewService(db.Faults, clock, ids, nilLogger())

@@ -16,4 +16,5 @@ func Run(t *testing.T, db *database.DB) {
 	t.Run("credentials", func(t *testing.T) { testCredentials(t, db) })
 	t.Run("sandbox", func(t *testing.T) { testSandbox(t, db) })
 	t.Run("customers", func(t *testing.T) { testCustomers(t, db) })
+	t.Run("smartcare", func(t *testing.T) { testSmartCare(t, db) })
 }

@@ -1,0 +1,123 @@
+package smartcare_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+// testNow is the clock of the service tests: long after the page's example
+// (2024), which only keeps working because the demo tenant keeps its
+// records for ever.
+var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+var discard = slog.New(slog.DiscardHandler)
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// counter hands out IDs 1, 2, 3, …; replicas in a test share one, as
+// replicas in production use different snowflake nodes.
+type counter struct{ n atomic.Int64 }
+
+func (c *counter) NextID() int64 { return c.n.Add(1) }
+
+// fixture is a migrated database on one engine with the demo dataset
+// loaded and a SmartCare service over it.
+type fixture struct {
+	dsn     string
+	db      *database.DB
+	clock   *testClock
+	ids     *counter
+	tenants *tenant.Service
+	svc     *smartcare.Service
+}
+
+func newFixture(t testing.TB, dsn string) *fixture {
+	t.Helper()
+	f := &fixture{dsn: dsn, db: dbtest.Open(t, dsn), clock: &testClock{t: testNow}, ids: &counter{}}
+	f.tenants = tenant.NewService(f.db.Tenants, f.clock)
+	f.svc = smartcare.NewService(f.db.SmartCare, f.tenants, f.clock, f.ids)
+	for _, id := range []string{demo.TenantID, demo.TrialTenantID} {
+		if _, err := f.tenants.Create(context.Background(), id, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := demo.LoadSmartCare(context.Background(), f.svc, discard); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// replica opens a second connection pool on the same database with its own
+// service: another aiccd process sharing the database.
+func (f *fixture) replica(t testing.TB) *smartcare.Service {
+	t.Helper()
+	db, err := database.Open(context.Background(), f.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, f.clock), f.clock, f.ids)
+}
+
+// newTenant creates a tenant with settings and scenes.
+func (f *fixture) newTenant(t testing.TB, id string, st smartcare.Settings, scenes ...smartcare.SceneInput) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := f.tenants.Create(ctx, id, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.UpdateSettings(ctx, id, smartcare.SettingsPatch{
+		DefaultBacktrace: &st.DefaultBacktrace, TimeZone: &st.TimeZone, RetentionDays: &st.RetentionDays,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range scenes {
+		if _, err := f.svc.CreateScene(ctx, id, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// exampleRequest is the request of the page's example.
+func exampleRequest() smartcare.FaultyUserRequest {
+	return smartcare.FaultyUserRequest{
+		MSISDN: "6680512100869", FaultTime: "1721283133000", ComplaintScene: "1",
+		BacktraceDuration: "3600", SessionID: "20240709", QueryFlag: "1",
+	}
+}
+
+// wire is a queryfaultyuser answer as the HTTP handler encodes it.
+type wire struct {
+	ReturnCode  int    `json:"returnCode"`
+	Description string `json:"description"`
+	Data        any    `json:"data"`
+}
+
+func answer(res smartcare.FaultyUserResult) wire {
+	return wire{ReturnCode: res.ReturnCode(), Description: res.Description(), Data: res.Data()}
+}

@@ -1,0 +1,201 @@
+// Package smartcare is SmartCare mass-fault correlation: complaint scenes,
+// mass-fault rules, the operator's subscriber records, and the engine that
+// tells a contact-center agent whether a complaining subscriber is
+// affected by a known mass fault (queryfaultyuser), synchronously or as an
+// asynchronous delimitation task.
+package smartcare
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+// Tenants tells whether a tenant exists. tenant.Service implements it.
+type Tenants interface {
+	Get(ctx context.Context, id string) (tenant.Tenant, error)
+}
+
+// Service is SmartCare's use cases on top of a Store. Its methods map one
+// to one to the endpoints of the SmartCare API family and of the admin
+// API; the HTTP handlers decode, call one method and encode.
+type Service struct {
+	store   Store
+	tenants Tenants
+	clock   aiccd.Clock
+	ids     aiccd.IDGenerator
+	cache   cache
+	wake    chan struct{} // a task was submitted in this process
+
+	maxQueryRecords int
+}
+
+// NewService returns a Service over store.
+func NewService(store Store, tenants Tenants, clock aiccd.Clock, ids aiccd.IDGenerator) *Service {
+	return &Service{store: store, tenants: tenants, clock: clock, ids: ids, wake: make(chan struct{}, 1), maxQueryRecords: MaxQueryRecords}
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// checkTenant returns NotFound when the tenant does not exist.
+func (s *Service) checkTenant(ctx context.Context, tenantID string) error {
+	if _, err := s.tenants.Get(ctx, tenantID); err != nil {
+		if errors.Is(err, aiccd.ErrNotFound) {
+			return &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("tenant %q does not exist", tenantID), Err: err}
+		}
+		return err
+	}
+	return nil
+}
+
+// QueryFaultyUser answers queryfaultyuser for a tenant. A nil error means
+// return code 0 or 1 (see FaultyUserResult); an error carries its return
+// code (ReturnCodeOf): 2, 3, 4, 101 for the request, 5 when the store
+// failed.
+func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req FaultyUserRequest) (FaultyUserResult, error) {
+	q, err := ParseFaultyUserRequest(req)
+	if err != nil {
+		return FaultyUserResult{}, err
+	}
+	snap, err := s.cache.snapshot(ctx, s.store, tenantID, true)
+	if err != nil {
+		return FaultyUserResult{}, err
+	}
+	scene, from, to, err := s.resolve(snap.config, q)
+	if err != nil {
+		return FaultyUserResult{}, err
+	}
+	recs, err := s.subscriberRecords(ctx, tenantID, q.MSISDN, from, to)
+	if err != nil {
+		return FaultyUserResult{}, err
+	}
+	matches := snap.rules.index.correlate(recs, scene, from, to)
+	return FaultyUserResult{MSISDN: q.MSISDN, Matches: matches, location: snap.config.location}, nil
+}
+
+// MaxQueryRecords bounds the records one query correlates. A subscriber
+// with more in the window (a misconfigured probe, a machine SIM) is
+// answered 97 rather than loaded whole into memory.
+const MaxQueryRecords = 100000
+
+// subscriberRecords fetches the records a query correlates: a store
+// failure is 5, too many records 97.
+func (s *Service) subscriberRecords(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error) {
+	recs, err := s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords+1)
+	if err != nil {
+		return nil, dacError(err)
+	}
+	if len(recs) > s.maxQueryRecords {
+		return nil, &aiccd.Error{Kind: aiccd.KindInvalid, Code: CodeOther, Message: fmt.Sprintf(
+			"msisdn %s has more than %d records in the window; shorten backtraceDuration", msisdn, s.maxQueryRecords)}
+	}
+	return recs, nil
+}
+
+// resolve finds the query's scene (4) and window (3) in the tenant's
+// config.
+func (s *Service) resolve(cfg *configSnapshot, q FaultyUserQuery) (Scene, time.Time, time.Time, error) {
+	from, to, err := q.window(cfg.settings, s.now())
+	if err != nil {
+		return Scene{}, time.Time{}, time.Time{}, err
+	}
+	scene, ok := cfg.scenes[q.SceneID]
+	if !ok {
+		return Scene{}, time.Time{}, time.Time{}, errUnknownScene(q.SceneID)
+	}
+	return scene, from, to, nil
+}
+
+// FaultyUserResult is the outcome of a query that could be answered:
+// return code 0 when at least one mass fault explains the subscriber's
+// records, 1 when none does.
+type FaultyUserResult struct {
+	MSISDN  string
+	Matches []RuleMatch // with their evidence, ordered by FirstSeen
+	// location is the tenant's time zone, for ttid.
+	location *time.Location
+}
+
+// ReturnCode is 0 (found) or 1 (none found).
+func (r FaultyUserResult) ReturnCode() int {
+	if len(r.Matches) > 0 {
+		return ReturnFound
+	}
+	return ReturnNoData
+}
+
+// Description is the page's description of the return code.
+func (r FaultyUserResult) Description() string { return Description(r.ReturnCode()) }
+
+// Data is the response's data array: one element for the subscriber when
+// a fault was found, empty otherwise.
+func (r FaultyUserResult) Data() []FaultyUserData {
+	if len(r.Matches) == 0 {
+		return []FaultyUserData{}
+	}
+	return []FaultyUserData{{
+		Rules:  matchedRules(r.Matches, r.location),
+		MSISDN: r.MSISDN,
+		TTID:   formatTTID(r.Matches[0].FirstSeen, r.location),
+	}}
+}
+
+// FaultyUserData is an element of queryfaultyuser's data array, in the
+// page's field names and the order of its example. ttid, in the page's
+// table but not its example, is the time of the subscriber's earliest
+// record that a fault explains.
+type FaultyUserData struct {
+	Rules  []MatchedRule `json:"rules"`
+	MSISDN string        `json:"msisdn"`
+	TTID   string        `json:"ttid,omitempty"`
+}
+
+// MatchedRule is an element of the rules array of the page's example;
+// ttid is that rule's earliest matching record.
+type MatchedRule struct {
+	ReflectionRule string `json:"reflectionRule"`
+	CCMSceneCode   string `json:"ccmSceneCode"`
+	TTID           string `json:"ttid"`
+}
+
+func matchedRules(ms []RuleMatch, loc *time.Location) []MatchedRule {
+	out := make([]MatchedRule, len(ms))
+	for i, m := range ms {
+		out[i] = MatchedRule{ReflectionRule: m.ReflectionRule, CCMSceneCode: m.SceneCode, TTID: formatTTID(m.FirstSeen, loc)}
+	}
+	return out
+}
+
+func formatTTID(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(TTIDLayout)
+}
+
+// FormatID writes an object ID as the API answers it: a decimal string,
+// since JSON numbers lose precision above 2^53.
+func FormatID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// ParseID reads an ID written by FormatID (up to 19 digits, no sign);
+// ok is false when s is not one.
+func ParseID(s string) (int64, bool) {
+	if s == "" || len(s) > 19 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	return n, true
+}

@@ -1,0 +1,416 @@
+package smartcare_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// pageExample is the response of the page's example, verbatim.
+const pageExample = `{
+"returnCode": 0,
+"description": "Query succeeded. Data is found in the query result.",
+"data": [
+{
+"rules": [
+{
+"reflectionRule": "FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure)",
+"ccmSceneCode": "SMS"
+},
+{
+"reflectionRule": "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007",
+"ccmSceneCode": "DATA"
+}
+],
+"msisdn": "6680512100869"
+}
+]
+}`
+
+func golden(t *testing.T, name string, v any) {
+	t.Helper()
+	// As the wire should carry it: '&' in reflection rules unescaped,
+	// as on the page.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.Bytes()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s differs:\n%s\nwant\n%s", name, got, want)
+	}
+}
+
+// withoutTTID drops every "ttid" key from a decoded JSON value.
+func withoutTTID(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, "ttid")
+		for k := range x {
+			x[k] = withoutTTID(x[k])
+		}
+	case []any:
+		for i := range x {
+			x[i] = withoutTTID(x[i])
+		}
+	}
+	return v
+}
+
+func TestQueryFaultyUserAnswersThePageExample(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		res, err := f.svc.QueryFaultyUser(context.Background(), demo.TenantID, exampleRequest())
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "queryfaultyuser_example.golden", answer(res))
+
+		// Without the ttid aiccd adds, the answer is the page's example.
+		b, _ := json.Marshal(answer(res))
+		var got, want any
+		json.Unmarshal(b, &got)
+		if err := json.Unmarshal([]byte(pageExample), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(withoutTTID(got), want) {
+			t.Fatalf("answer without ttid:\n%s\nis not the page's example", b)
+		}
+	})
+}
+
+// failingRecords is a store whose record look-ups fail, as a broken
+// record database (the page's DAC) would, while settings, scenes and
+// rules still load.
+type failingRecords struct{ smartcare.Store }
+
+func (failingRecords) Records(context.Context, string, string, time.Time, time.Time, int) ([]smartcare.Record, error) {
+	return nil, errors.New("read tcp 10.0.0.7:5432: connection reset by peer")
+}
+
+// corruptSettings is a store whose stored time zone no longer exists.
+type corruptSettings struct{ smartcare.Store }
+
+func (c corruptSettings) LoadConfig(ctx context.Context, tenantID string) (smartcare.Config, error) {
+	cfg, err := c.Store.LoadConfig(ctx, tenantID)
+	cfg.Settings = &smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "Nowhere/Atlantis"}
+	return cfg, err
+}
+
+func TestQueryFaultyUserReturnCodes(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		// A tenant that keeps records for 30 days.
+		f.newTenant(t, "acme", smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC", RetentionDays: 30},
+			smartcare.SceneInput{ID: "1", SceneCodes: []string{"DATA"}})
+		ms := func(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+		limited := smartcare.NewService(f.db.SmartCare, f.tenants, f.clock, f.ids)
+		smartcare.SetMaxQueryRecords(limited, 1)
+
+		for _, tc := range []struct {
+			name   string
+			svc    *smartcare.Service
+			tenant string
+			edit   func(*smartcare.FaultyUserRequest)
+			code   int
+		}{
+			{"0 found", f.svc, demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 0},
+			{"1 healthy subscriber", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = demo.HealthyMSISDN }, 1},
+			{"1 nothing in the last minute", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "60" }, 1},
+			{"1 unknown subscriber", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = "66800000000" }, 1},
+			{"2 invalid msisdn", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = "66-805-121" }, 2},
+			{"3 not epoch milliseconds", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = "18/07/2024" }, 3},
+			{"3 future", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.Add(10 * time.Minute)) }, 3},
+			{"0 within the clock tolerance", f.svc, "acme", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.Add(time.Minute)) }, 1},
+			{"3 older than retention", f.svc, "acme", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.AddDate(0, 0, -31)) }, 3},
+			{"4 unknown scene", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.ComplaintScene = "9" }, 4},
+			{"4 scene of another tenant", f.svc, "demo-trial", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow) }, 4},
+			{"5 record store fails", smartcare.NewService(failingRecords{f.db.SmartCare}, f.tenants, f.clock, f.ids), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 5},
+			{"97 too many records", limited, demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 97},
+			{"101 queryFlag", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.QueryFlag = "0" }, 101},
+			{"101 missing faultTime", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = "" }, 101},
+			{"101 backtrace below 60", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "59" }, 101},
+			{"101 backtrace not a number", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "one hour" }, 101},
+			{"102 unusable stored settings", smartcare.NewService(corruptSettings{f.db.SmartCare}, f.tenants, f.clock, f.ids), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 102},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				req := exampleRequest()
+				tc.edit(&req)
+				res, err := tc.svc.QueryFaultyUser(ctx, tc.tenant, req)
+				got := smartcare.ReturnCodeOf(err)
+				if err == nil {
+					got = res.ReturnCode()
+				}
+				if got != tc.code {
+					t.Fatalf("return code %d (%v), want %d", got, err, tc.code)
+				}
+				if err != nil {
+					d := smartcare.ErrorDescription(err)
+					if !strings.HasPrefix(d, smartcare.Description(tc.code)) {
+						t.Fatalf("description %q", d)
+					}
+					if (aiccd.KindOf(err) == aiccd.KindInternal) != (tc.code == 102) {
+						t.Fatalf("kind %s for return code %d", aiccd.KindOf(err), tc.code)
+					}
+				}
+			})
+		}
+	})
+}
+
+func TestQueryFaultyUserFailsWithDACErrorWhenTheDatabaseCloses(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		db, err := database.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, f.clock), f.clock, f.ids)
+		// Warm the cache first: the failure must come from the store, not
+		// from a cold start.
+		if res, err := svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest()); err != nil || res.ReturnCode() != 0 {
+			t.Fatalf("before closing: %v", err)
+		}
+		db.Close()
+		_, err = svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest())
+		if smartcare.ReturnCodeOf(err) != smartcare.ReturnDACError || aiccd.KindOf(err) != aiccd.KindUnavailable {
+			t.Fatalf("after closing the database: %v (return code %d), want 5", err, smartcare.ReturnCodeOf(err))
+		}
+		if msg := aiccd.MessageOf(err, ""); strings.Contains(msg, "closed") {
+			t.Fatalf("the driver's text leaks into the message: %q", msg)
+		}
+	})
+}
+
+func TestBacktraceClamping(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		f.newTenant(t, "clamp", smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC"},
+			smartcare.SceneInput{ID: "1", SceneCodes: []string{"DATA"}})
+		fault := testNow.Add(-time.Hour)
+		if _, err := f.svc.CreateRule(ctx, "clamp", smartcare.RuleInput{SceneCode: "DATA", ReflectionRule: "LAC_TAC=L1", ActiveFrom: fault.AddDate(0, 0, -3)}); err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, back := range []time.Duration{86401 * time.Second, 86400 * time.Second, 3601 * time.Second, 3600 * time.Second} {
+			lines = append(lines, `{"msisdn":"5551234","eventTime":`+strconv.FormatInt(fault.Add(-back).UnixMilli(), 10)+`,"ccmSceneCode":"DATA","dimensions":{"LAC_TAC":"L1"}}`)
+		}
+		if rep, err := f.svc.IngestNDJSON(ctx, "clamp", strings.NewReader(strings.Join(lines, "\n"))); err != nil || rep.Imported != 4 {
+			t.Fatalf("ingest: %+v, %v", rep, err)
+		}
+		ttid := func(backtrace string) string {
+			t.Helper()
+			res, err := f.svc.QueryFaultyUser(ctx, "clamp", smartcare.FaultyUserRequest{
+				MSISDN: "5551234", FaultTime: strconv.FormatInt(fault.UnixMilli(), 10), ComplaintScene: "1",
+				BacktraceDuration: backtrace, QueryFlag: "1",
+			})
+			if err != nil {
+				t.Fatalf("backtrace %q: %v", backtrace, err)
+			}
+			if res.ReturnCode() == 1 {
+				return "none"
+			}
+			return res.Data()[0].TTID
+		}
+		at := func(back time.Duration) string { return fault.Add(-back).Format(smartcare.TTIDLayout) }
+		for _, tc := range []struct{ backtrace, want string }{
+			{"86400", at(86400 * time.Second)},
+			{"86401", at(86400 * time.Second)}, // clamped: the record 86401 s back stays out
+			{"999999999999", at(86400 * time.Second)},
+			{"3601", at(3601 * time.Second)},
+			{"", at(3600 * time.Second)}, // the tenant's default, an hour
+			{"60", "none"},
+		} {
+			if got := ttid(tc.backtrace); got != tc.want {
+				t.Errorf("backtraceDuration %q: ttid %s, want %s", tc.backtrace, got, tc.want)
+			}
+		}
+		// A new tenant default applies at once, also on another replica.
+		other := f.replica(t)
+		ttid("")
+		two := 2 * time.Hour
+		if _, err := other.UpdateSettings(ctx, "clamp", smartcare.SettingsPatch{DefaultBacktrace: &two}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ttid(""); got != at(3601*time.Second) {
+			t.Errorf("after the default became 7200 s: ttid %s", got)
+		}
+	})
+}
+
+func TestReplicasSeeEachOthersChanges(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		a, b := f.svc, f.replica(t)
+		rules := func() []smartcare.MatchedRule {
+			t.Helper()
+			res, err := b.QueryFaultyUser(ctx, demo.TenantID, exampleRequest())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ReturnCode() == 1 {
+				return nil
+			}
+			return res.Data()[0].Rules
+		}
+		if got := rules(); len(got) != 2 {
+			t.Fatalf("replica b answers %+v", got)
+		}
+		list, err := a.Rules(ctx, demo.TenantID, smartcare.RuleFilter{SceneCode: "DATA"})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("rules: %+v, %v", list, err)
+		}
+		if err := a.DeleteRule(ctx, demo.TenantID, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := rules(); len(got) != 1 || got[0].CCMSceneCode != "SMS" {
+			t.Fatalf("after a deleted the DATA rule, b answers %+v", got)
+		}
+		// A rule for the VOICE record: the scene does not cover VOICE
+		// until a changes it.
+		if _, err := a.CreateRule(ctx, demo.TenantID, smartcare.RuleInput{SceneCode: "VOICE", ReflectionRule: "RAT=4G", ActiveFrom: time.Date(2024, 7, 18, 0, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := rules(); len(got) != 1 {
+			t.Fatalf("a VOICE rule changed the answer of scene 1: %+v", got)
+		}
+		if _, err := a.UpdateScene(ctx, demo.TenantID, smartcare.SceneInput{ID: "1", SceneCodes: []string{"SMS", "DATA", "VOICE"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := rules(); len(got) != 2 || got[1].CCMSceneCode != "VOICE" || got[1].TTID != "2024-07-18 12:55:30" {
+			t.Fatalf("after a added VOICE to scene 1, b answers %+v", got)
+		}
+		utc := "UTC"
+		if _, err := a.UpdateSettings(ctx, demo.TenantID, smartcare.SettingsPatch{TimeZone: &utc}); err != nil {
+			t.Fatal(err)
+		}
+		if got := rules(); got[0].TTID != "2024-07-18 05:20:41" {
+			t.Fatalf("after a switched to UTC, b's ttid is %s", got[0].TTID)
+		}
+		if err := a.DeleteScene(ctx, demo.TenantID, "1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.QueryFaultyUser(ctx, demo.TenantID, exampleRequest()); smartcare.ReturnCodeOf(err) != 4 {
+			t.Fatalf("after a deleted scene 1, b answers %v", err)
+		}
+	})
+}
+
+func TestRuleAdministration(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		from := time.Date(2024, 7, 18, 0, 0, 0, 0, time.UTC)
+		_, err := f.svc.CreateRule(ctx, demo.TenantID, smartcare.RuleInput{SceneCode: "DATA", ReflectionRule: "LAC_TAC=1&&RAT=4G", ActiveFrom: from})
+		if aiccd.KindOf(err) != aiccd.KindInvalid || !strings.Contains(err.Error(), `condition 2 "": is empty`) {
+			t.Fatalf("malformed rule: %v", err)
+		}
+		// The demo's SMS rule again: a conflict that names it.
+		_, err = f.svc.CreateRule(ctx, demo.TenantID, smartcare.RuleInput{SceneCode: "sms",
+			ReflectionRule: " failure_cause = DTAPSMS_CP:CP Error(17 Network Failure)", ActiveFrom: time.Date(2024, 7, 18, 4, 30, 0, 0, time.UTC)})
+		if aiccd.KindOf(err) != aiccd.KindConflict || !strings.Contains(err.Error(), "already exists") {
+			t.Fatalf("duplicate rule: %v", err)
+		}
+		r, err := f.svc.CreateRule(ctx, demo.TenantID, smartcare.RuleInput{SceneCode: "data", ReflectionRule: "sai_cgi_ecgi=X&lac_tac=Y", ActiveFrom: from})
+		if err != nil || r.Rule.String() != "LAC_TAC=Y&SAI_CGI_ECGI=X" || r.SceneCode != "DATA" || !r.Ongoing() {
+			t.Fatalf("created %+v, %v", r, err)
+		}
+		until := from.Add(time.Hour)
+		up, err := f.svc.UpdateRule(ctx, demo.TenantID, r.ID, smartcare.RulePatch{ActiveUntil: &until})
+		if err != nil || up.Ongoing() || up.Rule.String() != r.Rule.String() {
+			t.Fatalf("updated %+v, %v", up, err)
+		}
+		before := from.Add(-time.Hour)
+		if _, err := f.svc.UpdateRule(ctx, demo.TenantID, r.ID, smartcare.RulePatch{ActiveUntil: &before}); aiccd.KindOf(err) != aiccd.KindInvalid {
+			t.Fatalf("an end before the start: %v", err)
+		}
+		if _, err := f.svc.UpdateRule(ctx, demo.TenantID, 424242, smartcare.RulePatch{}); aiccd.KindOf(err) != aiccd.KindNotFound {
+			t.Fatalf("update of a missing rule: %v", err)
+		}
+		if _, err := f.svc.CreateRule(ctx, "nobody", smartcare.RuleInput{SceneCode: "DATA", ReflectionRule: "A=1", ActiveFrom: from}); aiccd.KindOf(err) != aiccd.KindNotFound {
+			t.Fatalf("a rule for a missing tenant: %v", err)
+		}
+		if _, err := f.svc.Rules(ctx, demo.TenantID, smartcare.RuleFilter{Limit: 5000}); aiccd.KindOf(err) != aiccd.KindInvalid {
+			t.Fatalf("limit 5000: %v", err)
+		}
+		if _, err := f.svc.CreateScene(ctx, demo.TenantID, smartcare.SceneInput{ID: "1", SceneCodes: []string{"SMS"}}); aiccd.KindOf(err) != aiccd.KindConflict {
+			t.Fatalf("duplicate scene: %v", err)
+		}
+		if _, err := f.svc.CreateScene(ctx, demo.TenantID, smartcare.SceneInput{ID: "2", SceneCodes: nil}); aiccd.KindOf(err) != aiccd.KindInvalid {
+			t.Fatalf("a scene without codes: %v", err)
+		}
+		if _, err := f.svc.UpdateScene(ctx, demo.TenantID, smartcare.SceneInput{ID: "7", SceneCodes: []string{"SMS"}}); aiccd.KindOf(err) != aiccd.KindNotFound {
+			t.Fatalf("update of a missing scene: %v", err)
+		}
+		st, err := f.svc.Settings(ctx, demo.TenantID)
+		if err != nil || st.RetentionDays != 0 || st.TimeZone != "Asia/Bangkok" || st.DefaultBacktrace != time.Hour {
+			t.Fatalf("demo settings %+v, %v", st, err)
+		}
+		if st, err := f.svc.Settings(ctx, "demo-trial"); err != nil || st != smartcare.DefaultSettings() {
+			t.Fatalf("settings never set: %+v, %v", st, err)
+		}
+		bad := "Mars/Base"
+		if _, err := f.svc.UpdateSettings(ctx, demo.TenantID, smartcare.SettingsPatch{TimeZone: &bad}); aiccd.KindOf(err) != aiccd.KindInvalid {
+			t.Fatalf("unknown zone: %v", err)
+		}
+	})
+}
+
+func TestDemoLoadIsIdempotent(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		// An integrator changes the demo tenant's time zone; loading again
+		// keeps it and adds nothing twice.
+		utc := "UTC"
+		if _, err := f.svc.UpdateSettings(ctx, demo.TenantID, smartcare.SettingsPatch{TimeZone: &utc}); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadSmartCare(ctx, f.svc, discard); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.svc.Settings(ctx, demo.TenantID)
+		rules, _ := f.svc.Rules(ctx, demo.TenantID, smartcare.RuleFilter{})
+		recs, _ := f.svc.Records(ctx, demo.TenantID, demo.FaultyMSISDN, testNow.AddDate(-3, 0, 0), testNow.AddDate(-2, 0, 0))
+		all, _ := f.svc.Records(ctx, demo.TenantID, demo.FaultyMSISDN, time.Date(2024, 7, 18, 0, 0, 0, 0, time.UTC), time.Date(2024, 7, 19, 0, 0, 0, 0, time.UTC))
+		if st.TimeZone != "UTC" || len(rules) != 2 || len(recs) != 0 || len(all) != 4 {
+			t.Fatalf("after a second load: zone %s, %d rules, %d records", st.TimeZone, len(rules), len(all))
+		}
+	})
+}
