@@ -32,22 +32,12 @@ func newAdminSmartCareCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-type sceneJSON struct {
-	ID         string    `json:"id"`
-	Name       string    `json:"name"`
-	SceneCodes []string  `json:"ccmSceneCodes"`
-	CreatedAt  time.Time `json:"createdAt"`
-	UpdatedAt  time.Time `json:"updatedAt"`
-}
-
 func printScenes(e *env, cmd *cobra.Command, scs []smartcare.Scene) error {
-	out := make([]sceneJSON, len(scs))
 	tbl := table{header: []string{"ID", "NAME", "SCENE CODES", "UPDATED"}}
-	for i, s := range scs {
-		out[i] = sceneJSON{s.ID, s.Name, s.SceneCodes, s.CreatedAt, s.UpdatedAt}
+	for _, s := range scs {
 		tbl.rows = append(tbl.rows, []string{s.ID, s.Name, strings.Join(s.SceneCodes, ","), s.UpdatedAt.Format(time.RFC3339)})
 	}
-	return output(e.stdout, outputFlag(cmd), out, tbl)
+	return output(e.stdout, outputFlag(cmd), scs, tbl)
 }
 
 func newAdminSceneCommand(e *env) *cobra.Command {
@@ -134,28 +124,16 @@ func newAdminSceneCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-type ruleJSON struct {
-	ID             string     `json:"id"`
-	SceneCode      string     `json:"ccmSceneCode"`
-	ReflectionRule string     `json:"reflectionRule"`
-	ActiveFrom     time.Time  `json:"activeFrom"`
-	ActiveUntil    *time.Time `json:"activeUntil,omitempty"`
-	Description    string     `json:"description,omitempty"`
-}
-
 func printRules(e *env, cmd *cobra.Command, rules []smartcare.FaultRule) error {
-	out := make([]ruleJSON, len(rules))
 	tbl := table{header: []string{"ID", "SCENE CODE", "REFLECTION RULE", "ACTIVE FROM", "ACTIVE UNTIL", "DESCRIPTION"}}
-	for i, r := range rules {
-		out[i] = ruleJSON{ID: smartcare.FormatID(r.ID), SceneCode: r.SceneCode, ReflectionRule: r.Rule.String(), ActiveFrom: r.ActiveFrom, Description: r.Description}
+	for _, r := range rules {
 		until := "(ongoing)"
 		if !r.Ongoing() {
-			out[i].ActiveUntil = &r.ActiveUntil
 			until = r.ActiveUntil.Format(time.RFC3339)
 		}
-		tbl.rows = append(tbl.rows, []string{out[i].ID, r.SceneCode, r.Rule.String(), r.ActiveFrom.Format(time.RFC3339), until, r.Description})
+		tbl.rows = append(tbl.rows, []string{smartcare.FormatID(r.ID), r.SceneCode, r.Rule.String(), r.ActiveFrom.Format(time.RFC3339), until, r.Description})
 	}
-	return output(e.stdout, outputFlag(cmd), out, tbl)
+	return output(e.stdout, outputFlag(cmd), rules, tbl)
 }
 
 // ruleFlags are the flags that describe a rule.
@@ -318,12 +296,6 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-type settingsJSON struct {
-	DefaultBacktraceSeconds int64  `json:"defaultBacktraceSeconds"`
-	TimeZone                string `json:"timeZone"`
-	RetentionDays           int    `json:"retentionDays"`
-}
-
 func newAdminSmartCareSettingsCommand(e *env) *cobra.Command {
 	var tenantID, zone string
 	var backtrace, retention int
@@ -360,15 +332,14 @@ func newAdminSmartCareSettingsCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				out := settingsJSON{int64(st.DefaultBacktrace / time.Second), st.TimeZone, st.RetentionDays}
 				ret := "keep for ever"
 				if st.RetentionDays > 0 {
 					ret = strconv.Itoa(st.RetentionDays) + " days"
 				}
-				return output(e.stdout, outputFlag(cmd), out, table{
+				return output(e.stdout, outputFlag(cmd), st, table{
 					header: []string{"SETTING", "VALUE"},
 					rows: [][]string{
-						{"default backtrace", fmt.Sprintf("%d s", out.DefaultBacktraceSeconds)},
+						{"default backtrace", fmt.Sprintf("%d s", int64(st.DefaultBacktrace.Seconds()))},
 						{"time zone", st.TimeZone},
 						{"retention", ret},
 					},
@@ -442,23 +413,15 @@ func newAdminSmartCareRecordsCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				type recordJSON struct {
-					EventTime  time.Time         `json:"eventTime"`
-					SceneCode  string            `json:"ccmSceneCode"`
-					Dimensions map[string]string `json:"dimensions"`
-				}
-				out := make([]recordJSON, len(recs))
 				tbl := table{header: []string{"EVENT TIME", "SCENE CODE", "DIMENSIONS"}}
-				for i, r := range recs {
-					out[i] = recordJSON{r.EventTime, r.SceneCode, map[string]string{}}
+				for _, r := range recs {
 					var dims []string
 					for _, d := range r.Dimensions {
-						out[i].Dimensions[d.Key] = d.Value
 						dims = append(dims, d.Key+"="+d.Value)
 					}
 					tbl.rows = append(tbl.rows, []string{r.EventTime.Format("2006-01-02T15:04:05.000Z07:00"), r.SceneCode, strings.Join(dims, " ")})
 				}
-				return output(e.stdout, outputFlag(cmd), out, tbl)
+				return output(e.stdout, outputFlag(cmd), recs, tbl)
 			})
 		},
 	}

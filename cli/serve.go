@@ -30,7 +30,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "shutdown-delay", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key", "journal-size", "journal-bodies",
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-import-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "tls-cert", "tls-key", "journal-size", "journal-bodies",
 		"partner-mobile-limit", "smartcare-retention-interval", "smartcare-workers")
 	return cmd
 }
@@ -55,17 +55,19 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	}
 
 	srv := httpapi.New(httpapi.Options{
-		Logger:        logger,
-		DB:            a.db,
-		Clock:         a.clock,
-		MaxBodyBytes:  cfg.MaxBodyBytes,
-		AdminToken:    cfg.AdminToken,
-		Tenants:       a.tenants,
-		Credentials:   a.credentials,
-		Faults:        a.faults,
-		Journal:       a.journal,
-		JournalBodies: cfg.JournalBodies,
-		Customers:     a.customers,
+		Logger:         logger,
+		DB:             a.db,
+		Clock:          a.clock,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		AdminToken:     cfg.AdminToken,
+		Tenants:        a.tenants,
+		Credentials:    a.credentials,
+		Faults:         a.faults,
+		Journal:        a.journal,
+		JournalBodies:  cfg.JournalBodies,
+		Customers:      a.customers,
+		SmartCare:      a.smartcare,
+		MaxImportBytes: cfg.MaxImportBytes,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

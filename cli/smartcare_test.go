@@ -55,7 +55,11 @@ func TestAdminSmartCare(t *testing.T) {
 	}
 	out = must("admin", "smartcare", "rule", "create", "--tenant", "acme", "--scene-code", "data",
 		"--rule", "sai_cgi_ecgi=5200504B2007&LAC_TAC=5200504B2007", "--from", "2024-07-18T00:00:00Z", "-o", "json")
-	var created []ruleJSON
+	var created []struct {
+		ID             string     `json:"id"`
+		ReflectionRule string     `json:"reflectionRule"`
+		ActiveUntil    *time.Time `json:"activeUntil"`
+	}
 	if err := json.Unmarshal([]byte(out), &created); err != nil || len(created) != 1 ||
 		created[0].ReflectionRule != "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007" || created[0].ActiveUntil != nil {
 		t.Fatalf("rule create: %v\n%s", err, out)
@@ -155,7 +159,7 @@ func TestDemoDataImportsOnBothEngines(t *testing.T) {
 			}
 		}
 		out, _, _ := runCLI(t, dsn, "admin", "smartcare", "rule", "list", "--tenant", "load", "--limit", "1000", "-o", "json")
-		var rs []ruleJSON
+		var rs []map[string]any
 		if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != 56 {
 			t.Fatalf("%d rules imported (%v), want 6 faults and 50 past ones", len(rs), err)
 		}

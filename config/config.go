@@ -45,6 +45,7 @@ type Config struct {
 	WriteTimeout      time.Duration `koanf:"write-timeout"`
 	IdleTimeout       time.Duration `koanf:"idle-timeout"`
 	MaxBodyBytes      int64         `koanf:"max-body-bytes"`
+	MaxImportBytes    int64         `koanf:"max-import-bytes"`
 	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
 
 	AdminToken                 string        `koanf:"admin-token"`
@@ -76,6 +77,7 @@ func Default() Config {
 		WriteTimeout:       30 * time.Second,
 		IdleTimeout:        120 * time.Second,
 		MaxBodyBytes:       1 << 20,
+		MaxImportBytes:     10 << 30,
 		MaxHeaderBytes:     64 << 10,
 		RateBurst:          20,
 		NodeID:             -1,
@@ -197,6 +199,9 @@ func (c Config) Validate() error {
 	}
 	if c.PartnerMobileLimit < 1 || c.PartnerMobileLimit > 1000 {
 		errs = append(errs, fmt.Errorf("partner-mobile-limit: %d is outside 1..1000", c.PartnerMobileLimit))
+	}
+	if c.MaxImportBytes < c.MaxBodyBytes {
+		errs = append(errs, fmt.Errorf("max-import-bytes: %d is below max-body-bytes", c.MaxImportBytes))
 	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))

@@ -23,6 +23,7 @@ var usage = map[string]string{
 	"idle-timeout":        "how long an idle keep-alive connection is kept open",
 	"max-body-bytes":      "largest request body accepted; larger ones get 413",
 	"max-header-bytes":    "largest request header block accepted",
+	"max-import-bytes":    "largest streamed record upload of the admin API (POST .../smartcare/records)",
 	"admin-token":         "bearer token of the admin API under /admin/v1/ (off when empty; at least 16 characters)",
 	"master-key":          "key sealing secrets at rest: 32 bytes, base64 or hex (default: the key file)",
 	"master-key-file":     "key file, created with mode 0600 on first start (default: beside the SQLite file, or aiccd-data/master.key)",

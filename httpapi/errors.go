@@ -12,6 +12,7 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -68,6 +69,10 @@ type problem struct {
 	status    int    // the default status for kind
 	message   string // client-safe; "" when the error had none
 	requestID string
+	// err is the error itself, for domain packages that know how their own
+	// errors are answered (smartcare.ReturnCodeOf); renderers read it only
+	// through such client-safe accessors.
+	err error
 }
 
 // writeError is the one place errors become responses. It logs the error
@@ -84,6 +89,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status:    httpStatus(kind, aiccd.CodeOf(err)),
 		message:   sentence(aiccd.MessageOf(err, "")),
 		requestID: requestIDFrom(r.Context()),
+		err:       err,
 	}
 	ctx := r.Context()
 	switch {
@@ -416,13 +422,6 @@ type ccError struct {
 	Description string `json:"description"`
 }
 
-// SmartCare return codes (queryfaultyuser, Table 4).
-const (
-	scParamInvalid = 101
-	scInternal     = 102
-	scDACError     = 5
-)
-
 func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
 	if p.kind == aiccd.KindUnauthorized || p.kind == aiccd.KindRateLimited || p.kind == aiccd.KindTooLarge {
 		renderGateway(w, r, p)
@@ -433,19 +432,9 @@ func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
 		return
 	}
 	// Business outcomes are HTTP 200 with a return code, as the page's
-	// Table 4 lists them.
-	switch p.kind {
-	case aiccd.KindInvalid:
-		msg := "Parameter verification failed."
-		if p.message != "" {
-			msg += " " + p.message
-		}
-		writeJSON(w, http.StatusOK, scError{ReturnCode: scParamInvalid, Description: msg})
-	case aiccd.KindUnavailable:
-		writeJSON(w, http.StatusOK, scError{ReturnCode: scDACError, Description: "DAC query error."})
-	default:
-		writeJSON(w, http.StatusOK, scError{ReturnCode: scInternal, Description: "AICC internal system error."})
-	}
+	// Table 4 lists them; the smartcare package knows which code each of
+	// its errors answers.
+	writeJSON(w, http.StatusOK, scError{ReturnCode: smartcare.ReturnCodeOf(p.err), Description: sentence(smartcare.ErrorDescription(p.err))})
 }
 
 type scError struct {
@@ -472,19 +461,6 @@ func renderAdmin(w http.ResponseWriter, _ *http.Request, p problem) {
 	writeJSON(w, p.status, body)
 }
 
-// smartCareDescriptions are the descriptions of queryfaultyuser's Table 4.
-var smartCareDescriptions = map[int]string{
-	0:   "Query succeeded. Data is found in the query result.",
-	1:   "Query succeeded. No data is found in the query result.",
-	2:   "Invalid MSISDN.",
-	3:   "Invalid fault time.",
-	4:   "The scenario does not exist.",
-	5:   "DAC query error.",
-	97:  "Other errors.",
-	101: "Parameter verification failed.",
-	102: "AICC internal system error.",
-}
-
 const forcedMessage = "Fault injected by the aiccd sandbox."
 
 // renderForced answers with the status and family code a fault rule
@@ -501,13 +477,9 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 	case familySmartCare:
 		rc, err := strconv.Atoi(code)
 		if err != nil {
-			rc = scInternal
+			rc = smartcare.ReturnInternalError
 		}
-		desc, ok := smartCareDescriptions[rc]
-		if !ok {
-			desc = forcedMessage
-		}
-		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: desc})
+		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: smartcare.Description(rc)})
 	case familyCC:
 		st := orDefault(http.StatusInternalServerError)
 		if code == "" {

@@ -91,7 +91,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
-		Customers: customers,
+		Customers: customers, SmartCare: care,
 	})
 	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
 }

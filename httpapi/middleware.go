@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/aiccd/aiccd"
@@ -174,12 +175,24 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // streams.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.maxBodyBytes {
+		limit := s.maxBodyBytes
+		if isRecordUpload(r) && s.maxImport > limit {
+			limit = s.maxImport
+		}
+		if r.ContentLength > limit {
 			w.Header().Set("Connection", "close")
-			s.writeError(w, r, tooLarge(s.maxBodyBytes))
+			s.writeError(w, r, tooLarge(limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.maxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isRecordUpload tells the admin API's streamed upload of SmartCare
+// records (POST /admin/v1/tenants/{tenant}/smartcare/records), whose body
+// has its own, larger limit. The route still requires the admin token.
+func isRecordUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/admin/v1/tenants/") &&
+		strings.HasSuffix(r.URL.Path, "/smartcare/records")
 }

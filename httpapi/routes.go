@@ -21,6 +21,12 @@ func (s *Server) routes() *http.ServeMux {
 	// Trial tenant application (app gateway).
 	mux.Handle("POST /apiaccess/rest/ipccprovision/v1/applyTry/applyTenant", s.api(s.gateway(false, s.applyTenant)))
 
+	// SmartCare (app gateway, X-APP-Key mandatory).
+	mux.Handle("POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser", s.api(s.gateway(true, s.queryFaultyUser)))
+	mux.Handle("POST /apiaccess/CC-Management/v1/smartcare/submitquickdelimit", s.api(s.gateway(true, s.submitQuickDelimit)))
+	mux.Handle("POST /apiaccess/CC-Management/v1/smartcare/queryquickresult", s.api(s.gateway(true, s.queryQuickResult)))
+	mux.Handle("POST /apiaccess/CC-Management/v1/smartcare/querydeepresult", s.api(s.gateway(true, s.queryDeepResult)))
+
 	// Cloud IAM.
 	mux.Handle("POST /v3/auth/tokens", s.api(s.iamTokens))
 
@@ -57,6 +63,19 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/v1/accounts/{account}/accesskeys", s.api(s.admin(s.adminCreateAccessKey)))
 	mux.Handle("PATCH /admin/v1/accesskeys/{ak}", s.api(s.admin(s.adminUpdateAccessKey)))
 	mux.Handle("POST /admin/v1/accesskeys/{ak}/rotate", s.api(s.admin(s.adminRotateAccessKey)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/smartcare/settings", s.api(s.admin(s.adminSmartCareSettings)))
+	mux.Handle("PATCH /admin/v1/tenants/{tenant}/smartcare/settings", s.api(s.admin(s.adminUpdateSmartCareSettings)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/smartcare/scenes", s.api(s.admin(s.adminListScenes)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/smartcare/scenes", s.api(s.admin(s.adminCreateScene)))
+	mux.Handle("PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id}", s.api(s.admin(s.adminUpdateScene)))
+	mux.Handle("DELETE /admin/v1/tenants/{tenant}/smartcare/scenes/{id}", s.api(s.admin(s.adminDeleteScene)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/smartcare/rules", s.api(s.admin(s.adminListRules)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/smartcare/rules", s.api(s.admin(s.adminCreateRule)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/smartcare/rules/{id}", s.api(s.admin(s.adminRule)))
+	mux.Handle("PATCH /admin/v1/tenants/{tenant}/smartcare/rules/{id}", s.api(s.admin(s.adminUpdateRule)))
+	mux.Handle("DELETE /admin/v1/tenants/{tenant}/smartcare/rules/{id}", s.api(s.admin(s.adminDeleteRule)))
+	mux.Handle("GET /admin/v1/tenants/{tenant}/smartcare/records", s.api(s.admin(s.adminListRecords)))
+	mux.Handle("POST /admin/v1/tenants/{tenant}/smartcare/records", s.api(s.admin(s.adminIngestRecords)))
 	mux.Handle("GET /admin/v1/faults", s.api(s.admin(s.adminListFaults)))
 	mux.Handle("POST /admin/v1/faults", s.api(s.admin(s.adminCreateFault)))
 	mux.Handle("DELETE /admin/v1/faults/{id}", s.api(s.admin(s.adminDeleteFault)))

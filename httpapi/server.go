@@ -19,6 +19,7 @@ import (
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -43,6 +44,10 @@ type Options struct {
 	JournalBodies bool
 
 	Customers *partner.Service
+	SmartCare *smartcare.Service
+	// MaxImportBytes bounds the streamed record uploads of the admin API,
+	// which are far larger than any other request.
+	MaxImportBytes int64
 	// Registry receives the server's metrics; a new one is made when nil.
 	Registry *prometheus.Registry
 }
@@ -66,6 +71,8 @@ type Server struct {
 	draining      atomic.Bool  // set when the server is shutting down
 	answered      atomic.Int64 // requests answered since start
 	customers     *partner.Service
+	smartcare     *smartcare.Service
+	maxImport     int64
 }
 
 // Answered returns how many requests the server has answered.
@@ -89,6 +96,8 @@ func New(o Options) *Server {
 		journalBodies: o.JournalBodies,
 		registry:      o.Registry,
 		customers:     o.Customers,
+		smartcare:     o.SmartCare,
+		maxImport:     o.MaxImportBytes,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
