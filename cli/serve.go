@@ -59,6 +59,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		DB:             a.db,
 		Clock:          a.clock,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		MaxHeaderBytes: cfg.MaxHeaderBytes,
 		AdminToken:     cfg.AdminToken,
 		Tenants:        a.tenants,
 		Credentials:    a.credentials,

@@ -21,11 +21,13 @@ import (
 var (
 	errNotFound         = &aiccd.Error{Kind: aiccd.KindNotFound, Code: codeNoRoute, Message: "no such API"}
 	errMethodNotAllowed = &aiccd.Error{Kind: aiccd.KindNotFound, Code: codeMethod, Message: "method not allowed"}
+	errHeadersTooLarge  = &aiccd.Error{Kind: aiccd.KindTooLarge, Code: codeHeaders, Message: "request header fields too large"}
 )
 
 const (
 	codeNoRoute = "http.no_route"
 	codeMethod  = "http.method_not_allowed"
+	codeHeaders = "http.headers_too_large"
 )
 
 // tooLarge is the error of a request body over limit bytes.
@@ -36,8 +38,11 @@ func tooLarge(limit int64) error {
 // httpStatus is the status an error of kind has when its family has no
 // reason to differ.
 func httpStatus(kind aiccd.Kind, code string) int {
-	if code == codeMethod {
+	switch code {
+	case codeMethod:
 		return http.StatusMethodNotAllowed
+	case codeHeaders:
+		return http.StatusRequestHeaderFieldsTooLarge
 	}
 	switch kind {
 	case aiccd.KindInvalid:
@@ -249,6 +254,9 @@ func renderOMA(w http.ResponseWriter, r *http.Request, p problem) {
 	if !ok {
 		text = omaTexts[status]
 	}
+	if text == "" {
+		text = http.StatusText(status) + "."
+	}
 	writeText(w, status, text)
 }
 
@@ -375,6 +383,9 @@ func renderCC(w http.ResponseWriter, r *http.Request, p problem) {
 	msg := ccTexts[status]
 	if p.kind == aiccd.KindInvalid && p.message != "" {
 		msg = p.message
+	}
+	if msg == "" {
+		msg = http.StatusText(status) + "."
 	}
 	writeJSON(w, status, ccError{ReturnCode: itoa(status), Description: msg})
 }

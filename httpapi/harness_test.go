@@ -89,7 +89,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	faults := fault.NewService(db.Faults, clock, ids, nilLogger())
 	j := journal.New(db.Journal, 50, nilLogger())
 	srv := New(Options{
-		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, AdminToken: testAdminToken,
+		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
 		Customers: customers, SmartCare: care,
 	})

@@ -175,6 +175,11 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // streams.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.maxHeaderBytes > 0 && headerSize(r) > s.maxHeaderBytes {
+			w.Header().Set("Connection", "close")
+			s.writeError(w, r, errHeadersTooLarge)
+			return
+		}
 		limit := s.maxBodyBytes
 		if isRecordUpload(r) && s.maxImport > limit {
 			limit = s.maxImport
@@ -187,6 +192,17 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// headerSize is the size of the request line and header block as sent.
+func headerSize(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + 12
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
 }
 
 // isRecordUpload tells the admin API's streamed upload of SmartCare

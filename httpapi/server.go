@@ -30,6 +30,10 @@ type Options struct {
 	DB           *database.DB
 	Clock        aiccd.Clock
 	MaxBodyBytes int64
+	// MaxHeaderBytes bounds the request header block; larger ones get 431
+	// in the family's format. (The HTTP server's own, plain-text limit is
+	// set well above it; see Serve.)
+	MaxHeaderBytes int
 	// AdminToken opens the admin API under /admin/v1/; empty keeps it off.
 	AdminToken string
 
@@ -54,25 +58,27 @@ type Options struct {
 
 // Server is aiccd's HTTP interface. It is an http.Handler.
 type Server struct {
-	logger        *slog.Logger
-	db            *database.DB
-	clock         aiccd.Clock
-	maxBodyBytes  int64
-	adminToken    string
-	tenants       *tenant.Service
-	credentials   *credential.Service
-	faults        *fault.Service
-	journal       *journal.Journal
-	journalBodies bool
-	registry      *prometheus.Registry
-	metrics       *metrics
-	mux           *http.ServeMux
-	handler       http.Handler
-	draining      atomic.Bool  // set when the server is shutting down
-	answered      atomic.Int64 // requests answered since start
-	customers     *partner.Service
-	smartcare     *smartcare.Service
-	maxImport     int64
+	logger         *slog.Logger
+	db             *database.DB
+	clock          aiccd.Clock
+	maxBodyBytes   int64
+	maxHeaderBytes int
+	adminToken     string
+	tenants        *tenant.Service
+	credentials    *credential.Service
+	faults         *fault.Service
+	journal        *journal.Journal
+	journalBodies  bool
+	registry       *prometheus.Registry
+	metrics        *metrics
+	mux            *http.ServeMux
+	patterns       []string // every endpoint's route pattern, in routes.go's order
+	handler        http.Handler
+	draining       atomic.Bool  // set when the server is shutting down
+	answered       atomic.Int64 // requests answered since start
+	customers      *partner.Service
+	smartcare      *smartcare.Service
+	maxImport      int64
 }
 
 // Answered returns how many requests the server has answered.
@@ -84,20 +90,21 @@ func (s *Server) setDraining() { s.draining.Store(true) }
 // New returns a Server with every route registered.
 func New(o Options) *Server {
 	s := &Server{
-		logger:        o.Logger,
-		db:            o.DB,
-		clock:         o.Clock,
-		maxBodyBytes:  o.MaxBodyBytes,
-		adminToken:    o.AdminToken,
-		tenants:       o.Tenants,
-		credentials:   o.Credentials,
-		faults:        o.Faults,
-		journal:       o.Journal,
-		journalBodies: o.JournalBodies,
-		registry:      o.Registry,
-		customers:     o.Customers,
-		smartcare:     o.SmartCare,
-		maxImport:     o.MaxImportBytes,
+		logger:         o.Logger,
+		db:             o.DB,
+		clock:          o.Clock,
+		maxBodyBytes:   o.MaxBodyBytes,
+		maxHeaderBytes: o.MaxHeaderBytes,
+		adminToken:     o.AdminToken,
+		tenants:        o.Tenants,
+		credentials:    o.Credentials,
+		faults:         o.Faults,
+		journal:        o.Journal,
+		journalBodies:  o.JournalBodies,
+		registry:       o.Registry,
+		customers:      o.Customers,
+		smartcare:      o.SmartCare,
+		maxImport:      o.MaxImportBytes,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -197,8 +204,10 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o ServeOptions,
 		ReadTimeout:       o.ReadTimeout,
 		WriteTimeout:      o.WriteTimeout,
 		IdleTimeout:       o.IdleTimeout,
-		MaxHeaderBytes:    o.MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// The parser's own limit answers in plain text; the family-format
+		// limit (Options.MaxHeaderBytes) is checked by the middleware below it.
+		MaxHeaderBytes: max(4*o.MaxHeaderBytes, 1<<20),
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() {
