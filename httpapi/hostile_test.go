@@ -188,4 +188,3 @@ func checkFamilyFormat(t *testing.T, what string, resp *http.Response, body []by
 		}
 	}
 }
-
