@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"strings"
 
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/postgres"
 	"github.com/aiccd/aiccd/sqlite"
 	"github.com/aiccd/aiccd/tenant"
@@ -44,8 +45,9 @@ type PoolStats struct {
 
 // DB is an open database with a store for each domain.
 type DB struct {
-	Engine  Engine
-	Tenants tenant.Store
+	Engine      Engine
+	Tenants     tenant.Store
+	AccessCodes accesscode.Store
 
 	engine interface {
 		Ping(context.Context) error
@@ -64,9 +66,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, err
 		}
 		return &DB{
-			Engine:  Postgres,
-			Tenants: postgres.NewTenantStore(pg),
-			engine:  pg,
+			Engine:      Postgres,
+			Tenants:     postgres.NewTenantStore(pg),
+			AccessCodes: postgres.NewAccessCodeStore(pg),
+			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
 				return []PoolStats{{
@@ -82,9 +85,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	return &DB{
-		Engine:  SQLite,
-		Tenants: sqlite.NewTenantStore(lite),
-		engine:  lite,
+		Engine:      SQLite,
+		Tenants:     sqlite.NewTenantStore(lite),
+		AccessCodes: sqlite.NewAccessCodeStore(lite),
+		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats
 			for name, s := range lite.Stats() {

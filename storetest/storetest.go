@@ -13,4 +13,5 @@ import (
 // Run runs the whole contract against db, a freshly migrated empty database.
 func Run(t *testing.T, db *database.DB) {
 	t.Run("tenants", func(t *testing.T) { testTenants(t, db) })
+	t.Run("access codes", func(t *testing.T) { testAccessCodes(t, db) })
 }
