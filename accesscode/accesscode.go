@@ -6,7 +6,6 @@
 package accesscode
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -280,8 +279,4 @@ func (p Patch) apply(a AccessCode) AccessCode {
 // Empty reports whether p changes nothing.
 func (p Patch) Empty() bool {
 	return p == Patch{}
-}
-
-func (a AccessCode) String() string {
-	return fmt.Sprintf("access code %s (%d)", a.Code, a.ID)
 }

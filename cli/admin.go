@@ -17,7 +17,7 @@ func newAdminCommand(e *env) *cobra.Command {
 	}
 	format := outputTable
 	cmd.PersistentFlags().VarP(&format, "output", "o", "output format: table or json")
-	cmd.AddCommand(newAdminTenantCommand(e))
+	cmd.AddCommand(newAdminTenantCommand(e), newAdminAccessCodeCommand(e), newAdminCalledRouteCommand(e))
 	return cmd
 }
 

@@ -7,19 +7,23 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 )
 
 // app is an opened database with the domain services on top of it: what
 // serve, admin and import commands work with.
 type app struct {
-	cfg     config.Config
-	logger  *slog.Logger
-	clock   aiccd.Clock
-	db      *database.DB
-	tenants *tenant.Service
+	cfg         config.Config
+	logger      *slog.Logger
+	clock       aiccd.Clock
+	ids         aiccd.IDGenerator
+	db          *database.DB
+	tenants     *tenant.Service
+	accessCodes *accesscode.Service
 }
 
 // openApp opens and migrates the configured database and builds the
@@ -40,12 +44,19 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		logger.Info("database migrated", "engine", db.Engine, "applied", applied)
 	}
 	clock := aiccd.SystemClock
+	ids, err := snowflake.New(cfg.NodeID, clock)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	return &app{
-		cfg:     cfg,
-		logger:  logger,
-		clock:   clock,
-		db:      db,
-		tenants: tenant.NewService(db.Tenants, clock),
+		cfg:         cfg,
+		logger:      logger,
+		clock:       clock,
+		ids:         ids,
+		db:          db,
+		tenants:     tenant.NewService(db.Tenants, clock),
+		accessCodes: accesscode.NewService(db.AccessCodes, clock, ids),
 	}, nil
 }
 

@@ -44,6 +44,14 @@ func (r csvRow) Get(col string) string {
 	return ""
 }
 
+// Raw returns the value of column col as the file has it, untrimmed.
+func (r csvRow) Raw(col string) string {
+	if i, ok := r.index[col]; ok && i < len(r.rec) {
+		return r.rec[i]
+	}
+	return ""
+}
+
 // Has reports whether the file has column col.
 func (r csvRow) Has(col string) bool {
 	_, ok := r.index[col]

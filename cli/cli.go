@@ -39,7 +39,7 @@ func newRoot(e *env) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	config.AddConfigFlag(pf)
-	config.AddFlags(pf, "database", "log-format", "log-level")
+	config.AddFlags(pf, "database", "node-id", "log-format", "log-level")
 
 	root.AddCommand(
 		newServeCommand(e),

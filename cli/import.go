@@ -11,6 +11,6 @@ func newImportCommand(e *env) *cobra.Command {
 			"rejected rows are reported with their line number and reason. An interrupted\n" +
 			"import continues from its last committed batch with --resume.",
 	}
-	cmd.AddCommand(newImportTenantsCommand(e))
+	cmd.AddCommand(newImportTenantsCommand(e), newImportAccessCodesCommand(e))
 	return cmd
 }

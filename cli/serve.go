@@ -44,7 +44,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants}, logger); err != nil {
+		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, AccessCodes: a.accessCodes}, logger); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		demo.PrintCredentials(e.stdout)

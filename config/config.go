@@ -34,6 +34,9 @@ type Config struct {
 	Addr     string `koanf:"addr"`
 	Database string `koanf:"database"`
 	Demo     bool   `koanf:"demo"`
+	// NodeID numbers this process among those sharing a database, so
+	// that the IDs it makes never clash with theirs.
+	NodeID int `koanf:"node-id"`
 
 	LogFormat string `koanf:"log-format"`
 	LogLevel  string `koanf:"log-level"`
@@ -156,6 +159,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1 {
 		errs = append(errs, fmt.Errorf("max-body-bytes: %d is not positive", c.MaxBodyBytes))
+	}
+	if c.NodeID < 0 || c.NodeID > 1023 {
+		errs = append(errs, fmt.Errorf("node-id: %d is outside 0 to 1023", c.NodeID))
 	}
 	if c.MaxHeaderBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-header-bytes: %d is below 1024", c.MaxHeaderBytes))

@@ -13,6 +13,7 @@ var usage = map[string]string{
 	"addr":                "address to listen on (host:port; port 0 picks a free one)",
 	"database":            "SQLite file path or sqlite: URL (the default), or a postgres:// URL",
 	"demo":                "load the public demo dataset at start-up (idempotent)",
+	"node-id":             "number of this process (0 to 1023) in the IDs it makes; give replicas sharing a database different ones",
 	"log-format":          "log format: text or json",
 	"log-level":           "log level: debug, info, warn or error",
 	"shutdown-timeout":    "how long in-flight requests may take to finish on SIGINT/SIGTERM",

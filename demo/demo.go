@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -35,7 +36,8 @@ const (
 
 // Services are what the loader writes through.
 type Services struct {
-	Tenants *tenant.Service
+	Tenants     *tenant.Service
+	AccessCodes *accesscode.Service
 }
 
 // Load creates every demo object that does not exist yet. It is idempotent:
@@ -65,7 +67,7 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 			return fmt.Errorf("demo tenant %s: %w", t.id, err)
 		}
 	}
-	return nil
+	return loadAccessCodes(ctx, svc.AccessCodes)
 }
 
 // PrintCredentials writes the demo credentials, with the warning that they
