@@ -1,6 +1,9 @@
 package accesscode
 
 import (
+	"strings"
+	"unicode/utf8"
+
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -12,5 +15,11 @@ import (
 // beside them, and search terms are folded the same way, so both engines
 // match exactly alike whatever their collation or locale.
 func Fold(s string) string {
-	return norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+		}
+	}
+	// ASCII folds to lower case, and is in NFC already.
+	return strings.ToLower(s)
 }

@@ -3,6 +3,8 @@ package accesscode
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/text/cases"
 )
 
 func TestFold(t *testing.T) {
@@ -16,6 +18,11 @@ func TestFold(t *testing.T) {
 	} {
 		if !strings.Contains(Fold(tc.text), Fold(tc.term)) {
 			t.Errorf("Fold(%q) = %q does not contain Fold(%q) = %q", tc.text, Fold(tc.text), tc.term, Fold(tc.term))
+		}
+	}
+	for _, ascii := range []string{"Hello World", "MiXeD 100% _\\", ""} {
+		if Fold(ascii) != cases.Fold().String(ascii) {
+			t.Errorf("the ASCII path folds %q to %q, not %q", ascii, Fold(ascii), cases.Fold().String(ascii))
 		}
 	}
 	if strings.Contains(Fold("access"), Fold("acces_")) {

@@ -13,7 +13,10 @@ import (
 )
 
 // AccessCodeStore implements accesscode.Store.
-type AccessCodeStore struct{ db *DB }
+type AccessCodeStore struct {
+	db    *DB
+	words wordSample // picks what multi-word description terms are looked up by
+}
 
 // NewAccessCodeStore returns the access code store of db.
 func NewAccessCodeStore(db *DB) *AccessCodeStore { return &AccessCodeStore{db: db} }
@@ -145,8 +148,9 @@ func (s *AccessCodeStore) Delete(ctx context.Context, tenantID string, id int64)
 // Search counts the tenant's access codes matching f and returns page p of
 // them, in one statement (so count and page see the same snapshot).
 // Substring filters are LIKE patterns with every %, _ and \ of the term
-// escaped, served by the trigram indexes; totals without them come from
-// the counts table.
+// escaped, served by the trigram indexes (a multi-word description by its
+// rarest word, then checked whole: see wordsample.go); totals without them
+// come from the counts table.
 func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accesscode.Filter, p accesscode.Paging) (accesscode.Page, error) {
 	var a args
 	conds := []string{"a.tenant_id = " + a.add(tenantID)}
@@ -160,7 +164,15 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 		conds = append(conds, `a.access_code LIKE `+a.add(containsPattern(f.AccessCode))+` ESCAPE '\'`)
 	}
 	if f.Description != "" {
-		conds = append(conds, `a.description_key LIKE `+a.add(containsPattern(f.Description))+` ESCAPE '\'`)
+		sample, err := s.words.get(ctx, s.db)
+		if err != nil {
+			return accesscode.Page{}, err
+		}
+		lookup := lookupTerm(f.Description, sample)
+		conds = append(conds, `a.description_key LIKE `+a.add(containsPattern(lookup))+` ESCAPE '\'`)
+		if lookup != f.Description {
+			conds = append(conds, `strpos(a.description_key, `+a.add(f.Description)+`) > 0`)
+		}
 	}
 	where := strings.Join(conds, " AND ")
 	total := "SELECT count(*) FROM access_codes a WHERE " + where
@@ -239,8 +251,10 @@ func scanAccessCode(row pgx.Row) (accesscode.AccessCode, error) {
 }
 
 // Maintain moves the trigram indexes' pending entries into the indexes
-// proper and refreshes the planner's statistics, after bulk changes.
+// proper and refreshes the planner's statistics and the word sample, after
+// bulk changes.
 func (s *AccessCodeStore) Maintain(ctx context.Context) error {
+	defer s.words.forget()
 	for _, ix := range []string{"access_codes_code_trgm", "access_codes_description_trgm", "called_routes_device_trgm"} {
 		if _, err := s.db.pool.Exec(ctx, `SELECT gin_clean_pending_list($1::regclass)`, ix); err != nil {
 			return translate(err)

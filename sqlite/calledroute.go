@@ -5,11 +5,10 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
 )
 
-var routeDeviceIndex = trigramIndex{table: "called_route_device_fts", terms: "called_route_device_fts_terms"}
+var routeDeviceIndex = trigramIndex{table: "called_route_device_fts", column: "device", terms: "called_route_device_fts_terms"}
 
 const routeColumns = `r.id, r.tenant_id, a.access_code, r.ext_code, r.media_type, r.device_type, r.device_id,
 	r.device_desc, r.dnid, r.editable, r.created_at, r.updated_at`
@@ -36,9 +35,12 @@ func (s *AccessCodeStore) CreateRoute(ctx context.Context, r accesscode.Route) (
 			device_type, device_id, device_desc, device_desc_key, dnid, editable, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.TenantID, codeID, deref(r.ExtCode), int64(r.MediaType), int64(r.DeviceType), r.DeviceID,
-			nullable(r.DeviceDesc), foldedOrNull(r.DeviceDesc), r.DNID, int64(r.Editable),
+			nullable(r.DeviceDesc), nullable(folded(r.DeviceDesc)), r.DNID, int64(r.Editable),
 			r.CreatedAt.UnixMilli(), r.UpdatedAt.UnixMilli())
-		return err
+		if err != nil {
+			return err
+		}
+		return routeDeviceIndex.replace(ctx, tx, r.ID, nil, folded(r.DeviceDesc))
 	})
 	if err != nil {
 		return accesscode.Route{}, err
@@ -53,11 +55,13 @@ func deref(s *string) string {
 	return *s
 }
 
-func foldedOrNull(s *string) any {
+// folded is the folded device description that search matches.
+func folded(s *string) *string {
 	if s == nil {
 		return nil
 	}
-	return accesscode.Fold(*s)
+	f := accesscode.Fold(*s)
+	return &f
 }
 
 // GetRoute returns the route id of tenantID.
@@ -84,8 +88,11 @@ func (s *AccessCodeStore) UpdateRoute(ctx context.Context, tenantID string, id i
 		// identity and stay.
 		if _, err := tx.ExecContext(ctx, `UPDATE called_routes SET media_type = ?, device_type = ?, device_id = ?,
 			device_desc = ?, device_desc_key = ?, editable = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
-			int64(r.MediaType), int64(r.DeviceType), r.DeviceID, nullable(r.DeviceDesc), foldedOrNull(r.DeviceDesc),
+			int64(r.MediaType), int64(r.DeviceType), r.DeviceID, nullable(r.DeviceDesc), nullable(folded(r.DeviceDesc)),
 			int64(r.Editable), r.UpdatedAt.UnixMilli(), tenantID, id); err != nil {
+			return err
+		}
+		if err := routeDeviceIndex.replace(ctx, tx, id, folded(old.DeviceDesc), folded(r.DeviceDesc)); err != nil {
 			return err
 		}
 		out = r
@@ -97,14 +104,15 @@ func (s *AccessCodeStore) UpdateRoute(ctx context.Context, tenantID string, id i
 // DeleteRoute removes the route id of tenantID.
 func (s *AccessCodeStore) DeleteRoute(ctx context.Context, tenantID string, id int64) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM called_routes WHERE tenant_id = ? AND id = ?`, tenantID, id)
-		if err != nil {
+		var key sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT device_desc_key FROM called_routes WHERE tenant_id = ? AND id = ?`,
+			tenantID, id).Scan(&key); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return aiccd.ErrNotFound
+		if _, err := tx.ExecContext(ctx, `DELETE FROM called_routes WHERE tenant_id = ? AND id = ?`, tenantID, id); err != nil {
+			return err
 		}
-		return nil
+		return routeDeviceIndex.replace(ctx, tx, id, nullString(key), nil)
 	})
 }
 

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -13,8 +15,50 @@ import (
 // candidates; the caller checks each against the row (instr on the stored
 // text), so matching is exact and user input is never a pattern.
 type trigramIndex struct {
-	table string // the FTS5 table
-	terms string // its fts5vocab table of type row
+	table  string // the FTS5 table
+	column string // its one column
+	terms  string // its fts5vocab table of type row
+}
+
+// add indexes text (folded) as row id's. Stores call it, and remove, in the
+// transactions that change the rows.
+func (ix trigramIndex) add(ctx context.Context, tx *sql.Tx, id int64, text string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+ix.table+` (rowid, `+ix.column+`) VALUES (?, ? || char(1, 1))`, id, text)
+	return err
+}
+
+// remove takes row id's text out of the index: the text must be the one
+// indexed, as a contentless FTS5 table keeps no copy of its own.
+func (ix trigramIndex) remove(ctx context.Context, tx *sql.Tx, id int64, text string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+ix.table+` (`+ix.table+`, rowid, `+ix.column+`) VALUES ('delete', ?, ? || char(1, 1))`, id, text)
+	return err
+}
+
+// replace moves row id from the old text to the new one; nil is no text.
+func (ix trigramIndex) replace(ctx context.Context, tx *sql.Tx, id int64, old, new *string) error {
+	if equalText(old, new) {
+		return nil
+	}
+	if old != nil {
+		if err := ix.remove(ctx, tx, id, *old); err != nil {
+			return err
+		}
+	}
+	if new != nil {
+		return ix.add(ctx, tx, id, *new)
+	}
+	return nil
+}
+
+func equalText(a, b *string) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
+// addFrom indexes, in one statement, the text that query selects as
+// (id, text) rows.
+func (ix trigramIndex) addFrom(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+ix.table+` (rowid, `+ix.column+`) SELECT id, text || char(1, 1) FROM (`+query+`)`, args...)
+	return err
 }
 
 const (
@@ -41,14 +85,18 @@ type candidates struct {
 func (ix trigramIndex) plan(ctx context.Context, tx *sql.Tx, term string, budget int) (candidates, error) {
 	runes := []rune(term)
 	if len(runes) >= 3 {
-		grams := trigrams(runes)
-		match := strings.Join(quoteAll(grams), " AND ")
-		var n int
-		err := tx.QueryRowContext(ctx,
-			`SELECT count(*) FROM (SELECT 1 FROM `+ix.table+` WHERE `+ix.table+` MATCH ? LIMIT ?)`,
-			match, budget+1).Scan(&n)
+		grams, rarest, err := ix.rarest(ctx, tx, trigrams(runes))
 		if err != nil {
 			return candidates{}, err
+		}
+		match := strings.Join(quoteAll(grams), " AND ")
+		n := rarest // the rarest trigram's rows bound the candidates
+		if n >= probeLimit {
+			counts, err := ix.count(ctx, tx, []string{match}, budget+1)
+			if err != nil {
+				return candidates{}, err
+			}
+			n = counts[0]
 		}
 		return candidates{none: n == 0, scan: n > budget, match: match, estimate: n}, nil
 	}
@@ -87,6 +135,60 @@ func (ix trigramIndex) plan(ctx context.Context, tx *sql.Tx, term string, budget
 	}
 	return candidates{match: strings.Join(quoteAll(grams), " OR "), estimate: docs}, nil
 }
+
+// count returns how many rows each of matches selects, counting no
+// further than limit, in one statement.
+func (ix trigramIndex) count(ctx context.Context, tx *sql.Tx, matches []string, limit int) ([]int, error) {
+	cols := make([]string, len(matches))
+	args := make([]any, 0, len(matches)+1)
+	args = append(args, limit)
+	for i, m := range matches {
+		cols[i] = `(SELECT count(*) FROM (SELECT 1 FROM ` + ix.table + ` WHERE ` + ix.table + ` MATCH ?` +
+			strconv.Itoa(i+2) + ` LIMIT ?1))`
+		args = append(args, m)
+	}
+	counts := make([]int, len(matches))
+	dest := make([]any, len(matches))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...)
+	return counts, err
+}
+
+// rarest returns the few trigrams of grams that fewest rows contain, and
+// how many rows contain the rarest (up to probeLimit). FTS5 intersects
+// trigrams by reading every one's whole list of rows, so a term made of
+// common trigrams ("store 4217": "sto", "tor", "ore" are in half the
+// descriptions) costs as much as its most common one. Counting each
+// trigram's rows up to probeLimit, and intersecting only the rarest,
+// bounds that cost by the rarest; the candidates are checked against the
+// row anyway. When every trigram is common, they are all intersected.
+func (ix trigramIndex) rarest(ctx context.Context, tx *sql.Tx, grams []string) ([]string, int, error) {
+	counts, err := ix.count(ctx, tx, quoteAll(grams), probeLimit)
+	if err != nil {
+		return nil, 0, err
+	}
+	byCount := make([]int, len(grams))
+	for i := range byCount {
+		byCount[i] = i
+	}
+	slices.SortStableFunc(byCount, func(a, b int) int { return counts[a] - counts[b] })
+	if counts[byCount[0]] >= probeLimit {
+		return grams, probeLimit, nil
+	}
+	var rare []string
+	for _, i := range byCount[:min(3, len(byCount))] {
+		if counts[i] < probeLimit {
+			rare = append(rare, grams[i])
+		}
+	}
+	return rare, counts[byCount[0]], nil
+}
+
+// probeLimit is how far rarest counts a trigram's rows: beyond it, a
+// trigram is common.
+const probeLimit = 2048
 
 // trigrams returns up to maxTrigrams distinct trigrams of runes, spread
 // over the whole term.

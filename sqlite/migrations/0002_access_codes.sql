@@ -13,9 +13,6 @@ CREATE TABLE access_codes (
     UNIQUE (tenant_id, access_code)
 ) STRICT;
 
--- Exact media type filters page in access code order without a scan.
-CREATE INDEX access_codes_by_media ON access_codes (tenant_id, media_type, access_code);
-
 -- How many access codes each tenant has of each media type, kept by the
 -- store in the transactions that change them: totals of unfiltered and
 -- media type queries, and the size a search plan compares with.
@@ -32,7 +29,10 @@ CREATE TABLE access_code_counts (
 -- candidates are checked against the row itself. Each indexed text ends in
 -- two U+0001 characters, which validation keeps out of descriptions, so
 -- that every 1- or 2-character substring begins some trigram and short
--- terms can be served from the index too.
+-- terms can be served from the index too. The store writes them in the
+-- transactions that change the rows (see sqlite/accesscode.go), a whole
+-- import batch in one statement: FTS5 writes its pending entries out at
+-- every statement, and fewer, larger segments cost far less merging.
 CREATE VIRTUAL TABLE access_code_fts USING fts5 (
     code, content = '', columnsize = 0, detail = none, tokenize = 'trigram case_sensitive 1'
 );
@@ -42,31 +42,10 @@ CREATE VIRTUAL TABLE access_code_description_fts USING fts5 (
 );
 CREATE VIRTUAL TABLE access_code_description_fts_terms USING fts5vocab (access_code_description_fts, row);
 
-CREATE TRIGGER access_codes_index_insert AFTER INSERT ON access_codes BEGIN
-    INSERT INTO access_code_fts (rowid, code) VALUES (new.id, new.access_code || char(1, 1));
-    INSERT INTO access_code_description_fts (rowid, description)
-        SELECT new.id, new.description_key || char(1, 1) WHERE new.description_key IS NOT NULL;
-END;
-
-CREATE TRIGGER access_codes_index_delete AFTER DELETE ON access_codes BEGIN
-    INSERT INTO access_code_fts (access_code_fts, rowid, code) VALUES ('delete', old.id, old.access_code || char(1, 1));
-    INSERT INTO access_code_description_fts (access_code_description_fts, rowid, description)
-        SELECT 'delete', old.id, old.description_key || char(1, 1) WHERE old.description_key IS NOT NULL;
-END;
-
-CREATE TRIGGER access_codes_index_update_code AFTER UPDATE OF access_code ON access_codes
-WHEN old.access_code IS NOT new.access_code BEGIN
-    INSERT INTO access_code_fts (access_code_fts, rowid, code) VALUES ('delete', old.id, old.access_code || char(1, 1));
-    INSERT INTO access_code_fts (rowid, code) VALUES (new.id, new.access_code || char(1, 1));
-END;
-
-CREATE TRIGGER access_codes_index_update_description AFTER UPDATE OF description_key ON access_codes
-WHEN old.description_key IS NOT new.description_key BEGIN
-    INSERT INTO access_code_description_fts (access_code_description_fts, rowid, description)
-        SELECT 'delete', old.id, old.description_key || char(1, 1) WHERE old.description_key IS NOT NULL;
-    INSERT INTO access_code_description_fts (rowid, description)
-        SELECT new.id, new.description_key || char(1, 1) WHERE new.description_key IS NOT NULL;
-END;
+-- Let a whole import batch's entries wait in memory, to be written as one
+-- segment (the default writes one every megabyte).
+INSERT INTO access_code_fts (access_code_fts, rank) VALUES ('hashsize', 67108864);
+INSERT INTO access_code_description_fts (access_code_description_fts, rank) VALUES ('hashsize', 67108864);
 
 -- Called routes: an access code (with an optional extension code) routed
 -- to a skill queue (device_type 1) or an IVR flow (3).
@@ -94,21 +73,3 @@ CREATE VIRTUAL TABLE called_route_device_fts USING fts5 (
     device, content = '', columnsize = 0, detail = none, tokenize = 'trigram case_sensitive 1'
 );
 CREATE VIRTUAL TABLE called_route_device_fts_terms USING fts5vocab (called_route_device_fts, row);
-
-CREATE TRIGGER called_routes_index_insert AFTER INSERT ON called_routes
-WHEN new.device_desc_key IS NOT NULL BEGIN
-    INSERT INTO called_route_device_fts (rowid, device) VALUES (new.id, new.device_desc_key || char(1, 1));
-END;
-
-CREATE TRIGGER called_routes_index_delete AFTER DELETE ON called_routes
-WHEN old.device_desc_key IS NOT NULL BEGIN
-    INSERT INTO called_route_device_fts (called_route_device_fts, rowid, device) VALUES ('delete', old.id, old.device_desc_key || char(1, 1));
-END;
-
-CREATE TRIGGER called_routes_index_update AFTER UPDATE OF device_desc_key ON called_routes
-WHEN old.device_desc_key IS NOT new.device_desc_key BEGIN
-    INSERT INTO called_route_device_fts (called_route_device_fts, rowid, device)
-        SELECT 'delete', old.id, old.device_desc_key || char(1, 1) WHERE old.device_desc_key IS NOT NULL;
-    INSERT INTO called_route_device_fts (rowid, device)
-        SELECT new.id, new.device_desc_key || char(1, 1) WHERE new.device_desc_key IS NOT NULL;
-END;
