@@ -6,11 +6,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
 	"github.com/jackc/pgx/v5"
 )
+
+// smallTenant is the size up to which a tenant's rows are read rather than
+// a trigram index: a few milliseconds at most, whatever other tenants hold.
+const smallTenant = 5000
 
 // AccessCodeStore implements accesscode.Store.
 type AccessCodeStore struct {
@@ -149,7 +154,8 @@ func (s *AccessCodeStore) Delete(ctx context.Context, tenantID string, id int64)
 // them, in one statement (so count and page see the same snapshot).
 // Substring filters are LIKE patterns with every %, _ and \ of the term
 // escaped, served by the trigram indexes (a multi-word description by its
-// rarest word, then checked whole: see wordsample.go); totals without them
+// rarest word, then checked whole: see wordsample.go), or strpos over the
+// tenant's rows for small tenants and short terms; totals without them
 // come from the counts table.
 func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accesscode.Filter, p accesscode.Paging) (accesscode.Page, error) {
 	var a args
@@ -160,16 +166,42 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 		conds = append(conds, "a.media_type = "+m)
 		counts += " AND media_type = " + m
 	}
+	// A substring filter goes through its trigram index unless the tenant
+	// is small or the term too short for trigrams: then the tenant's own
+	// rows are read, which a term common in other tenants cannot slow
+	// down. strpos, unlike LIKE, keeps the planner off the trigram index.
+	scanTenant := false
+	if f.AccessCode != "" || f.Description != "" {
+		var size int64
+		if err := s.db.pool.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM access_code_counts WHERE tenant_id = $1`,
+			tenantID).Scan(&size); err != nil {
+			return accesscode.Page{}, translate(err)
+		}
+		if size == 0 {
+			return accesscode.Page{Items: []accesscode.AccessCode{}}, nil
+		}
+		scanTenant = size <= smallTenant
+	}
+	contains := func(column, term string) {
+		if scanTenant || utf8.RuneCountInString(term) < 3 {
+			conds = append(conds, `strpos(`+column+`, `+a.add(term)+`) > 0`)
+		} else {
+			conds = append(conds, column+` LIKE `+a.add(containsPattern(term))+` ESCAPE '\'`)
+		}
+	}
 	if f.AccessCode != "" {
-		conds = append(conds, `a.access_code LIKE `+a.add(containsPattern(f.AccessCode))+` ESCAPE '\'`)
+		contains("a.access_code", f.AccessCode)
 	}
 	if f.Description != "" {
-		sample, err := s.words.get(ctx, s.db)
-		if err != nil {
-			return accesscode.Page{}, err
+		lookup := f.Description
+		if !scanTenant {
+			sample, err := s.words.get(ctx, s.db)
+			if err != nil {
+				return accesscode.Page{}, err
+			}
+			lookup = lookupTerm(f.Description, sample)
 		}
-		lookup := lookupTerm(f.Description, sample)
-		conds = append(conds, `a.description_key LIKE `+a.add(containsPattern(lookup))+` ESCAPE '\'`)
+		contains("a.description_key", lookup)
 		if lookup != f.Description {
 			conds = append(conds, `strpos(a.description_key, `+a.add(f.Description)+`) > 0`)
 		}

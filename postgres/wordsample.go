@@ -28,12 +28,9 @@ type wordSample struct {
 const (
 	sampleRows = 5000
 	sampleAge  = 5 * time.Minute
-	// Below sampleMinRows descriptions, any trigram lookup is fast.
-	sampleMinRows = 50000
 )
 
-// get returns the current sample, taking a new one when it is old. It
-// returns nil while the table is small.
+// get returns the current sample, taking a new one when it is old.
 func (w *wordSample) get(ctx context.Context, db *DB) ([]string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -45,10 +42,10 @@ func (w *wordSample) get(ctx context.Context, db *DB) ([]string, error) {
 		return nil, translate(err)
 	}
 	w.keys, w.taken = nil, time.Now()
-	if rows < sampleMinRows {
-		return nil, nil
+	percent := 100.0
+	if rows > 0 {
+		percent = min(100, 100*2*sampleRows/rows)
 	}
-	percent := min(100, 100*2*sampleRows/rows)
 	r, err := db.pool.Query(ctx, `SELECT description_key FROM access_codes TABLESAMPLE SYSTEM ($1) REPEATABLE (7)
 		WHERE description_key IS NOT NULL LIMIT $2`, percent, sampleRows)
 	if err != nil {

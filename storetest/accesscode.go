@@ -167,8 +167,8 @@ func testAccessCodeBatch(t *testing.T, db *database.DB) {
 
 func testAccessCodeSearch(t *testing.T, db *database.DB) {
 	ctx := context.Background()
-	svc := accessCodeService(t, db, "search")
-	for _, d := range []accesscode.Draft{
+	svc := accessCodeService(t, db, "search", "search-large")
+	rows := []accesscode.Draft{
 		{Code: "9911411", MediaType: 5, CallAttr: 3},
 		{Code: "9911412", MediaType: 5, CallAttr: 3, Description: str("Main access code")},
 		{Code: "9911413", MediaType: 2, CallAttr: 1, Description: str("ACCESS CODE for VIP")},
@@ -180,10 +180,31 @@ func testAccessCodeSearch(t *testing.T, db *database.DB) {
 		{Code: "1000006", MediaType: 19, CallAttr: 3, Description: str("abc")},
 		{Code: "1000007", MediaType: 19, CallAttr: 3, Description: str("ΣΊΣΥΦΟΣ straße")},
 		{Code: "1000008", MediaType: 19, CallAttr: 3, Description: str(`say "hi" OR NOT`)},
-	} {
+	}
+	// The same rows again in a tenant large enough that stores use their
+	// trigram indexes rather than reading the tenant's rows, among filler
+	// rows that the terms below mostly do not match.
+	var large []accesscode.AccessCode
+	for _, d := range rows {
 		if _, err := svc.Add(ctx, "search", d); err != nil {
 			t.Fatal(err)
 		}
+		a, err := svc.Prepare("search-large", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		large = append(large, a)
+	}
+	for i := range 6000 {
+		desc := fmt.Sprintf("Filler line %d for the %s queue", i, []string{"sales", "销售", "support", "账单"}[i%4])
+		a, err := svc.Prepare("search-large", accesscode.Draft{Code: fmt.Sprintf("2%07d", i), MediaType: accesscode.MediaTypes[i%5], CallAttr: 3, Description: &desc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		large = append(large, a)
+	}
+	if err := svc.CreateBatch(ctx, "search-large", large); err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		name string
@@ -225,8 +246,26 @@ func testAccessCodeSearch(t *testing.T, db *database.DB) {
 		{"asterisk", accesscode.Filter{Description: "*"}, nil},
 		{"a space", accesscode.Filter{Description: " "}, []string{"1000002", "1000003", "1000007", "1000008", "9911412", "9911413"}},
 		{"no match", accesscode.Filter{Description: "nothing like it"}, nil},
+		{"common in the large tenant", accesscode.Filter{Description: "queue"}, nil},
+		{"rare word and common word", accesscode.Filter{Description: "line 4217 for"}, nil},
 	} {
-		t.Run(tc.name, func(t *testing.T) { expectCodes(t, svc, "search", tc.f, tc.want...) })
+		t.Run(tc.name, func(t *testing.T) {
+			expectCodes(t, svc, "search", tc.f, tc.want...)
+			var want []accesscode.AccessCode
+			for _, a := range large {
+				if matches(a, tc.f) {
+					want = append(want, a)
+				}
+			}
+			slices.SortFunc(want, func(x, y accesscode.AccessCode) int { return strings.Compare(x.Code, y.Code) })
+			page, err := svc.Query(ctx, "search-large", accesscode.Query{Filter: tc.f, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != len(want) || !slices.Equal(codesOf(page.Items), codesOf(want[:min(100, len(want))])) {
+				t.Errorf("large tenant, %+v: total %d, %v; want %d", tc.f, page.Total, codesOf(page.Items), len(want))
+			}
+		})
 	}
 }
 
