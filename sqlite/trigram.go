@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -62,9 +63,8 @@ func (ix trigramIndex) addFrom(ctx context.Context, tx *sql.Tx, query string, ar
 }
 
 const (
-	// maxTrigrams bounds the trigrams a long term is looked up by: more
-	// narrow the candidates little and cost a doclist each.
-	maxTrigrams = 8
+	// maxTrigrams bounds the trigrams of a long term that are probed.
+	maxTrigrams = 12
 	// maxExpansion bounds the trigrams a term of one or two characters may
 	// expand to before a scan of the tenant is cheaper.
 	maxExpansion = 512
@@ -92,11 +92,11 @@ func (ix trigramIndex) plan(ctx context.Context, tx *sql.Tx, term string, budget
 		match := strings.Join(quoteAll(grams), " AND ")
 		n := rarest // the rarest trigram's rows bound the candidates
 		if n >= probeLimit {
-			counts, err := ix.count(ctx, tx, []string{match}, budget+1)
+			p, err := ix.probe(ctx, tx, []string{match}, budget+1)
 			if err != nil {
 				return candidates{}, err
 			}
-			n = counts[0]
+			n = p[0].rows
 		}
 		return candidates{none: n == 0, scan: n > budget, match: match, estimate: n}, nil
 	}
@@ -136,76 +136,135 @@ func (ix trigramIndex) plan(ctx context.Context, tx *sql.Tx, term string, budget
 	return candidates{match: strings.Join(quoteAll(grams), " OR "), estimate: docs}, nil
 }
 
-// count returns how many rows each of matches selects, counting no
-// further than limit, in one statement.
-func (ix trigramIndex) count(ctx context.Context, tx *sql.Tx, matches []string, limit int) ([]int, error) {
-	cols := make([]string, len(matches))
+// probed is what a probe learnt of one FTS5 query: how many rows it
+// selects, up to the probe's limit, and the highest rowid among them.
+type probed struct {
+	rows  int
+	reach int64
+}
+
+// probe runs each of matches, reading no more than limit rows of each, in
+// one statement.
+func (ix trigramIndex) probe(ctx context.Context, tx *sql.Tx, matches []string, limit int) ([]probed, error) {
+	parts := make([]string, len(matches))
 	args := make([]any, 0, len(matches)+1)
 	args = append(args, limit)
 	for i, m := range matches {
-		cols[i] = `(SELECT count(*) FROM (SELECT 1 FROM ` + ix.table + ` WHERE ` + ix.table + ` MATCH ?` +
-			strconv.Itoa(i+2) + ` LIMIT ?1))`
+		parts[i] = `SELECT ` + strconv.Itoa(i) + `, count(*), coalesce(max(rowid), 0) FROM (SELECT rowid FROM ` +
+			ix.table + ` WHERE ` + ix.table + ` MATCH ?` + strconv.Itoa(i+2) + ` LIMIT ?1)`
 		args = append(args, m)
 	}
-	counts := make([]int, len(matches))
-	dest := make([]any, len(matches))
-	for i := range counts {
-		dest[i] = &counts[i]
+	rows, err := tx.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, err
 	}
-	err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...)
-	return counts, err
+	defer rows.Close()
+	out := make([]probed, len(matches))
+	for rows.Next() {
+		var i int
+		var p probed
+		if err := rows.Scan(&i, &p.rows, &p.reach); err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	return out, rows.Err()
 }
 
-// rarest returns the few trigrams of grams that fewest rows contain, and
-// how many rows contain the rarest (up to probeLimit). FTS5 intersects
-// trigrams by reading every one's whole list of rows, so a term made of
-// common trigrams ("store 4217": "sto", "tor", "ore" are in half the
-// descriptions) costs as much as its most common one. Counting each
-// trigram's rows up to probeLimit, and intersecting only the rarest,
-// bounds that cost by the rarest; the candidates are checked against the
-// row anyway. When every trigram is common, they are all intersected.
-func (ix trigramIndex) rarest(ctx context.Context, tx *sql.Tx, grams []string) ([]string, int, error) {
-	counts, err := ix.count(ctx, tx, quoteAll(grams), probeLimit)
+// rarest returns up to three trigrams of grams that few rows contain, and
+// how many rows contain the rarest (up to probeLimit).
+//
+// FTS5 intersects trigrams by reading every one's whole list of rows, so a
+// term with common trigrams ("store 4217": "sto", "tor", "ore" are in half
+// the descriptions) would cost as much as its most common one; only the
+// rarest are intersected, and the candidates are checked against the row
+// anyway. A trigram is probed up to probeLimit rows: below, its count is
+// exact; at the limit, the rowid it reached tells how densely it occurs,
+// as rowids (snowflake IDs) are spread alike for all trigrams. Trigrams
+// that overlap in the term occur together, so non-overlapping ones are
+// preferred; overlapping ones are added only while they are rare.
+func (ix trigramIndex) rarest(ctx context.Context, tx *sql.Tx, grams []gram) ([]string, int, error) {
+	matches := make([]string, len(grams))
+	for i, g := range grams {
+		matches[i] = quoteAll([]string{g.text})[0]
+	}
+	p, err := ix.probe(ctx, tx, matches, probeLimit)
 	if err != nil {
 		return nil, 0, err
 	}
-	byCount := make([]int, len(grams))
-	for i := range byCount {
-		byCount[i] = i
+	order := make([]int, len(grams))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortStableFunc(byCount, func(a, b int) int { return counts[a] - counts[b] })
-	if counts[byCount[0]] >= probeLimit {
-		return grams, probeLimit, nil
+	slices.SortStableFunc(order, func(a, b int) int {
+		if p[a].rows != p[b].rows {
+			return p[a].rows - p[b].rows
+		}
+		return cmp.Compare(p[b].reach, p[a].reach) // further reach: sparser
+	})
+	// With rare trigrams, only rare ones are picked (a common one would
+	// cost its whole list); among common ones, non-overlapping ones.
+	rare := order
+	if p[order[0]].rows < probeLimit {
+		rare = slices.DeleteFunc(slices.Clone(order), func(i int) bool { return p[i].rows >= probeLimit })
 	}
-	var rare []string
-	for _, i := range byCount[:min(3, len(byCount))] {
-		if counts[i] < probeLimit {
-			rare = append(rare, grams[i])
+	common := p[order[0]].rows >= probeLimit
+	var picked []int
+	for _, overlapping := range []bool{false, true} {
+		for _, i := range rare {
+			// Overlapping common trigrams are added only to a short term's
+			// single pick, where they still narrow much.
+			if len(picked) == 3 || overlapping && common && len(picked) >= 2 {
+				break
+			}
+			if slices.Contains(picked, i) {
+				continue
+			}
+			if overlapping || !slices.ContainsFunc(picked, func(j int) bool { return abs(grams[i].at-grams[j].at) < 3 }) {
+				picked = append(picked, i)
+			}
 		}
 	}
-	return rare, counts[byCount[0]], nil
+	out := make([]string, len(picked))
+	for k, i := range picked {
+		out[k] = grams[i].text
+	}
+	return out, p[order[0]].rows, nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // probeLimit is how far rarest counts a trigram's rows: beyond it, a
 // trigram is common.
 const probeLimit = 2048
 
+// gram is a trigram of a term and where it first starts, in characters.
+type gram struct {
+	text string
+	at   int
+}
+
 // trigrams returns up to maxTrigrams distinct trigrams of runes, spread
 // over the whole term.
-func trigrams(runes []rune) []string {
-	var all []string
+func trigrams(runes []rune) []gram {
+	var all []gram
 	seen := map[string]bool{}
 	for i := 0; i+3 <= len(runes); i++ {
 		g := string(runes[i : i+3])
 		if !seen[g] {
 			seen[g] = true
-			all = append(all, g)
+			all = append(all, gram{g, i})
 		}
 	}
 	if len(all) <= maxTrigrams {
 		return all
 	}
-	picked := make([]string, 0, maxTrigrams)
+	picked := make([]gram, 0, maxTrigrams)
 	for i := range maxTrigrams {
 		picked = append(picked, all[i*(len(all)-1)/(maxTrigrams-1)])
 	}
