@@ -178,19 +178,6 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the value as it was received.
-func (n Number) MarshalJSON() ([]byte, error) {
-	if n.raw == nil {
-		return []byte("null"), nil
-	}
-	return n.raw, nil
-}
-
-// NumberOf returns a Number holding i, for callers building requests.
-func NumberOf(i int64) *Number {
-	return &Number{raw: strconv.AppendInt(nil, i, 10)}
-}
-
 // Int returns n as an integer. ok is false when n is absent or null. A
 // value that is not a JSON number, or a number with a fraction, is an
 // error naming field. Integral numbers beyond the int64 range saturate,
