@@ -30,6 +30,8 @@ func newAdminCommand(e *env) *cobra.Command {
 		newAdminRequestsCommand(e),
 		newAdminCustomerCommand(e),
 		newAdminSmartCareCommand(e),
+		newAdminAccessCodeCommand(e),
+		newAdminCalledRouteCommand(e),
 	)
 	return cmd
 }

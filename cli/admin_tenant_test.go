@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,20 +10,8 @@ import (
 	"github.com/aiccd/aiccd/database/dbtest"
 )
 
-// runner runs aiccd commands on one SQLite database with one master key.
-func runner(t *testing.T) func(args ...string) (stdout, stderr string, err error) {
-	dir := t.TempDir()
-	dsn := dbtest.SQLiteURL(t)
-	return func(args ...string) (string, string, error) {
-		var out, errOut bytes.Buffer
-		args = append(args, "--database", dsn, "--master-key-file", filepath.Join(dir, "master.key"))
-		err := Run(context.Background(), args, nil, &out, &errOut)
-		return out.String(), errOut.String(), err
-	}
-}
-
 func TestAdminTenantLifecycle(t *testing.T) {
-	run := runner(t)
+	run := runner(t, dbtest.SQLiteURL(t))
 	must := func(args ...string) string {
 		t.Helper()
 		out, errOut, err := run(args...)
@@ -102,7 +88,7 @@ func TestAdminTenantLifecycle(t *testing.T) {
 }
 
 func TestImportTenantsWithProfiles(t *testing.T) {
-	run := runner(t)
+	run := runner(t, dbtest.SQLiteURL(t))
 	csv := "id,name,kind,status,vdn,portal_url,company,contact_name,email,mobile,created_at,trial_expires_at\n" +
 		"alpha,Alpha,formal,2,150,https://portal.example.com/,Huawei Tech Corp,zhaolei,sunkai@huawei.com,15312340991,1681203525000,\n" +
 		"beta,Beta,trial,,,,华为技术有限公司,王小明,wang@huawei.com,13212347077,2023-04-11T08:58:45Z,1684650886000\n" +

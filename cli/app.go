@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
@@ -37,6 +38,7 @@ type app struct {
 	redis       *goredis.Client // nil without --redis
 	customers   *partner.Service
 	smartcare   *smartcare.Service
+	accessCodes *accesscode.Service
 }
 
 // openApp opens and migrates the configured database, loads the master
@@ -97,6 +99,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		Store: db.Customers, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 	})
 	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids)
+	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()
 		return nil, err

@@ -46,6 +46,14 @@ func (r csvRow) Get(col string) string {
 	return ""
 }
 
+// Raw returns the value of column col as the file has it, untrimmed.
+func (r csvRow) Raw(col string) string {
+	if i, ok := r.index[col]; ok && i < len(r.rec) {
+		return r.rec[i]
+	}
+	return ""
+}
+
 // Has reports whether the file has column col.
 func (r csvRow) Has(col string) bool {
 	_, ok := r.index[col]
@@ -67,8 +75,9 @@ type bulkSpec[T any] struct {
 	csvParser func(header []string) (func(rec []string) (T, error), error)
 	fromJSON  func(line []byte) (T, error) // nil: NDJSON is not accepted
 	// write stores one batch atomically. A batch that fails with an
-	// Invalid, Conflict or NotFound error is retried row by row, so that
-	// the offending rows are reported and the others imported.
+	// Invalid, Conflict or NotFound error is split and retried (see
+	// writeBisecting), so that the offending rows are reported and the
+	// others imported.
 	write func(ctx context.Context, batch []T) error
 	// pipeline writes each batch in the background while the next one is
 	// parsed (one batch in flight, committed in order), for imports where
@@ -186,31 +195,8 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	// write stores one batch, then saves the position: consumed data rows
 	// (the batch's and the rejected ones before it) are done.
 	write := func(batch []T, lines []int, consumed int) error {
-		err := spec.write(ctx, batch)
-		switch aiccd.KindOf(err) {
-		case aiccd.KindInvalid, aiccd.KindConflict, aiccd.KindNotFound:
-			if err == nil {
-				break
-			}
-			// Find the offending rows by writing one at a time.
-			for i := range batch {
-				if werr := spec.write(ctx, batch[i:i+1]); werr != nil {
-					switch aiccd.KindOf(werr) {
-					case aiccd.KindInvalid, aiccd.KindConflict, aiccd.KindNotFound:
-						if rerr := reject(lines[i], werr); rerr != nil {
-							return rerr
-						}
-						continue
-					}
-					return werr
-				}
-				imported(1)
-			}
-		default:
-			if err != nil {
-				return err
-			}
-			imported(len(batch))
+		if err := writeBisecting(ctx, spec.write, batch, lines, reject, imported); err != nil {
+			return err
 		}
 		return cp.save(info, consumed)
 	}
@@ -310,6 +296,42 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 		return res, fmt.Errorf("%d rows rejected", res.Rejected)
 	}
 	return res, nil
+}
+
+// writeBisecting stores rows with write. When the store refuses the batch
+// for one of its rows (an invalid, duplicate or dangling row), it halves
+// the batch and tries each half, down to the single rows to reject: k bad
+// rows among n cost about k·log2(n) writes, not n.
+func writeBisecting[T any](ctx context.Context, write func(context.Context, []T) error, rows []T, lines []int,
+	reject func(line int, err error) error, imported func(n int)) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	err := write(ctx, rows)
+	switch {
+	case err == nil:
+		imported(len(rows))
+		return nil
+	case !refused(err):
+		return err
+	case len(rows) == 1:
+		return reject(lines[0], err)
+	}
+	half := len(rows) / 2
+	if err := writeBisecting(ctx, write, rows[:half], lines[:half], reject, imported); err != nil {
+		return err
+	}
+	return writeBisecting(ctx, write, rows[half:], lines[half:], reject, imported)
+}
+
+// refused reports whether err is a store's refusal of a row rather than a
+// failure of the store.
+func refused(err error) bool {
+	switch aiccd.KindOf(err) {
+	case aiccd.KindInvalid, aiccd.KindConflict, aiccd.KindNotFound:
+		return true
+	}
+	return false
 }
 
 func readCSV[T any](r io.Reader, spec bulkSpec[T], skip int, row func(int, T, error) error) error {

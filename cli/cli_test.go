@@ -48,6 +48,19 @@ func (s *syncBuffer) String() string {
 // testMasterKey seals the secrets of servers the tests start.
 const testMasterKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
+// runCLI runs aiccd with args on the database dsn and returns its output.
+func runCLI(t *testing.T, dsn string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err = Run(context.Background(), append(args, "--database", dsn, "--master-key", testMasterKey), nil, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+// runner returns runCLI bound to one database.
+func runner(t *testing.T, dsn string) func(args ...string) (stdout, stderr string, err error) {
+	return func(args ...string) (string, string, error) { return runCLI(t, dsn, args...) }
+}
+
 var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
 // startServer runs `aiccd serve` in-process on a free port and returns its

@@ -11,6 +11,7 @@ func newImportCommand(e *env) *cobra.Command {
 			"rejected rows are reported with their line number and reason. An interrupted\n" +
 			"import continues from its last committed batch with --resume.",
 	}
-	cmd.AddCommand(newImportTenantsCommand(e), newImportCustomersCommand(e), newImportRecordsCommand(e), newImportRulesCommand(e))
+	cmd.AddCommand(newImportTenantsCommand(e), newImportCustomersCommand(e), newImportRecordsCommand(e), newImportRulesCommand(e),
+		newImportAccessCodesCommand(e))
 	return cmd
 }

@@ -48,7 +48,8 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials, Customers: a.customers, SmartCare: a.smartcare}, logger); err != nil {
+		if err := demo.Load(ctx, demo.Services{Tenants: a.tenants, Credentials: a.credentials, Customers: a.customers,
+			SmartCare: a.smartcare, AccessCodes: a.accessCodes}, logger); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		demo.PrintCredentials(e.stdout)
@@ -68,6 +69,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		JournalBodies:  cfg.JournalBodies,
 		Customers:      a.customers,
 		SmartCare:      a.smartcare,
+		AccessCodes:    a.accessCodes,
 		MaxImportBytes: cfg.MaxImportBytes,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)

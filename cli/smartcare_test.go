@@ -18,14 +18,6 @@ import (
 	"github.com/aiccd/aiccd/tenant"
 )
 
-// runCLI runs aiccd with args on the database dsn and returns its output.
-func runCLI(t *testing.T, dsn string, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err = Run(context.Background(), append(args, "--database", dsn, "--master-key", testMasterKey), nil, &out, &errOut)
-	return out.String(), errOut.String(), err
-}
-
 func TestAdminSmartCare(t *testing.T) {
 	dsn := dbtest.SQLiteURL(t)
 	must := func(args ...string) string {

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"strings"
 
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
@@ -56,6 +57,7 @@ type DB struct {
 	Journal     journal.Store
 	Customers   partner.Store
 	SmartCare   smartcare.Store
+	AccessCodes accesscode.Store
 
 	engine interface {
 		Ping(context.Context) error
@@ -83,6 +85,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			Journal:     postgres.NewSandboxStore(pg),
 			Customers:   postgres.NewCustomerStore(pg),
 			SmartCare:   postgres.NewSmartCareStore(pg),
+			AccessCodes: postgres.NewAccessCodeStore(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
@@ -106,6 +109,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		Journal:     sqlite.NewSandboxStore(lite),
 		Customers:   sqlite.NewCustomerStore(lite),
 		SmartCare:   sqlite.NewSmartCareStore(lite),
+		AccessCodes: sqlite.NewAccessCodeStore(lite),
 		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats

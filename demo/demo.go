@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/smartcare"
@@ -102,6 +103,7 @@ type Services struct {
 	Credentials *credential.Service
 	Customers   *partner.Service
 	SmartCare   *smartcare.Service
+	AccessCodes *accesscode.Service
 }
 
 // Load creates every demo object that does not exist yet. It is idempotent:
@@ -143,7 +145,7 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 	if err := LoadSmartCare(ctx, svc.SmartCare, logger); err != nil {
 		return fmt.Errorf("demo SmartCare data: %w", err)
 	}
-	return nil
+	return loadAccessCodes(ctx, svc.AccessCodes)
 }
 
 // loadCustomers creates the demo partner's customers. With a mobile limit

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/credential"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/masterkey"
@@ -18,6 +20,20 @@ import (
 )
 
 type counter struct{ n int64 }
+
+// newServices builds every service the demo dataset is loaded through.
+func newServices(db *database.DB, clock aiccd.Clock) demo.Services {
+	key, _ := masterkey.New(bytes.Repeat([]byte{1}, masterkey.Size))
+	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(&counter{}), tenant.WithDemo())
+	return demo.Services{
+		Tenants:     tenants,
+		Credentials: credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key}),
+		Customers: partner.NewService(partner.Options{Store: db.Customers, Clock: clock, Sealer: key, Blinder: key,
+			MobileLimit: partner.DefaultMobileLimit}),
+		SmartCare:   smartcare.NewService(db.SmartCare, tenants, clock, &counter{}),
+		AccessCodes: accesscode.NewService(db.AccessCodes, clock, &counter{}),
+	}
+}
 
 func (c *counter) NextID() int64 { c.n++; return c.n }
 
@@ -29,15 +45,8 @@ func TestLoadIsIdempotentAndKeepsChanges(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db := dbtest.Open(t, dsn)
-		key, _ := masterkey.New(bytes.Repeat([]byte{1}, masterkey.Size))
 		clock := aiccd.ClockFunc(func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) })
-		svc := demo.Services{
-			Tenants:     tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(&counter{}), tenant.WithDemo()),
-			Credentials: credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key}),
-			Customers: partner.NewService(partner.Options{Store: db.Customers, Clock: clock, Sealer: key, Blinder: key,
-				MobileLimit: partner.DefaultMobileLimit}),
-		}
-		svc.SmartCare = smartcare.NewService(db.SmartCare, svc.Tenants, clock, &counter{})
+		svc := newServices(db, clock)
 		log := slog.New(slog.DiscardHandler)
 		if _, err := svc.Tenants.Create(ctx, demo.TrialTenantID, "Demo trial tenant"); err != nil {
 			t.Fatal(err)

@@ -113,13 +113,18 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // sentence makes a domain message read like the vendors' messages: a
-// capital first letter and a final full stop.
+// capital first letter (unless it begins with a field name) and a final
+// full stop.
 func sentence(msg string) string {
 	if msg == "" {
 		return ""
 	}
-	r, size := utf8.DecodeRuneInString(msg)
-	msg = string(unicode.ToUpper(r)) + msg[size:]
+	// A message that starts with a field name ("offset: 101 is ...")
+	// keeps the field's spelling.
+	if word, _, ok := strings.Cut(msg, ":"); !ok || strings.ContainsAny(word, " \"") {
+		r, size := utf8.DecodeRuneInString(msg)
+		msg = string(unicode.ToUpper(r)) + msg[size:]
+	}
 	if !strings.ContainsRune(".!?", rune(msg[len(msg)-1])) {
 		msg += "."
 	}

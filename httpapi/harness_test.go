@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
@@ -83,7 +84,9 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		Store: db.Customers, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
 	})
 	care := smartcare.NewService(db.SmartCare, tenants, clock, &testIDs{})
-	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers, SmartCare: care}, nilLogger()); err != nil {
+	codes := accesscode.NewService(db.AccessCodes, clock, &testIDs{})
+	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers,
+		SmartCare: care, AccessCodes: codes}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
 	faults := fault.NewService(db.Faults, clock, ids, nilLogger())
@@ -91,7 +94,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
-		Customers: customers, SmartCare: care,
+		Customers: customers, SmartCare: care, AccessCodes: codes,
 	})
 	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
 }

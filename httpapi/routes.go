@@ -25,6 +25,10 @@ func (s *Server) routes() *http.ServeMux {
 	// Trial tenant application (app gateway).
 	handle("POST /apiaccess/rest/ipccprovision/v1/applyTry/applyTenant", s.api(s.gateway(false, s.applyTenant)))
 
+	// CC-Management (app gateway).
+	handle("POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList", s.api(s.gateway(false, s.queryAccessCodeList)))
+	handle("POST /apiaccess/rest/cc-management/v1/calledRoute/queryCalledRoute", s.api(s.gateway(false, s.queryCalledRoute)))
+
 	// SmartCare (app gateway, X-APP-Key mandatory).
 	handle("POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser", s.api(s.gateway(true, s.queryFaultyUser)))
 	handle("POST /apiaccess/CC-Management/v1/smartcare/submitquickdelimit", s.api(s.gateway(true, s.submitQuickDelimit)))
@@ -67,6 +71,16 @@ func (s *Server) routes() *http.ServeMux {
 	handle("POST /admin/v1/accounts/{account}/accesskeys", s.api(s.admin(s.adminCreateAccessKey)))
 	handle("PATCH /admin/v1/accesskeys/{ak}", s.api(s.admin(s.adminUpdateAccessKey)))
 	handle("POST /admin/v1/accesskeys/{ak}/rotate", s.api(s.admin(s.adminRotateAccessKey)))
+	handle("GET /admin/v1/tenants/{tenant}/accesscodes", s.api(s.admin(s.adminListAccessCodes)))
+	handle("POST /admin/v1/tenants/{tenant}/accesscodes", s.api(s.admin(s.adminAddAccessCode)))
+	handle("GET /admin/v1/tenants/{tenant}/accesscodes/{id}", s.api(s.admin(s.adminAccessCode)))
+	handle("PATCH /admin/v1/tenants/{tenant}/accesscodes/{id}", s.api(s.admin(s.adminUpdateAccessCode)))
+	handle("DELETE /admin/v1/tenants/{tenant}/accesscodes/{id}", s.api(s.admin(s.adminDeleteAccessCode)))
+	handle("GET /admin/v1/tenants/{tenant}/calledroutes", s.api(s.admin(s.adminListRoutes)))
+	handle("POST /admin/v1/tenants/{tenant}/calledroutes", s.api(s.admin(s.adminAddRoute)))
+	handle("GET /admin/v1/tenants/{tenant}/calledroutes/{id}", s.api(s.admin(s.adminRoute)))
+	handle("PATCH /admin/v1/tenants/{tenant}/calledroutes/{id}", s.api(s.admin(s.adminUpdateRoute)))
+	handle("DELETE /admin/v1/tenants/{tenant}/calledroutes/{id}", s.api(s.admin(s.adminDeleteRoute)))
 	handle("GET /admin/v1/tenants/{tenant}/smartcare/settings", s.api(s.admin(s.adminSmartCareSettings)))
 	handle("PATCH /admin/v1/tenants/{tenant}/smartcare/settings", s.api(s.admin(s.adminUpdateSmartCareSettings)))
 	handle("GET /admin/v1/tenants/{tenant}/smartcare/scenes", s.api(s.admin(s.adminListScenes)))

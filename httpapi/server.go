@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/fault"
@@ -47,8 +48,9 @@ type Options struct {
 	Journal       *journal.Journal
 	JournalBodies bool
 
-	Customers *partner.Service
-	SmartCare *smartcare.Service
+	Customers   *partner.Service
+	SmartCare   *smartcare.Service
+	AccessCodes *accesscode.Service
 	// MaxImportBytes bounds the streamed record uploads of the admin API,
 	// which are far larger than any other request.
 	MaxImportBytes int64
@@ -78,6 +80,7 @@ type Server struct {
 	answered       atomic.Int64 // requests answered since start
 	customers      *partner.Service
 	smartcare      *smartcare.Service
+	accessCodes    *accesscode.Service
 	maxImport      int64
 }
 
@@ -104,6 +107,7 @@ func New(o Options) *Server {
 		registry:       o.Registry,
 		customers:      o.Customers,
 		smartcare:      o.SmartCare,
+		accessCodes:    o.AccessCodes,
 		maxImport:      o.MaxImportBytes,
 	}
 	if s.logger == nil {

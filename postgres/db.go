@@ -152,9 +152,9 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 }
 
 // translate turns driver errors into domain errors at the store boundary:
-// unique violations into aiccd.ErrConflict, foreign key violations into
-// aiccd.ErrNotFound, connection failures into
-// aiccd.ErrUnavailable, no rows into aiccd.ErrNotFound.
+// unique violations into aiccd.ErrConflict, connection failures into
+// aiccd.ErrUnavailable, no rows and foreign key violations into
+// aiccd.ErrNotFound.
 func translate(err error) error {
 	if err == nil {
 		return nil
@@ -166,7 +166,7 @@ func translate(err error) error {
 		switch {
 		case pe.Code == "23505": // unique_violation
 			return fmt.Errorf("%w: %w", aiccd.ErrConflict, err)
-		case pe.Code == "23503": // foreign_key_violation: the row refers to one that does not exist
+		case pe.Code == "23503": // foreign_key_violation: a new row refers to nothing
 			return fmt.Errorf("%w: %w", aiccd.ErrNotFound, err)
 		case strings.HasPrefix(pe.Code, "08"), // connection exceptions
 			pe.Code == "53300",                                         // too_many_connections

@@ -209,9 +209,8 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // translate turns driver errors into domain errors at the store boundary:
-// unique violations into aiccd.ErrConflict, foreign key violations into
-// aiccd.ErrNotFound, a locked database into
-// aiccd.ErrUnavailable, no rows into aiccd.ErrNotFound.
+// unique violations into aiccd.ErrConflict, foreign key violations and no
+// rows into aiccd.ErrNotFound, a locked database into aiccd.ErrUnavailable.
 func translate(err error) error {
 	if err == nil {
 		return nil
@@ -224,7 +223,8 @@ func translate(err error) error {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("%w: %w", aiccd.ErrConflict, err)
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY: // the row refers to one that does not exist
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			// A new row refers to a tenant or row that does not exist.
 			return fmt.Errorf("%w: %w", aiccd.ErrNotFound, err)
 		}
 		// The primary result code is the low byte of an extended one.
