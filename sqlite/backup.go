@@ -30,7 +30,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 
 // IntegrityCheck runs SQLite's integrity and foreign key checks.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
-	return integrityCheck(ctx, db.read)
+	return integrityCheck(ctx, db.read.DB)
 }
 
 func integrityCheck(ctx context.Context, q *sql.DB) error {

@@ -29,8 +29,8 @@ var migrationFS embed.FS
 // DB is an open SQLite database.
 type DB struct {
 	path  string
-	write *sql.DB
-	read  *sql.DB
+	write *stmtDB
+	read  *stmtDB
 }
 
 // Path returns the database file's path from a file path or a sqlite: URL
@@ -91,7 +91,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{path: path, write: write, read: read}, nil
+	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read)}, nil
 }
 
 // Close closes every connection.

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# aiccd's load harness: builds aiccd, loads demo data plus generated volume
+# on SQLite and on PostgreSQL, drives five endpoints with wrk at 32
+# connections, and measures two references on the same machine in the same
+# run: a minimal net/http JSON handler (the ceiling) and Prism serving
+# aiccd's own OpenAPI document. Writes bench/out/results.md and the
+# "Load" section of docs/benchmarks.md. See bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=bench/out
+DURATION=${DURATION:-15s}
+CONNS=${CONNS:-32}
+THREADS=${THREADS:-2}
+RECORDS=${RECORDS:-1000000}
+ACCESS_CODES=${ACCESS_CODES:-100000}
+CUSTOMERS=${CUSTOMERS:-100000}
+PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+PRISM_VERSION=5.14.2
+PORT=18080
+CEILING_PORT=18090
+PRISM_PORT=18091
+ADMIN_TOKEN=bench-admin-token-0123456789
+export AICCD_ADMIN_TOKEN=$ADMIN_TOKEN AICCD_LOG_LEVEL=warn AICCD_MASTER_KEY=YmVuY2gtbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWJjZGU=
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+mkdir -p "$OUT"
+
+say "tools"
+command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
+if [ ! -x "$OUT/prism/node_modules/.bin/prism" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$OUT/prism" "@stoplight/prism-cli@$PRISM_VERSION" >&2
+fi
+go build -o "$OUT/aiccd" ./cmd/aiccd
+go build -o "$OUT/ceiling" ./bench/ceiling
+go build -o "$OUT/sign" ./bench/sign
+AICCD="$OUT/aiccd"
+
+say "generated volume: $RECORDS SmartCare records, $ACCESS_CODES access codes, $CUSTOMERS customers"
+[ -s "$OUT/records.ndjson.gz" ] || "$AICCD" demo smartcare-data --records "$RECORDS" --seed 1 --out "$OUT/records.ndjson.gz"
+if [ ! -s "$OUT/accesscodes.csv" ]; then
+  awk -v n="$ACCESS_CODES" 'BEGIN {
+    split("2 5 18 19 53", media, " "); split("Hangzhou Shanghai Beijing Shenzhen 杭州 上海 北京 深圳", city, " ");
+    split("billing hotline support sales 账单 热线 客服 销售", word, " ");
+    print "accessCode,mediatypeId,numCallAttr,description";
+    for (i = 0; i < n; i++) printf "7%07d,%s,%d,%s %s line %d\n", i, media[i%5+1], i%3+1, city[i%8+1], word[(i*7)%8+1], i
+  }' > "$OUT/accesscodes.csv"
+fi
+if [ ! -s "$OUT/customers.csv" ]; then
+  awk -v n="$CUSTOMERS" 'BEGIN {
+    print "name,email,mobile";
+    for (i = 0; i < n; i++) printf "bench-%07d,bench%07d@example.com,0086-15%09d\n", i, i, i
+  }' > "$OUT/customers.csv"
+fi
+
+PID=
+READY_MS=
+start_aiccd() { # start_aiccd DATABASE [serve flags...]: starts it, waits for /readyz; sets PID and READY_MS
+  local db=$1; shift
+  local t0; t0=$(date +%s%N)
+  "$AICCD" serve --addr "127.0.0.1:$PORT" --database "$db" "$@" >"$OUT/aiccd.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 3000); do
+    curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && { READY_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return; }
+    kill -0 "$PID" 2>/dev/null || { cat "$OUT/aiccd.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  echo "aiccd did not become ready" >&2; exit 1
+}
+stop_aiccd() { kill -TERM "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; PID=; }
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "${REF_PID:-}" ] && kill "$REF_PID" 2>/dev/null; true' EXIT
+
+# lua NAME METHOD PATH BODY HEADER... writes a wrk script.
+lua() {
+  local name=$1 method=$2 path=$3 body=$4; shift 4
+  {
+    echo "wrk.method = \"$method\""
+    echo "wrk.path = \"$path\""
+    [ -n "$body" ] && printf 'wrk.body = [[%s]]\nwrk.headers["Content-Type"] = "application/json"\n' "$body"
+    for h in "$@"; do printf 'wrk.headers["%s"] = [[%s]]\n' "${h%%: *}" "${h#*: }"; done
+  } > "$OUT/$name.lua"
+}
+
+# load NAME BASEURL PID: runs wrk, samples the server's RSS, prints
+# "req/s p50_ms p99_ms peak_rss_mb".
+load() {
+  local name=$1 base=$2 pid=$3 peak=0
+  ( while kill -0 "$pid" 2>/dev/null; do
+      awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null; sleep 0.2
+    done ) > "$OUT/$name.rss" &
+  local sampler=$!
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$OUT/$name.lua" "$base" > "$OUT/$name.wrk" 2>&1 || true
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  peak=$(sort -n "$OUT/$name.rss" | tail -1)
+  awk -v peak="${peak:-0}" '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.0f %.2f %.2f %.0f %s\n", rps, p50, p99, peak/1024, (bad == "" ? 0 : bad) }' "$OUT/$name.wrk"
+}
+
+ENDPOINTS="tokenByAkSk querytenantbasic check-user queryAccessCodeList queryfaultyuser"
+declare -A RESULT READY
+
+scripts() { # scripts BASEURL: writes the wrk scripts of the five endpoints against BASEURL
+  local base=$1 token signed
+  token=$(curl -s -X POST "$base/apigovernance/api/oauth/tokenByAkSk" -H 'Content-Type: application/json' \
+    -d '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}' | sed -n 's/.*"AccessToken":"\([^"]*\)".*/\1/p')
+  [ -n "$token" ] || token=prism-needs-no-real-token
+  local check='{"searchType":"mobile","searchKey":"0086-13700000000"}'
+  mapfile -t signed < <("$OUT/sign" -url "$base/v1.0/demo-partner/partner/customer-mgr/check-user" -body "$check")
+  lua tokenByAkSk POST /apigovernance/api/oauth/tokenByAkSk '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}'
+  lua querytenantbasic GET /rest/oma/softwareconsole/tenant/querytenantbasic "" "X-Auth-Token: demo-mall-token"
+  lua check-user POST /v1.0/demo-partner/partner/customer-mgr/check-user "$check" "${signed[@]}"
+  lua queryAccessCodeList POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList \
+    '{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}' "Authorization: Bearer $token" "X-APP-Key: demo-app-key"
+  lua queryfaultyuser POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser \
+    '{"msisdn":"6680512100869","faultTime":"1721283133000","complaintScene":"1","backtraceDuration":"3600","sessionID":"20240709","queryFlag":"1"}' \
+    "Authorization: Bearer $token" "X-APP-Key: demo-app-key"
+}
+
+for engine in sqlite postgres; do
+  say "aiccd on $engine"
+  if [ "$engine" = sqlite ]; then
+    rm -rf "$OUT/sqlite"; DB="$OUT/sqlite/aiccd.db"
+  else
+    psql "$PG_ADMIN" -qc 'DROP DATABASE IF EXISTS aiccd_bench WITH (FORCE)' -c 'CREATE DATABASE aiccd_bench' >/dev/null
+    DB="${PG_ADMIN/\/postgres\?/\/aiccd_bench?}"
+  fi
+  start_aiccd "$DB" --demo
+  say "importing the volume"
+  "$AICCD" import records --tenant demo "$OUT/records.ndjson.gz" --database "$DB" >&2
+  "$AICCD" import accesscodes --tenant demo "$OUT/accesscodes.csv" --database "$DB" >&2
+  "$AICCD" import customers --partner demo-partner "$OUT/customers.csv" --database "$DB" >&2
+  [ "$engine" = sqlite ] && [ ! -s "$OUT/openapi.yaml" ] && curl -sf "http://127.0.0.1:$PORT/openapi.yaml" -o "$OUT/openapi.yaml" || true
+  stop_aiccd
+  start_aiccd "$DB"
+  READY[$engine]=$READY_MS
+  say "ready in ${READY[$engine]} ms on an existing database; loading"
+  scripts "http://127.0.0.1:$PORT"
+  for ep in $ENDPOINTS; do
+    RESULT[$engine,$ep]=$(load "$ep" "http://127.0.0.1:$PORT" "$PID")
+    echo "$engine $ep: ${RESULT[$engine,$ep]}" >&2
+  done
+  stop_aiccd
+done
+
+say "ceiling: a minimal net/http JSON handler"
+"$OUT/ceiling" -addr "127.0.0.1:$CEILING_PORT" & REF_PID=$!
+sleep 0.3
+lua ceiling POST / '{"accessCode":"9911411"}'
+CEILING=$(load ceiling "http://127.0.0.1:$CEILING_PORT" "$REF_PID")
+kill "$REF_PID"; wait "$REF_PID" 2>/dev/null || true; REF_PID=
+echo "ceiling: $CEILING" >&2
+
+declare -A PRISM
+if [ -s "$OUT/openapi.yaml" ]; then
+  say "Prism $PRISM_VERSION mocking aiccd's OpenAPI document"
+  "$OUT/prism/node_modules/.bin/prism" mock -p "$PRISM_PORT" -d false "$OUT/openapi.yaml" >"$OUT/prism.log" 2>&1 & REF_PID=$!
+  for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$PRISM_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  scripts "http://127.0.0.1:$PRISM_PORT"
+  for ep in $ENDPOINTS; do
+    cp "$OUT/$ep.lua" "$OUT/prism-$ep.lua"
+    PRISM[$ep]=$(load "prism-$ep" "http://127.0.0.1:$PRISM_PORT" "$REF_PID")
+    echo "prism $ep: ${PRISM[$ep]}" >&2
+  done
+  kill "$REF_PID"; wait "$REF_PID" 2>/dev/null || true; REF_PID=
+else
+  echo "no OpenAPI document served: Prism is not measured" >&2
+fi
+
+say "results"
+{
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load generator on the same machine."
+  echo "Command: \`bash bench/run.sh\` (wrk -t$THREADS -c$CONNS -d$DURATION; $RECORDS SmartCare records, $ACCESS_CODES access codes, $CUSTOMERS customers besides the demo data)."
+  echo
+  read -r c_rps c_p50 c_p99 c_rss _ <<<"$CEILING"
+  echo "| endpoint | engine | requests/s | p50 ms | p99 ms | peak RSS MB | non-2xx | % of ceiling | × Prism |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for ep in $ENDPOINTS; do
+    for engine in sqlite postgres; do
+      read -r rps p50 p99 rss bad <<<"${RESULT[$engine,$ep]}"
+      ratio=$(awk -v a="$rps" -v b="$c_rps" 'BEGIN { printf "%.0f%%", 100*a/b }')
+      prism="n/a"
+      if [ -n "${PRISM[$ep]:-}" ]; then
+        read -r p_rps _ <<<"${PRISM[$ep]}"
+        prism=$(awk -v a="$rps" -v b="$p_rps" 'BEGIN { if (b > 0) printf "%.0f×", a/b; else print "n/a" }')
+      fi
+      echo "| $ep | $engine | $rps | $p50 | $p99 | $rss | $bad | $ratio | $prism |"
+    done
+  done
+  echo "| (ceiling: net/http) | | $c_rps | $c_p50 | $c_p99 | $c_rss | | 100% | |"
+  for ep in $ENDPOINTS; do
+    [ -n "${PRISM[$ep]:-}" ] || continue
+    read -r p_rps p_p50 p_p99 p_rss p_bad <<<"${PRISM[$ep]}"
+    echo "| (Prism $PRISM_VERSION) $ep | | $p_rps | $p_p50 | $p_p99 | $p_rss | $p_bad | | 1× |"
+  done
+  echo
+  echo "Start to ready on an existing database: SQLite ${READY[sqlite]} ms, PostgreSQL ${READY[postgres]} ms."
+} > "$OUT/results.md"
+cat "$OUT/results.md"
+
+# Replace the generated section of docs/benchmarks.md.
+begin='<!-- bench/run.sh: begin -->'
+end='<!-- bench/run.sh: end -->'
+if grep -qF "$begin" docs/benchmarks.md; then
+  sed -i "\|$begin|,\|$end|{\|$begin|!{\|$end|!d}}" docs/benchmarks.md
+  sed -i "\|$begin|r $OUT/results.md" docs/benchmarks.md
+else
+  printf '\n## Load (bench/run.sh)\n\n%s\n' "$begin" >> docs/benchmarks.md
+  cat "$OUT/results.md" >> docs/benchmarks.md
+  printf '%s\n' "$end" >> docs/benchmarks.md
+fi
