@@ -18,13 +18,28 @@ func writeList[T any](w http.ResponseWriter, items []T) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
 }
 
-func (s *Server) adminListTenants(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.tenants.List(r.Context())
+// reply answers v with status, unless err is set: the tail of most admin
+// handlers, which call one service method and show what it returns.
+func reply[T any](w http.ResponseWriter, status int, v T, err error) error {
 	if err != nil {
 		return err
 	}
-	writeList(w, ts)
+	writeJSON(w, status, v)
 	return nil
+}
+
+// replyList answers items as {"items": [...]}, unless err is set.
+func replyList[T any](w http.ResponseWriter, items []T, err error) error {
+	if err != nil {
+		return err
+	}
+	writeList(w, items)
+	return nil
+}
+
+func (s *Server) adminListTenants(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.tenants.List(r.Context())
+	return replyList(w, ts, err)
 }
 
 func (s *Server) adminCreateTenant(w http.ResponseWriter, r *http.Request) error {
@@ -37,20 +52,12 @@ func (s *Server) adminCreateTenant(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	t, err := s.tenants.CreateFrom(r.Context(), d)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, t)
-	return nil
+	return reply(w, http.StatusCreated, t, err)
 }
 
 func (s *Server) adminListAppKeys(w http.ResponseWriter, r *http.Request) error {
 	ks, err := s.credentials.AppKeys(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	writeList(w, ks)
-	return nil
+	return replyList(w, ks, err)
 }
 
 // appKeyWithSecret shows a new or rotated app key's secret, once.
@@ -85,11 +92,7 @@ func (s *Server) adminUpdateAppKey(w http.ResponseWriter, r *http.Request) error
 		return aiccd.Errorf(aiccd.KindInvalid, "enabled is required")
 	}
 	k, err := s.credentials.SetAppKeyEnabled(r.Context(), r.PathValue("key"), *req.Enabled)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, k)
-	return nil
+	return reply(w, http.StatusOK, k, err)
 }
 
 func (s *Server) adminRotateAppKey(w http.ResponseWriter, r *http.Request) error {
@@ -150,11 +153,7 @@ func (s *Server) adminRevokeMallTokens(w http.ResponseWriter, r *http.Request) e
 
 func (s *Server) adminListAccounts(w http.ResponseWriter, r *http.Request) error {
 	as, err := s.credentials.Accounts(r.Context())
-	if err != nil {
-		return err
-	}
-	writeList(w, as)
-	return nil
+	return replyList(w, as, err)
 }
 
 func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) error {
@@ -167,11 +166,7 @@ func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	a, err := s.credentials.CreateAccount(r.Context(), req.ID, req.Name, req.Partner)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, a)
-	return nil
+	return reply(w, http.StatusCreated, a, err)
 }
 
 func (s *Server) adminUpdateAccount(w http.ResponseWriter, r *http.Request) error {
@@ -202,11 +197,7 @@ func (s *Server) adminUpdateAccount(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) adminListIAMUsers(w http.ResponseWriter, r *http.Request) error {
 	us, err := s.credentials.IAMUsers(r.Context(), r.PathValue("account"))
-	if err != nil {
-		return err
-	}
-	writeList(w, us)
-	return nil
+	return replyList(w, us, err)
 }
 
 func (s *Server) adminCreateIAMUser(w http.ResponseWriter, r *http.Request) error {
@@ -218,11 +209,7 @@ func (s *Server) adminCreateIAMUser(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	u, err := s.credentials.CreateIAMUser(r.Context(), r.PathValue("account"), req.Name, req.Password)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, u)
-	return nil
+	return reply(w, http.StatusCreated, u, err)
 }
 
 func (s *Server) adminUpdateIAMUser(w http.ResponseWriter, r *http.Request) error {
@@ -237,20 +224,12 @@ func (s *Server) adminUpdateIAMUser(w http.ResponseWriter, r *http.Request) erro
 		return aiccd.Errorf(aiccd.KindInvalid, "enabled is required")
 	}
 	u, err := s.credentials.UpdateIAMUser(r.Context(), r.PathValue("account"), r.PathValue("user"), *req.Enabled, req.Password)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, u)
-	return nil
+	return reply(w, http.StatusOK, u, err)
 }
 
 func (s *Server) adminListAccessKeys(w http.ResponseWriter, r *http.Request) error {
 	ks, err := s.credentials.AccessKeys(r.Context(), r.PathValue("account"))
-	if err != nil {
-		return err
-	}
-	writeList(w, ks)
-	return nil
+	return replyList(w, ks, err)
 }
 
 // accessKeyWithSecret shows a new AK's SK, once.
@@ -285,11 +264,7 @@ func (s *Server) adminUpdateAccessKey(w http.ResponseWriter, r *http.Request) er
 		return aiccd.Errorf(aiccd.KindInvalid, "enabled is required")
 	}
 	k, err := s.credentials.SetAccessKeyEnabled(r.Context(), r.PathValue("ak"), *req.Enabled)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, k)
-	return nil
+	return reply(w, http.StatusOK, k, err)
 }
 
 func (s *Server) adminRotateAccessKey(w http.ResponseWriter, r *http.Request) error {

@@ -54,11 +54,7 @@ func (s *Server) adminAddAccessCode(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	a, err := s.accessCodes.Add(r.Context(), r.PathValue("tenant"), d)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, a)
-	return nil
+	return reply(w, http.StatusCreated, a, err)
 }
 
 func (s *Server) adminAccessCode(w http.ResponseWriter, r *http.Request) error {
@@ -67,11 +63,7 @@ func (s *Server) adminAccessCode(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a, err := s.accessCodes.Get(r.Context(), r.PathValue("tenant"), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, a)
-	return nil
+	return reply(w, http.StatusOK, a, err)
 }
 
 func (s *Server) adminUpdateAccessCode(w http.ResponseWriter, r *http.Request) error {
@@ -84,11 +76,7 @@ func (s *Server) adminUpdateAccessCode(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	a, err := s.accessCodes.Update(r.Context(), r.PathValue("tenant"), id, p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, a)
-	return nil
+	return reply(w, http.StatusOK, a, err)
 }
 
 func (s *Server) adminDeleteAccessCode(w http.ResponseWriter, r *http.Request) error {
@@ -124,11 +112,7 @@ func (s *Server) adminAddRoute(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rt, err := s.accessCodes.AddRoute(r.Context(), r.PathValue("tenant"), d)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, rt)
-	return nil
+	return reply(w, http.StatusCreated, rt, err)
 }
 
 func (s *Server) adminRoute(w http.ResponseWriter, r *http.Request) error {
@@ -137,11 +121,7 @@ func (s *Server) adminRoute(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rt, err := s.accessCodes.GetRoute(r.Context(), r.PathValue("tenant"), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rt)
-	return nil
+	return reply(w, http.StatusOK, rt, err)
 }
 
 func (s *Server) adminUpdateRoute(w http.ResponseWriter, r *http.Request) error {
@@ -154,11 +134,7 @@ func (s *Server) adminUpdateRoute(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	rt, err := s.accessCodes.UpdateRoute(r.Context(), r.PathValue("tenant"), id, p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rt)
-	return nil
+	return reply(w, http.StatusOK, rt, err)
 }
 
 func (s *Server) adminDeleteRoute(w http.ResponseWriter, r *http.Request) error {

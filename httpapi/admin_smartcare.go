@@ -14,11 +14,7 @@ import (
 
 func (s *Server) adminSmartCareSettings(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.smartcare.Settings(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
+	return reply(w, http.StatusOK, st, err)
 }
 
 func (s *Server) adminUpdateSmartCareSettings(w http.ResponseWriter, r *http.Request) error {
@@ -36,11 +32,7 @@ func (s *Server) adminUpdateSmartCareSettings(w http.ResponseWriter, r *http.Req
 		p.DefaultBacktrace = &d
 	}
 	st, err := s.smartcare.UpdateSettings(r.Context(), r.PathValue("tenant"), p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
+	return reply(w, http.StatusOK, st, err)
 }
 
 type sceneBody struct {
@@ -51,11 +43,7 @@ type sceneBody struct {
 
 func (s *Server) adminListScenes(w http.ResponseWriter, r *http.Request) error {
 	scs, err := s.smartcare.Scenes(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	writeList(w, scs)
-	return nil
+	return replyList(w, scs, err)
 }
 
 func (s *Server) adminCreateScene(w http.ResponseWriter, r *http.Request) error {
@@ -64,11 +52,7 @@ func (s *Server) adminCreateScene(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	sc, err := s.smartcare.CreateScene(r.Context(), r.PathValue("tenant"), smartcare.SceneInput{ID: b.ID, Name: b.Name, SceneCodes: b.SceneCodes})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, sc)
-	return nil
+	return reply(w, http.StatusCreated, sc, err)
 }
 
 func (s *Server) adminUpdateScene(w http.ResponseWriter, r *http.Request) error {
@@ -77,11 +61,7 @@ func (s *Server) adminUpdateScene(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	sc, err := s.smartcare.UpdateScene(r.Context(), r.PathValue("tenant"), smartcare.SceneInput{ID: r.PathValue("id"), Name: b.Name, SceneCodes: b.SceneCodes})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, sc)
-	return nil
+	return reply(w, http.StatusOK, sc, err)
 }
 
 func (s *Server) adminDeleteScene(w http.ResponseWriter, r *http.Request) error {
@@ -146,11 +126,7 @@ func (s *Server) adminListRules(w http.ResponseWriter, r *http.Request) error {
 		f.Limit = n
 	}
 	rules, err := s.smartcare.Rules(r.Context(), r.PathValue("tenant"), f)
-	if err != nil {
-		return err
-	}
-	writeList(w, rules)
-	return nil
+	return replyList(w, rules, err)
 }
 
 func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request) error {
@@ -179,11 +155,7 @@ func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request) error {
 		in.Description = *p.Description
 	}
 	rule, err := s.smartcare.CreateRule(r.Context(), r.PathValue("tenant"), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, rule)
-	return nil
+	return reply(w, http.StatusCreated, rule, err)
 }
 
 func ruleID(r *http.Request) (int64, error) {
@@ -200,11 +172,7 @@ func (s *Server) adminRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rule, err := s.smartcare.Rule(r.Context(), r.PathValue("tenant"), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rule)
-	return nil
+	return reply(w, http.StatusOK, rule, err)
 }
 
 func (s *Server) adminUpdateRule(w http.ResponseWriter, r *http.Request) error {
@@ -221,11 +189,7 @@ func (s *Server) adminUpdateRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rule, err := s.smartcare.UpdateRule(r.Context(), r.PathValue("tenant"), id, p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rule)
-	return nil
+	return reply(w, http.StatusOK, rule, err)
 }
 
 func (s *Server) adminDeleteRule(w http.ResponseWriter, r *http.Request) error {
@@ -247,11 +211,7 @@ func (s *Server) adminIngestRecords(w http.ResponseWriter, r *http.Request) erro
 	// timeout, meant for ordinary requests, does not apply.
 	http.NewResponseController(w).SetReadDeadline(time.Time{})
 	report, err := s.smartcare.IngestNDJSON(r.Context(), r.PathValue("tenant"), r.Body)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, report)
-	return nil
+	return reply(w, http.StatusOK, report, err)
 }
 
 func (s *Server) adminListRecords(w http.ResponseWriter, r *http.Request) error {
@@ -275,9 +235,5 @@ func (s *Server) adminListRecords(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	recs, err := s.smartcare.Records(r.Context(), r.PathValue("tenant"), msisdn, from, to)
-	if err != nil {
-		return err
-	}
-	writeList(w, recs)
-	return nil
+	return replyList(w, recs, err)
 }

@@ -45,11 +45,7 @@ func (d tenantDraft) draft() (tenant.Draft, error) {
 
 func (s *Server) adminGetTenant(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.tenants.Get(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, t)
-	return nil
+	return reply(w, http.StatusOK, t, err)
 }
 
 func (s *Server) adminUpdateTenant(w http.ResponseWriter, r *http.Request) error {
@@ -79,38 +75,22 @@ func (s *Server) adminUpdateTenant(w http.ResponseWriter, r *http.Request) error
 		p.Status = &st
 	}
 	t, err := s.tenants.Update(r.Context(), r.PathValue("tenant"), p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, t)
-	return nil
+	return reply(w, http.StatusOK, t, err)
 }
 
 func (s *Server) adminExpireTenant(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.tenants.Expire(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, t)
-	return nil
+	return reply(w, http.StatusOK, t, err)
 }
 
 func (s *Server) adminConvertTenant(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.tenants.Convert(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, t)
-	return nil
+	return reply(w, http.StatusOK, t, err)
 }
 
 func (s *Server) adminListResources(w http.ResponseWriter, r *http.Request) error {
 	rs, err := s.tenants.AllResources(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	writeList(w, rs)
-	return nil
+	return replyList(w, rs, err)
 }
 
 func (s *Server) adminAddResource(w http.ResponseWriter, r *http.Request) error {

@@ -164,11 +164,7 @@ func (s *Server) adminListFaults(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	fs, err := s.faults.List(r.Context())
-	if err != nil {
-		return err
-	}
-	writeList(w, fs)
-	return nil
+	return replyList(w, fs, err)
 }
 
 func (s *Server) adminCreateFault(w http.ResponseWriter, r *http.Request) error {
@@ -180,11 +176,7 @@ func (s *Server) adminCreateFault(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	f, err := s.faults.Create(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, f)
-	return nil
+	return reply(w, http.StatusCreated, f, err)
 }
 
 func (s *Server) adminDeleteFault(w http.ResponseWriter, r *http.Request) error {
@@ -213,9 +205,5 @@ func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	es, err := s.journal.List(r.Context(), r.URL.Query().Get("tenant"), limit)
-	if err != nil {
-		return err
-	}
-	writeList(w, es)
-	return nil
+	return replyList(w, es, err)
 }
