@@ -2,6 +2,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/aiccd/aiccd/config"
+	"github.com/aiccd/aiccd/database"
 
 	"github.com/spf13/cobra"
 )
@@ -34,6 +38,22 @@ func newAdminCommand(e *env) *cobra.Command {
 		newAdminCalledRouteCommand(e),
 	)
 	return cmd
+}
+
+// withDatabase loads the configuration of cmd, opens its database (without
+// migrating it) and runs fn with it, closing it afterwards: for commands
+// that work on the database itself rather than through the services.
+func (e *env) withDatabase(cmd *cobra.Command, fn func(ctx context.Context, db *database.DB) error) error {
+	cfg, err := e.loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	db, err := database.Open(cmd.Context(), cfg.Database)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
+	}
+	defer db.Close()
+	return fn(cmd.Context(), db)
 }
 
 // withApp loads the configuration of cmd, opens the application and runs

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/aiccd/aiccd/config"
@@ -17,20 +18,13 @@ func newBackupCommand(e *env) *cobra.Command {
 			"Back up the master key file too: sealed secrets cannot be read without it.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := e.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			db, err := database.Open(cmd.Context(), cfg.Database)
-			if err != nil {
-				return fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
-			}
-			defer db.Close()
-			if err := db.Backup(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "backed up %s to %s\n", db.Engine, args[0])
-			return nil
+			return e.withDatabase(cmd, func(ctx context.Context, db *database.DB) error {
+				if err := db.Backup(ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "backed up %s to %s\n", db.Engine, args[0])
+				return nil
+			})
 		},
 	}
 }

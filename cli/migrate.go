@@ -1,9 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/database"
 	"github.com/spf13/cobra"
 )
@@ -17,29 +17,21 @@ func newMigrateCommand(e *env) *cobra.Command {
 			"serve does the same at start-up; run this to migrate ahead of a rolling upgrade.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := e.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := database.Open(ctx, cfg.Database)
-			if err != nil {
-				return fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
-			}
-			defer db.Close()
-			if !status {
-				applied, err := db.Migrate(ctx)
+			return e.withDatabase(cmd, func(ctx context.Context, db *database.DB) error {
+				if !status {
+					applied, err := db.Migrate(ctx)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "applied %d migration(s)\n", len(applied))
+				}
+				current, latest, err := db.SchemaVersion(ctx)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "applied %d migration(s)\n", len(applied))
-			}
-			current, latest, err := db.SchemaVersion(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "%s schema at version %d; this binary knows %d\n", db.Engine, current, latest)
-			return nil
+				fmt.Fprintf(e.stdout, "%s schema at version %d; this binary knows %d\n", db.Engine, current, latest)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&status, "status", false, "only print the schema version")
@@ -54,20 +46,13 @@ func newCheckCommand(e *env) *cobra.Command {
 			"PostgreSQL a read of every table and, with the amcheck extension, of every index.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := e.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			db, err := database.Open(cmd.Context(), cfg.Database)
-			if err != nil {
-				return fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
-			}
-			defer db.Close()
-			if err := db.IntegrityCheck(cmd.Context()); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "%s database ok\n", db.Engine)
-			return nil
+			return e.withDatabase(cmd, func(ctx context.Context, db *database.DB) error {
+				if err := db.IntegrityCheck(ctx); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "%s database ok\n", db.Engine)
+				return nil
+			})
 		},
 	}
 }
