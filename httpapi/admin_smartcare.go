@@ -138,23 +138,7 @@ func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := smartcare.RuleInput{}
-	if p.SceneCode != nil {
-		in.SceneCode = *p.SceneCode
-	}
-	if p.ReflectionRule != nil {
-		in.ReflectionRule = *p.ReflectionRule
-	}
-	if p.ActiveFrom != nil {
-		in.ActiveFrom = *p.ActiveFrom
-	}
-	if p.ActiveUntil != nil {
-		in.ActiveUntil = *p.ActiveUntil
-	}
-	if p.Description != nil {
-		in.Description = *p.Description
-	}
-	rule, err := s.smartcare.CreateRule(r.Context(), r.PathValue("tenant"), in)
+	rule, err := s.smartcare.CreateRule(r.Context(), r.PathValue("tenant"), p.Input())
 	return reply(w, http.StatusCreated, rule, err)
 }
 

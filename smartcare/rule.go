@@ -82,6 +82,9 @@ type RulePatch struct {
 	Description    *string
 }
 
+// Input is the input of a new rule with the fields p sets.
+func (p RulePatch) Input() RuleInput { return p.apply(FaultRule{}) }
+
 func (p RulePatch) apply(r FaultRule) RuleInput {
 	in := RuleInput{
 		SceneCode: r.SceneCode, ReflectionRule: r.Rule.String(),
