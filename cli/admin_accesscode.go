@@ -174,19 +174,26 @@ func newAccessCodeUpdate(e *env) *cobra.Command {
 }
 
 func newAccessCodeDelete(e *env) *cobra.Command {
+	return newTenantDeleteCommand(e, "Delete an access code that no called route uses",
+		func(ctx context.Context, a *app, tenant string, id int64) error {
+			return a.accessCodes.Delete(ctx, tenant, id)
+		})
+}
+
+// newTenantDeleteCommand is `delete ID --tenant T` for a tenant's object
+// with a numeric ID.
+func newTenantDeleteCommand(e *env, short string, del func(ctx context.Context, a *app, tenant string, id int64) error) *cobra.Command {
 	var tenant string
 	cmd := &cobra.Command{
 		Use:   "delete ID",
-		Short: "Delete an access code that no called route uses",
+		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
 				return err
 			}
-			return e.withApp(cmd, func(ctx context.Context, a *app) error {
-				return a.accessCodes.Delete(ctx, tenant, id)
-			})
+			return e.withApp(cmd, func(ctx context.Context, a *app) error { return del(ctx, a, tenant, id) })
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant ID (required)")

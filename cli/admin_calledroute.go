@@ -181,24 +181,10 @@ func newRouteUpdate(e *env) *cobra.Command {
 }
 
 func newRouteDelete(e *env) *cobra.Command {
-	var tenant string
-	cmd := &cobra.Command{
-		Use:   "delete ID",
-		Short: "Delete a called route",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
-			return e.withApp(cmd, func(ctx context.Context, a *app) error {
-				return a.accessCodes.DeleteRoute(ctx, tenant, id)
-			})
-		},
-	}
-	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant ID (required)")
-	cmd.MarkFlagRequired("tenant")
-	return cmd
+	return newTenantDeleteCommand(e, "Delete a called route",
+		func(ctx context.Context, a *app, tenant string, id int64) error {
+			return a.accessCodes.DeleteRoute(ctx, tenant, id)
+		})
 }
 
 func printRoutes(e *env, cmd *cobra.Command, rs []accesscode.Route) error {
