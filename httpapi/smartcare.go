@@ -79,11 +79,11 @@ func (s *Server) queryFaultyUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	answer := smartCareAnswer{ReturnCode: res.ReturnCode(), Description: res.Description()}
-	if data := res.Data(); len(data) > 0 {
-		answer.Data = data
+	data := res.Data()
+	if data == nil {
+		data = []smartcare.FaultyUserData{} // the page's data is mandatory: [] when nothing is found
 	}
-	writeJSON(w, http.StatusOK, answer)
+	writeJSON(w, http.StatusOK, smartCareAnswer{ReturnCode: res.ReturnCode(), Description: res.Description(), Data: data})
 	return nil
 }
 
