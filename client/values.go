@@ -72,4 +72,3 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	*f = flexString(s)
 	return nil
 }
-
