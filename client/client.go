@@ -84,6 +84,16 @@ func WithAppKey(appKey, appSecret string) Option {
 	}
 }
 
+// WithGatewayToken authenticates the app-gateway APIs with a token
+// obtained elsewhere, sent as is with appKey as X-APP-Key: the client
+// neither renews it nor replaces it when it is refused.
+func WithGatewayToken(appKey, token string) Option {
+	return func(c *Client) error {
+		c.appKey, c.gateway = appKey, fixedToken(token)
+		return nil
+	}
+}
+
 // WithTokenLifetime asks tokenByAkSk for tokens of this lifetime (X-Token-Expire,
 // 1 s to 1 h); by default the server's, an hour.
 func WithTokenLifetime(d time.Duration) Option {
@@ -115,6 +125,16 @@ func WithIAMUser(domain, user, password string) Option {
 			}
 			return t.Token, t.ExpiresAt, nil
 		}, sem: make(chan struct{}, 1)}
+		return nil
+	}
+}
+
+// WithIAMToken authenticates the partner APIs with an IAM token obtained
+// elsewhere, sent as is; domain is the partner's account ID (check-user's
+// partner_id).
+func WithIAMToken(domain, token string) Option {
+	return func(c *Client) error {
+		c.partnerDomain, c.iam = domain, fixedToken(token)
 		return nil
 	}
 }
@@ -264,7 +284,7 @@ func (c *Client) send(ctx context.Context, cl call) (*answer, error) {
 		// A cached token the server no longer accepts (expired early,
 		// revoked, the server restarted on another database) is renewed
 		// once; the request was refused before it was handled.
-		if src := c.tokenSourceOf(cl.auth); src != nil && token != "" && !renewed && a.status == http.StatusUnauthorized {
+		if src := c.tokenSourceOf(cl.auth); src != nil && src.fetch != nil && token != "" && !renewed && a.status == http.StatusUnauthorized {
 			if code := gatewayCode(a.body); code == "APIG.0307" || code == "APIG.0301" {
 				src.invalidate(token)
 				renewed = true

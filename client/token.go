@@ -8,7 +8,8 @@ import (
 )
 
 // tokenSource obtains a bearer token, caches it and renews it before it
-// expires. Concurrent callers share one renewal.
+// expires. Concurrent callers share one renewal. Without fetch it holds a
+// fixed token.
 type tokenSource struct {
 	name  string
 	fetch func(ctx context.Context) (token string, expires time.Time, err error)
@@ -24,8 +25,14 @@ type tokenSource struct {
 // leaves with a token about to expire in flight.
 const maxRenewMargin = 5 * time.Minute
 
+// fixedToken is a tokenSource of a token obtained elsewhere.
+func fixedToken(tok string) *tokenSource { return &tokenSource{tok: tok} }
+
 // token returns a token valid for a while yet, fetching one if needed.
 func (s *tokenSource) token(ctx context.Context, now func() time.Time) (string, error) {
+	if s.fetch == nil {
+		return s.tok, nil
+	}
 	if t, ok := s.cached(now()); ok {
 		return t, nil
 	}
