@@ -331,7 +331,9 @@ func (c *contract) smartCare(t *testing.T) {
 	}{
 		{"an invalid MSISDN", q(func(v *client.FaultyUserQuery) { v.MSISDN = "12" }), "2"},
 		{"a fault time in the future", q(func(v *client.FaultyUserQuery) { v.FaultTime = client.EpochMillis(time.Now().Add(time.Hour)) }), "3"},
-		{"a fault time before the retention", q(func(v *client.FaultyUserQuery) { v.FaultTime = client.EpochMillis(time.Now().Add(-40 * 24 * time.Hour)) }), "3"},
+		{"a fault time before the retention", q(func(v *client.FaultyUserQuery) {
+			v.FaultTime = client.EpochMillis(time.Now().Add(-40 * 24 * time.Hour))
+		}), "3"},
 		{"an unknown complaint scene", q(func(v *client.FaultyUserQuery) { v.ComplaintScene = "9" }), "4"},
 		{"queryFlag 0", q(func(v *client.FaultyUserQuery) { v.QueryFlag = "0" }), "101"},
 		{"no msisdn", q(func(v *client.FaultyUserQuery) { v.MSISDN = "" }), "101"},

@@ -34,7 +34,9 @@ func newSpecCheck(t testing.TB) *specCheck {
 }
 
 // HTTPClient is an http.Client whose answers are checked.
-func (s *specCheck) HTTPClient() *http.Client { return &http.Client{Transport: s, Timeout: 30 * time.Second} }
+func (s *specCheck) HTTPClient() *http.Client {
+	return &http.Client{Transport: s, Timeout: 30 * time.Second}
+}
 
 func (s *specCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := s.base.RoundTrip(req)
