@@ -76,10 +76,11 @@ func provision(t *testing.T, dir, dsn string) *world {
 		"--quantity", "10", "--start", millis(now.Add(-24*time.Hour)), "--end", millis(now.Add(365*24*time.Hour)))
 
 	key := func(tenant, name string) (string, string) {
-		var k struct{ AppKey, AppSecret string }
-		var raw map[string]any
-		w.adminJSON(t, &raw, "appkey", "create", "--tenant", tenant, "--name", name)
-		k.AppKey, k.AppSecret = raw["app_key"].(string), raw["app_secret"].(string)
+		var k struct {
+			AppKey    string `json:"app_key"`
+			AppSecret string `json:"app_secret"`
+		}
+		w.adminJSON(t, &k, "appkey", "create", "--tenant", tenant, "--name", name)
 		return k.AppKey, k.AppSecret
 	}
 	mall := func(tenant string) string {
