@@ -13308,6 +13308,8 @@ type QueryFaultyUserHTTPResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FaultyUserAnswer
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *SmartCareError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *GatewayUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -13316,6 +13318,8 @@ type QueryFaultyUserHTTPResponse struct {
 	JSON413 *GatewayTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *GatewayThrottled
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *SmartCareError
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *SmartCareErrorResponse
 }
@@ -13323,6 +13327,11 @@ type QueryFaultyUserHTTPResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r QueryFaultyUserHTTPResponse) GetJSON200() *FaultyUserAnswer {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r QueryFaultyUserHTTPResponse) GetJSON400() *SmartCareError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -13343,6 +13352,11 @@ func (r QueryFaultyUserHTTPResponse) GetJSON413() *GatewayTooLarge {
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
 func (r QueryFaultyUserHTTPResponse) GetJSON429() *GatewayThrottled {
 	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r QueryFaultyUserHTTPResponse) GetJSON500() *SmartCareError {
+	return r.JSON500
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -19095,6 +19109,13 @@ func ParseQueryFaultyUserHTTPResponse(rsp *http.Response) (*QueryFaultyUserHTTPR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest SmartCareError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest GatewayUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19122,6 +19143,13 @@ func ParseQueryFaultyUserHTTPResponse(rsp *http.Response) (*QueryFaultyUserHTTPR
 			return nil, err
 		}
 		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest SmartCareError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest SmartCareErrorResponse
