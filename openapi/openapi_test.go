@@ -54,3 +54,13 @@ func TestJSONIsTheYAML(t *testing.T) {
 		t.Fatalf("the JSON form does not keep the YAML's order: %.60s", openapi.JSON())
 	}
 }
+
+// BenchmarkYAMLToJSON is the one-time cost of the JSON form, paid by the
+// first GET /openapi.json.
+func BenchmarkYAMLToJSON(b *testing.B) {
+	for b.Loop() {
+		if _, err := openapi.YAMLToJSON(openapi.YAML()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
