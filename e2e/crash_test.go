@@ -37,7 +37,7 @@ func adminPost(url, body string) (*http.Response, error) {
 	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+adminToken)
 	req.Header.Set("Content-Type", "application/json")
-	return client.Do(req)
+	return httpClient.Do(req)
 }
 
 // writeUntilKilled creates tenants and app keys from several clients until
@@ -98,7 +98,7 @@ func TestCrashSafety(t *testing.T) {
 		s := start(t, dir, "--database", dsn)
 		req, _ := http.NewRequest("GET", s.URL+"/admin/v1/tenants", nil)
 		req.Header.Set("Authorization", "Bearer "+adminToken)
-		resp, err := client.Do(req)
+		resp, err := httpClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestCrashSafety(t *testing.T) {
 			}
 		}
 		for key, secret := range ack.keys {
-			resp, err := client.Post(s.URL+"/apigovernance/api/oauth/tokenByAkSk", "application/json",
+			resp, err := httpClient.Post(s.URL+"/apigovernance/api/oauth/tokenByAkSk", "application/json",
 				strings.NewReader(`{"app_key":"`+key+`","app_secret":"`+secret+`"}`))
 			if err != nil {
 				t.Fatal(err)

@@ -97,7 +97,7 @@ func TestDatabaseOutage(t *testing.T) {
 	s := start(t, t.TempDir(), "--database", u.String(), "--demo")
 
 	ready := func() int {
-		resp, err := client.Get(s.URL + "/readyz")
+		resp, err := httpClient.Get(s.URL + "/readyz")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	token := func() (int, map[string]any, time.Duration) {
 		began := time.Now()
-		resp, err := client.Post(s.URL+"/apigovernance/api/oauth/tokenByAkSk", "application/json",
+		resp, err := httpClient.Post(s.URL+"/apigovernance/api/oauth/tokenByAkSk", "application/json",
 			strings.NewReader(`{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`))
 		if err != nil {
 			t.Fatal(err)

@@ -153,9 +153,9 @@ func cli(t testing.TB, dir string, args ...string) string {
 	return string(out)
 }
 
-// client is an HTTP client with a timeout, for tests that talk to a
+// httpClient is an HTTP client with a timeout, for tests that talk to a
 // process that may be killed.
-var client = &http.Client{Timeout: 10 * time.Second}
+var httpClient = &http.Client{Timeout: 10 * time.Second}
 
 // command prepares an aiccd command in dir without running it.
 func command(dir string, args ...string) *exec.Cmd {

@@ -67,7 +67,7 @@ func TestReplicasShareLimitsThroughRedis(t *testing.T) {
 	k.AppKey, k.AppSecret = raw["app_key"].(string), raw["app_secret"].(string)
 
 	token := func(s *server, secret string) int {
-		resp, err := client.Post(s.URL+"/apigovernance/api/oauth/tokenByAkSk", "application/json",
+		resp, err := httpClient.Post(s.URL+"/apigovernance/api/oauth/tokenByAkSk", "application/json",
 			strings.NewReader(`{"app_key":"`+k.AppKey+`","app_secret":"`+secret+`"}`))
 		if err != nil {
 			t.Fatal(err)

@@ -67,7 +67,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	// Meanwhile others are answered promptly.
 	for range 20 {
 		began := time.Now()
-		resp, err := client.Get(s.URL + "/healthz")
+		resp, err := httpClient.Get(s.URL + "/healthz")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestDisconnectMidRequestWritesNothing(t *testing.T) {
 		t.Fatalf("a request whose client hung up mid-body was stored:\n%s", out)
 	}
 	// The server is unharmed.
-	resp, err := client.Get(s.URL + "/healthz")
+	resp, err := httpClient.Get(s.URL + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz after the hang-up: %v %v", resp, err)
 	}

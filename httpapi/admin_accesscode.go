@@ -11,6 +11,10 @@ import (
 // The access-code part of the admin API: a tenant's access codes and
 // called routes, in the admin API's snake_case.
 
+// defaultAdminPage is the page size of the admin list of access codes
+// when the request names none.
+const defaultAdminPage = 100
+
 func pathID(r *http.Request, what string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -21,7 +25,8 @@ func pathID(r *http.Request, what string) (int64, error) {
 
 func (s *Server) adminListAccessCodes(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	o := accesscode.ListOptions{After: q.Get("after"), Filter: accesscode.Filter{AccessCode: q.Get("access_code"), Description: q.Get("description")}}
+	o := accesscode.ListOptions{After: q.Get("after"), Limit: defaultAdminPage,
+		Filter: accesscode.Filter{AccessCode: q.Get("access_code"), Description: q.Get("description")}}
 	if v := q.Get("media_type"); v != "" {
 		m, err := strconv.Atoi(v)
 		if err != nil || !accesscode.MediaType(m).Valid() {

@@ -108,6 +108,7 @@ func TestGatewayBearer(t *testing.T) {
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
+		answered(w, r)
 		return w
 	}
 	for _, tc := range []struct {
@@ -288,6 +289,7 @@ func TestCloudAuthWithIAMToken(t *testing.T) {
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
+		answered(w, r)
 		if w.Code != tc.status {
 			t.Fatalf("%v: %d %s", tc.header, w.Code, w.Body)
 		}
@@ -467,6 +469,7 @@ func TestMallToken(t *testing.T) {
 		io.Copy(w.Body, resp.Body)
 		resp.Body.Close()
 		ts.Close()
+		answered(w, r)
 		if w.Code != tc.status {
 			t.Fatalf("%v: %d %s", tc.header, w.Code, w.Body)
 		}

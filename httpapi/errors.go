@@ -508,8 +508,20 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 		}
 		writeJSON(w, orDefault(http.StatusInternalServerError), cbcError{Code: code, Msg: forcedMessage})
 	case familyOMA:
+		// As the endpoint answers that status itself: its page's sentence,
+		// or queryresource's JSON refusal.
 		st := orDefault(http.StatusInternalServerError)
-		text, ok := omaTexts[st]
+		if r.Pattern == patternQueryResource && (st == http.StatusBadRequest || st == http.StatusInternalServerError) {
+			if code == "" {
+				code = itoa(st)
+			}
+			writeJSON(w, st, ccError{ReturnCode: code, Description: forcedMessage})
+			return
+		}
+		text, ok := omaRouteTexts[r.Pattern][st]
+		if !ok {
+			text, ok = omaTexts[st]
+		}
 		if !ok {
 			text = forcedMessage
 		}

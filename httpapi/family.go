@@ -16,7 +16,7 @@ const (
 	familyCC                      // CC-Management behind the gateway: returnCode/description
 	familySmartCare               // SmartCare behind the gateway: numeric returnCode/description
 	familyAdmin                   // aiccd's own admin API
-	familyOps                     // /healthz, /readyz, /metrics
+	familyOps                     // /healthz, /readyz, /metrics, /openapi.json, /openapi.yaml
 )
 
 var familyNames = [...]string{
@@ -44,7 +44,7 @@ var familyPrefixes = []struct {
 }
 
 // opsPaths are served outside every API family.
-var opsPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+var opsPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/openapi.json": true, "/openapi.yaml": true}
 
 func familyOf(path string) family {
 	for _, p := range familyPrefixes {

@@ -120,8 +120,16 @@ func (e *env) do(req request) *httptest.ResponseRecorder {
 	for k, v := range req.header {
 		r.Header.Set(k, v) // canonicalised, as the server's parser does
 	}
+	return e.serve(r)
+}
+
+// serve answers r with the server and checks the answer against the
+// OpenAPI document.
+func (e *env) serve(r *http.Request) *httptest.ResponseRecorder {
+	e.t.Helper()
 	w := httptest.NewRecorder()
 	e.srv.ServeHTTP(w, r)
+	checkAnswer(e.t, r, w)
 	return w
 }
 

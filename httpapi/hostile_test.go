@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/openapi/openapitest"
 )
 
 // hostileBodies are malformed or malicious request bodies: truncated and
@@ -51,8 +53,8 @@ var hostileHeaders = []map[string]string{
 var hostileSegments = []string{"demo", "..%2F..%2Fetc%2Fpasswd", "%00", strings.Repeat("p", 300), "%E4%B8%AD%E6%96%87", "demo-partner"}
 
 // TestHostileInput drives malformed requests at every endpoint of a
-// running server: no answer is a 5xx or a panic, and every answer is in
-// its family's format.
+// running server: no answer is a 5xx or a panic, every answer is in its
+// family's format and matches the OpenAPI document.
 func TestHostileInput(t *testing.T) {
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	var logs bytes.Buffer
@@ -74,11 +76,12 @@ func TestHostileInput(t *testing.T) {
 		familyAdmin:     {"Authorization": "Bearer " + testAdminToken},
 	}
 
+	spec := openapitest.MustShared(t)
 	sent := 0
 	for _, pattern := range e.srv.patterns {
 		method, path, _ := strings.Cut(pattern, " ")
-		if path == "/admin/debug/pprof/" || path == "/metrics" {
-			continue // profiles and Prometheus text, not an API's answers
+		if path == "/admin/debug/pprof/" || path == "/metrics" || path == "/openapi.yaml" {
+			continue // profiles, Prometheus text and YAML, not an API's answers
 		}
 		for si, seg := range hostileSegments {
 			target := fillWildcards(path, seg)
@@ -107,6 +110,9 @@ func TestHostileInput(t *testing.T) {
 					resp.Body.Close()
 					sent++
 					checkFamilyFormat(t, method+" "+target, resp, b)
+					if err := spec.CheckResponse(req, resp.StatusCode, resp.Header, b); err != nil && !errors.Is(err, openapitest.ErrNoOperation) {
+						t.Errorf("an answer breaks openapi.yaml: %v", err)
+					}
 				}
 			}
 		}

@@ -162,6 +162,7 @@ func TestTrialExpiryAndConversionOverTheMallAPI(t *testing.T) {
 			r.Header.Set("X-Auth-Token", token)
 			w := httptest.NewRecorder()
 			srv.ServeHTTP(w, r)
+			checkAnswer(t, r, w)
 			return w
 		}
 		if _, err := live.CreateFrom(ctx, tenant.Draft{ID: "tr", Kind: tenant.KindTrial, TrialExpiresAt: e.clock.Now().Add(time.Hour),

@@ -3,8 +3,10 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
+	"github.com/aiccd/aiccd/openapi"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -42,4 +44,24 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+}
+
+// openAPIJSON serves aiccd's OpenAPI document as JSON.
+func (s *Server) openAPIJSON(w http.ResponseWriter, _ *http.Request) error {
+	writeDocument(w, contentTypeJSON, openapi.JSON())
+	return nil
+}
+
+// openAPIYAML serves aiccd's OpenAPI document as written.
+func (s *Server) openAPIYAML(w http.ResponseWriter, _ *http.Request) error {
+	writeDocument(w, "application/yaml", openapi.YAML())
+	return nil
+}
+
+func writeDocument(w http.ResponseWriter, contentType string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }

@@ -73,9 +73,7 @@ func (e *env) partnerCall(as, method, path, body string) *httptest.ResponseRecor
 		e.t.Fatal(err)
 	}
 	r.Header.Set("X-Request-Id", "test-request-id")
-	w := httptest.NewRecorder()
-	e.srv.ServeHTTP(w, r)
-	return w
+	return e.serve(r)
 }
 
 // TestCheckUserPageExample sends the page's example request with a free

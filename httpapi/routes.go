@@ -104,6 +104,8 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /readyz", s.api(s.readyz))
 	handle("GET /metrics", s.metricsHandler())
 	handle("GET /admin/debug/pprof/", s.api(s.pprofHandler()))
+	handle("GET /openapi.json", s.api(s.openAPIJSON))
+	handle("GET /openapi.yaml", s.api(s.openAPIYAML))
 
 	// Everything else answers 404 or 405 in the format of its family.
 	for pattern := range catchAll {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -83,6 +84,10 @@ type Server struct {
 	accessCodes    *accesscode.Service
 	maxImport      int64
 }
+
+// Routes returns the route pattern of every endpoint, in routes.go's
+// order ("POST /v3/auth/tokens"): what the OpenAPI document must describe.
+func (s *Server) Routes() []string { return slices.Clone(s.patterns) }
 
 // Answered returns how many requests the server has answered.
 func (s *Server) Answered() int64 { return s.answered.Load() }

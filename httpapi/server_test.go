@@ -33,16 +33,17 @@ func do(s http.Handler, method, target string, body io.Reader, header ...string)
 	}
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)
+	answered(w, r)
 	return w
 }
 
 // golden compares a response with testdata/golden/name, or rewrites it
-// with -update. The file holds the status line, the headers a client keys
-// on, and the body.
+// with -update. The file holds the request (method and target), the
+// status line, the headers a client keys on, and the body.
 func golden(t *testing.T, name string, w *httptest.ResponseRecorder) {
 	t.Helper()
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%d\n", w.Code)
+	fmt.Fprintf(&b, "%s\n%d\n", goldenRequest(t, w), w.Code)
 	for _, h := range []string{"Content-Type", "Allow"} {
 		if v := w.Header().Values(h); len(v) > 0 {
 			fmt.Fprintf(&b, "%s: %s\n", h, strings.Join(v, ", "))

@@ -85,7 +85,7 @@ func (s *Service) IngestNDJSON(ctx context.Context, tenantID string, r io.Reader
 	if err != nil {
 		return IngestReport{}, err
 	}
-	var rep IngestReport
+	rep := IngestReport{Errors: []RejectedLine{}} // [] rather than null when every line is good
 	w := newBatchWriter(ctx, func(ctx context.Context, b []Record) error { return s.AppendRecords(ctx, tenantID, b) })
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), MaxRecordLine)

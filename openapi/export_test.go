@@ -1,0 +1,4 @@
+package openapi
+
+// YAMLToJSON exposes the converter to the benchmark.
+var YAMLToJSON = yamlToJSON
