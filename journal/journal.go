@@ -8,6 +8,7 @@ package journal
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 )
@@ -39,42 +40,68 @@ type Store interface {
 }
 
 // Journal buffers entries and writes them in batches.
+//
+// Only a tenant's newest size entries are ever kept, so the buffer keeps
+// no more than that per tenant either: under load an entry superseded
+// before the next flush is never written, and the journal costs at most
+// size rows per tenant and flush however many requests arrive.
 type Journal struct {
 	store  Store
 	size   int
 	logger *slog.Logger
 
-	mu      sync.Mutex
-	pending []Entry
-	dropped int
-	wake    chan struct{}
+	mu       sync.Mutex
+	pending  map[string]*ring // by tenant
+	npending int
+	dropped  int
 }
 
-// maxPending bounds the buffer: under a flood, entries are dropped rather
-// than memory grown.
+// maxPending bounds the buffer across tenants: when that many entries
+// wait, new tenants' entries are dropped rather than memory grown.
 const maxPending = 10_000
 
 // New returns a Journal keeping size entries per tenant.
 func New(store Store, size int, logger *slog.Logger) *Journal {
-	return &Journal{store: store, size: size, logger: logger, wake: make(chan struct{}, 1)}
+	return &Journal{store: store, size: max(size, 1), logger: logger, pending: map[string]*ring{}}
+}
+
+// ring is a tenant's queued entries: the newest, up to the journal's size.
+type ring struct {
+	buf  []Entry
+	next int // where the next entry goes once buf is full
+}
+
+func (r *ring) add(e Entry, size int) (grew bool) {
+	if len(r.buf) < size {
+		r.buf = append(r.buf, e)
+		return true
+	}
+	r.buf[r.next] = e
+	r.next = (r.next + 1) % size
+	return false
+}
+
+// entries appends the ring's entries to out, oldest first.
+func (r *ring) entries(out []Entry) []Entry {
+	out = append(out, r.buf[r.next:]...)
+	return append(out, r.buf[:r.next]...)
 }
 
 // Record queues e without blocking.
 func (j *Journal) Record(e Entry) {
 	j.mu.Lock()
-	if len(j.pending) >= maxPending {
-		j.dropped++
-		j.mu.Unlock()
-		return
-	}
-	j.pending = append(j.pending, e)
-	full := len(j.pending) >= 500
-	j.mu.Unlock()
-	if full {
-		select {
-		case j.wake <- struct{}{}:
-		default:
+	defer j.mu.Unlock()
+	r := j.pending[e.TenantID]
+	if r == nil {
+		if j.npending >= maxPending {
+			j.dropped++
+			return
 		}
+		r = &ring{}
+		j.pending[e.TenantID] = r
+	}
+	if r.add(e, j.size) {
+		j.npending++
 	}
 }
 
@@ -86,11 +113,15 @@ func (j *Journal) List(ctx context.Context, tenantID string, limit int) ([]Entry
 	return j.store.Entries(ctx, tenantID, limit)
 }
 
-// Flush writes the queued entries now.
+// Flush writes the queued entries now, in the order they were recorded.
 func (j *Journal) Flush(ctx context.Context) error {
 	j.mu.Lock()
-	batch, dropped := j.pending, j.dropped
-	j.pending, j.dropped = nil, 0
+	batch := make([]Entry, 0, j.npending)
+	for _, r := range j.pending {
+		batch = r.entries(batch)
+	}
+	dropped := j.dropped
+	j.pending, j.npending, j.dropped = map[string]*ring{}, 0, 0
 	j.mu.Unlock()
 	if dropped > 0 {
 		j.logger.Warn("request journal overflowed; entries dropped", "dropped", dropped)
@@ -98,10 +129,11 @@ func (j *Journal) Flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	slices.SortStableFunc(batch, func(a, b Entry) int { return a.At.Compare(b.At) })
 	return j.store.AddEntries(ctx, batch)
 }
 
-// Run flushes twice a second (or when 500 entries wait) and trims each
+// Run flushes twice a second and trims each
 // tenant to its size every minute, until ctx is done; then it flushes what
 // is left.
 func (j *Journal) Run(ctx context.Context) {
@@ -117,7 +149,6 @@ func (j *Journal) Run(ctx context.Context) {
 			}
 			return
 		case <-flush.C:
-		case <-j.wake:
 		case <-trim.C:
 			if err := j.store.TrimEntries(ctx, j.size); err != nil {
 				j.logger.Warn("trimming the request journal", "err", err)

@@ -233,7 +233,7 @@ func (s *AccessCodeStore) Delete(ctx context.Context, tenantID string, id int64)
 // its stored text. The page of a common term is read in access code order
 // from the tenant's index, stopping at the page's end.
 func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accesscode.Filter, p accesscode.Paging) (accesscode.Page, error) {
-	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.read.beginRead(ctx)
 	if err != nil {
 		return accesscode.Page{}, translate(err)
 	}
@@ -242,7 +242,7 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 	return page, translate(err)
 }
 
-func (s *AccessCodeStore) search(ctx context.Context, tx *sql.Tx, tenantID string, f accesscode.Filter, p accesscode.Paging) (accesscode.Page, error) {
+func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID string, f accesscode.Filter, p accesscode.Paging) (accesscode.Page, error) {
 	// size is how many rows the tenant has of the media type asked for.
 	var size int
 	sizeQuery, sizeArgs := `SELECT coalesce(sum(n), 0) FROM access_code_counts WHERE tenant_id = ?`, []any{tenantID}

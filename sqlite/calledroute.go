@@ -120,7 +120,7 @@ func (s *AccessCodeStore) DeleteRoute(ctx context.Context, tenantID string, id i
 // from offset, in one read transaction. The device description filter is
 // served like the access code description's (see Search).
 func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
-	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.read.beginRead(ctx)
 	if err != nil {
 		return accesscode.RoutePage{}, translate(err)
 	}
@@ -129,7 +129,7 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 	return page, translate(err)
 }
 
-func searchRoutes(ctx context.Context, tx *sql.Tx, tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
+func searchRoutes(ctx context.Context, tx querier, tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
 	empty := accesscode.RoutePage{Items: []accesscode.Route{}}
 	var w where
 	w.add("r.tenant_id = ?", tenantID)

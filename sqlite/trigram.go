@@ -82,7 +82,7 @@ type candidates struct {
 // the tenant costs about budget rows: through the index while it yields no
 // more than budget candidates, by a scan otherwise. Its own cost is bounded
 // by budget too.
-func (ix trigramIndex) plan(ctx context.Context, tx *sql.Tx, term string, budget int) (candidates, error) {
+func (ix trigramIndex) plan(ctx context.Context, tx querier, term string, budget int) (candidates, error) {
 	runes := []rune(term)
 	if len(runes) >= 3 {
 		grams, rarest, err := ix.rarest(ctx, tx, trigrams(runes))
@@ -145,7 +145,7 @@ type probed struct {
 
 // probe runs each of matches, reading no more than limit rows of each, in
 // one statement.
-func (ix trigramIndex) probe(ctx context.Context, tx *sql.Tx, matches []string, limit int) ([]probed, error) {
+func (ix trigramIndex) probe(ctx context.Context, tx querier, matches []string, limit int) ([]probed, error) {
 	parts := make([]string, len(matches))
 	args := make([]any, 0, len(matches)+1)
 	args = append(args, limit)
@@ -183,7 +183,7 @@ func (ix trigramIndex) probe(ctx context.Context, tx *sql.Tx, matches []string, 
 // as rowids (snowflake IDs) are spread alike for all trigrams. Trigrams
 // that overlap in the term occur together, so non-overlapping ones are
 // preferred; overlapping ones are added only while they are rare.
-func (ix trigramIndex) rarest(ctx context.Context, tx *sql.Tx, grams []gram) ([]string, int, error) {
+func (ix trigramIndex) rarest(ctx context.Context, tx querier, grams []gram) ([]string, int, error) {
 	matches := make([]string, len(grams))
 	for i, g := range grams {
 		matches[i] = quoteAll([]string{g.text})[0]
