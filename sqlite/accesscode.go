@@ -278,7 +278,7 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 		if t.term == "" {
 			continue
 		}
-		c, err := t.ix.plan(ctx, tx, t.term, size)
+		c, err := t.ix.plan(ctx, tx, s.db.trigrams, t.term, size)
 		if err != nil {
 			return accesscode.Page{}, err
 		}

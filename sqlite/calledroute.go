@@ -125,11 +125,11 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 		return accesscode.RoutePage{}, translate(err)
 	}
 	defer tx.Rollback()
-	page, err := searchRoutes(ctx, tx, tenantID, f, offset, limit)
+	page, err := searchRoutes(ctx, tx, s.db.trigrams, tenantID, f, offset, limit)
 	return page, translate(err)
 }
 
-func searchRoutes(ctx context.Context, tx querier, tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
+func searchRoutes(ctx context.Context, tx querier, stats *trigramStats, tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
 	empty := accesscode.RoutePage{Items: []accesscode.Route{}}
 	var w where
 	w.add("r.tenant_id = ?", tenantID)
@@ -152,7 +152,7 @@ func searchRoutes(ctx context.Context, tx querier, tenantID string, f accesscode
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM called_routes WHERE tenant_id = ?`, tenantID).Scan(&size); err != nil {
 			return empty, err
 		}
-		c, err := routeDeviceIndex.plan(ctx, tx, f.DeviceDesc, size)
+		c, err := routeDeviceIndex.plan(ctx, tx, stats, f.DeviceDesc, size)
 		if err != nil || c.none {
 			return empty, err
 		}

@@ -31,6 +31,8 @@ type DB struct {
 	path  string
 	write *stmtDB
 	read  *stmtDB
+
+	trigrams *trigramStats // what searches learnt of the trigram indexes
 }
 
 // Path returns the database file's path from a file path or a sqlite: URL
@@ -91,7 +93,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read)}, nil
+	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read), trigrams: newTrigramStats(time.Now)}, nil
 }
 
 // Close closes every connection.

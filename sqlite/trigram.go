@@ -82,10 +82,10 @@ type candidates struct {
 // the tenant costs about budget rows: through the index while it yields no
 // more than budget candidates, by a scan otherwise. Its own cost is bounded
 // by budget too.
-func (ix trigramIndex) plan(ctx context.Context, tx querier, term string, budget int) (candidates, error) {
+func (ix trigramIndex) plan(ctx context.Context, tx querier, stats *trigramStats, term string, budget int) (candidates, error) {
 	runes := []rune(term)
 	if len(runes) >= 3 {
-		grams, rarest, err := ix.rarest(ctx, tx, trigrams(runes))
+		grams, rarest, err := ix.rarest(ctx, tx, stats, trigrams(runes))
 		if err != nil {
 			return candidates{}, err
 		}
@@ -183,14 +183,26 @@ func (ix trigramIndex) probe(ctx context.Context, tx querier, matches []string, 
 // as rowids (snowflake IDs) are spread alike for all trigrams. Trigrams
 // that overlap in the term occur together, so non-overlapping ones are
 // preferred; overlapping ones are added only while they are rare.
-func (ix trigramIndex) rarest(ctx context.Context, tx querier, grams []gram) ([]string, int, error) {
-	matches := make([]string, len(grams))
+func (ix trigramIndex) rarest(ctx context.Context, tx querier, stats *trigramStats, grams []gram) ([]string, int, error) {
+	p := make([]probed, len(grams))
+	var unknown []int // the grams stats does not know
+	var matches []string
 	for i, g := range grams {
-		matches[i] = quoteAll([]string{g.text})[0]
+		var ok bool
+		if p[i], ok = stats.get(ix.table, g.text); !ok {
+			unknown = append(unknown, i)
+			matches = append(matches, quoteAll([]string{g.text})[0])
+		}
 	}
-	p, err := ix.probe(ctx, tx, matches, probeLimit)
-	if err != nil {
-		return nil, 0, err
+	if len(unknown) > 0 {
+		found, err := ix.probe(ctx, tx, matches, probeLimit)
+		if err != nil {
+			return nil, 0, err
+		}
+		for k, i := range unknown {
+			p[i] = found[k]
+			stats.put(ix.table, grams[i].text, found[k])
+		}
 	}
 	order := make([]int, len(grams))
 	for i := range order {
