@@ -17,7 +17,7 @@ func (m *memStore) AddEntries(_ context.Context, es []Entry) error {
 	return nil
 }
 func (m *memStore) Entries(context.Context, string, int) ([]Entry, error) { return nil, nil }
-func (m *memStore) TrimEntries(context.Context, int) error               { return nil }
+func (m *memStore) TrimEntries(context.Context, int) error                { return nil }
 
 func TestFlushWritesEachTenantsNewestEntriesInOrder(t *testing.T) {
 	store := &memStore{}
