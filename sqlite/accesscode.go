@@ -300,15 +300,25 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 		args = append([]any{drive.match}, args...)
 	}
 
+	filtered := f.AccessCode != "" || f.Description != ""
+	// A page read through the index counts the candidates it reads anyway:
+	// one statement instead of a count and a page, each looking the terms
+	// up in the index. Only when the page is empty is the count run alone.
+	if drive != nil && drive.estimate > 0 && p.Limit > 0 && p.After == "" && (p.Offset+p.Limit)*size/drive.estimate >= drive.estimate {
+		page, err := readPage(ctx, tx, `SELECT `+accessCodeColumns+`, count(*) OVER () FROM `+from+` WHERE `+cond+
+			` ORDER BY a.access_code, a.id LIMIT ? OFFSET ?`, append(args[:len(args):len(args)], p.Limit, p.Offset))
+		if err != nil || len(page.Items) > 0 {
+			return page, err
+		}
+	}
 	var total int
-	if f.AccessCode == "" && f.Description == "" {
+	if !filtered {
 		total = size
 	} else if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
 		return accesscode.Page{}, err
 	}
-	page := accesscode.Page{Total: total, Items: []accesscode.AccessCode{}}
 	if p.Limit == 0 || p.Offset >= total {
-		return page, nil
+		return accesscode.Page{Total: total, Items: []accesscode.AccessCode{}}, nil
 	}
 	// Reading the tenant's rows in order finds the page after about
 	// (offset+limit)*size/total rows; the index reads every candidate.
@@ -319,18 +329,29 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 		// Total counts the whole filter; the page starts after the cursor.
 		cond, args = cond+" AND a.access_code > ?", append(args[:len(args):len(args)], p.After)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+accessCodeColumns+` FROM `+from+` WHERE `+cond+
-		` ORDER BY a.access_code, a.id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+	page, err := readPage(ctx, tx, `SELECT `+accessCodeColumns+`, NULL FROM `+from+` WHERE `+cond+
+		` ORDER BY a.access_code, a.id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset))
+	page.Total = total
+	return page, err
+}
+
+// readPage reads the access codes query selects, each followed by the
+// count of the whole filter or NULL.
+func readPage(ctx context.Context, tx querier, query string, args []any) (accesscode.Page, error) {
+	page := accesscode.Page{Items: []accesscode.AccessCode{}}
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return accesscode.Page{}, err
+		return page, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		a, err := scanAccessCode(rows)
-		if err != nil {
-			return accesscode.Page{}, err
+		var a accesscode.AccessCode
+		var total sql.NullInt64
+		if err := scanAccessCodeInto(rows, &a, &total); err != nil {
+			return page, err
 		}
 		page.Items = append(page.Items, a)
+		page.Total = int(total.Int64)
 	}
 	return page, rows.Err()
 }
@@ -350,15 +371,23 @@ func (w *where) sql() string { return strings.Join(w.conds, " AND ") }
 
 func scanAccessCode(row interface{ Scan(...any) error }) (accesscode.AccessCode, error) {
 	var a accesscode.AccessCode
+	err := scanAccessCodeInto(row, &a)
+	return a, err
+}
+
+// scanAccessCodeInto scans the access code columns into a, and the
+// columns after them into extra.
+func scanAccessCodeInto(row interface{ Scan(...any) error }, a *accesscode.AccessCode, extra ...any) error {
 	var media, attr, created, updated int64
 	var n400, desc sql.NullString
-	if err := row.Scan(&a.ID, &a.TenantID, &a.Code, &media, &n400, &desc, &attr, &created, &updated); err != nil {
-		return accesscode.AccessCode{}, translate(err)
+	dest := append([]any{&a.ID, &a.TenantID, &a.Code, &media, &n400, &desc, &attr, &created, &updated}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return translate(err)
 	}
 	a.MediaType, a.CallAttr = accesscode.MediaType(media), accesscode.CallAttr(attr)
 	a.N400Number, a.Description = stringPtr(n400), stringPtr(desc)
 	a.CreatedAt, a.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
-	return a, nil
+	return nil
 }
 
 func stringPtr(s sql.NullString) *string {
