@@ -45,6 +45,7 @@ func testAccessCodes(t *testing.T, db *database.DB) {
 	t.Run("batch", func(t *testing.T) { testAccessCodeBatch(t, db) })
 	t.Run("search", func(t *testing.T) { testAccessCodeSearch(t, db) })
 	t.Run("paging", func(t *testing.T) { testAccessCodePaging(t, db) })
+	t.Run("search after writes", func(t *testing.T) { testAccessCodeSearchAfterWrites(t, db) })
 	t.Run("isolation", func(t *testing.T) { testAccessCodeIsolation(t, db) })
 	t.Run("against a reference", func(t *testing.T) { testAccessCodeReference(t, db) })
 	t.Run("routes", func(t *testing.T) { testCalledRoutes(t, db) })
@@ -163,6 +164,45 @@ func testAccessCodeBatch(t *testing.T, db *database.DB) {
 		t.Fatal(err)
 	}
 	expectCodes(t, svc, "batch", accesscode.Filter{Description: "row 1202"}, "001202")
+}
+
+// testAccessCodeSearchAfterWrites: what a store remembers to plan
+// searches (SQLite keeps trigram counts for a few seconds) never hides a
+// row written since, nor shows one deleted since.
+func testAccessCodeSearchAfterWrites(t *testing.T, db *database.DB) {
+	ctx := context.Background()
+	svc := accessCodeService(t, db, "rewrite")
+	var acs []accesscode.AccessCode
+	for i := range 300 {
+		a, err := svc.Prepare("rewrite", accesscode.Draft{Code: fmt.Sprintf("55%04d", i), MediaType: 5, CallAttr: 3,
+			Description: str(fmt.Sprintf("line %d", i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acs = append(acs, a)
+	}
+	if err := svc.CreateBatch(ctx, "rewrite", acs); err != nil {
+		t.Fatal(err)
+	}
+	// Searched once: the terms' trigrams are known, and "qzx" is in no row.
+	expectCodes(t, svc, "rewrite", accesscode.Filter{AccessCode: "550042"}, "550042")
+	expectCodes(t, svc, "rewrite", accesscode.Filter{Description: "qzx"})
+
+	extra, err := svc.Prepare("rewrite", accesscode.Draft{Code: "9550042", MediaType: 5, CallAttr: 3, Description: str("qzx line")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.CreateBatch(ctx, "rewrite", []accesscode.AccessCode{extra}); err != nil {
+		t.Fatal(err)
+	}
+	expectCodes(t, svc, "rewrite", accesscode.Filter{AccessCode: "550042"}, "550042", "9550042")
+	expectCodes(t, svc, "rewrite", accesscode.Filter{Description: "qzx"}, "9550042")
+
+	if err := svc.Delete(ctx, "rewrite", acs[42].ID); err != nil {
+		t.Fatal(err)
+	}
+	expectCodes(t, svc, "rewrite", accesscode.Filter{AccessCode: "550042"}, "9550042")
+	expectTotal(t, svc, "rewrite", accesscode.Filter{Description: "line"}, 300)
 }
 
 func testAccessCodeSearch(t *testing.T, db *database.DB) {
