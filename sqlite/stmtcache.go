@@ -16,40 +16,85 @@ import (
 // maxCachedStmts they run unprepared rather than grow the cache.
 type stmtDB struct {
 	*sql.DB
-	mu    sync.RWMutex
-	stmts map[string]*sql.Stmt
+	mu        sync.RWMutex
+	stmts     map[string]*sql.Stmt
+	preparing map[string]bool // queries prepareLater is preparing
 }
 
 const maxCachedStmts = 512
 
-func newStmtDB(db *sql.DB) *stmtDB { return &stmtDB{DB: db, stmts: map[string]*sql.Stmt{}} }
+func newStmtDB(db *sql.DB) *stmtDB {
+	return &stmtDB{DB: db, stmts: map[string]*sql.Stmt{}, preparing: map[string]bool{}}
+}
 
-// stmt returns the prepared statement of query, or nil when it is not to
-// be cached: several statements in one text, or a full cache.
-func (d *stmtDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+// cached returns the prepared statement of query, or nil.
+func (d *stmtDB) cached(query string) *sql.Stmt {
 	d.mu.RLock()
-	s, ok := d.stmts[query]
-	d.mu.RUnlock()
-	if ok {
+	defer d.mu.RUnlock()
+	return d.stmts[query]
+}
+
+// cacheable reports whether query may be prepared: one statement.
+func cacheable(query string) bool {
+	return !strings.Contains(strings.TrimRight(query, "; \t\n"), ";")
+}
+
+// stmt returns the prepared statement of query, preparing it, or nil when
+// it is not to be cached: several statements in one text, or a full
+// cache. The lock is not held while preparing, which waits for a
+// connection: readers of the cache must never wait behind that.
+func (d *stmtDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s := d.cached(query); s != nil || !cacheable(query) {
 		return s, nil
-	}
-	if strings.Contains(strings.TrimRight(query, "; \t\n"), ";") {
-		return nil, nil
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.stmts[query]; ok {
-		return s, nil
-	}
-	if len(d.stmts) >= maxCachedStmts {
-		return nil, nil
 	}
 	s, err := d.DB.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	return d.keep(query, s), nil
+}
+
+// keep adds s, prepared for query, to the cache and returns the cached
+// statement of query: s, the one another caller kept first, or nil when
+// the cache is full.
+func (d *stmtDB) keep(query string, s *sql.Stmt) *sql.Stmt {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if old, ok := d.stmts[query]; ok {
+		s.Close()
+		return old
+	}
+	if len(d.stmts) >= maxCachedStmts {
+		s.Close()
+		return nil
+	}
 	d.stmts[query] = s
-	return s, nil
+	return s
+}
+
+// prepareLater prepares query in the background for later callers. A
+// transaction holds its connection: waiting in it for another one to
+// prepare on would deadlock once every connection is in a transaction.
+func (d *stmtDB) prepareLater(query string) {
+	if !cacheable(query) {
+		return
+	}
+	d.mu.Lock()
+	if d.preparing[query] || d.stmts[query] != nil || len(d.stmts) >= maxCachedStmts {
+		d.mu.Unlock()
+		return
+	}
+	d.preparing[query] = true
+	d.mu.Unlock()
+	go func() {
+		s, err := d.DB.PrepareContext(context.Background(), query)
+		if err == nil {
+			d.keep(query, s)
+		}
+		d.mu.Lock()
+		delete(d.preparing, query)
+		d.mu.Unlock()
+	}()
 }
 
 // QueryContext runs query as database/sql's does, prepared once.
@@ -121,11 +166,9 @@ func (d *stmtDB) beginRead(ctx context.Context) (*readTx, error) {
 
 // QueryContext runs query in the transaction, prepared once per connection.
 func (t *readTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := t.pool.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
+	s := t.pool.cached(query)
 	if s == nil {
+		t.pool.prepareLater(query)
 		return t.Tx.QueryContext(ctx, query, args...)
 	}
 	// The transaction's statement is closed with the transaction; the
@@ -136,9 +179,10 @@ func (t *readTx) QueryContext(ctx context.Context, query string, args ...any) (*
 // QueryRowContext runs query in the transaction, prepared once per
 // connection.
 func (t *readTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	s, err := t.pool.stmt(ctx, query)
-	if err != nil || s == nil {
-		return t.Tx.QueryRowContext(ctx, query, args...) // reports err, or runs unprepared
+	s := t.pool.cached(query)
+	if s == nil {
+		t.pool.prepareLater(query)
+		return t.Tx.QueryRowContext(ctx, query, args...)
 	}
 	return t.Tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
 }
