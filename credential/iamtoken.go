@@ -60,7 +60,7 @@ func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, 
 		}
 		hash := u.PasswordHash
 		if errors.Is(err, aiccd.ErrNotFound) {
-			hash = dummyPasswordHash
+			hash = dummyPasswordHash()
 		} else if err != nil {
 			return err
 		}
