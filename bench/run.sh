@@ -25,6 +25,11 @@ export AICCD_ADMIN_TOKEN=$ADMIN_TOKEN AICCD_LOG_LEVEL=warn AICCD_MASTER_KEY=YmVu
 
 say() { printf '\n==> %s\n' "$*" >&2; }
 mkdir -p "$OUT"
+for port in $PORT $CEILING_PORT $PRISM_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench/run.sh: port $port is in use; stop what listens there (a previous run?)" >&2; exit 1
+  fi
+done
 
 say "tools"
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
