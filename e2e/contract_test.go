@@ -341,11 +341,20 @@ func (c *contract) smartCare(t *testing.T) {
 		{"queryFlag 0", q(func(v *client.FaultyUserQuery) { v.QueryFlag = "0" }), "101"},
 		{"no msisdn", q(func(v *client.FaultyUserQuery) { v.MSISDN = "" }), "101"},
 		{"backtraceDuration 10", q(func(v *client.FaultyUserQuery) { v.BacktraceDuration = "10" }), "101"},
+		{"more records than a query may load", c.query(busyMSISDN), "97"},
 	} {
 		_, err := cl.QueryFaultyUser(ctx, tc.q)
 		if e := wantCode(t, tc.name, err, 200, tc.code); e.Family != client.FamilySmartCare {
 			t.Fatalf("%s: family %s", tc.name, e.Family)
 		}
+	}
+	// A shorter window over the busy subscriber answers.
+	busy := c.query(busyMSISDN)
+	busy.BacktraceDuration = "600"
+	res, err = cl.QueryFaultyUser(ctx, busy)
+	ok(t, "the busy subscriber's last ten minutes", err)
+	if res.ReturnCode != client.ReturnNoData {
+		t.Fatalf("the busy subscriber's last ten minutes: %+v", res)
 	}
 }
 
@@ -622,7 +631,19 @@ func (c *contract) sandbox(t *testing.T) {
 	if e := wantCode(t, "a forced 502 on querytenantbasic", err, 502, ""); e.Message != "The business fails." {
 		t.Fatalf("forced 502: %q", e.Message)
 	}
-	for _, f := range []string{f1, f2, f3} {
+	// Codes the pages document that aiccd itself never gives a valid
+	// caller, forced to show their wire format.
+	f4 := id(admin.CreateFault(ctx, client.Fault{TenantID: "acme", Endpoint: "queryAccessCodeList", Status: 403, Remaining: 1}))
+	_, err = cl.QueryAccessCodeList(ctx, client.AccessCodeQuery{})
+	if e := wantCode(t, "a forced 403 on queryAccessCodeList", err, 403, "403"); e.Message != "Authentication fails." {
+		t.Fatalf("forced 403: %q", e.Message)
+	}
+	f5 := id(admin.CreateFault(ctx, client.Fault{TenantID: "acme", Endpoint: "queryfaultyuser", Code: "102", Remaining: 1}))
+	_, err = cl.QueryFaultyUser(ctx, c.query(affectedMSISDN))
+	if e := wantCode(t, "a forced 102", err, 200, "102"); e.Message != "AICC internal system error." {
+		t.Fatalf("forced 102: %q", e.Message)
+	}
+	for _, f := range []string{f1, f2, f3, f4, f5} {
 		ok(t, "delete fault", admin.DeleteFault(ctx, f))
 	}
 

@@ -38,6 +38,8 @@ const (
 	partnerPassword = "Acme-partner-pw1"
 	affectedMSISDN  = "6680000000001" // a DATA record in the faulty cell
 	healthyMSISDN   = "6680000000002" // a DATA record in a healthy cell
+	busyMSISDN      = "6680000000003" // busyRecords records, one every 25 ms
+	busyRecords     = 100_001
 	faultyCell      = "LAC_TAC=L100&SAI_CGI_ECGI=C100"
 )
 
@@ -142,6 +144,14 @@ func provision(t *testing.T, dir, dsn string) *world {
 		fmt.Sprintf(`{"msisdn":%q,"eventTime":%d,"ccmSceneCode":"SMS","dimensions":{"FAILURE_CAUSE":"F1","LAC_TAC":"L100"}}`, affectedMSISDN, now.Add(-30*time.Minute).UnixMilli()),
 		fmt.Sprintf(`{"msisdn":%q,"eventTime":%d,"ccmSceneCode":"DATA","dimensions":{"LAC_TAC":"L200","SAI_CGI_ECGI":"C200"}}`, healthyMSISDN, now.Add(-20*time.Minute).UnixMilli()),
 	}, "\n") + "\n"
+	// A subscriber busier than a query may load: more than
+	// smartcare.MaxQueryRecords records in the last 42 minutes.
+	var busy strings.Builder
+	for i := range busyRecords {
+		fmt.Fprintf(&busy, `{"msisdn":%q,"eventTime":%d,"ccmSceneCode":"DATA","dimensions":{"LAC_TAC":"L300"}}`+"\n",
+			busyMSISDN, now.Add(-42*time.Minute).Add(time.Duration(i)*25*time.Millisecond).UnixMilli())
+	}
+	records += busy.String()
 	file := filepath.Join(dir, "records.ndjson")
 	if err := os.WriteFile(file, []byte(records), 0o644); err != nil {
 		t.Fatal(err)

@@ -497,11 +497,17 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 		}
 		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: smartcare.Description(rc)})
 	case familyCC:
+		// A bare status answers as the pages do for it; a code of the
+		// rule's own has no sentence of theirs.
 		st := orDefault(http.StatusInternalServerError)
+		text, ok := ccTexts[st]
+		if code != "" || !ok {
+			text = forcedMessage
+		}
 		if code == "" {
 			code = itoa(st)
 		}
-		writeJSON(w, st, ccError{ReturnCode: code, Description: forcedMessage})
+		writeJSON(w, st, ccError{ReturnCode: code, Description: text})
 	case familyPartner:
 		if code == "" {
 			code = cbcInternal
