@@ -100,6 +100,23 @@ func (c *cache) snapshot(ctx context.Context, store Store, tenantID string, with
 	return s, nil
 }
 
+// cached returns the tenant's config and rules as last loaded, whatever
+// the versions now, or false when they were never loaded.
+func (c *cache) cached(tenantID string) (snapshot, bool) {
+	v, ok := c.tenants.Load(tenantID)
+	if !ok {
+		return snapshot{}, false
+	}
+	tc := v.(*tenantCache)
+	s := snapshot{config: tc.config.Load(), rules: tc.rules.Load()}
+	return s, s.config != nil && s.rules != nil
+}
+
+// at reports whether the snapshot, with its rules, is at versions v.
+func (s snapshot) at(v Versions) bool {
+	return s.config.version == v.Config && s.rules != nil && s.rules.version == v.Rules
+}
+
 // current returns the cached snapshot when it is at versions v.
 func (tc *tenantCache) current(v Versions, withRules bool) (snapshot, bool) {
 	cfg := tc.config.Load()

@@ -62,6 +62,22 @@ func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req Faul
 	if err != nil {
 		return FaultyUserResult{}, err
 	}
+	// With the tenant's rules in memory, the records are read in the same
+	// round trip as the versions that tell whether those rules are still
+	// current, and the answer is used only when they are. Otherwise (or
+	// when the cached config refuses the query) the query starts over from
+	// current rules: nothing is ever answered from a stale snapshot.
+	if snap, ok := s.cache.cached(tenantID); ok {
+		if scene, from, to, err := s.resolve(snap.config, q); err == nil {
+			v, recs, err := s.store.VersionedRecords(ctx, tenantID, q.MSISDN, from, to, s.maxQueryRecords+1)
+			if err != nil {
+				return FaultyUserResult{}, dacError(err)
+			}
+			if snap.at(v) {
+				return s.correlate(snap, q, scene, from, to, recs)
+			}
+		}
+	}
 	snap, err := s.cache.snapshot(ctx, s.store, tenantID, true)
 	if err != nil {
 		return FaultyUserResult{}, err
@@ -70,8 +86,17 @@ func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req Faul
 	if err != nil {
 		return FaultyUserResult{}, err
 	}
-	recs, err := s.subscriberRecords(ctx, tenantID, q.MSISDN, from, to)
+	recs, err := s.store.Records(ctx, tenantID, q.MSISDN, from, to, s.maxQueryRecords+1)
 	if err != nil {
+		return FaultyUserResult{}, dacError(err)
+	}
+	return s.correlate(snap, q, scene, from, to, recs)
+}
+
+// correlate answers the query from the subscriber's records in the window
+// (at most maxQueryRecords+1 of them).
+func (s *Service) correlate(snap snapshot, q FaultyUserQuery, scene Scene, from, to time.Time, recs []Record) (FaultyUserResult, error) {
+	if err := s.checkRecordCount(q.MSISDN, recs); err != nil {
 		return FaultyUserResult{}, err
 	}
 	matches := snap.rules.index.correlate(recs, scene, from, to)
@@ -90,11 +115,19 @@ func (s *Service) subscriberRecords(ctx context.Context, tenantID, msisdn string
 	if err != nil {
 		return nil, dacError(err)
 	}
-	if len(recs) > s.maxQueryRecords {
-		return nil, &aiccd.Error{Kind: aiccd.KindInvalid, Code: CodeOther, Message: fmt.Sprintf(
-			"msisdn %s has more than %d records in the window; shorten backtraceDuration", msisdn, s.maxQueryRecords)}
+	if err := s.checkRecordCount(msisdn, recs); err != nil {
+		return nil, err
 	}
 	return recs, nil
+}
+
+// checkRecordCount refuses (97) more records than a query may correlate.
+func (s *Service) checkRecordCount(msisdn string, recs []Record) error {
+	if len(recs) > s.maxQueryRecords {
+		return &aiccd.Error{Kind: aiccd.KindInvalid, Code: CodeOther, Message: fmt.Sprintf(
+			"msisdn %s has more than %d records in the window; shorten backtraceDuration", msisdn, s.maxQueryRecords)}
+	}
+	return nil
 }
 
 // resolve finds the query's scene (4) and window (3) in the tenant's

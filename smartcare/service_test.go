@@ -119,6 +119,10 @@ func (failingRecords) Records(context.Context, string, string, time.Time, time.T
 	return nil, errors.New("read tcp 10.0.0.7:5432: connection reset by peer")
 }
 
+func (failingRecords) VersionedRecords(context.Context, string, string, time.Time, time.Time, int) (smartcare.Versions, []smartcare.Record, error) {
+	return smartcare.Versions{}, nil, errors.New("read tcp 10.0.0.7:5432: connection reset by peer")
+}
+
 // corruptSettings is a store whose stored time zone no longer exists.
 type corruptSettings struct{ smartcare.Store }
 

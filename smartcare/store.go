@@ -16,6 +16,10 @@ type Store interface {
 	// Versions returns the tenant's current versions (zeros for a tenant
 	// that never wrote any).
 	Versions(ctx context.Context, tenantID string) (Versions, error)
+	// VersionedRecords is Versions and Records together, in one round
+	// trip where the engine can: a query checks that its cached rules are
+	// current while it reads the records.
+	VersionedRecords(ctx context.Context, tenantID, msisdn string, from, to time.Time, limit int) (Versions, []Record, error)
 	// LoadConfig returns the tenant's settings (nil when it never set
 	// any), scenes and config version, read in one snapshot.
 	LoadConfig(ctx context.Context, tenantID string) (Config, error)

@@ -140,6 +140,17 @@ func (s *SmartCareStore) Records(ctx context.Context, tenantID, msisdn string, f
 	return out, translate(rows.Err())
 }
 
+// VersionedRecords reads the tenant's versions, then the records: on
+// SQLite neither is a round trip, and both are prepared statements.
+func (s *SmartCareStore) VersionedRecords(ctx context.Context, tenantID, msisdn string, from, to time.Time, limit int) (smartcare.Versions, []smartcare.Record, error) {
+	v, err := s.Versions(ctx, tenantID)
+	if err != nil {
+		return v, nil, err
+	}
+	recs, err := s.Records(ctx, tenantID, msisdn, from, to, limit)
+	return v, recs, err
+}
+
 // DeleteRecordsBefore deletes up to limit of the tenant's records of the
 // hours that ended at or before horizon. Each call is one short write
 // transaction; readers are never blocked under WAL.

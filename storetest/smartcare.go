@@ -287,6 +287,28 @@ func testSmartCareRecords(t *testing.T, s smartcare.Store, at time.Time) {
 	if got, _ := s.Records(ctx, "sc-a", "5550001", at, at.Add(time.Hour), 10); !recordsEqual(got, big[:10]) {
 		t.Fatalf("limit 10: %d records back", len(got))
 	}
+	// VersionedRecords is Versions and Records at once, empty windows and
+	// tenants without versions included.
+	if err := s.PutSettings(ctx, "sc-a", smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC", RetentionDays: 30}, at); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tenant, msisdn string
+		from, to       time.Time
+		limit          int
+	}{
+		{"sc-a", m, at, midnight.Add(time.Minute), 10000},
+		{"sc-a", "5550001", at, at.Add(time.Hour), 10},
+		{"sc-a", m, at.Add(time.Hour), at, 10},
+		{"sc-b", m, at, midnight, 10},
+	} {
+		v, got, err := s.VersionedRecords(ctx, c.tenant, c.msisdn, c.from, c.to, c.limit)
+		wantV := versionsOf(t, s, c.tenant)
+		want, _ := s.Records(ctx, c.tenant, c.msisdn, c.from, c.to, c.limit)
+		if err != nil || v != wantV || !recordsEqual(got, want) {
+			t.Fatalf("VersionedRecords(%+v) = %+v, %d records, %v; want %+v, %d records", c, v, len(got), err, wantV, len(want))
+		}
+	}
 	tenants, err := s.RecordTenants(ctx)
 	if err != nil || !slices.Equal(tenants, []string{"sc-a", "sc-b"}) {
 		t.Fatalf("RecordTenants = %v, %v", tenants, err)
