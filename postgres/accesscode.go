@@ -20,11 +20,14 @@ const smallTenant = 5000
 // AccessCodeStore implements accesscode.Store.
 type AccessCodeStore struct {
 	db    *DB
-	words wordSample // picks what multi-word description terms are looked up by
+	words wordSample   // picks what multi-word description terms are looked up by
+	sizes *tenantSizes // picks between the trigram indexes and a tenant's rows
 }
 
 // NewAccessCodeStore returns the access code store of db.
-func NewAccessCodeStore(db *DB) *AccessCodeStore { return &AccessCodeStore{db: db} }
+func NewAccessCodeStore(db *DB) *AccessCodeStore {
+	return &AccessCodeStore{db: db, sizes: newTenantSizes(time.Now)}
+}
 
 var _ accesscode.Store = (*AccessCodeStore)(nil)
 
@@ -172,13 +175,16 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 	// down. strpos, unlike LIKE, keeps the planner off the trigram index.
 	scanTenant := false
 	if f.AccessCode != "" || f.Description != "" {
-		var size int64
-		if err := s.db.pool.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM access_code_counts WHERE tenant_id = $1`,
-			tenantID).Scan(&size); err != nil {
-			return accesscode.Page{}, translate(err)
-		}
-		if size == 0 {
-			return accesscode.Page{Items: []accesscode.AccessCode{}}, nil
+		size, ok := s.sizes.get(tenantID)
+		if !ok {
+			if err := s.db.pool.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM access_code_counts WHERE tenant_id = $1`,
+				tenantID).Scan(&size); err != nil {
+				return accesscode.Page{}, translate(err)
+			}
+			if size == 0 {
+				return accesscode.Page{Items: []accesscode.AccessCode{}}, nil
+			}
+			s.sizes.put(tenantID, size)
 		}
 		scanTenant = size <= smallTenant
 	}

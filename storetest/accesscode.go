@@ -172,6 +172,8 @@ func testAccessCodeBatch(t *testing.T, db *database.DB) {
 func testAccessCodeSearchAfterWrites(t *testing.T, db *database.DB) {
 	ctx := context.Background()
 	svc := accessCodeService(t, db, "rewrite")
+	// Searched while the tenant is empty, then filled.
+	expectCodes(t, svc, "rewrite", accesscode.Filter{AccessCode: "550042"})
 	var acs []accesscode.AccessCode
 	for i := range 300 {
 		a, err := svc.Prepare("rewrite", accesscode.Draft{Code: fmt.Sprintf("55%04d", i), MediaType: 5, CallAttr: 3,
