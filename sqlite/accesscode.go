@@ -304,6 +304,9 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 	// A page read through the index counts the candidates it reads anyway:
 	// one statement instead of a count and a page, each looking the terms
 	// up in the index. Only when the page is empty is the count run alone.
+	// The page goes through the index below when (offset+limit)*size/total
+	// reaches the estimate; total is at most the estimate, so testing with
+	// the estimate in its place is enough.
 	if drive != nil && drive.estimate > 0 && p.Limit > 0 && p.After == "" && (p.Offset+p.Limit)*size/drive.estimate >= drive.estimate {
 		page, err := readPage(ctx, tx, `SELECT `+accessCodeColumns+`, count(*) OVER () FROM `+from+` WHERE `+cond+
 			` ORDER BY a.access_code, a.id LIMIT ? OFFSET ?`, append(args[:len(args):len(args)], p.Limit, p.Offset))
