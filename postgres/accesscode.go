@@ -10,6 +10,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/database/planhint"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -20,13 +21,13 @@ const smallTenant = 5000
 // AccessCodeStore implements accesscode.Store.
 type AccessCodeStore struct {
 	db    *DB
-	words wordSample   // picks what multi-word description terms are looked up by
-	sizes *tenantSizes // picks between the trigram indexes and a tenant's rows
+	words wordSample             // picks what multi-word description terms are looked up by
+	sizes *planhint.Cache[int64] // tenants' sizes: pick between the trigram indexes and a tenant's rows
 }
 
 // NewAccessCodeStore returns the access code store of db.
 func NewAccessCodeStore(db *DB) *AccessCodeStore {
-	return &AccessCodeStore{db: db, sizes: newTenantSizes(time.Now)}
+	return &AccessCodeStore{db: db, sizes: planhint.New[int64](time.Now, 5*time.Second, 1<<14)}
 }
 
 var _ accesscode.Store = (*AccessCodeStore)(nil)
@@ -175,16 +176,17 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 	// down. strpos, unlike LIKE, keeps the planner off the trigram index.
 	scanTenant := false
 	if f.AccessCode != "" || f.Description != "" {
-		size, ok := s.sizes.get(tenantID)
+		size, ok := s.sizes.Get(tenantID)
 		if !ok {
 			if err := s.db.pool.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM access_code_counts WHERE tenant_id = $1`,
 				tenantID).Scan(&size); err != nil {
 				return accesscode.Page{}, translate(err)
 			}
 			if size == 0 {
+				// Not remembered: the tenant's first rows must not be missed.
 				return accesscode.Page{Items: []accesscode.AccessCode{}}, nil
 			}
-			s.sizes.put(tenantID, size)
+			s.sizes.Put(tenantID, size)
 		}
 		scanTenant = size <= smallTenant
 	}

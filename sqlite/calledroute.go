@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/database/planhint"
 )
 
 var routeDeviceIndex = trigramIndex{table: "called_route_device_fts", column: "device", terms: "called_route_device_fts_terms"}
@@ -129,7 +130,7 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 	return page, translate(err)
 }
 
-func searchRoutes(ctx context.Context, tx querier, stats *trigramStats, tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
+func searchRoutes(ctx context.Context, tx querier, stats *planhint.Cache[probed], tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
 	empty := accesscode.RoutePage{Items: []accesscode.Route{}}
 	var w where
 	w.add("r.tenant_id = ?", tenantID)

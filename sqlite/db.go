@@ -19,6 +19,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/database/migration"
+	"github.com/aiccd/aiccd/database/planhint"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -32,7 +33,7 @@ type DB struct {
 	write *stmtDB
 	read  *stmtDB
 
-	trigrams *trigramStats // what searches learnt of the trigram indexes
+	trigrams *planhint.Cache[probed] // what searches learnt of the trigram indexes
 }
 
 // Path returns the database file's path from a file path or a sqlite: URL
@@ -93,7 +94,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read), trigrams: newTrigramStats(time.Now)}, nil
+	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read), trigrams: planhint.New[probed](time.Now, trigramHintTTL, maxTrigramHints)}, nil
 }
 
 // Close closes every connection.
