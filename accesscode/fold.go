@@ -23,3 +23,13 @@ func Fold(s string) string {
 	// ASCII folds to lower case, and is in NFC already.
 	return strings.ToLower(s)
 }
+
+// FoldOptional is Fold of an optional text: no text has no folded form.
+// Stores keep it beside descriptions for search.
+func FoldOptional(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	f := Fold(*s)
+	return &f
+}

@@ -38,12 +38,7 @@ var accessCodeCopyColumns = []string{"id", "tenant_id", "access_code", "media_ty
 	"description", "description_key", "call_attr", "created_at", "updated_at"}
 
 func accessCodeRow(a accesscode.AccessCode) []any {
-	var key *string
-	if a.Description != nil {
-		k := accesscode.Fold(*a.Description)
-		key = &k
-	}
-	return []any{a.ID, a.TenantID, a.Code, int16(a.MediaType), a.N400Number, a.Description, key,
+	return []any{a.ID, a.TenantID, a.Code, int16(a.MediaType), a.N400Number, a.Description, accesscode.FoldOptional(a.Description),
 		int16(a.CallAttr), a.CreatedAt, a.UpdatedAt}
 }
 

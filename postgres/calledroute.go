@@ -42,7 +42,7 @@ func (s *AccessCodeStore) CreateRoute(ctx context.Context, r accesscode.Route) (
 			device_type, device_id, device_desc, device_desc_key, dnid, editable, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			r.ID, r.TenantID, codeID, deref(r.ExtCode), int16(r.MediaType), int16(r.DeviceType), r.DeviceID,
-			r.DeviceDesc, folded(r.DeviceDesc), r.DNID, int16(r.Editable), r.CreatedAt, r.UpdatedAt)
+			r.DeviceDesc, accesscode.FoldOptional(r.DeviceDesc), r.DNID, int16(r.Editable), r.CreatedAt, r.UpdatedAt)
 		return err
 	})
 	if err != nil {
@@ -56,14 +56,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func folded(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	f := accesscode.Fold(*s)
-	return &f
 }
 
 // GetRoute returns the route id of tenantID.
@@ -90,7 +82,7 @@ func (s *AccessCodeStore) UpdateRoute(ctx context.Context, tenantID string, id i
 		// identity and stay.
 		if _, err := tx.Exec(ctx, `UPDATE called_routes SET media_type = $1, device_type = $2, device_id = $3,
 			device_desc = $4, device_desc_key = $5, editable = $6, updated_at = $7 WHERE tenant_id = $8 AND id = $9`,
-			int16(r.MediaType), int16(r.DeviceType), r.DeviceID, r.DeviceDesc, folded(r.DeviceDesc),
+			int16(r.MediaType), int16(r.DeviceType), r.DeviceID, r.DeviceDesc, accesscode.FoldOptional(r.DeviceDesc),
 			int16(r.Editable), r.UpdatedAt, tenantID, id); err != nil {
 			return err
 		}

@@ -44,18 +44,10 @@ const batchRows = 3000
 
 func accessCodeArgs(args []any, a accesscode.AccessCode) []any {
 	return append(args, a.ID, a.TenantID, a.Code, int64(a.MediaType), nullable(a.N400Number),
-		nullable(a.Description), nullable(descriptionKey(a)), int64(a.CallAttr), a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli())
+		nullable(a.Description), nullable(accesscode.FoldOptional(a.Description)), int64(a.CallAttr), a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli())
 }
 
-// descriptionKey is the folded description that search matches.
-func descriptionKey(a accesscode.AccessCode) *string {
-	if a.Description == nil {
-		return nil
-	}
-	k := accesscode.Fold(*a.Description)
-	return &k
-}
-
+// nullable is an optional text as a query argument: NULL for none.
 func nullable(s *string) any {
 	if s == nil {
 		return nil
@@ -72,7 +64,7 @@ func (s *AccessCodeStore) Create(ctx context.Context, a accesscode.AccessCode) e
 		if err := codeIndex.add(ctx, tx, a.ID, a.Code); err != nil {
 			return err
 		}
-		if err := descriptionIndex.replace(ctx, tx, a.ID, nil, descriptionKey(a)); err != nil {
+		if err := descriptionIndex.replace(ctx, tx, a.ID, nil, accesscode.FoldOptional(a.Description)); err != nil {
 			return err
 		}
 		return addCounts(ctx, tx, a.TenantID, map[accesscode.MediaType]int{a.MediaType: 1})
@@ -181,7 +173,7 @@ func (s *AccessCodeStore) Update(ctx context.Context, tenantID string, id int64,
 		if err := codeIndex.replace(ctx, tx, id, &old.Code, &a.Code); err != nil {
 			return err
 		}
-		if err := descriptionIndex.replace(ctx, tx, id, descriptionKey(old), descriptionKey(a)); err != nil {
+		if err := descriptionIndex.replace(ctx, tx, id, accesscode.FoldOptional(old.Description), accesscode.FoldOptional(a.Description)); err != nil {
 			return err
 		}
 		if a.MediaType != old.MediaType {

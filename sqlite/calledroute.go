@@ -36,12 +36,12 @@ func (s *AccessCodeStore) CreateRoute(ctx context.Context, r accesscode.Route) (
 			device_type, device_id, device_desc, device_desc_key, dnid, editable, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.TenantID, codeID, deref(r.ExtCode), int64(r.MediaType), int64(r.DeviceType), r.DeviceID,
-			nullable(r.DeviceDesc), nullable(folded(r.DeviceDesc)), r.DNID, int64(r.Editable),
+			nullable(r.DeviceDesc), nullable(accesscode.FoldOptional(r.DeviceDesc)), r.DNID, int64(r.Editable),
 			r.CreatedAt.UnixMilli(), r.UpdatedAt.UnixMilli())
 		if err != nil {
 			return err
 		}
-		return routeDeviceIndex.replace(ctx, tx, r.ID, nil, folded(r.DeviceDesc))
+		return routeDeviceIndex.replace(ctx, tx, r.ID, nil, accesscode.FoldOptional(r.DeviceDesc))
 	})
 	if err != nil {
 		return accesscode.Route{}, err
@@ -54,15 +54,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// folded is the folded device description that search matches.
-func folded(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	f := accesscode.Fold(*s)
-	return &f
 }
 
 // GetRoute returns the route id of tenantID.
@@ -89,11 +80,11 @@ func (s *AccessCodeStore) UpdateRoute(ctx context.Context, tenantID string, id i
 		// identity and stay.
 		if _, err := tx.ExecContext(ctx, `UPDATE called_routes SET media_type = ?, device_type = ?, device_id = ?,
 			device_desc = ?, device_desc_key = ?, editable = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
-			int64(r.MediaType), int64(r.DeviceType), r.DeviceID, nullable(r.DeviceDesc), nullable(folded(r.DeviceDesc)),
+			int64(r.MediaType), int64(r.DeviceType), r.DeviceID, nullable(r.DeviceDesc), nullable(accesscode.FoldOptional(r.DeviceDesc)),
 			int64(r.Editable), r.UpdatedAt.UnixMilli(), tenantID, id); err != nil {
 			return err
 		}
-		if err := routeDeviceIndex.replace(ctx, tx, id, folded(old.DeviceDesc), folded(r.DeviceDesc)); err != nil {
+		if err := routeDeviceIndex.replace(ctx, tx, id, accesscode.FoldOptional(old.DeviceDesc), accesscode.FoldOptional(r.DeviceDesc)); err != nil {
 			return err
 		}
 		out = r
