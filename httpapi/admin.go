@@ -82,18 +82,30 @@ func (s *Server) adminCreateAppKey(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) adminUpdateAppKey(w http.ResponseWriter, r *http.Request) error {
+	enabled, err := decodeEnabled(r)
+	if err != nil {
+		return err
+	}
+	k, err := s.credentials.SetAppKeyEnabled(r.Context(), r.PathValue("key"), enabled)
+	return reply(w, http.StatusOK, k, err)
+}
+
+// decodeEnabled reads the body of a request that switches a credential
+// on or off: {"enabled": true|false}, the field required.
+func decodeEnabled(r *http.Request) (bool, error) {
 	var req struct {
 		Enabled *bool `json:"enabled"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		return err
+		return false, err
 	}
 	if req.Enabled == nil {
-		return aiccd.Errorf(aiccd.KindInvalid, "enabled is required")
+		return false, errEnabledRequired
 	}
-	k, err := s.credentials.SetAppKeyEnabled(r.Context(), r.PathValue("key"), *req.Enabled)
-	return reply(w, http.StatusOK, k, err)
+	return *req.Enabled, nil
 }
+
+var errEnabledRequired = aiccd.Errorf(aiccd.KindInvalid, "enabled is required")
 
 func (s *Server) adminRotateAppKey(w http.ResponseWriter, r *http.Request) error {
 	k, secret, err := s.credentials.RotateAppKey(r.Context(), r.PathValue("key"))
@@ -221,7 +233,7 @@ func (s *Server) adminUpdateIAMUser(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if req.Enabled == nil {
-		return aiccd.Errorf(aiccd.KindInvalid, "enabled is required")
+		return errEnabledRequired
 	}
 	u, err := s.credentials.UpdateIAMUser(r.Context(), r.PathValue("account"), r.PathValue("user"), *req.Enabled, req.Password)
 	return reply(w, http.StatusOK, u, err)
@@ -254,16 +266,11 @@ func (s *Server) adminCreateAccessKey(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) adminUpdateAccessKey(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Enabled *bool `json:"enabled"`
-	}
-	if err := decodeJSON(r, &req); err != nil {
+	enabled, err := decodeEnabled(r)
+	if err != nil {
 		return err
 	}
-	if req.Enabled == nil {
-		return aiccd.Errorf(aiccd.KindInvalid, "enabled is required")
-	}
-	k, err := s.credentials.SetAccessKeyEnabled(r.Context(), r.PathValue("ak"), *req.Enabled)
+	k, err := s.credentials.SetAccessKeyEnabled(r.Context(), r.PathValue("ak"), enabled)
 	return reply(w, http.StatusOK, k, err)
 }
 
