@@ -2,15 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/aiccd/aiccd/cli"
+	"github.com/aiccd/aiccd/cli/clitest"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -20,44 +16,14 @@ func TestDefaultsAreTheDemoPartner(t *testing.T) {
 	}
 }
 
-// lockedBuffer is written by the server's goroutines and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestAgainstDemoServer runs the example against `aiccd serve --demo`.
 func TestAgainstDemoServer(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var logs lockedBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- cli.Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0",
-			"--database", filepath.Join(t.TempDir(), "aiccd.db")}, nil, &lockedBuffer{}, &logs)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	listening := regexp.MustCompile(`msg=listening addr=(\S+)`)
-	var endpoint string
-	for deadline := time.Now().Add(10 * time.Second); endpoint == ""; {
-		if m := listening.FindStringSubmatch(logs.String()); m != nil {
-			endpoint = "http://" + m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("aiccd did not start:\n%s", logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	srv, err := clitest.Start("--demo", "--database", filepath.Join(t.TempDir(), "aiccd.db"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() { srv.Stop() })
+	ctx, endpoint := t.Context(), srv.URL
 
 	for _, tc := range []struct {
 		args []string
