@@ -61,9 +61,17 @@ type queryRower interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
+const versionsQuery = `SELECT config_version, rules_version FROM smartcare_versions WHERE tenant_id = $1`
+
 func versions(ctx context.Context, q queryRower, tenantID string) (smartcare.Versions, error) {
+	return scanVersions(q.QueryRow(ctx, versionsQuery, tenantID))
+}
+
+// scanVersions reads the row of versionsQuery: zeros for a tenant that
+// never wrote any.
+func scanVersions(row pgx.Row) (smartcare.Versions, error) {
 	var v smartcare.Versions
-	err := q.QueryRow(ctx, `SELECT config_version, rules_version FROM smartcare_versions WHERE tenant_id = $1`, tenantID).Scan(&v.Config, &v.Rules)
+	err := row.Scan(&v.Config, &v.Rules)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return smartcare.Versions{}, nil
 	}

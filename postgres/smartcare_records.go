@@ -186,12 +186,12 @@ func (s *SmartCareStore) VersionedRecords(ctx context.Context, tenantID, msisdn 
 		return v, nil, err
 	}
 	var b pgx.Batch
-	b.Queue(`SELECT config_version, rules_version FROM smartcare_versions WHERE tenant_id = $1`, tenantID)
+	b.Queue(versionsQuery, tenantID)
 	b.Queue(recordsQuery, tenantID, msisdn, from, to, limit)
 	br := s.db.pool.SendBatch(ctx, &b)
 	defer br.Close()
-	var v smartcare.Versions
-	if err := br.QueryRow().Scan(&v.Config, &v.Rules); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	v, err := scanVersions(br.QueryRow())
+	if err != nil {
 		return v, nil, translate(err)
 	}
 	rows, err := br.Query()

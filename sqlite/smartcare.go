@@ -57,12 +57,7 @@ func bumpRules(ctx context.Context, tx *sql.Tx, tenantID string) error {
 
 // Versions returns the tenant's change counters.
 func (s *SmartCareStore) Versions(ctx context.Context, tenantID string) (smartcare.Versions, error) {
-	var v smartcare.Versions
-	err := s.db.read.QueryRowContext(ctx, `SELECT config_version, rules_version FROM smartcare_versions WHERE tenant_id = ?`,
-		tenantID).Scan(&v.Config, &v.Rules)
-	if err == sql.ErrNoRows {
-		return smartcare.Versions{}, nil
-	}
+	v, err := versionsIn(ctx, s.db.read, tenantID)
 	return v, translate(err)
 }
 
@@ -76,9 +71,11 @@ func (s *SmartCareStore) readTx(ctx context.Context, fn func(tx *sql.Tx) error) 
 	return translate(fn(tx))
 }
 
-func versionsIn(ctx context.Context, tx *sql.Tx, tenantID string) (smartcare.Versions, error) {
+// versionsIn reads the tenant's change counters through q, zeros for a
+// tenant that never wrote any.
+func versionsIn(ctx context.Context, q queryRower, tenantID string) (smartcare.Versions, error) {
 	var v smartcare.Versions
-	err := tx.QueryRowContext(ctx, `SELECT config_version, rules_version FROM smartcare_versions WHERE tenant_id = ?`,
+	err := q.QueryRowContext(ctx, `SELECT config_version, rules_version FROM smartcare_versions WHERE tenant_id = ?`,
 		tenantID).Scan(&v.Config, &v.Rules)
 	if err == sql.ErrNoRows {
 		return smartcare.Versions{}, nil
