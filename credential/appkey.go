@@ -44,7 +44,7 @@ func (s *Service) createAppKey(ctx context.Context, key, tenantID, name, secret 
 	if len(name) > 128 {
 		return AppKey{}, aiccd.Errorf(aiccd.KindInvalid, "the app name is longer than 128 bytes")
 	}
-	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	now := s.now()
 	k := AppKey{Key: key, TenantID: tenantID, Name: name, SecretHash: hashSecret(secret), Enabled: true, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateAppKey(ctx, k); err != nil {
 		if errors.Is(err, aiccd.ErrConflict) {
@@ -66,13 +66,12 @@ func (s *Service) AppKeys(ctx context.Context, tenantID string) ([]AppKey, error
 // SetAppKeyEnabled enables or disables an app key. Disabling takes effect
 // on every replica within seconds.
 func (s *Service) SetAppKeyEnabled(ctx context.Context, key string, enabled bool) (AppKey, error) {
-	k, err := s.appKey(ctx, key)
+	k, err := s.store.UpdateAppKey(ctx, key, func(k AppKey) (AppKey, error) {
+		k.Enabled, k.UpdatedAt = enabled, s.now()
+		return k, nil
+	})
 	if err != nil {
-		return AppKey{}, err
-	}
-	k.Enabled, k.UpdatedAt = enabled, s.clock.Now().UTC().Truncate(time.Millisecond)
-	if err := s.store.UpdateAppKey(ctx, k); err != nil {
-		return AppKey{}, err
+		return AppKey{}, appKeyNotFound(err, key)
 	}
 	if !enabled {
 		return k, s.publish(ctx, EventAppKey, key)
@@ -83,28 +82,25 @@ func (s *Service) SetAppKeyEnabled(ctx context.Context, key string, enabled bool
 // RotateAppKey gives an app key a new secret and revokes the tokens
 // obtained with the old one.
 func (s *Service) RotateAppKey(ctx context.Context, key string) (AppKey, string, error) {
-	k, err := s.appKey(ctx, key)
-	if err != nil {
-		return AppKey{}, "", err
-	}
 	secret := newToken()
-	now := s.clock.Now().UTC().Truncate(time.Millisecond)
-	k.SecretHash, k.UpdatedAt = hashSecret(secret), now
-	if err := s.store.UpdateAppKey(ctx, k); err != nil {
-		return AppKey{}, "", err
+	k, err := s.store.UpdateAppKey(ctx, key, func(k AppKey) (AppKey, error) {
+		k.SecretHash, k.UpdatedAt = hashSecret(secret), s.now()
+		return k, nil
+	})
+	if err != nil {
+		return AppKey{}, "", appKeyNotFound(err, key)
 	}
-	if _, err := s.store.RevokeTokens(ctx, TokenGateway, key, "", now); err != nil {
+	if _, err := s.store.RevokeTokens(ctx, TokenGateway, key, "", k.UpdatedAt); err != nil {
 		return AppKey{}, "", err
 	}
 	return k, secret, s.publish(ctx, EventAppKey, key)
 }
 
-func (s *Service) appKey(ctx context.Context, key string) (AppKey, error) {
-	k, err := s.store.AppKey(ctx, key)
+func appKeyNotFound(err error, key string) error {
 	if errors.Is(err, aiccd.ErrNotFound) {
-		return AppKey{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("app key %q does not exist", key), Err: err}
+		return &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("app key %q does not exist", key), Err: err}
 	}
-	return k, err
+	return err
 }
 
 // GatewayToken is an issued app-gateway access token.

@@ -47,13 +47,12 @@ func (s *Service) Accounts(ctx context.Context) ([]Account, error) { return s.st
 // UpdateAccount changes an account's partner status and enabled state;
 // a disabled account's users and keys stop working within seconds.
 func (s *Service) UpdateAccount(ctx context.Context, id string, isPartner, enabled bool) (Account, error) {
-	a, err := s.account(ctx, id)
+	a, err := s.store.UpdateAccount(ctx, id, func(a Account) (Account, error) {
+		a.IsPartner, a.Enabled, a.UpdatedAt = isPartner, enabled, s.now()
+		return a, nil
+	})
 	if err != nil {
-		return Account{}, err
-	}
-	a.IsPartner, a.Enabled, a.UpdatedAt = isPartner, enabled, s.now()
-	if err := s.store.UpdateAccount(ctx, a); err != nil {
-		return Account{}, err
+		return Account{}, accountNotFound(err, id)
 	}
 	return a, s.publish(ctx, EventAccount, id)
 }
@@ -63,10 +62,14 @@ func (s *Service) Account(ctx context.Context, id string) (Account, error) { ret
 
 func (s *Service) account(ctx context.Context, id string) (Account, error) {
 	a, err := s.store.Account(ctx, id)
+	return a, accountNotFound(err, id)
+}
+
+func accountNotFound(err error, id string) error {
 	if errors.Is(err, aiccd.ErrNotFound) {
-		return Account{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q does not exist", id), Err: err}
+		return &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q does not exist", id), Err: err}
 	}
-	return a, err
+	return err
 }
 
 var userNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 ._-]{0,63}$`)
@@ -101,21 +104,31 @@ func (s *Service) IAMUsers(ctx context.Context, accountID string) ([]IAMUser, er
 // UpdateIAMUser enables or disables a user and, when pw is not "",
 // sets a new password. Either revokes the user's IAM tokens.
 func (s *Service) UpdateIAMUser(ctx context.Context, accountID, name string, enabled bool, pw string) (IAMUser, error) {
-	u, err := s.store.IAMUserByName(ctx, accountID, name)
-	if errors.Is(err, aiccd.ErrNotFound) {
-		return IAMUser{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q has no user %q", accountID, name), Err: err}
-	}
-	if err != nil {
-		return IAMUser{}, err
-	}
+	// The hash is computed before the transaction: argon2id takes long
+	// enough to hold up every other writer.
+	var hash string
 	if pw != "" {
 		if err := password.Validate(pw); err != nil {
 			return IAMUser{}, err
 		}
-		u.PasswordHash = password.Hash(pw)
+		hash = password.Hash(pw)
 	}
-	u.Enabled, u.UpdatedAt = enabled, s.now()
-	if err := s.store.UpdateIAMUser(ctx, u); err != nil {
+	u, err := s.store.IAMUserByName(ctx, accountID, name)
+	if err == nil {
+		// The ID never changes; the user's other fields are read again
+		// in the update's transaction.
+		u, err = s.store.UpdateIAMUser(ctx, u.ID, func(u IAMUser) (IAMUser, error) {
+			if hash != "" {
+				u.PasswordHash = hash
+			}
+			u.Enabled, u.UpdatedAt = enabled, s.now()
+			return u, nil
+		})
+	}
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return IAMUser{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q has no user %q", accountID, name), Err: err}
+	}
+	if err != nil {
 		return IAMUser{}, err
 	}
 	if _, err := s.store.RevokeTokens(ctx, TokenIAM, u.ID, "", u.UpdatedAt); err != nil {
@@ -172,15 +185,14 @@ func (s *Service) AccessKeys(ctx context.Context, accountID string) ([]AccessKey
 // SetAccessKeyEnabled enables or disables an AK; every replica refuses a
 // disabled AK within seconds.
 func (s *Service) SetAccessKeyEnabled(ctx context.Context, ak string, enabled bool) (AccessKey, error) {
-	k, err := s.store.AccessKey(ctx, ak)
+	k, err := s.store.UpdateAccessKey(ctx, ak, func(k AccessKey) (AccessKey, error) {
+		k.Enabled, k.UpdatedAt = enabled, s.now()
+		return k, nil
+	})
 	if errors.Is(err, aiccd.ErrNotFound) {
 		return AccessKey{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("AK %q does not exist", ak), Err: err}
 	}
 	if err != nil {
-		return AccessKey{}, err
-	}
-	k.Enabled, k.UpdatedAt = enabled, s.now()
-	if err := s.store.UpdateAccessKey(ctx, k); err != nil {
 		return AccessKey{}, err
 	}
 	return k, s.publish(ctx, EventAccessKey, ak)

@@ -131,12 +131,17 @@ const (
 
 // Store persists credentials. Get methods return aiccd.ErrNotFound for a
 // missing row; creates return aiccd.ErrConflict for an existing key.
+//
+// Update methods read the row, pass it to change and store what change
+// returns, in one transaction that keeps concurrent updates of the row
+// out; they return the stored row, or change's error with nothing stored.
 type Store interface {
 	CreateAppKey(ctx context.Context, k AppKey) error
 	AppKey(ctx context.Context, key string) (AppKey, error)
 	AppKeys(ctx context.Context, tenantID string) ([]AppKey, error)
-	// UpdateAppKey stores k's Name, SecretHash, Enabled and UpdatedAt.
-	UpdateAppKey(ctx context.Context, k AppKey) error
+	// UpdateAppKey stores the Name, SecretHash, Enabled and UpdatedAt
+	// change returns.
+	UpdateAppKey(ctx context.Context, key string, change func(AppKey) (AppKey, error)) (AppKey, error)
 
 	CreateToken(ctx context.Context, t Token) error
 	// Token returns the token with hash, whatever its state.
@@ -154,18 +159,24 @@ type Store interface {
 	Account(ctx context.Context, id string) (Account, error)
 	AccountByName(ctx context.Context, name string) (Account, error)
 	Accounts(ctx context.Context) ([]Account, error)
-	UpdateAccount(ctx context.Context, a Account) error
+	// UpdateAccount stores the IsPartner, Enabled and UpdatedAt change
+	// returns.
+	UpdateAccount(ctx context.Context, id string, change func(Account) (Account, error)) (Account, error)
 
 	CreateIAMUser(ctx context.Context, u IAMUser) error
 	IAMUser(ctx context.Context, id string) (IAMUser, error)
 	IAMUserByName(ctx context.Context, accountID, name string) (IAMUser, error)
 	IAMUsers(ctx context.Context, accountID string) ([]IAMUser, error)
-	UpdateIAMUser(ctx context.Context, u IAMUser) error
+	// UpdateIAMUser stores the PasswordHash, Enabled and UpdatedAt change
+	// returns.
+	UpdateIAMUser(ctx context.Context, id string, change func(IAMUser) (IAMUser, error)) (IAMUser, error)
 
 	CreateAccessKey(ctx context.Context, k AccessKey) error
 	AccessKey(ctx context.Context, ak string) (AccessKey, error)
 	AccessKeys(ctx context.Context, accountID string) ([]AccessKey, error)
-	UpdateAccessKey(ctx context.Context, k AccessKey) error
+	// UpdateAccessKey stores the Description, Enabled and UpdatedAt
+	// change returns.
+	UpdateAccessKey(ctx context.Context, ak string, change func(AccessKey) (AccessKey, error)) (AccessKey, error)
 
 	// AddEvent records an invalidation; EventsSince returns those recorded
 	// at or after since (by the database's clock) and the database's

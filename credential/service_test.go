@@ -399,3 +399,44 @@ func waitForPoll(t testing.TB, s *credential.Service, c *clock) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A rotation racing a disable keeps both changes: the key stays disabled,
+// and once enabled again only the new secret obtains tokens.
+func TestRotationRacingADisableKeepsBoth(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, _, _ := setup(t, dsn)
+		for round := range 20 {
+			k, _, err := s.CreateAppKey(ctx, "t1", "crm")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var secret string
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, 2)
+			wg.Go(func() {
+				<-start
+				_, secret, errs[0] = s.RotateAppKey(ctx, k.Key)
+			})
+			wg.Go(func() {
+				<-start
+				_, errs[1] = s.SetAppKeyEnabled(ctx, k.Key, false)
+			})
+			close(start)
+			wg.Wait()
+			if errs[0] != nil || errs[1] != nil {
+				t.Fatalf("round %d: rotate %v, disable %v", round, errs[0], errs[1])
+			}
+			if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute); aiccd.KindOf(err) != aiccd.KindUnauthorized {
+				t.Fatalf("round %d: the disabled key issued a token (%v): the rotation re-enabled it", round, err)
+			}
+			if _, err := s.SetAppKeyEnabled(ctx, k.Key, true); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute); err != nil {
+				t.Fatalf("round %d: the rotated secret is refused (%v): the disable brought the old one back", round, err)
+			}
+		}
+	})
+}

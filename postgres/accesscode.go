@@ -44,7 +44,7 @@ func accessCodeRow(a accesscode.AccessCode) []any {
 
 // Create inserts a.
 func (s *AccessCodeStore) Create(ctx context.Context, a accesscode.AccessCode) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO access_codes (`+strings.Join(accessCodeCopyColumns, ", ")+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, accessCodeRow(a)...); err != nil {
 			return err
@@ -59,7 +59,7 @@ func (s *AccessCodeStore) CreateBatch(ctx context.Context, tenantID string, acs 
 	for _, a := range acs {
 		counts[a.MediaType]++
 	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"access_codes"}, accessCodeCopyColumns,
 			pgx.CopyFromSlice(len(acs), func(i int) ([]any, error) { return accessCodeRow(acs[i]), nil }))
 		if err != nil {
@@ -67,12 +67,6 @@ func (s *AccessCodeStore) CreateBatch(ctx context.Context, tenantID string, acs 
 		}
 		return addCounts(ctx, tx, tenantID, counts)
 	})
-}
-
-// inTx runs fn in a transaction, committing when it returns nil. Errors
-// are translated.
-func (s *AccessCodeStore) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return translate(pgx.BeginFunc(ctx, s.db.pool, fn))
 }
 
 // addCounts adds delta to the tenant's access code counts by media type.
@@ -99,17 +93,10 @@ func (s *AccessCodeStore) Get(ctx context.Context, tenantID string, id int64) (a
 // Update rewrites the access code id of tenantID with what change makes of
 // it, holding the row's lock in between.
 func (s *AccessCodeStore) Update(ctx context.Context, tenantID string, id int64, change func(accesscode.AccessCode) (accesscode.AccessCode, error)) (accesscode.AccessCode, error) {
-	var out accesscode.AccessCode
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		old, err := scanAccessCode(tx.QueryRow(ctx,
+	return update(ctx, s.db, func(tx pgx.Tx) (accesscode.AccessCode, error) {
+		return scanAccessCode(tx.QueryRow(ctx,
 			`SELECT `+accessCodeColumns+` FROM access_codes a WHERE a.tenant_id = $1 AND a.id = $2 FOR UPDATE`, tenantID, id))
-		if err != nil {
-			return err
-		}
-		a, err := change(old)
-		if err != nil {
-			return err
-		}
+	}, change, func(tx pgx.Tx, old, a accesscode.AccessCode) error {
 		row := accessCodeRow(a)
 		if _, err := tx.Exec(ctx, `UPDATE access_codes SET access_code = $1, media_type = $2, n400_number = $3,
 			description = $4, description_key = $5, call_attr = $6, updated_at = $7 WHERE tenant_id = $8 AND id = $9`,
@@ -121,15 +108,13 @@ func (s *AccessCodeStore) Update(ctx context.Context, tenantID string, id int64,
 				return err
 			}
 		}
-		out = a
 		return nil
 	})
-	return out, err
 }
 
 // Delete removes the access code id of tenantID unless routes use it.
 func (s *AccessCodeStore) Delete(ctx context.Context, tenantID string, id int64) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		var media int16
 		if err := tx.QueryRow(ctx, `SELECT media_type FROM access_codes WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
 			tenantID, id).Scan(&media); err != nil {

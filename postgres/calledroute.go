@@ -19,7 +19,7 @@ const routeFrom = `called_routes r JOIN access_codes a ON a.id = r.access_code_i
 // tenant's next DNID. Route creations of one tenant take turns on the
 // tenant's row, so that DNIDs are assigned without gaps or clashes.
 func (s *AccessCodeStore) CreateRoute(ctx context.Context, r accesscode.Route) (accesscode.Route, error) {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.db.inTx(ctx, func(tx pgx.Tx) error {
 		// NO KEY UPDATE does not block inserts that only refer to the
 		// tenant.
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM tenants WHERE id = $1 FOR NO KEY UPDATE`, r.TenantID); err != nil {
@@ -67,29 +67,18 @@ func (s *AccessCodeStore) GetRoute(ctx context.Context, tenantID string, id int6
 // UpdateRoute rewrites the route id of tenantID with what change makes of
 // it, holding the row's lock in between.
 func (s *AccessCodeStore) UpdateRoute(ctx context.Context, tenantID string, id int64, change func(accesscode.Route) (accesscode.Route, error)) (accesscode.Route, error) {
-	var out accesscode.Route
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		old, err := scanRoute(tx.QueryRow(ctx,
+	return update(ctx, s.db, func(tx pgx.Tx) (accesscode.Route, error) {
+		return scanRoute(tx.QueryRow(ctx,
 			`SELECT `+routeColumns+` FROM `+routeFrom+` WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r`, tenantID, id))
-		if err != nil {
-			return err
-		}
-		r, err := change(old)
-		if err != nil {
-			return err
-		}
+	}, change, func(tx pgx.Tx, _, r accesscode.Route) error {
 		// The access code, extension code and DNID are the route's
 		// identity and stay.
-		if _, err := tx.Exec(ctx, `UPDATE called_routes SET media_type = $1, device_type = $2, device_id = $3,
+		_, err := tx.Exec(ctx, `UPDATE called_routes SET media_type = $1, device_type = $2, device_id = $3,
 			device_desc = $4, device_desc_key = $5, editable = $6, updated_at = $7 WHERE tenant_id = $8 AND id = $9`,
 			int16(r.MediaType), int16(r.DeviceType), r.DeviceID, r.DeviceDesc, accesscode.FoldOptional(r.DeviceDesc),
-			int16(r.Editable), r.UpdatedAt, tenantID, id); err != nil {
-			return err
-		}
-		out = r
-		return nil
+			int16(r.Editable), r.UpdatedAt, tenantID, id)
+		return err
 	})
-	return out, err
 }
 
 // DeleteRoute removes the route id of tenantID.

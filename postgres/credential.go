@@ -76,9 +76,14 @@ func (s *CredentialStore) AppKeys(ctx context.Context, tenantID string) ([]crede
 }
 
 // UpdateAppKey implements credential.Store.
-func (s *CredentialStore) UpdateAppKey(ctx context.Context, k credential.AppKey) error {
-	return s.db.execOne(ctx, `UPDATE app_keys SET name = $1, secret_hash = $2, enabled = $3, updated_at = $4 WHERE app_key = $5`,
-		k.Name, k.SecretHash, k.Enabled, k.UpdatedAt, k.Key)
+func (s *CredentialStore) UpdateAppKey(ctx context.Context, key string, change func(credential.AppKey) (credential.AppKey, error)) (credential.AppKey, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (credential.AppKey, error) {
+		return scanAppKey(tx.QueryRow(ctx, `SELECT `+appKeyColumns+` FROM app_keys WHERE app_key = $1 FOR UPDATE`, key))
+	}, change, func(tx pgx.Tx, _, k credential.AppKey) error {
+		_, err := tx.Exec(ctx, `UPDATE app_keys SET name = $1, secret_hash = $2, enabled = $3, updated_at = $4 WHERE app_key = $5`,
+			k.Name, k.SecretHash, k.Enabled, k.UpdatedAt, key)
+		return err
+	})
 }
 
 // Tokens.
@@ -171,9 +176,14 @@ func (s *CredentialStore) Accounts(ctx context.Context) ([]credential.Account, e
 }
 
 // UpdateAccount implements credential.Store.
-func (s *CredentialStore) UpdateAccount(ctx context.Context, a credential.Account) error {
-	return s.db.execOne(ctx, `UPDATE accounts SET is_partner = $1, enabled = $2, updated_at = $3 WHERE id = $4`,
-		a.IsPartner, a.Enabled, a.UpdatedAt, a.ID)
+func (s *CredentialStore) UpdateAccount(ctx context.Context, id string, change func(credential.Account) (credential.Account, error)) (credential.Account, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (credential.Account, error) {
+		return scanAccount(tx.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1 FOR UPDATE`, id))
+	}, change, func(tx pgx.Tx, _, a credential.Account) error {
+		_, err := tx.Exec(ctx, `UPDATE accounts SET is_partner = $1, enabled = $2, updated_at = $3 WHERE id = $4`,
+			a.IsPartner, a.Enabled, a.UpdatedAt, id)
+		return err
+	})
 }
 
 // IAM users.
@@ -213,9 +223,14 @@ func (s *CredentialStore) IAMUsers(ctx context.Context, accountID string) ([]cre
 }
 
 // UpdateIAMUser implements credential.Store.
-func (s *CredentialStore) UpdateIAMUser(ctx context.Context, u credential.IAMUser) error {
-	return s.db.execOne(ctx, `UPDATE iam_users SET password_hash = $1, enabled = $2, updated_at = $3 WHERE id = $4`,
-		u.PasswordHash, u.Enabled, u.UpdatedAt, u.ID)
+func (s *CredentialStore) UpdateIAMUser(ctx context.Context, id string, change func(credential.IAMUser) (credential.IAMUser, error)) (credential.IAMUser, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (credential.IAMUser, error) {
+		return scanIAMUser(tx.QueryRow(ctx, `SELECT `+iamUserColumns+` FROM iam_users WHERE id = $1 FOR UPDATE`, id))
+	}, change, func(tx pgx.Tx, _, u credential.IAMUser) error {
+		_, err := tx.Exec(ctx, `UPDATE iam_users SET password_hash = $1, enabled = $2, updated_at = $3 WHERE id = $4`,
+			u.PasswordHash, u.Enabled, u.UpdatedAt, id)
+		return err
+	})
 }
 
 // Access keys.
@@ -250,9 +265,14 @@ func (s *CredentialStore) AccessKeys(ctx context.Context, accountID string) ([]c
 }
 
 // UpdateAccessKey implements credential.Store.
-func (s *CredentialStore) UpdateAccessKey(ctx context.Context, k credential.AccessKey) error {
-	return s.db.execOne(ctx, `UPDATE access_keys SET description = $1, enabled = $2, updated_at = $3 WHERE ak = $4`,
-		k.Description, k.Enabled, k.UpdatedAt, k.AK)
+func (s *CredentialStore) UpdateAccessKey(ctx context.Context, ak string, change func(credential.AccessKey) (credential.AccessKey, error)) (credential.AccessKey, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (credential.AccessKey, error) {
+		return scanAccessKey(tx.QueryRow(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE ak = $1 FOR UPDATE`, ak))
+	}, change, func(tx pgx.Tx, _, k credential.AccessKey) error {
+		_, err := tx.Exec(ctx, `UPDATE access_keys SET description = $1, enabled = $2, updated_at = $3 WHERE ak = $4`,
+			k.Description, k.Enabled, k.UpdatedAt, ak)
+		return err
+	})
 }
 
 // Events and settings.

@@ -151,6 +151,39 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	return applied, nil
 }
 
+// inTx runs fn in a read-write transaction, committing when it returns
+// nil. Errors are translated.
+func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return translate(pgx.BeginFunc(ctx, db.pool, fn))
+}
+
+// update is how every store changes a row: read reads it (FOR UPDATE, so
+// that concurrent updates of the row wait for this one), change (the
+// domain's function) makes the new value, write stores it, all in one
+// transaction, so that a concurrent update can neither slip in between
+// the read and the write nor be overwritten with what was read before
+// it. write gets the row as read and as changed. update returns what it
+// stored.
+func update[T any](ctx context.Context, db *DB, read func(tx pgx.Tx) (T, error), change func(T) (T, error), write func(tx pgx.Tx, old, new T) error) (T, error) {
+	var out T
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		old, err := read(tx)
+		if err != nil {
+			return err
+		}
+		v, err := change(old)
+		if err != nil {
+			return err
+		}
+		if err := write(tx, old, v); err != nil {
+			return err
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
 // translate turns driver errors into domain errors at the store boundary:
 // unique violations into aiccd.ErrConflict, connection failures into
 // aiccd.ErrUnavailable, no rows and foreign key violations into

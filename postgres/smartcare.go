@@ -46,11 +46,6 @@ func bumpRules(ctx context.Context, tx pgx.Tx, tenantID string) error {
 	return err
 }
 
-// inTx runs fn in a read-write transaction; errors are translated.
-func (s *SmartCareStore) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return translate(pgx.BeginFunc(ctx, s.db.pool, fn))
-}
-
 // snapshotTx runs fn in a read-only repeatable-read transaction: one
 // snapshot of the database.
 func (s *SmartCareStore) snapshotTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
@@ -141,18 +136,26 @@ func (s *SmartCareStore) GetSettings(ctx context.Context, tenantID string) (smar
 	return st, translate(err)
 }
 
-// PutSettings stores the tenant's settings.
-func (s *SmartCareStore) PutSettings(ctx context.Context, tenantID string, st smartcare.Settings, now time.Time) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+// UpdateSettings changes the tenant's settings, the defaults until set.
+// The tenant's row of smartcare_versions, locked first, keeps two first
+// writes of the settings from both reading the defaults.
+func (s *SmartCareStore) UpdateSettings(ctx context.Context, tenantID string, now time.Time, change func(smartcare.Settings) (smartcare.Settings, error)) (smartcare.Settings, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (smartcare.Settings, error) {
+		if err := bumpConfig(ctx, tx, tenantID); err != nil {
+			return smartcare.Settings{}, err
+		}
+		st, err := getSettings(ctx, tx, tenantID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return smartcare.DefaultSettings(), nil
+		}
+		return st, err
+	}, change, func(tx pgx.Tx, _, st smartcare.Settings) error {
 		_, err := tx.Exec(ctx, `INSERT INTO smartcare_settings (tenant_id, default_backtrace_s, time_zone, retention_days, updated_at)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (tenant_id) DO UPDATE SET default_backtrace_s = excluded.default_backtrace_s,
 				time_zone = excluded.time_zone, retention_days = excluded.retention_days, updated_at = excluded.updated_at`,
 			tenantID, int64(st.DefaultBacktrace/time.Second), st.TimeZone, st.RetentionDays, now)
-		if err != nil {
-			return err
-		}
-		return bumpConfig(ctx, tx, tenantID)
+		return err
 	})
 }
 
@@ -177,7 +180,7 @@ func listScenes(ctx context.Context, tx pgx.Tx, tenantID string) ([]smartcare.Sc
 
 // CreateScene inserts a scene.
 func (s *SmartCareStore) CreateScene(ctx context.Context, sc smartcare.Scene) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO smartcare_scenes (`+sceneColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
 			sc.TenantID, sc.ID, sc.Name, sc.SceneCodes, sc.CreatedAt, sc.UpdatedAt)
 		if err != nil {
@@ -187,24 +190,22 @@ func (s *SmartCareStore) CreateScene(ctx context.Context, sc smartcare.Scene) er
 	})
 }
 
-// UpdateScene replaces a scene's name and codes.
-func (s *SmartCareStore) UpdateScene(ctx context.Context, sc smartcare.Scene) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE smartcare_scenes SET name = $1, scene_codes = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5`,
-			sc.Name, sc.SceneCodes, sc.UpdatedAt, sc.TenantID, sc.ID)
-		if err != nil {
+// UpdateScene changes a scene's name and codes.
+func (s *SmartCareStore) UpdateScene(ctx context.Context, tenantID, id string, change func(smartcare.Scene) (smartcare.Scene, error)) (smartcare.Scene, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (smartcare.Scene, error) {
+		return scanScene(tx.QueryRow(ctx, `SELECT `+sceneColumns+` FROM smartcare_scenes WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, tenantID, id))
+	}, change, func(tx pgx.Tx, _, sc smartcare.Scene) error {
+		if _, err := tx.Exec(ctx, `UPDATE smartcare_scenes SET name = $1, scene_codes = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5`,
+			sc.Name, sc.SceneCodes, sc.UpdatedAt, tenantID, id); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return aiccd.ErrNotFound
-		}
-		return bumpConfig(ctx, tx, sc.TenantID)
+		return bumpConfig(ctx, tx, tenantID)
 	})
 }
 
 // DeleteScene removes a scene.
 func (s *SmartCareStore) DeleteScene(ctx context.Context, tenantID, id string) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM smartcare_scenes WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 		if err != nil {
 			return err
@@ -257,7 +258,7 @@ func (s *SmartCareStore) CreateRules(ctx context.Context, rules []smartcare.Faul
 	if len(rules) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		tenants := map[string]bool{}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"smartcare_rules"},
 			[]string{"id", "tenant_id", "scene_code", "reflection_rule", "active_from", "active_until", "description", "created_at", "updated_at"},
@@ -279,25 +280,23 @@ func (s *SmartCareStore) CreateRules(ctx context.Context, rules []smartcare.Faul
 	})
 }
 
-// UpdateRule replaces a rule's fields.
-func (s *SmartCareStore) UpdateRule(ctx context.Context, r smartcare.FaultRule) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE smartcare_rules SET scene_code = $1, reflection_rule = $2, active_from = $3, active_until = $4,
+// UpdateRule changes a rule's fields.
+func (s *SmartCareStore) UpdateRule(ctx context.Context, tenantID string, id int64, change func(smartcare.FaultRule) (smartcare.FaultRule, error)) (smartcare.FaultRule, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (smartcare.FaultRule, error) {
+		return scanRule(tx.QueryRow(ctx, `SELECT `+ruleColumns+` FROM smartcare_rules WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, tenantID, id))
+	}, change, func(tx pgx.Tx, _, r smartcare.FaultRule) error {
+		if _, err := tx.Exec(ctx, `UPDATE smartcare_rules SET scene_code = $1, reflection_rule = $2, active_from = $3, active_until = $4,
 			description = $5, updated_at = $6 WHERE tenant_id = $7 AND id = $8`,
-			r.SceneCode, r.Rule.String(), r.ActiveFrom, nullTime(r.ActiveUntil), r.Description, r.UpdatedAt, r.TenantID, r.ID)
-		if err != nil {
+			r.SceneCode, r.Rule.String(), r.ActiveFrom, nullTime(r.ActiveUntil), r.Description, r.UpdatedAt, tenantID, id); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return aiccd.ErrNotFound
-		}
-		return bumpRules(ctx, tx, r.TenantID)
+		return bumpRules(ctx, tx, tenantID)
 	})
 }
 
 // DeleteRule removes a rule.
 func (s *SmartCareStore) DeleteRule(ctx context.Context, tenantID string, id int64) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM smartcare_rules WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 		if err != nil {
 			return err

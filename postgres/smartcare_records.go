@@ -53,7 +53,7 @@ func (s *SmartCareStore) ensurePartitions(ctx context.Context, tenantID string, 
 // queries and COPY into other partitions go on, unlike CREATE TABLE …
 // PARTITION OF.
 func (s *SmartCareStore) createPartition(ctx context.Context, tenantID string, d time.Time) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO smartcare_record_partitions (tenant_id, day) VALUES ($1, $2)
 			ON CONFLICT DO NOTHING RETURNING id`, tenantID, d).Scan(&id)

@@ -3,10 +3,8 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
-	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/tenant"
 	"github.com/jackc/pgx/v5"
 )
@@ -109,24 +107,22 @@ func (s *TenantStore) List(ctx context.Context) ([]tenant.Tenant, error) {
 		NULL::bytea, NULL::bytea, NULL::bytea, revision, created_at, updated_at FROM tenants ORDER BY id`)
 }
 
-// Update stores t if its revision is still the stored one.
-func (s *TenantStore) Update(ctx context.Context, t tenant.Tenant) error {
-	tag, err := s.db.pool.Exec(ctx, `UPDATE tenants SET name = $1, kind = $2, space_status = $3, vdn = $4, portal_url = $5,
-		trial_expires_at = $6, sealed_profile = $7, mobile_index = $8, email_index = $9, created_at = $10, updated_at = $11,
-		revision = revision + 1 WHERE id = $12 AND revision = $13`,
-		t.Name, string(t.Kind), string(t.Status), t.VDN, t.PortalURL, nullTime(t.TrialExpiresAt),
-		t.SealedProfile, t.MobileIndex, t.EmailIndex, t.CreatedAt, t.UpdatedAt, t.ID, t.Revision)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 1 {
-		return nil
-	}
-	// Tell a tenant that is gone from one that changed.
-	if _, err := s.Get(ctx, t.ID); err != nil {
+// Update changes the tenant id.
+func (s *TenantStore) Update(ctx context.Context, id string, change func(tenant.Tenant) (tenant.Tenant, error)) (tenant.Tenant, error) {
+	return update(ctx, s.db, func(tx pgx.Tx) (tenant.Tenant, error) {
+		return scanTenant(tx.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1 FOR UPDATE`, id))
+	}, func(old tenant.Tenant) (tenant.Tenant, error) {
+		t, err := change(old)
+		t.ID, t.Revision = id, old.Revision+1
+		return t, err
+	}, func(tx pgx.Tx, _, t tenant.Tenant) error {
+		_, err := tx.Exec(ctx, `UPDATE tenants SET name = $1, kind = $2, space_status = $3, vdn = $4, portal_url = $5,
+			trial_expires_at = $6, sealed_profile = $7, mobile_index = $8, email_index = $9, created_at = $10, updated_at = $11,
+			revision = $12 WHERE id = $13`,
+			t.Name, string(t.Kind), string(t.Status), t.VDN, t.PortalURL, nullTime(t.TrialExpiresAt),
+			t.SealedProfile, t.MobileIndex, t.EmailIndex, t.CreatedAt, t.UpdatedAt, t.Revision, id)
 		return err
-	}
-	return fmt.Errorf("%w: tenant %s changed since it was read", aiccd.ErrConflict, t.ID)
+	})
 }
 
 func scanTenant(row pgx.Row) (tenant.Tenant, error) {

@@ -36,18 +36,13 @@ func (s *Service) HasSettings(ctx context.Context, tenantID string) (bool, error
 
 // UpdateSettings changes the fields p sets and returns the result.
 func (s *Service) UpdateSettings(ctx context.Context, tenantID string, p SettingsPatch) (Settings, error) {
-	cur, err := s.Settings(ctx, tenantID)
-	if err != nil {
+	if err := s.checkTenant(ctx, tenantID); err != nil {
 		return Settings{}, err
 	}
-	next := p.apply(cur)
-	if err := next.Validate(); err != nil {
-		return Settings{}, err
-	}
-	if err := s.store.PutSettings(ctx, tenantID, next, s.now()); err != nil {
-		return Settings{}, err
-	}
-	return next, nil
+	return s.store.UpdateSettings(ctx, tenantID, s.now(), func(cur Settings) (Settings, error) {
+		next := p.apply(cur)
+		return next, next.Validate()
+	})
 }
 
 // CreateScene adds a complaint scene.
@@ -70,19 +65,15 @@ func (s *Service) CreateScene(ctx context.Context, tenantID string, in SceneInpu
 
 // UpdateScene replaces a scene's name and scene codes.
 func (s *Service) UpdateScene(ctx context.Context, tenantID string, in SceneInput) (Scene, error) {
-	cur, err := s.Scene(ctx, tenantID, in.ID)
-	if err != nil {
-		return Scene{}, err
-	}
 	sc, err := newScene(tenantID, in, s.now())
 	if err != nil {
 		return Scene{}, err
 	}
-	sc.CreatedAt = cur.CreatedAt
-	if err := s.store.UpdateScene(ctx, sc); err != nil {
-		return Scene{}, sceneNotFound(err, in.ID)
-	}
-	return sc, nil
+	sc, err = s.store.UpdateScene(ctx, tenantID, in.ID, func(cur Scene) (Scene, error) {
+		sc.CreatedAt = cur.CreatedAt
+		return sc, nil
+	})
+	return sc, sceneNotFound(err, in.ID)
 }
 
 // DeleteScene removes a scene.
@@ -155,19 +146,12 @@ func (s *Service) CreateRules(ctx context.Context, tenantID string, rules []Faul
 
 // UpdateRule changes the fields p sets.
 func (s *Service) UpdateRule(ctx context.Context, tenantID string, id int64, p RulePatch) (FaultRule, error) {
-	cur, err := s.Rule(ctx, tenantID, id)
-	if err != nil {
-		return FaultRule{}, err
-	}
-	next, err := newRule(tenantID, p.apply(cur))
-	if err != nil {
-		return FaultRule{}, err
-	}
-	next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, s.now()
-	if err := s.store.UpdateRule(ctx, next); err != nil {
-		return FaultRule{}, ruleNotFound(err, id)
-	}
-	return next, nil
+	r, err := s.store.UpdateRule(ctx, tenantID, id, func(cur FaultRule) (FaultRule, error) {
+		next, err := newRule(tenantID, p.apply(cur))
+		next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, s.now()
+		return next, err
+	})
+	return r, ruleNotFound(err, id)
 }
 
 // DeleteRule removes a rule.

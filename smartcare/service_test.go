@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -415,6 +417,44 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 		all, _ := f.svc.Records(ctx, demo.TenantID, demo.FaultyMSISDN, time.Date(2024, 7, 18, 0, 0, 0, 0, time.UTC), time.Date(2024, 7, 19, 0, 0, 0, 0, time.UTC))
 		if st.TimeZone != "UTC" || len(rules) != 2 || len(recs) != 0 || len(all) != 4 {
 			t.Fatalf("after a second load: zone %s, %d rules, %d records", st.TimeZone, len(rules), len(all))
+		}
+	})
+}
+
+// Two administrators changing different fields of one rule at once both
+// keep their change.
+func TestConcurrentRuleUpdatesKeepBoth(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		from := time.Date(2024, 7, 18, 0, 0, 0, 0, time.UTC)
+		for round := range 20 {
+			r, err := f.svc.CreateRule(ctx, demo.TenantID, smartcare.RuleInput{SceneCode: "DATA",
+				ReflectionRule: fmt.Sprintf("LAC_TAC=R%d", round), ActiveFrom: from})
+			if err != nil {
+				t.Fatal(err)
+			}
+			until, description := from.Add(time.Hour), "cell site outage"
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, 2)
+			wg.Go(func() {
+				<-start
+				_, errs[0] = f.svc.UpdateRule(ctx, demo.TenantID, r.ID, smartcare.RulePatch{ActiveUntil: &until})
+			})
+			wg.Go(func() {
+				<-start
+				_, errs[1] = f.svc.UpdateRule(ctx, demo.TenantID, r.ID, smartcare.RulePatch{Description: &description})
+			})
+			close(start)
+			wg.Wait()
+			if errs[0] != nil || errs[1] != nil {
+				t.Fatalf("round %d: %v, %v", round, errs[0], errs[1])
+			}
+			got, err := f.svc.Rule(ctx, demo.TenantID, r.ID)
+			if err != nil || !got.ActiveUntil.Equal(until) || got.Description != description {
+				t.Fatalf("round %d: until %s, description %q, %v; want both changes", round, got.ActiveUntil, got.Description, err)
+			}
 		}
 	})
 }

@@ -11,7 +11,10 @@ import (
 // cheap read, whether its in-memory copy is still current.
 //
 // Lookups of a missing object return aiccd.ErrNotFound; creating an
-// existing one aiccd.ErrConflict.
+// existing one aiccd.ErrConflict. Update methods read the object, pass it
+// to change and store what change returns, in one transaction that keeps
+// concurrent updates of the object out; they return what they stored, or
+// change's error with nothing stored.
 type Store interface {
 	// Versions returns the tenant's current versions (zeros for a tenant
 	// that never wrote any).
@@ -28,10 +31,14 @@ type Store interface {
 	LoadRules(ctx context.Context, tenantID string) (int64, []FaultRule, error)
 
 	GetSettings(ctx context.Context, tenantID string) (Settings, error)
-	PutSettings(ctx context.Context, tenantID string, s Settings, now time.Time) error
+	// UpdateSettings passes change the tenant's settings, DefaultSettings
+	// when it never set any, and stores the result as changed at now.
+	UpdateSettings(ctx context.Context, tenantID string, now time.Time, change func(Settings) (Settings, error)) (Settings, error)
 
 	CreateScene(ctx context.Context, s Scene) error
-	UpdateScene(ctx context.Context, s Scene) error
+	// UpdateScene stores the Name, SceneCodes and UpdatedAt change
+	// returns.
+	UpdateScene(ctx context.Context, tenantID, id string, change func(Scene) (Scene, error)) (Scene, error)
 	DeleteScene(ctx context.Context, tenantID, id string) error
 	GetScene(ctx context.Context, tenantID, id string) (Scene, error)
 	ListScenes(ctx context.Context, tenantID string) ([]Scene, error)
@@ -40,7 +47,9 @@ type Store interface {
 	// code, reflection rule and activeFrom as an existing one of the
 	// tenant is a conflict.
 	CreateRules(ctx context.Context, rules []FaultRule) error
-	UpdateRule(ctx context.Context, r FaultRule) error
+	// UpdateRule stores every field change returns but the ID, tenant and
+	// creation time.
+	UpdateRule(ctx context.Context, tenantID string, id int64, change func(FaultRule) (FaultRule, error)) (FaultRule, error)
 	DeleteRule(ctx context.Context, tenantID string, id int64) error
 	GetRule(ctx context.Context, tenantID string, id int64) (FaultRule, error)
 	ListRules(ctx context.Context, tenantID string, f RuleFilter) ([]FaultRule, error)

@@ -152,17 +152,10 @@ func (s *AccessCodeStore) Get(ctx context.Context, tenantID string, id int64) (a
 // Update rewrites the access code id of tenantID with what change makes of
 // it, in one write transaction.
 func (s *AccessCodeStore) Update(ctx context.Context, tenantID string, id int64, change func(accesscode.AccessCode) (accesscode.AccessCode, error)) (accesscode.AccessCode, error) {
-	var out accesscode.AccessCode
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		old, err := scanAccessCode(tx.QueryRowContext(ctx,
+	return update(ctx, s.db, func(tx *sql.Tx) (accesscode.AccessCode, error) {
+		return scanAccessCode(tx.QueryRowContext(ctx,
 			`SELECT `+accessCodeColumns+` FROM access_codes a WHERE a.tenant_id = ? AND a.id = ?`, tenantID, id))
-		if err != nil {
-			return err
-		}
-		a, err := change(old)
-		if err != nil {
-			return err
-		}
+	}, change, func(tx *sql.Tx, old, a accesscode.AccessCode) error {
 		args := accessCodeArgs(nil, a)
 		// id, tenant_id and created_at stay.
 		if _, err := tx.ExecContext(ctx, `UPDATE access_codes SET access_code = ?, media_type = ?, n400_number = ?,
@@ -181,10 +174,8 @@ func (s *AccessCodeStore) Update(ctx context.Context, tenantID string, id int64,
 				return err
 			}
 		}
-		out = a
 		return nil
 	})
-	return out, err
 }
 
 // Delete removes the access code id of tenantID unless routes use it.

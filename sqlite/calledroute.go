@@ -65,17 +65,10 @@ func (s *AccessCodeStore) GetRoute(ctx context.Context, tenantID string, id int6
 // UpdateRoute rewrites the route id of tenantID with what change makes of
 // it, in one write transaction.
 func (s *AccessCodeStore) UpdateRoute(ctx context.Context, tenantID string, id int64, change func(accesscode.Route) (accesscode.Route, error)) (accesscode.Route, error) {
-	var out accesscode.Route
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		old, err := scanRoute(tx.QueryRowContext(ctx,
+	return update(ctx, s.db, func(tx *sql.Tx) (accesscode.Route, error) {
+		return scanRoute(tx.QueryRowContext(ctx,
 			`SELECT `+routeColumns+` FROM `+routeFrom+` WHERE r.tenant_id = ? AND r.id = ?`, tenantID, id))
-		if err != nil {
-			return err
-		}
-		r, err := change(old)
-		if err != nil {
-			return err
-		}
+	}, change, func(tx *sql.Tx, old, r accesscode.Route) error {
 		// The access code, extension code and DNID are the route's
 		// identity and stay.
 		if _, err := tx.ExecContext(ctx, `UPDATE called_routes SET media_type = ?, device_type = ?, device_id = ?,
@@ -87,10 +80,8 @@ func (s *AccessCodeStore) UpdateRoute(ctx context.Context, tenantID string, id i
 		if err := routeDeviceIndex.replace(ctx, tx, id, accesscode.FoldOptional(old.DeviceDesc), accesscode.FoldOptional(r.DeviceDesc)); err != nil {
 			return err
 		}
-		out = r
 		return nil
 	})
-	return out, err
 }
 
 // DeleteRoute removes the route id of tenantID.

@@ -87,9 +87,14 @@ func (s *CredentialStore) AppKeys(ctx context.Context, tenantID string) ([]crede
 }
 
 // UpdateAppKey implements credential.Store.
-func (s *CredentialStore) UpdateAppKey(ctx context.Context, k credential.AppKey) error {
-	return s.db.execOne(ctx, `UPDATE app_keys SET name = ?, secret_hash = ?, enabled = ?, updated_at = ? WHERE app_key = ?`,
-		k.Name, k.SecretHash, k.Enabled, ms(k.UpdatedAt), k.Key)
+func (s *CredentialStore) UpdateAppKey(ctx context.Context, key string, change func(credential.AppKey) (credential.AppKey, error)) (credential.AppKey, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (credential.AppKey, error) {
+		return scanAppKey(tx.QueryRowContext(ctx, `SELECT `+appKeyColumns+` FROM app_keys WHERE app_key = ?`, key))
+	}, change, func(tx *sql.Tx, _, k credential.AppKey) error {
+		_, err := tx.ExecContext(ctx, `UPDATE app_keys SET name = ?, secret_hash = ?, enabled = ?, updated_at = ? WHERE app_key = ?`,
+			k.Name, k.SecretHash, k.Enabled, ms(k.UpdatedAt), key)
+		return err
+	})
 }
 
 // Tokens.
@@ -211,9 +216,14 @@ func (s *CredentialStore) Accounts(ctx context.Context) ([]credential.Account, e
 }
 
 // UpdateAccount implements credential.Store.
-func (s *CredentialStore) UpdateAccount(ctx context.Context, a credential.Account) error {
-	return s.db.execOne(ctx, `UPDATE accounts SET is_partner = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-		a.IsPartner, a.Enabled, ms(a.UpdatedAt), a.ID)
+func (s *CredentialStore) UpdateAccount(ctx context.Context, id string, change func(credential.Account) (credential.Account, error)) (credential.Account, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (credential.Account, error) {
+		return scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
+	}, change, func(tx *sql.Tx, _, a credential.Account) error {
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET is_partner = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+			a.IsPartner, a.Enabled, ms(a.UpdatedAt), id)
+		return err
+	})
 }
 
 // IAM users.
@@ -254,9 +264,14 @@ func (s *CredentialStore) IAMUsers(ctx context.Context, accountID string) ([]cre
 }
 
 // UpdateIAMUser implements credential.Store.
-func (s *CredentialStore) UpdateIAMUser(ctx context.Context, u credential.IAMUser) error {
-	return s.db.execOne(ctx, `UPDATE iam_users SET password_hash = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-		u.PasswordHash, u.Enabled, ms(u.UpdatedAt), u.ID)
+func (s *CredentialStore) UpdateIAMUser(ctx context.Context, id string, change func(credential.IAMUser) (credential.IAMUser, error)) (credential.IAMUser, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (credential.IAMUser, error) {
+		return scanIAMUser(tx.QueryRowContext(ctx, `SELECT `+iamUserColumns+` FROM iam_users WHERE id = ?`, id))
+	}, change, func(tx *sql.Tx, _, u credential.IAMUser) error {
+		_, err := tx.ExecContext(ctx, `UPDATE iam_users SET password_hash = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+			u.PasswordHash, u.Enabled, ms(u.UpdatedAt), id)
+		return err
+	})
 }
 
 // Access keys.
@@ -292,9 +307,14 @@ func (s *CredentialStore) AccessKeys(ctx context.Context, accountID string) ([]c
 }
 
 // UpdateAccessKey implements credential.Store.
-func (s *CredentialStore) UpdateAccessKey(ctx context.Context, k credential.AccessKey) error {
-	return s.db.execOne(ctx, `UPDATE access_keys SET description = ?, enabled = ?, updated_at = ? WHERE ak = ?`,
-		k.Description, k.Enabled, ms(k.UpdatedAt), k.AK)
+func (s *CredentialStore) UpdateAccessKey(ctx context.Context, ak string, change func(credential.AccessKey) (credential.AccessKey, error)) (credential.AccessKey, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (credential.AccessKey, error) {
+		return scanAccessKey(tx.QueryRowContext(ctx, `SELECT `+accessKeyColumns+` FROM access_keys WHERE ak = ?`, ak))
+	}, change, func(tx *sql.Tx, _, k credential.AccessKey) error {
+		_, err := tx.ExecContext(ctx, `UPDATE access_keys SET description = ?, enabled = ?, updated_at = ? WHERE ak = ?`,
+			k.Description, k.Enabled, ms(k.UpdatedAt), ak)
+		return err
+	})
 }
 
 // Events and settings.

@@ -211,6 +211,32 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return translate(tx.Commit())
 }
 
+// update is how every store changes a row: read reads it, change (the
+// domain's function) makes the new value, write stores it, all in one
+// write transaction, so that a concurrent update can neither slip in
+// between the read and the write nor be overwritten with what was read
+// before it. write gets the row as read and as changed. update returns
+// what it stored.
+func update[T any](ctx context.Context, db *DB, read func(tx *sql.Tx) (T, error), change func(T) (T, error), write func(tx *sql.Tx, old, new T) error) (T, error) {
+	var out T
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := read(tx)
+		if err != nil {
+			return err
+		}
+		v, err := change(old)
+		if err != nil {
+			return err
+		}
+		if err := write(tx, old, v); err != nil {
+			return err
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
 // translate turns driver errors into domain errors at the store boundary:
 // unique violations into aiccd.ErrConflict, foreign key violations and no
 // rows into aiccd.ErrNotFound, a locked database into aiccd.ErrUnavailable.

@@ -144,9 +144,15 @@ func (s *SmartCareStore) GetSettings(ctx context.Context, tenantID string) (smar
 	return st, translate(err)
 }
 
-// PutSettings stores the tenant's settings.
-func (s *SmartCareStore) PutSettings(ctx context.Context, tenantID string, st smartcare.Settings, now time.Time) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+// UpdateSettings changes the tenant's settings, the defaults until set.
+func (s *SmartCareStore) UpdateSettings(ctx context.Context, tenantID string, now time.Time, change func(smartcare.Settings) (smartcare.Settings, error)) (smartcare.Settings, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (smartcare.Settings, error) {
+		st, err := getSettings(ctx, tx, tenantID)
+		if err == sql.ErrNoRows {
+			return smartcare.DefaultSettings(), nil
+		}
+		return st, err
+	}, change, func(tx *sql.Tx, _, st smartcare.Settings) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO smartcare_settings (tenant_id, default_backtrace_s, time_zone, retention_days, updated_at)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id) DO UPDATE SET default_backtrace_s = excluded.default_backtrace_s,
@@ -202,15 +208,16 @@ func (s *SmartCareStore) CreateScene(ctx context.Context, sc smartcare.Scene) er
 	})
 }
 
-// UpdateScene replaces a scene's name and codes.
-func (s *SmartCareStore) UpdateScene(ctx context.Context, sc smartcare.Scene) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE smartcare_scenes SET name = ?, scene_codes = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
-			sc.Name, strings.Join(sc.SceneCodes, ","), ms(sc.UpdatedAt), sc.TenantID, sc.ID)
-		if err := affected(res, err); err != nil {
+// UpdateScene changes a scene's name and codes.
+func (s *SmartCareStore) UpdateScene(ctx context.Context, tenantID, id string, change func(smartcare.Scene) (smartcare.Scene, error)) (smartcare.Scene, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (smartcare.Scene, error) {
+		return scanScene(tx.QueryRowContext(ctx, `SELECT `+sceneColumns+` FROM smartcare_scenes WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	}, change, func(tx *sql.Tx, _, sc smartcare.Scene) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE smartcare_scenes SET name = ?, scene_codes = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
+			sc.Name, strings.Join(sc.SceneCodes, ","), ms(sc.UpdatedAt), tenantID, id); err != nil {
 			return err
 		}
-		return bumpConfig(ctx, tx, sc.TenantID)
+		return bumpConfig(ctx, tx, tenantID)
 	})
 }
 
@@ -318,16 +325,17 @@ func (s *SmartCareStore) CreateRules(ctx context.Context, rules []smartcare.Faul
 	})
 }
 
-// UpdateRule replaces a rule's fields.
-func (s *SmartCareStore) UpdateRule(ctx context.Context, r smartcare.FaultRule) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE smartcare_rules SET scene_code = ?, reflection_rule = ?, active_from = ?, active_until = ?,
+// UpdateRule changes a rule's fields.
+func (s *SmartCareStore) UpdateRule(ctx context.Context, tenantID string, id int64, change func(smartcare.FaultRule) (smartcare.FaultRule, error)) (smartcare.FaultRule, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (smartcare.FaultRule, error) {
+		return scanRule(tx.QueryRowContext(ctx, `SELECT `+ruleColumns+` FROM smartcare_rules WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	}, change, func(tx *sql.Tx, _, r smartcare.FaultRule) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE smartcare_rules SET scene_code = ?, reflection_rule = ?, active_from = ?, active_until = ?,
 			description = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
-			r.SceneCode, r.Rule.String(), ms(r.ActiveFrom), nullMS(r.ActiveUntil), r.Description, ms(r.UpdatedAt), r.TenantID, r.ID)
-		if err := affected(res, err); err != nil {
+			r.SceneCode, r.Rule.String(), ms(r.ActiveFrom), nullMS(r.ActiveUntil), r.Description, ms(r.UpdatedAt), tenantID, id); err != nil {
 			return err
 		}
-		return bumpRules(ctx, tx, r.TenantID)
+		return bumpRules(ctx, tx, tenantID)
 	})
 }
 

@@ -3,10 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
-	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -119,25 +117,22 @@ func (s *TenantStore) List(ctx context.Context) ([]tenant.Tenant, error) {
 	return ts, translate(rows.Err())
 }
 
-// Update stores t if its revision is still the stored one.
-func (s *TenantStore) Update(ctx context.Context, t tenant.Tenant) error {
-	res, err := s.db.write.ExecContext(ctx, `UPDATE tenants SET name = ?, kind = ?, space_status = ?, vdn = ?, portal_url = ?,
-		trial_expires_at = ?, sealed_profile = ?, mobile_index = ?, email_index = ?, created_at = ?, updated_at = ?,
-		revision = revision + 1 WHERE id = ? AND revision = ?`,
-		t.Name, string(t.Kind), string(t.Status), t.VDN, t.PortalURL, nullMillis(t.TrialExpiresAt),
-		t.SealedProfile, t.MobileIndex, t.EmailIndex, t.CreatedAt.UnixMilli(), t.UpdatedAt.UnixMilli(), t.ID, t.Revision)
-	if err != nil {
-		return translate(err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil
-	}
-	// Tell a tenant that is gone from one that changed.
-	_, err = s.Get(ctx, t.ID)
-	if err != nil {
+// Update changes the tenant id.
+func (s *TenantStore) Update(ctx context.Context, id string, change func(tenant.Tenant) (tenant.Tenant, error)) (tenant.Tenant, error) {
+	return update(ctx, s.db, func(tx *sql.Tx) (tenant.Tenant, error) {
+		return scanTenant(tx.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id))
+	}, func(old tenant.Tenant) (tenant.Tenant, error) {
+		t, err := change(old)
+		t.ID, t.Revision = id, old.Revision+1
+		return t, err
+	}, func(tx *sql.Tx, _, t tenant.Tenant) error {
+		_, err := tx.ExecContext(ctx, `UPDATE tenants SET name = ?, kind = ?, space_status = ?, vdn = ?, portal_url = ?,
+			trial_expires_at = ?, sealed_profile = ?, mobile_index = ?, email_index = ?, created_at = ?, updated_at = ?,
+			revision = ? WHERE id = ?`,
+			t.Name, string(t.Kind), string(t.Status), t.VDN, t.PortalURL, nullMillis(t.TrialExpiresAt),
+			t.SealedProfile, t.MobileIndex, t.EmailIndex, t.CreatedAt.UnixMilli(), t.UpdatedAt.UnixMilli(), t.Revision, id)
 		return err
-	}
-	return fmt.Errorf("%w: tenant %s changed since it was read", aiccd.ErrConflict, t.ID)
+	})
 }
 
 func scanTenant(row interface{ Scan(...any) error }) (tenant.Tenant, error) {

@@ -37,14 +37,14 @@ func testCredentials(t *testing.T, db *database.DB) {
 			t.Fatalf("app key of a missing tenant: %v", err)
 		}
 		k.Enabled, k.SecretHash, k.UpdatedAt = false, []byte{9}, at.Add(time.Minute)
-		if err := s.UpdateAppKey(ctx, k); err != nil {
+		if _, err := s.UpdateAppKey(ctx, "key1", replaceWith(k)); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.AppKey(ctx, "key1")
 		if err != nil || got.Enabled || !bytes.Equal(got.SecretHash, []byte{9}) || !got.UpdatedAt.Equal(k.UpdatedAt) || got.Name != "crm" {
 			t.Fatalf("AppKey = %+v, %v", got, err)
 		}
-		if err := s.UpdateAppKey(ctx, credential.AppKey{Key: "missing"}); !errors.Is(err, aiccd.ErrNotFound) {
+		if _, err := s.UpdateAppKey(ctx, "missing", replaceWith(k)); !errors.Is(err, aiccd.ErrNotFound) {
 			t.Fatalf("update of a missing key: %v", err)
 		}
 		if ks, err := s.AppKeys(ctx, "t1"); err != nil || len(ks) != 1 {
@@ -110,7 +110,7 @@ func testCredentials(t *testing.T, db *database.DB) {
 			t.Fatalf("AccountByName = %+v, %v", got, err)
 		}
 		a.IsPartner = false
-		if err := s.UpdateAccount(ctx, a); err != nil {
+		if _, err := s.UpdateAccount(ctx, "p1", replaceWith(a)); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.Account(ctx, "p1"); got.IsPartner {
@@ -130,7 +130,7 @@ func testCredentials(t *testing.T, db *database.DB) {
 			t.Fatalf("IAMUserByName = %+v, %v", got, err)
 		}
 		u.Enabled, u.PasswordHash = false, "$argon2id$y"
-		if err := s.UpdateIAMUser(ctx, u); err != nil {
+		if _, err := s.UpdateIAMUser(ctx, "u1", replaceWith(u)); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.IAMUser(ctx, "u1"); got.Enabled || got.PasswordHash != "$argon2id$y" {
@@ -147,7 +147,7 @@ func testCredentials(t *testing.T, db *database.DB) {
 			t.Fatalf("AK of a missing account: %v", err)
 		}
 		k.Enabled = false
-		if err := s.UpdateAccessKey(ctx, k); err != nil {
+		if _, err := s.UpdateAccessKey(ctx, "AK1", replaceWith(k)); err != nil {
 			t.Fatal(err)
 		}
 		if ks, err := s.AccessKeys(ctx, "p1"); err != nil || len(ks) != 1 || ks[0].Enabled || string(ks[0].SealedSK) != "sealed" {

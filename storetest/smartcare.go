@@ -50,12 +50,28 @@ func testSmartCareSettings(t *testing.T, s smartcare.Store, at time.Time) {
 	}
 	before := versionsOf(t, s, "sc-a")
 	want := smartcare.Settings{DefaultBacktrace: 2 * time.Hour, TimeZone: "Asia/Bangkok", RetentionDays: 7}
-	if err := s.PutSettings(ctx, "sc-a", want, at); err != nil {
-		t.Fatal(err)
+	// The first update starts from the defaults.
+	if got, err := s.UpdateSettings(ctx, "sc-a", at, func(cur smartcare.Settings) (smartcare.Settings, error) {
+		if cur != smartcare.DefaultSettings() {
+			t.Errorf("UpdateSettings before any passed %+v, want the defaults", cur)
+		}
+		return want, nil
+	}); err != nil || got != want {
+		t.Fatalf("UpdateSettings = %+v, %v", got, err)
 	}
 	want.RetentionDays = 0
-	if err := s.PutSettings(ctx, "sc-a", want, at); err != nil {
+	if _, err := s.UpdateSettings(ctx, "sc-a", at, func(cur smartcare.Settings) (smartcare.Settings, error) {
+		cur.RetentionDays = 0
+		return cur, nil
+	}); err != nil {
 		t.Fatal(err)
+	}
+	// A change that fails stores nothing and counts no version.
+	refused := errors.New("refused")
+	if _, err := s.UpdateSettings(ctx, "sc-a", at, func(smartcare.Settings) (smartcare.Settings, error) {
+		return smartcare.Settings{}, refused
+	}); !errors.Is(err, refused) {
+		t.Fatalf("UpdateSettings with a failing change = %v, want its error", err)
 	}
 	got, err := s.GetSettings(ctx, "sc-a")
 	if err != nil || got != want {
@@ -94,10 +110,10 @@ func testSmartCareScenes(t *testing.T, s smartcare.Store, at time.Time) {
 		t.Fatalf("GetScene(missing) = %v", err)
 	}
 	one.Name, one.SceneCodes, one.UpdatedAt = "renamed", []string{"DATA"}, at.Add(time.Minute)
-	if err := s.UpdateScene(ctx, one); err != nil {
+	if _, err := s.UpdateScene(ctx, "sc-a", "1", replaceWith(one)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UpdateScene(ctx, smartcare.Scene{TenantID: "sc-a", ID: "9", SceneCodes: []string{"X"}, UpdatedAt: at}); !errors.Is(err, aiccd.ErrNotFound) {
+	if _, err := s.UpdateScene(ctx, "sc-a", "9", replaceWith(one)); !errors.Is(err, aiccd.ErrNotFound) {
 		t.Fatalf("UpdateScene(missing) = %v", err)
 	}
 	list, err := s.ListScenes(ctx, "sc-a")
@@ -171,10 +187,10 @@ func testSmartCareRules(t *testing.T, s smartcare.Store, at time.Time) {
 		t.Fatalf("GetRule of another tenant's rule = %v", err)
 	}
 	r3.ActiveUntil, r3.UpdatedAt, r3.Rule = at.Add(time.Hour), at.Add(time.Minute), must(smartcare.ParseReflectionRule("LAC_TAC=Z"))
-	if err := s.UpdateRule(ctx, r3); err != nil {
+	if _, err := s.UpdateRule(ctx, "sc-a", r3.ID, replaceWith(r3)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UpdateRule(ctx, newRule(t, 999, "sc-a", "DATA", "A=1", at, time.Time{})); !errors.Is(err, aiccd.ErrNotFound) {
+	if _, err := s.UpdateRule(ctx, "sc-a", 999, replaceWith(r3)); !errors.Is(err, aiccd.ErrNotFound) {
 		t.Fatalf("UpdateRule(missing) = %v", err)
 	}
 	page, err := s.ListRules(ctx, "sc-a", smartcare.RuleFilter{Limit: 2})
@@ -289,7 +305,7 @@ func testSmartCareRecords(t *testing.T, s smartcare.Store, at time.Time) {
 	}
 	// VersionedRecords is Versions and Records at once, empty windows and
 	// tenants without versions included.
-	if err := s.PutSettings(ctx, "sc-a", smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC", RetentionDays: 30}, at); err != nil {
+	if _, err := s.UpdateSettings(ctx, "sc-a", at, replaceWith(smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC", RetentionDays: 30})); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {

@@ -70,19 +70,29 @@ func testTenants(t *testing.T, db *database.DB) {
 		u.Kind, u.Status, u.TrialExpiresAt = tenant.KindFormal, tenant.StatusActive, time.Time{}
 		u.SealedProfile, u.MobileIndex, u.EmailIndex = []byte("resealed"), nil, []byte{5}
 		u.UpdatedAt = at.Add(time.Hour)
-		if err := s.Update(ctx, u); err != nil {
-			t.Fatal(err)
+		stored, err := s.Update(ctx, "acme", func(cur tenant.Tenant) (tenant.Tenant, error) {
+			if !reflect.DeepEqual(cur, got) {
+				t.Errorf("Update passed %+v, want %+v", cur, got)
+			}
+			return u, nil
+		})
+		u.Revision++
+		if err != nil || !reflect.DeepEqual(stored, u) {
+			t.Fatalf("Update = %+v, %v; want %+v", stored, err, u)
 		}
 		after, err := s.Get(ctx, "acme")
-		u.Revision++
 		if err != nil || !reflect.DeepEqual(after, u) {
 			t.Fatalf("after Update: %+v, %v; want %+v", after, err, u)
 		}
-		// The revision read before the update is stale now.
-		if err := s.Update(ctx, got); !errors.Is(err, aiccd.ErrConflict) {
-			t.Fatalf("Update of a stale revision = %v, want ErrConflict", err)
+		// A change that fails stores nothing, the revision included.
+		refused := errors.New("refused")
+		if _, err := s.Update(ctx, "acme", func(tenant.Tenant) (tenant.Tenant, error) { return got, refused }); !errors.Is(err, refused) {
+			t.Fatalf("Update with a failing change = %v, want its error", err)
 		}
-		if err := s.Update(ctx, tenant.Tenant{ID: "nobody", CreatedAt: at, UpdatedAt: at}); !errors.Is(err, aiccd.ErrNotFound) {
+		if after, err := s.Get(ctx, "acme"); err != nil || !reflect.DeepEqual(after, u) {
+			t.Fatalf("after a failed Update: %+v, %v; want %+v", after, err, u)
+		}
+		if _, err := s.Update(ctx, "nobody", replaceWith(u)); !errors.Is(err, aiccd.ErrNotFound) {
 			t.Fatalf("Update(missing) = %v, want ErrNotFound", err)
 		}
 	})

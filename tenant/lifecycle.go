@@ -140,18 +140,17 @@ func (s *Service) FillProfile(ctx context.Context, d Draft) (Tenant, bool, error
 // errUnchanged tells change that fn decided to change nothing.
 var errUnchanged = errors.New("unchanged")
 
-// change reads tenant id, lets fn modify it, checks and stores the
-// result. When another writer got there first, it reads and tries again.
+// change lets fn modify tenant id, opened and with its status as of now,
+// then checks and seals the result, all inside the store's update.
 func (s *Service) change(ctx context.Context, id string, fn func(t *Tenant) error) (Tenant, error) {
-	for attempt := 0; ; attempt++ {
-		t, err := s.Get(ctx, id)
-		if err != nil {
+	var unchanged Tenant
+	t, err := s.store.Update(ctx, id, func(t Tenant) (Tenant, error) {
+		if err := s.open(&t); err != nil {
 			return Tenant{}, err
 		}
+		s.applyClock(&t)
 		if err := fn(&t); err != nil {
-			if errors.Is(err, errUnchanged) {
-				return t, nil
-			}
+			unchanged = t
 			return Tenant{}, err
 		}
 		if err := s.check(t); err != nil {
@@ -165,17 +164,15 @@ func (s *Service) change(ctx context.Context, id string, fn func(t *Tenant) erro
 			return Tenant{}, err
 		}
 		t.UpdatedAt = s.now()
-		err = s.store.Update(ctx, t)
-		if errors.Is(err, aiccd.ErrConflict) && attempt < 3 {
-			continue
-		}
-		if errors.Is(err, aiccd.ErrConflict) {
-			return Tenant{}, &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("tenant %q is being changed by someone else; try again", id), Err: err}
-		}
-		if err != nil {
-			return Tenant{}, err
-		}
-		t.Revision++
 		return t, nil
+	})
+	switch {
+	case errors.Is(err, errUnchanged):
+		return unchanged, nil
+	case errors.Is(err, aiccd.ErrNotFound):
+		return Tenant{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("tenant %q does not exist", id), Err: err}
+	case err != nil:
+		return Tenant{}, err
 	}
+	return t, nil
 }

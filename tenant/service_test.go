@@ -86,9 +86,13 @@ func TestProfileIsSealedAndOpened(t *testing.T) {
 		if _, err := other.Get(ctx, "acme"); aiccd.KindOf(err) != aiccd.KindInternal {
 			t.Fatalf("Get with another key: %v", err)
 		}
-		moved, _ := f.svc.CreateFrom(ctx, tenant.Draft{ID: "moved"})
-		moved.SealedProfile = stored.SealedProfile
-		if err := f.store.Update(ctx, moved); err != nil {
+		if _, err := f.svc.CreateFrom(ctx, tenant.Draft{ID: "moved"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.store.Update(ctx, "moved", func(moved tenant.Tenant) (tenant.Tenant, error) {
+			moved.SealedProfile = stored.SealedProfile
+			return moved, nil
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.svc.Get(ctx, "moved"); aiccd.KindOf(err) != aiccd.KindInternal {

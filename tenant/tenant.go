@@ -63,8 +63,7 @@ type Tenant struct {
 	// without decrypting; nil when the value is empty.
 	MobileIndex []byte `json:"-"`
 	EmailIndex  []byte `json:"-"`
-	// Revision counts updates; Update refuses to overwrite a tenant that
-	// changed since it was read.
+	// Revision counts updates.
 	Revision int64 `json:"-"`
 }
 
@@ -86,11 +85,11 @@ type Store interface {
 	Get(ctx context.Context, id string) (Tenant, error)
 	// List returns every tenant by ID, without SealedProfile.
 	List(ctx context.Context) ([]Tenant, error)
-	// Update stores every field of t but ID, and sets its revision to
-	// t.Revision+1, provided the stored revision is still t.Revision:
-	// otherwise it returns aiccd.ErrConflict (aiccd.ErrNotFound when the
-	// tenant is gone).
-	Update(ctx context.Context, t Tenant) error
+	// Update reads tenant id, passes it to change and stores every field
+	// change returns but the ID, with the revision advanced by one, in
+	// one transaction that keeps concurrent updates of the tenant out. It
+	// returns what it stored, or change's error with nothing stored.
+	Update(ctx context.Context, id string, change func(Tenant) (Tenant, error)) (Tenant, error)
 	// CreateWithUniqueContacts creates t unless a tenant with the same
 	// MobileIndex or EmailIndex exists, checked and inserted atomically;
 	// it returns ErrMobileTaken or ErrEmailTaken then.
