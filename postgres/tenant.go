@@ -192,31 +192,23 @@ func (s *TenantStore) PutVerificationCode(ctx context.Context, c tenant.Verifica
 	return translate(err)
 }
 
-// UseVerificationCode deletes a matching, unexpired code.
-func (s *TenantStore) UseVerificationCode(ctx context.Context, phoneIndex, codeHash []byte, now time.Time) (bool, error) {
-	tag, err := s.db.pool.Exec(ctx, `DELETE FROM phone_verification_codes
-		WHERE phone_index = $1 AND code_hash = $2 AND expires_at > $3`, phoneIndex, codeHash, now)
+// AttemptVerificationCode counts an attempt at an unexpired code below the
+// limit and returns its hash, in one statement: concurrent attempts queue
+// on the row's lock, and each tests the limit against the count the one
+// before it left.
+func (s *TenantStore) AttemptVerificationCode(ctx context.Context, phoneIndex []byte, now time.Time, maxAttempts int) ([]byte, error) {
+	var hash []byte
+	err := s.db.pool.QueryRow(ctx, `UPDATE phone_verification_codes SET attempts = attempts + 1
+		WHERE phone_index = $1 AND expires_at > $2 AND attempts < $3 RETURNING code_hash`,
+		phoneIndex, now, maxAttempts).Scan(&hash)
+	return hash, translate(err)
+}
+
+// UseVerificationCode deletes the code if it is still codeHash.
+func (s *TenantStore) UseVerificationCode(ctx context.Context, phoneIndex, codeHash []byte) (bool, error) {
+	tag, err := s.db.pool.Exec(ctx, `DELETE FROM phone_verification_codes WHERE phone_index = $1 AND code_hash = $2`, phoneIndex, codeHash)
 	if err != nil {
 		return false, translate(err)
 	}
 	return tag.RowsAffected() == 1, nil
-}
-
-// FailVerificationCode counts a wrong attempt and deletes the code at
-// maxAttempts.
-func (s *TenantStore) FailVerificationCode(ctx context.Context, phoneIndex []byte, maxAttempts int) error {
-	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		var attempts int
-		err := tx.QueryRow(ctx, `UPDATE phone_verification_codes SET attempts = attempts + 1
-			WHERE phone_index = $1 RETURNING attempts`, phoneIndex).Scan(&attempts)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && attempts < maxAttempts) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM phone_verification_codes WHERE phone_index = $1`, phoneIndex)
-		return err
-	})
-	return translate(err)
 }

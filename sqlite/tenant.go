@@ -217,25 +217,22 @@ func (s *TenantStore) PutVerificationCode(ctx context.Context, c tenant.Verifica
 	return translate(err)
 }
 
-// UseVerificationCode deletes a matching, unexpired code.
-func (s *TenantStore) UseVerificationCode(ctx context.Context, phoneIndex, codeHash []byte, now time.Time) (bool, error) {
-	res, err := s.db.write.ExecContext(ctx, `DELETE FROM phone_verification_codes
-		WHERE phone_index = ? AND code_hash = ? AND expires_at > ?`, phoneIndex, codeHash, now.UnixMilli())
+// AttemptVerificationCode counts an attempt at an unexpired code below the
+// limit and returns its hash, in one statement.
+func (s *TenantStore) AttemptVerificationCode(ctx context.Context, phoneIndex []byte, now time.Time, maxAttempts int) ([]byte, error) {
+	var hash []byte
+	err := s.db.write.QueryRowContext(ctx, `UPDATE phone_verification_codes SET attempts = attempts + 1
+		WHERE phone_index = ? AND expires_at > ? AND attempts < ? RETURNING code_hash`,
+		phoneIndex, now.UnixMilli(), maxAttempts).Scan(&hash)
+	return hash, translate(err)
+}
+
+// UseVerificationCode deletes the code if it is still codeHash.
+func (s *TenantStore) UseVerificationCode(ctx context.Context, phoneIndex, codeHash []byte) (bool, error) {
+	res, err := s.db.write.ExecContext(ctx, `DELETE FROM phone_verification_codes WHERE phone_index = ? AND code_hash = ?`, phoneIndex, codeHash)
 	if err != nil {
 		return false, translate(err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
-}
-
-// FailVerificationCode counts a wrong attempt and deletes the code at
-// maxAttempts.
-func (s *TenantStore) FailVerificationCode(ctx context.Context, phoneIndex []byte, maxAttempts int) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE phone_verification_codes SET attempts = attempts + 1 WHERE phone_index = ?`, phoneIndex); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM phone_verification_codes WHERE phone_index = ? AND attempts >= ?`, phoneIndex, maxAttempts)
-		return err
-	})
 }

@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,50 +194,75 @@ func testResources(t *testing.T, s tenant.Store, at time.Time) {
 
 func testVerificationCodes(t *testing.T, s tenant.Store, at time.Time) {
 	ctx := context.Background()
-	phone, good, bad := []byte("phone"), []byte("good"), []byte("bad")
+	phone, good := []byte("phone"), []byte("good")
 	put := func(hash []byte) {
 		t.Helper()
 		if err := s.PutVerificationCode(ctx, tenant.VerificationCode{PhoneIndex: phone, CodeHash: hash, CreatedAt: at, ExpiresAt: at.Add(time.Minute)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	use := func(hash []byte, now time.Time) bool {
+	// attempt reports whether an attempt at now was counted and given
+	// the code's hash.
+	attempt := func(now time.Time) bool {
 		t.Helper()
-		ok, err := s.UseVerificationCode(ctx, phone, hash, now)
-		if err != nil {
-			t.Fatal(err)
+		hash, err := s.AttemptVerificationCode(ctx, phone, now, 3)
+		if errors.Is(err, aiccd.ErrNotFound) {
+			return false
 		}
-		return ok
+		if err != nil || !bytes.Equal(hash, good) {
+			t.Fatalf("AttemptVerificationCode = %q, %v", hash, err)
+		}
+		return true
 	}
 	put(good)
-	if use(bad, at) || use(good, at.Add(time.Minute)) {
-		t.Fatal("a wrong or expired code was accepted")
+	if attempt(at.Add(time.Minute)) {
+		t.Fatal("an attempt at an expired code was counted")
 	}
-	if !use(good, at) || use(good, at) {
-		t.Fatal("the code was not accepted exactly once")
+	if ok, err := s.UseVerificationCode(ctx, phone, []byte("bad")); ok || err != nil {
+		t.Fatalf("UseVerificationCode(another hash) = %t, %v", ok, err)
 	}
-	// Wrong attempts delete the code at the limit; a new code starts over.
-	put(good)
-	for range 2 {
-		if err := s.FailVerificationCode(ctx, phone, 3); err != nil {
-			t.Fatal(err)
+	for i, want := range []bool{true, false} {
+		if ok, err := s.UseVerificationCode(ctx, phone, good); ok != want || err != nil {
+			t.Fatalf("UseVerificationCode #%d = %t, %v; want the code used exactly once", i+1, ok, err)
 		}
 	}
-	put(good) // resets the count
-	for range 2 {
-		s.FailVerificationCode(ctx, phone, 3)
+	if attempt(at) {
+		t.Fatal("an attempt at a used code was counted")
 	}
-	if !use(good, at) {
-		t.Fatal("two failures after a new code deleted it")
+	// Attempts are counted up to the limit; a new code starts over.
+	put(good)
+	for i := range 4 {
+		if got := attempt(at); got != (i < 3) {
+			t.Fatalf("attempt %d counted: %t", i+1, got)
+		}
 	}
 	put(good)
-	for range 3 {
-		s.FailVerificationCode(ctx, phone, 3)
+	if !attempt(at) {
+		t.Fatal("a new code kept the old one's attempts")
 	}
-	if use(good, at) {
-		t.Fatal("the code survived 3 failures")
+	if _, err := s.AttemptVerificationCode(ctx, []byte("no code"), at, 3); !errors.Is(err, aiccd.ErrNotFound) {
+		t.Fatalf("an attempt without a code: %v", err)
 	}
-	if err := s.FailVerificationCode(ctx, []byte("no code"), 3); err != nil {
-		t.Fatalf("failure without a code: %v", err)
+
+	// A burst of attempts at once: only the limit's worth are counted,
+	// so only they can ever be compared with the code.
+	put(good)
+	const burst = 300
+	var mu sync.Mutex
+	counted := 0
+	outcomes := race(burst, func(int) error {
+		_, err := s.AttemptVerificationCode(ctx, phone, at, 5)
+		if err == nil {
+			mu.Lock()
+			counted++
+			mu.Unlock()
+		}
+		if errors.Is(err, aiccd.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if outcomes[nil] != burst || counted != 5 {
+		t.Fatalf("a burst of %d attempts: %d counted, outcomes %v; want exactly 5", burst, counted, outcomes)
 	}
 }

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"errors"
 	"math/big"
@@ -23,13 +24,13 @@ const DemoVerificationCode = "123456"
 // DefaultVerificationTTL is how long an issued code is valid unless told.
 const DefaultVerificationTTL = 10 * time.Minute
 
-// maxVerifyAttempts wrong codes invalidate the code of a phone number.
+// maxVerifyAttempts attempts, right or wrong, may be made at a phone's code.
 const maxVerifyAttempts = 5
 
 // VerificationCode is an issued phone verification code, stored as keyed
 // hashes only: a six-digit code must not be readable, nor guessable
-// offline, from a copy of the database. The store also counts the wrong
-// attempts against it.
+// offline, from a copy of the database. The store also counts the
+// attempts at it.
 type VerificationCode struct {
 	PhoneIndex []byte // Keys.Index of the normalised phone number
 	CodeHash   []byte // Keys.Index of PhoneIndex and the code
@@ -41,13 +42,16 @@ type VerificationCode struct {
 type VerificationStore interface {
 	// PutVerificationCode stores c, replacing the phone's previous code.
 	PutVerificationCode(ctx context.Context, c VerificationCode) error
-	// UseVerificationCode deletes the phone's code if its hash is
-	// codeHash and it has not expired at now, and reports whether it did:
-	// a code is used once.
-	UseVerificationCode(ctx context.Context, phoneIndex, codeHash []byte, now time.Time) (bool, error)
-	// FailVerificationCode counts a wrong attempt against the phone's
-	// code and deletes the code at maxAttempts.
-	FailVerificationCode(ctx context.Context, phoneIndex []byte, maxAttempts int) error
+	// AttemptVerificationCode counts an attempt at the phone's code and
+	// returns the code's hash, provided the code has not expired at now
+	// and fewer than maxAttempts attempts were counted before; otherwise
+	// it counts nothing and returns aiccd.ErrNotFound. Counting and
+	// checking are one statement: however many attempts arrive at once,
+	// at most maxAttempts of them are ever given the hash to compare.
+	AttemptVerificationCode(ctx context.Context, phoneIndex []byte, now time.Time, maxAttempts int) (codeHash []byte, err error)
+	// UseVerificationCode deletes the phone's code if its hash is still
+	// codeHash, and reports whether it did: a code is used once.
+	UseVerificationCode(ctx context.Context, phoneIndex, codeHash []byte) (bool, error)
 }
 
 // Codes of refused trial applications.
@@ -111,15 +115,24 @@ func (s *Service) verifyPhone(ctx context.Context, phone, code string) error {
 		return errNoKeys
 	}
 	idx := s.keys.Blind(indexMobile, mobileKey(phone))
-	ok, err := s.store.UseVerificationCode(ctx, idx, s.codeHash(idx, code), s.clock.Now())
+	// The attempt is counted before the guess is compared, never after:
+	// a burst of guesses cannot get more than maxVerifyAttempts compared.
+	stored, err := s.store.AttemptVerificationCode(ctx, idx, s.clock.Now(), maxVerifyAttempts)
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return errBadCode
+	}
 	if err != nil {
 		return err
 	}
-	if !ok {
-		if err := s.store.FailVerificationCode(ctx, idx, maxVerifyAttempts); err != nil {
-			return err
-		}
+	if !hmac.Equal(stored, s.codeHash(idx, code)) {
 		return errBadCode
+	}
+	used, err := s.store.UseVerificationCode(ctx, idx, stored)
+	if err != nil {
+		return err
+	}
+	if !used {
+		return errBadCode // used by a concurrent application, or replaced
 	}
 	return nil
 }
