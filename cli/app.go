@@ -98,7 +98,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	a.customers = partner.NewService(partner.Options{
 		Store: db.Customers, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 	})
-	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids)
+	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks))
 	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()

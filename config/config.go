@@ -62,6 +62,7 @@ type Config struct {
 	PartnerMobileLimit         int           `koanf:"partner-mobile-limit"`
 	SmartCareRetentionInterval time.Duration `koanf:"smartcare-retention-interval"`
 	SmartCareWorkers           int           `koanf:"smartcare-workers"`
+	SmartCareMaxQueuedTasks    int           `koanf:"smartcare-max-queued-tasks"`
 }
 
 // Default returns the configuration used when nothing else is said.
@@ -86,6 +87,7 @@ func Default() Config {
 
 		SmartCareRetentionInterval: 10 * time.Minute,
 		SmartCareWorkers:           1,
+		SmartCareMaxQueuedTasks:    1000,
 	}
 }
 
@@ -214,6 +216,9 @@ func (c Config) Validate() error {
 	}
 	if c.SmartCareWorkers < 0 || c.SmartCareWorkers > 64 {
 		errs = append(errs, fmt.Errorf("smartcare-workers: %d is outside 0..64", c.SmartCareWorkers))
+	}
+	if c.SmartCareMaxQueuedTasks < 1 || c.SmartCareMaxQueuedTasks > 1_000_000 {
+		errs = append(errs, fmt.Errorf("smartcare-max-queued-tasks: %d is outside 1..1000000", c.SmartCareMaxQueuedTasks))
 	}
 	for name, d := range map[string]time.Duration{
 		"shutdown-timeout": c.ShutdownTimeout, "read-header-timeout": c.ReadHeaderTimeout,

@@ -65,6 +65,9 @@ func TestPrecedence(t *testing.T) {
 		{"partner mobile limit defaults to 5", nil, nil, func(c Config) bool {
 			return c.PartnerMobileLimit == 5
 		}},
+		{"task quota from env", nil, []string{"AICCD_SMARTCARE_MAX_QUEUED_TASKS=20"}, func(c Config) bool {
+			return c.SmartCareMaxQueuedTasks == 20
+		}},
 		{"unrelated env is ignored", nil, []string{"AICCD_NOT_A_SETTING=1", "PATH=/bin", "AICCD_ADDR"}, func(c Config) bool {
 			return c == Default()
 		}},
@@ -97,6 +100,7 @@ func TestLoadRejects(t *testing.T) {
 		{"non-positive body limit", []string{"--max-body-bytes", "0"}, nil, "max-body-bytes"},
 		{"zero partner mobile limit", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=0"}, "partner-mobile-limit"},
 		{"partner mobile limit not a number", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=five"}, "partner-mobile-limit"},
+		{"zero task quota", nil, []string{"AICCD_SMARTCARE_MAX_QUEUED_TASKS=0"}, "smartcare-max-queued-tasks"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(flags(t, tc.args...), tc.environ)

@@ -40,6 +40,7 @@ var usage = map[string]string{
 
 	"smartcare-retention-interval": "how often subscriber records older than their tenant's retention are deleted (0: never, on this replica)",
 	"smartcare-workers":            "goroutines processing SmartCare delimitation tasks (0: none, on this replica)",
+	"smartcare-max-queued-tasks":   "delimitation tasks one tenant may have queued or running at once; more are refused with 429 APIG.0308",
 }
 
 // AddFlags defines a flag on fs for each named setting, with its default

@@ -59,7 +59,15 @@ const (
 	TaskRetryBackoff = 5 * time.Second
 	// TaskRetention is how long finished tasks can be polled.
 	TaskRetention = 7 * 24 * time.Hour
+	// DefaultMaxQueuedTasks is how many tasks a tenant may have queued
+	// or running at once unless configured otherwise.
+	DefaultMaxQueuedTasks = 1000
 )
+
+// ErrTaskQuota refuses a task of a tenant whose earlier tasks fill its
+// quota: answered as the gateway's throttling (docs/compatibility.md).
+var ErrTaskQuota = &aiccd.Error{Kind: aiccd.KindRateLimited,
+	Message: "the tenant has as many delimitation tasks queued or running as it may; submit again once some have finished"}
 
 // SubmitQuickDelimit validates a request as queryfaultyuser does (same
 // fields, same return codes 2, 3, 4 and 101) and queues a task for it.
@@ -81,7 +89,10 @@ func (s *Service) SubmitQuickDelimit(ctx context.Context, tenantID string, req F
 		ID: s.ids.NextID(), TenantID: tenantID, MSISDN: q.MSISDN, FaultTime: q.FaultTime, SceneID: q.SceneID,
 		From: from, To: to, SessionID: q.SessionID, Status: TaskQueued, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.store.CreateTask(ctx, t); err != nil {
+	if err := s.store.CreateTask(ctx, t, s.maxQueuedTasks); err != nil {
+		if errors.Is(err, ErrTaskQuota) {
+			return TaskView{}, err
+		}
 		return TaskView{}, dacError(err)
 	}
 	select {

@@ -2,6 +2,7 @@ package smartcare_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"sync"
@@ -304,6 +305,31 @@ not json
 		}
 		if _, err := f.svc.IngestNDJSON(ctx, "nobody", strings.NewReader(in)); aiccd.KindOf(err) != aiccd.KindNotFound {
 			t.Fatalf("unknown tenant: %v", err)
+		}
+	})
+}
+
+// A tenant's queued and running tasks are bounded; the one beyond is
+// refused as throttling, and the quota frees up as tasks finish.
+func TestDelimitationQuota(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		f := newFixture(t, dsn)
+		svc := smartcare.NewService(f.db.SmartCare, f.tenants, f.clock, f.ids, smartcare.WithMaxQueuedTasks(3))
+		for range 3 {
+			if _, err := svc.SubmitQuickDelimit(ctx, demo.TenantID, exampleRequest()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := svc.SubmitQuickDelimit(ctx, demo.TenantID, exampleRequest())
+		if aiccd.KindOf(err) != aiccd.KindRateLimited || !errors.Is(err, smartcare.ErrTaskQuota) {
+			t.Fatalf("a fourth task with a quota of 3: %v, want ErrTaskQuota", err)
+		}
+		if n, err := svc.ProcessTasks(ctx, discard); err != nil || n != 3 {
+			t.Fatalf("ProcessTasks = %d, %v", n, err)
+		}
+		if _, err := svc.SubmitQuickDelimit(ctx, demo.TenantID, exampleRequest()); err != nil {
+			t.Fatalf("a task once the others finished: %v", err)
 		}
 	})
 }

@@ -33,11 +33,24 @@ type Service struct {
 	wake    chan struct{} // a task was submitted in this process
 
 	maxQueryRecords int
+	maxQueuedTasks  int
 }
 
+// Option configures a Service.
+type Option func(*Service)
+
+// WithMaxQueuedTasks bounds the delimitation tasks one tenant may have
+// queued or running at once (DefaultMaxQueuedTasks otherwise).
+func WithMaxQueuedTasks(n int) Option { return func(s *Service) { s.maxQueuedTasks = n } }
+
 // NewService returns a Service over store.
-func NewService(store Store, tenants Tenants, clock aiccd.Clock, ids aiccd.IDGenerator) *Service {
-	return &Service{store: store, tenants: tenants, clock: clock, ids: ids, wake: make(chan struct{}, 1), maxQueryRecords: MaxQueryRecords}
+func NewService(store Store, tenants Tenants, clock aiccd.Clock, ids aiccd.IDGenerator, opts ...Option) *Service {
+	s := &Service{store: store, tenants: tenants, clock: clock, ids: ids, wake: make(chan struct{}, 1),
+		maxQueryRecords: MaxQueryRecords, maxQueuedTasks: DefaultMaxQueuedTasks}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }

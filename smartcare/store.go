@@ -78,16 +78,25 @@ type RecordStore interface {
 
 // TaskStore holds the delimitation tasks.
 type TaskStore interface {
-	CreateTask(ctx context.Context, t Task) error
+	// CreateTask inserts a queued task, unless its tenant has
+	// maxUnfinished tasks queued or running already: then it returns
+	// ErrTaskQuota. The count and the insert are atomic.
+	CreateTask(ctx context.Context, t Task, maxUnfinished int) error
 	GetTask(ctx context.Context, tenantID string, id int64) (Task, error)
-	// ClaimTask marks the oldest queued task, or a running task whose
-	// lease expired, as running by claim until leaseUntil, and returns
-	// it; aiccd.ErrNotFound when there is none. Two callers never claim
-	// the same task at once.
+	// ClaimTask marks a claimable task (queued, or running with an
+	// expired lease) as running by claim until leaseUntil, and returns
+	// it; aiccd.ErrNotFound when there is none. Tenants take turns: the
+	// task is the oldest of the tenant whose task was claimed longest
+	// ago (never, for a tenant's first), so a tenant's one task waits for
+	// at most one claim per other tenant with tasks, however many those
+	// have queued. Two callers never claim the same task at once. Claim
+	// IDs grow with time.
 	ClaimTask(ctx context.Context, claim int64, now, leaseUntil time.Time) (Task, error)
-	// FinishTask records the outcome of a task claimed by claim. It
-	// returns aiccd.ErrNotFound when the claim is no longer the task's
-	// (its lease expired and another worker took it over).
+	// FinishTask records the outcome of a task claimed by claim: queued
+	// again, finished or failed, the latter two taking it off its
+	// tenant's quota. It returns aiccd.ErrNotFound when the claim is no
+	// longer the task's (its lease expired and another worker took it
+	// over).
 	FinishTask(ctx context.Context, t Task, claim int64) error
 	// DeleteTasksBefore deletes finished tasks that finished before t.
 	DeleteTasksBefore(ctx context.Context, t time.Time) (int64, error)

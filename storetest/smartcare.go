@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 func testSmartCare(t *testing.T, db *database.DB) {
 	ctx := context.Background()
 	at := time.Date(2024, 7, 18, 5, 0, 0, 0, time.UTC)
-	for _, id := range []string{"sc-a", "sc-b"} {
+	for _, id := range []string{"sc-a", "sc-b", "queue-a", "queue-b", "queue-c"} {
 		if err := db.Tenants.Create(ctx, tenant.Tenant{ID: id, CreatedAt: at, UpdatedAt: at}); err != nil {
 			t.Fatal(err)
 		}
@@ -29,6 +30,8 @@ func testSmartCare(t *testing.T, db *database.DB) {
 	t.Run("records", func(t *testing.T) { testSmartCareRecords(t, db.SmartCare, at) })
 	t.Run("retention", func(t *testing.T) { testSmartCareRetention(t, db.SmartCare, at) })
 	t.Run("tasks", func(t *testing.T) { testSmartCareTasks(t, db.SmartCare, at) })
+	t.Run("task quotas", func(t *testing.T) { testSmartCareTaskQuotas(t, db.SmartCare, at) })
+	t.Run("task turns", func(t *testing.T) { testSmartCareTaskTurns(t, db.SmartCare, at) })
 }
 
 func versionsOf(t *testing.T, s smartcare.Store, tenantID string) smartcare.Versions {
@@ -402,11 +405,11 @@ func testSmartCareTasks(t *testing.T, s smartcare.Store, at time.Time) {
 		t.Fatalf("ClaimTask on an empty queue = %v", err)
 	}
 	for _, id := range []int64{3, 1, 2} {
-		if err := s.CreateTask(ctx, task(id)); err != nil {
+		if err := s.CreateTask(ctx, task(id), 10); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.CreateTask(ctx, task(1)); !errors.Is(err, aiccd.ErrConflict) {
+	if err := s.CreateTask(ctx, task(1), 10); !errors.Is(err, aiccd.ErrConflict) {
 		t.Fatalf("CreateTask(duplicate) = %v", err)
 	}
 	got, err := s.GetTask(ctx, "sc-a", 2)
@@ -490,5 +493,121 @@ func testSmartCareTasks(t *testing.T, s smartcare.Store, at time.Time) {
 	}
 	if _, err := s.GetTask(ctx, "sc-a", 1); !errors.Is(err, aiccd.ErrNotFound) {
 		t.Fatalf("deleted task: %v", err)
+	}
+}
+
+// queuedTask is a queued task of tenantID.
+func queuedTask(id int64, tenantID string, at time.Time) smartcare.Task {
+	return smartcare.Task{ID: id, TenantID: tenantID, MSISDN: "6680512100869", FaultTime: at, SceneID: "1",
+		From: at.Add(-time.Hour), To: at, Status: smartcare.TaskQueued, CreatedAt: at, UpdatedAt: at}
+}
+
+func testSmartCareTaskQuotas(t *testing.T, s smartcare.Store, at time.Time) {
+	ctx := context.Background()
+	for id := range int64(5) {
+		if err := s.CreateTask(ctx, queuedTask(100+id, "queue-a", at), 5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateTask(ctx, queuedTask(105, "queue-a", at), 5); !errors.Is(err, smartcare.ErrTaskQuota) {
+		t.Fatalf("a task beyond the quota: %v, want ErrTaskQuota", err)
+	}
+	if _, err := s.GetTask(ctx, "queue-a", 105); !errors.Is(err, aiccd.ErrNotFound) {
+		t.Fatalf("the refused task was stored: %v", err)
+	}
+	if err := s.CreateTask(ctx, queuedTask(200, "queue-b", at), 5); err != nil {
+		t.Fatalf("another tenant's task: %v", err)
+	}
+	// A task put back for a retry still counts; a finished one does not.
+	c, err := s.ClaimTask(ctx, 1, at, at.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Status, c.LeaseUntil = smartcare.TaskQueued, at.Add(time.Minute)
+	if err := s.FinishTask(ctx, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateTask(ctx, queuedTask(105, "queue-a", at), 5); !errors.Is(err, smartcare.ErrTaskQuota) {
+		t.Fatalf("a task beyond the quota after a retry: %v, want ErrTaskQuota", err)
+	}
+	for claim := int64(2); ; claim++ {
+		c, err := s.ClaimTask(ctx, claim, at.Add(time.Minute), at.Add(time.Hour))
+		if errors.Is(err, aiccd.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Status, c.FinishedAt, c.LeaseUntil = smartcare.TaskFinished, at, time.Time{}
+		if err := s.FinishTask(ctx, c, claim); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Submissions at once: exactly the quota's worth is accepted.
+	var refused atomic.Int64
+	outcomes := race(40, func(i int) error {
+		err := s.CreateTask(ctx, queuedTask(300+int64(i), "queue-a", at), 5)
+		if errors.Is(err, smartcare.ErrTaskQuota) {
+			refused.Add(1)
+			return nil
+		}
+		return err
+	})
+	if outcomes[nil] != 40 || refused.Load() != 35 {
+		t.Fatalf("40 submissions at once with a quota of 5: %d refused, outcomes %v; want 35 refused", refused.Load(), outcomes)
+	}
+}
+
+// testSmartCareTaskTurns holds ClaimTask to taking tenants in turns: a
+// tenant's one task is claimed within a claim or two of its submission
+// however many tasks another tenant has queued before it.
+func testSmartCareTaskTurns(t *testing.T, s smartcare.Store, at time.Time) {
+	ctx := context.Background()
+	// Drain what the quota test left.
+	lease := at.Add(24 * time.Hour)
+	for claim := int64(10_000); ; claim++ {
+		if _, err := s.ClaimTask(ctx, claim, lease, lease.Add(time.Hour)); errors.Is(err, aiccd.ErrNotFound) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := lease.Add(time.Minute) // the drained tasks' leases run
+	for id := range int64(200) {
+		if err := s.CreateTask(ctx, queuedTask(1000+id, "queue-a", at), 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claim := int64(20_000)
+	next := func() string {
+		t.Helper()
+		claim++
+		c, err := s.ClaimTask(ctx, claim, now, now.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.TenantID
+	}
+	if got := next(); got != "queue-a" {
+		t.Fatalf("first claim took %s's task", got)
+	}
+	// Newer than all of queue-a's, yet claimed next.
+	for id, tenantID := range map[int64]string{5000: "queue-b", 5001: "queue-b", 5002: "queue-b", 6000: "queue-c"} {
+		if err := s.CreateTask(ctx, queuedTask(id, tenantID, at), 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for range 6 {
+		got = append(got, next())
+	}
+	// queue-c was never served, queue-b before queue-a (in the quota
+	// test); then the tenants with tasks left take turns.
+	want := []string{"queue-c", "queue-b", "queue-a", "queue-b", "queue-a", "queue-b"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("claims took the tasks of %v; want turns %v", got, want)
+	}
+	if got := next(); got != "queue-a" {
+		t.Fatalf("with only queue-a left, a claim took %s's task", got)
 	}
 }
