@@ -3211,7 +3211,8 @@ type ClientInterface interface {
 	// SubmitQuickDelimitWithBody Queue an asynchronous delimitation of a complaint
 	//
 	// Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-	// once with the queued task; poll queryquickresult with its taskId.
+	// once with the queued task; poll queryquickresult with its taskId. A tenant with
+	// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3221,7 +3222,8 @@ type ClientInterface interface {
 	// SubmitQuickDelimit Queue an asynchronous delimitation of a complaint
 	//
 	// Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-	// once with the queued task; poll queryquickresult with its taskId.
+	// once with the queued task; poll queryquickresult with its taskId. A tenant with
+	// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4881,7 +4883,8 @@ func (c *Client) QueryQuickResult(ctx context.Context, params *QueryQuickResultP
 // SubmitQuickDelimitWithBody Queue an asynchronous delimitation of a complaint
 //
 // Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-// once with the queued task; poll queryquickresult with its taskId.
+// once with the queued task; poll queryquickresult with its taskId. A tenant with
+// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4901,7 +4904,8 @@ func (c *Client) SubmitQuickDelimitWithBody(ctx context.Context, params *SubmitQ
 // SubmitQuickDelimit Queue an asynchronous delimitation of a complaint
 //
 // Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-// once with the queued task; poll queryquickresult with its taskId.
+// once with the queued task; poll queryquickresult with its taskId. A tenant with
+// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -9359,7 +9363,8 @@ type ClientWithResponsesInterface interface {
 	// SubmitQuickDelimitWithBodyWithResponse Queue an asynchronous delimitation of a complaint
 	//
 	// Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-	// once with the queued task; poll queryquickresult with its taskId.
+	// once with the queued task; poll queryquickresult with its taskId. A tenant with
+	// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9369,7 +9374,8 @@ type ClientWithResponsesInterface interface {
 	// SubmitQuickDelimitWithResponse Queue an asynchronous delimitation of a complaint
 	//
 	// Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-	// once with the queued task; poll queryquickresult with its taskId.
+	// once with the queued task; poll queryquickresult with its taskId. A tenant with
+	// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15812,7 +15818,8 @@ func (c *ClientWithResponses) QueryQuickResultWithResponse(ctx context.Context, 
 // SubmitQuickDelimitWithBodyWithResponse Queue an asynchronous delimitation of a complaint
 //
 // Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-// once with the queued task; poll queryquickresult with its taskId.
+// once with the queued task; poll queryquickresult with its taskId. A tenant with
+// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15828,7 +15835,8 @@ func (c *ClientWithResponses) SubmitQuickDelimitWithBodyWithResponse(ctx context
 // SubmitQuickDelimitWithResponse Queue an asynchronous delimitation of a complaint
 //
 // Takes queryfaultyuser's body, checks it the same way (101, 2, 3, 4) and answers at
-// once with the queued task; poll queryquickresult with its taskId.
+// once with the queued task; poll queryquickresult with its taskId. A tenant with
+// --smartcare-max-queued-tasks tasks queued or running is answered 429 APIG.0308.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
