@@ -20,14 +20,15 @@ const smallTenant = 5000
 
 // AccessCodeStore implements accesscode.Store.
 type AccessCodeStore struct {
-	db    *DB
-	words wordSample             // picks what multi-word description terms are looked up by
-	sizes *planhint.Cache[int64] // tenants' sizes: pick between the trigram indexes and a tenant's rows
+	db      *DB
+	samples *planhint.Cache[[]string] // tenants' descriptions: pick what multi-word terms are looked up by
+	sizes   *planhint.Cache[int64]    // tenants' sizes: pick between the trigram indexes and a tenant's rows
 }
 
 // NewAccessCodeStore returns the access code store of db.
 func NewAccessCodeStore(db *DB) *AccessCodeStore {
-	return &AccessCodeStore{db: db, sizes: planhint.New[int64](time.Now, 5*time.Second, 1<<14)}
+	return &AccessCodeStore{db: db, samples: planhint.New[[]string](time.Now, sampleAge, maxSamples),
+		sizes: planhint.New[int64](time.Now, 5*time.Second, 1<<14)}
 }
 
 var _ accesscode.Store = (*AccessCodeStore)(nil)
@@ -156,7 +157,7 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 	// down. strpos, unlike LIKE, keeps the planner off the trigram index.
 	scanTenant := false
 	if f.AccessCode != "" || f.Description != "" {
-		size, ok := s.sizes.Get(tenantID)
+		size, ok := s.sizes.Get(tenantID, "access codes")
 		if !ok {
 			if err := s.db.pool.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM access_code_counts WHERE tenant_id = $1`,
 				tenantID).Scan(&size); err != nil {
@@ -166,7 +167,7 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 				// Not remembered: the tenant's first rows must not be missed.
 				return accesscode.Page{Items: []accesscode.AccessCode{}}, nil
 			}
-			s.sizes.Put(tenantID, size)
+			s.sizes.Put(tenantID, "access codes", size)
 		}
 		scanTenant = size <= smallTenant
 	}
@@ -183,7 +184,7 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 	if f.Description != "" {
 		lookup := f.Description
 		if !scanTenant {
-			sample, err := s.words.get(ctx, s.db)
+			sample, err := s.descriptionSample(ctx, tenantID)
 			if err != nil {
 				return accesscode.Page{}, err
 			}
@@ -281,10 +282,10 @@ func scanAccessCode(row pgx.Row) (accesscode.AccessCode, error) {
 }
 
 // Maintain moves the trigram indexes' pending entries into the indexes
-// proper and refreshes the planner's statistics and the word sample, after
+// proper and refreshes the planner's statistics and the description samples, after
 // bulk changes.
 func (s *AccessCodeStore) Maintain(ctx context.Context) error {
-	defer s.words.forget()
+	defer s.samples.Clear()
 	for _, ix := range []string{"access_codes_code_trgm", "access_codes_description_trgm", "called_routes_device_trgm"} {
 		if _, err := s.db.pool.Exec(ctx, `SELECT gin_clean_pending_list($1::regclass)`, ix); err != nil {
 			return translate(err)

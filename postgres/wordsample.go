@@ -3,9 +3,10 @@ package postgres
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // A GIN trigram index answers LIKE '%store 4217%' by checking, for every
@@ -15,58 +16,36 @@ import (
 // dominate: 30 ms on a million rows, against 0.2 ms for LIKE '%4217%'.
 //
 // So a multi-word term is looked up by its rarest word, as a sample of the
-// descriptions tells, and the rows found are checked for the whole term
-// with strpos. The sample is a few thousand descriptions of the whole
-// table, kept in memory and refreshed every few minutes: an estimate only
-// ever chooses the index condition, never the result.
-type wordSample struct {
-	mu    sync.Mutex
-	keys  []string
-	taken time.Time
-}
-
+// tenant's own descriptions tells, and the rows found are checked for the
+// whole term with strpos. The sample is a few thousand of the tenant's
+// descriptions, read in access code order through its index, kept in
+// memory for a few minutes (see planhint): another tenant's descriptions
+// never choose the word, so they cannot make a search answer measurably
+// differently. An estimate only ever chooses the index condition, never
+// the result.
 const (
 	sampleRows = 5000
 	sampleAge  = 5 * time.Minute
+	maxSamples = 256 // tenants whose sample is kept
 )
 
-// get returns the current sample, taking a new one when it is old.
-func (w *wordSample) get(ctx context.Context, db *DB) ([]string, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if time.Since(w.taken) < sampleAge {
-		return w.keys, nil
+// descriptionSample returns up to sampleRows of the tenant's folded
+// descriptions.
+func (s *AccessCodeStore) descriptionSample(ctx context.Context, tenantID string) ([]string, error) {
+	if keys, ok := s.samples.Get(tenantID, "descriptions"); ok {
+		return keys, nil
 	}
-	var rows float64
-	if err := db.pool.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'access_codes'::regclass`).Scan(&rows); err != nil {
-		return nil, translate(err)
-	}
-	w.keys, w.taken = nil, time.Now()
-	percent := 100.0
-	if rows > 0 {
-		percent = min(100, 100*2*sampleRows/rows)
-	}
-	r, err := db.pool.Query(ctx, `SELECT description_key FROM access_codes TABLESAMPLE SYSTEM ($1) REPEATABLE (7)
-		WHERE description_key IS NOT NULL LIMIT $2`, percent, sampleRows)
+	rows, err := s.db.pool.Query(ctx, `SELECT description_key FROM access_codes
+		WHERE tenant_id = $1 AND description_key IS NOT NULL ORDER BY access_code LIMIT $2`, tenantID, sampleRows)
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer r.Close()
-	for r.Next() {
-		var k string
-		if err := r.Scan(&k); err != nil {
-			return nil, translate(err)
-		}
-		w.keys = append(w.keys, k)
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, translate(err)
 	}
-	return w.keys, translate(r.Err())
-}
-
-// forget drops the sample, so that the next search takes a new one.
-func (w *wordSample) forget() {
-	w.mu.Lock()
-	w.taken = time.Time{}
-	w.mu.Unlock()
+	s.samples.Put(tenantID, "descriptions", keys)
+	return keys, nil
 }
 
 // lookupTerm returns what to look term up by in the trigram index: term

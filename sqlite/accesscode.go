@@ -28,8 +28,10 @@ func NewAccessCodeStore(db *DB) *AccessCodeStore { return &AccessCodeStore{db: d
 var _ accesscode.Store = (*AccessCodeStore)(nil)
 
 var (
-	codeIndex        = trigramIndex{table: "access_code_fts", column: "code", terms: "access_code_fts_terms"}
-	descriptionIndex = trigramIndex{table: "access_code_description_fts", column: "description", terms: "access_code_description_fts_terms"}
+	codeIndex = trigramIndex{table: "access_code_fts", column: "code",
+		sampleQuery: `SELECT access_code FROM access_codes WHERE tenant_id = ?1 ORDER BY access_code LIMIT ?2`}
+	descriptionIndex = trigramIndex{table: "access_code_description_fts", column: "description",
+		sampleQuery: `SELECT description_key FROM access_codes WHERE tenant_id = ?1 AND description_key IS NOT NULL ORDER BY access_code LIMIT ?2`}
 )
 
 const accessCodeColumns = `a.id, a.tenant_id, a.access_code, a.media_type, a.n400_number, a.description, a.call_attr, a.created_at, a.updated_at`
@@ -261,12 +263,9 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 		if t.term == "" {
 			continue
 		}
-		c, err := t.ix.plan(ctx, tx, s.db.trigrams, t.term, size)
+		c, err := t.ix.plan(ctx, tx, s.db.samples, tenantID, t.term, size)
 		if err != nil {
 			return accesscode.Page{}, err
-		}
-		if c.none {
-			return accesscode.Page{Items: []accesscode.AccessCode{}}, nil
 		}
 		if !c.scan && (drive == nil || c.estimate < drive.estimate) {
 			drive, driveIndex = &c, t.ix

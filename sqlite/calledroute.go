@@ -9,7 +9,9 @@ import (
 	"github.com/aiccd/aiccd/database/planhint"
 )
 
-var routeDeviceIndex = trigramIndex{table: "called_route_device_fts", column: "device", terms: "called_route_device_fts_terms"}
+var routeDeviceIndex = trigramIndex{table: "called_route_device_fts", column: "device",
+	sampleQuery: `SELECT device_desc_key FROM called_routes WHERE tenant_id = ?1 AND device_desc_key IS NOT NULL
+		ORDER BY access_code_id, ext_code LIMIT ?2`}
 
 const routeColumns = `r.id, r.tenant_id, a.access_code, r.ext_code, r.media_type, r.device_type, r.device_id,
 	r.device_desc, r.dnid, r.editable, r.created_at, r.updated_at`
@@ -108,11 +110,11 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 		return accesscode.RoutePage{}, translate(err)
 	}
 	defer tx.Rollback()
-	page, err := searchRoutes(ctx, tx, s.db.trigrams, tenantID, f, offset, limit)
+	page, err := searchRoutes(ctx, tx, s.db.samples, tenantID, f, offset, limit)
 	return page, translate(err)
 }
 
-func searchRoutes(ctx context.Context, tx querier, stats *planhint.Cache[probed], tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
+func searchRoutes(ctx context.Context, tx querier, samples *planhint.Cache[[]string], tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
 	empty := accesscode.RoutePage{Items: []accesscode.Route{}}
 	var w where
 	w.add("r.tenant_id = ?", tenantID)
@@ -135,8 +137,8 @@ func searchRoutes(ctx context.Context, tx querier, stats *planhint.Cache[probed]
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM called_routes WHERE tenant_id = ?`, tenantID).Scan(&size); err != nil {
 			return empty, err
 		}
-		c, err := routeDeviceIndex.plan(ctx, tx, stats, f.DeviceDesc, size)
-		if err != nil || c.none {
+		c, err := routeDeviceIndex.plan(ctx, tx, samples, tenantID, f.DeviceDesc, size)
+		if err != nil {
 			return empty, err
 		}
 		if !c.scan {

@@ -33,7 +33,7 @@ type DB struct {
 	write *stmtDB
 	read  *stmtDB
 
-	trigrams *planhint.Cache[probed] // what searches learnt of the trigram indexes
+	samples *planhint.Cache[[]string] // tenants' texts that searches are planned by (see trigram.go)
 }
 
 // Path returns the database file's path from a file path or a sqlite: URL
@@ -94,7 +94,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read), trigrams: planhint.New[probed](time.Now, trigramHintTTL, maxTrigramHints)}, nil
+	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read), samples: planhint.New[[]string](time.Now, sampleAge, maxSamples)}, nil
 }
 
 // Close closes every connection.

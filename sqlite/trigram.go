@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +20,9 @@ import (
 type trigramIndex struct {
 	table  string // the FTS5 table
 	column string // its one column
-	terms  string // its fts5vocab table of type row
+	// sampleQuery selects up to ?2 indexed texts of tenant ?1, through
+	// the tenant's index.
+	sampleQuery string
 }
 
 // add indexes text (folded) as row id's. Stores call it, and remove, in the
@@ -65,179 +66,120 @@ func (ix trigramIndex) addFrom(ctx context.Context, tx *sql.Tx, query string, ar
 	return err
 }
 
-// What probing single trigrams found is remembered for trigramHintTTL, so
-// that planning a search does not read the row lists of its trigrams
-// every time: on a search for an access code, those probes took a third of
-// the CPU. A remembered count only steers the plan, never the answer:
-// candidates are always checked against the rows.
+// A search is planned from figures of the searching tenant's own rows
+// only: a sample of up to sampleRows of its indexed texts (in access code
+// order, read through the tenant's index), remembered for sampleAge. The
+// index is shared by every tenant, so its own counts would let another
+// tenant's rows steer, and time, the plan: a term found only in another
+// tenant's data would answer measurably differently from one found
+// nowhere. A figure only steers the plan, never the answer: candidates
+// are always checked against the rows.
 const (
-	trigramHintTTL  = 5 * time.Second
-	maxTrigramHints = 1 << 16
-)
-
-const (
-	// maxTrigrams bounds the trigrams of a long term that are probed.
-	maxTrigrams = 12
-	// maxExpansion bounds the trigrams a term of one or two characters may
-	// expand to before a scan of the tenant is cheaper.
-	maxExpansion = 512
+	sampleRows  = 2048
+	sampleAge   = time.Minute
+	maxSamples  = 256 // (tenant, index) pairs remembered
+	commonRows  = 2048
+	maxTrigrams = 12 // the trigrams of a long term that are considered
 )
 
 // candidates is how a search finds the rows that may contain a term.
 type candidates struct {
-	none     bool   // no row contains the term
-	scan     bool   // the term is too common: read the tenant's rows instead
+	scan     bool   // read the tenant's rows instead
 	match    string // FTS5 query for a superset of the rows containing the term
-	estimate int    // how many rows match selects, at most
+	estimate int    // how many of the tenant's rows match selects, estimated
 }
 
-// plan decides how to find the rows containing term, given that a scan of
-// the tenant costs about budget rows: through the index while it yields no
-// more than budget candidates, by a scan otherwise. Its own cost is bounded
-// by budget too.
-func (ix trigramIndex) plan(ctx context.Context, tx querier, stats *planhint.Cache[probed], term string, budget int) (candidates, error) {
+// plan decides how to find the tenant's rows containing term, given that
+// it has size rows. A tenant whose rows all fit in a sample, and a term of
+// one or two characters (which trigrams serve only by expanding to every
+// trigram that starts with it), read the tenant's rows. Otherwise the
+// index is queried for the term's rarest trigrams as the tenant's sample
+// estimates them.
+func (ix trigramIndex) plan(ctx context.Context, tx querier, samples *planhint.Cache[[]string], tenantID, term string, size int) (candidates, error) {
 	runes := []rune(term)
-	if len(runes) >= 3 {
-		grams, rarest, err := ix.rarest(ctx, tx, stats, trigrams(runes))
-		if err != nil {
-			return candidates{}, err
-		}
-		match := strings.Join(quoteAll(grams), " AND ")
-		n := rarest // the rarest trigram's rows bound the candidates
-		if n >= probeLimit {
-			p, err := ix.probe(ctx, tx, []string{match}, budget+1)
-			if err != nil {
-				return candidates{}, err
-			}
-			n = p[0].rows
-		}
-		return candidates{none: n == 0, scan: n > budget, match: match, estimate: n}, nil
+	if len(runes) < 3 || size <= sampleRows {
+		return candidates{scan: true}, nil
 	}
-	// One or two characters: the trigrams that begin with them, from the
-	// index's vocabulary. Every trigram is at most the term followed by
-	// U+10FFFF twice.
-	rows, err := tx.QueryContext(ctx,
-		`SELECT term, doc FROM `+ix.terms+` WHERE term >= ? AND term <= ?`,
-		term, term+"\U0010FFFF\U0010FFFF")
+	sample, err := ix.sample(ctx, tx, samples, tenantID)
 	if err != nil {
 		return candidates{}, err
 	}
-	defer rows.Close()
-	var grams []string
-	docs := 0
-	for rows.Next() {
-		var g string
-		var n int
-		if err := rows.Scan(&g, &n); err != nil {
-			return candidates{}, err
-		}
-		if !strings.HasPrefix(g, term) {
-			continue
-		}
-		grams = append(grams, g)
-		docs += n
-		if docs > budget || len(grams) > maxExpansion {
-			return candidates{scan: true}, nil
-		}
+	grams := trigrams(runes)
+	est := make([]int, len(grams))
+	for i, g := range grams {
+		est[i] = estimate(g.text, sample, size)
 	}
-	if err := rows.Err(); err != nil {
-		return candidates{}, err
+	picked := rarest(grams, est)
+	texts := make([]string, len(picked))
+	for k, i := range picked {
+		texts[k] = grams[i].text
 	}
-	if len(grams) == 0 {
-		return candidates{none: true}, nil
-	}
-	return candidates{match: strings.Join(quoteAll(grams), " OR "), estimate: docs}, nil
+	return candidates{match: strings.Join(quoteAll(texts), " AND "), estimate: est[picked[0]]}, nil
 }
 
-// probed is what a probe learnt of one FTS5 query: how many rows it
-// selects, up to the probe's limit, and the highest rowid among them.
-type probed struct {
-	rows  int
-	reach int64
-}
-
-// probe runs each of matches, reading no more than limit rows of each, in
-// one statement.
-func (ix trigramIndex) probe(ctx context.Context, tx querier, matches []string, limit int) ([]probed, error) {
-	parts := make([]string, len(matches))
-	args := make([]any, 0, len(matches)+1)
-	args = append(args, limit)
-	for i, m := range matches {
-		parts[i] = `SELECT ` + strconv.Itoa(i) + `, count(*), coalesce(max(rowid), 0) FROM (SELECT rowid FROM ` +
-			ix.table + ` WHERE ` + ix.table + ` MATCH ?` + strconv.Itoa(i+2) + ` LIMIT ?1)`
-		args = append(args, m)
+// sample returns up to sampleRows of the tenant's indexed texts.
+func (ix trigramIndex) sample(ctx context.Context, tx querier, samples *planhint.Cache[[]string], tenantID string) ([]string, error) {
+	if s, ok := samples.Get(tenantID, ix.table); ok {
+		return s, nil
 	}
-	rows, err := tx.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	rows, err := tx.QueryContext(ctx, ix.sampleQuery, tenantID, sampleRows)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]probed, len(matches))
+	var out []string
 	for rows.Next() {
-		var i int
-		var p probed
-		if err := rows.Scan(&i, &p.rows, &p.reach); err != nil {
+		var text string
+		if err := rows.Scan(&text); err != nil {
 			return nil, err
 		}
-		out[i] = p
+		out = append(out, text)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	samples.Put(tenantID, ix.table, out)
+	return out, nil
 }
 
-// rarest returns up to three trigrams of grams that few rows contain, and
-// how many rows contain the rarest (up to probeLimit).
+// estimate is how many of size rows contain gram, from a sample of their
+// texts.
+func estimate(gram string, sample []string, size int) int {
+	if len(sample) == 0 {
+		return 0
+	}
+	hits := 0
+	for _, text := range sample {
+		if strings.Contains(text, gram) {
+			hits++
+		}
+	}
+	return hits * size / len(sample)
+}
+
+// rarest returns the positions in grams of up to three trigrams that few
+// rows contain, by est, the rarest first.
 //
 // FTS5 intersects trigrams by reading every one's whole list of rows, so a
 // term with common trigrams ("store 4217": "sto", "tor", "ore" are in half
 // the descriptions) would cost as much as its most common one; only the
 // rarest are intersected, and the candidates are checked against the row
-// anyway. A trigram is probed up to probeLimit rows: below, its count is
-// exact; at the limit, the rowid it reached tells how densely it occurs,
-// as rowids (snowflake IDs) are spread alike for all trigrams. Trigrams
-// that overlap in the term occur together, so non-overlapping ones are
-// preferred; overlapping ones are added only while they are rare.
-func (ix trigramIndex) rarest(ctx context.Context, tx querier, stats *planhint.Cache[probed], grams []gram) ([]string, int, error) {
-	p := make([]probed, len(grams))
-	var unknown []int // the grams stats does not know
-	var matches []string
-	for i, g := range grams {
-		var ok bool
-		if p[i], ok = stats.Get(ix.table + "\x00" + g.text); !ok {
-			unknown = append(unknown, i)
-			matches = append(matches, quoteAll([]string{g.text})[0])
-		}
-	}
-	if len(unknown) > 0 {
-		found, err := ix.probe(ctx, tx, matches, probeLimit)
-		if err != nil {
-			return nil, 0, err
-		}
-		for k, i := range unknown {
-			p[i] = found[k]
-			// A trigram in no row is not remembered: a row written since
-			// would be missed (see trigramHintTTL).
-			if found[k].rows > 0 {
-				stats.Put(ix.table+"\x00"+grams[i].text, found[k])
-			}
-		}
-	}
+// anyway. Trigrams that overlap in the term occur together, so
+// non-overlapping ones are preferred; overlapping ones are added only
+// while they are rare.
+func rarest(grams []gram, est []int) []int {
 	order := make([]int, len(grams))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		if p[a].rows != p[b].rows {
-			return p[a].rows - p[b].rows
-		}
-		return cmp.Compare(p[b].reach, p[a].reach) // further reach: sparser
-	})
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(est[a], est[b]) })
 	// With rare trigrams, only rare ones are picked (a common one would
 	// cost its whole list); among common ones, non-overlapping ones.
 	rare := order
-	if p[order[0]].rows < probeLimit {
-		rare = slices.DeleteFunc(slices.Clone(order), func(i int) bool { return p[i].rows >= probeLimit })
+	common := est[order[0]] >= commonRows
+	if !common {
+		rare = slices.DeleteFunc(slices.Clone(order), func(i int) bool { return est[i] >= commonRows })
 	}
-	common := p[order[0]].rows >= probeLimit
 	var picked []int
 	for _, overlapping := range []bool{false, true} {
 		for _, i := range rare {
@@ -254,11 +196,7 @@ func (ix trigramIndex) rarest(ctx context.Context, tx querier, stats *planhint.C
 			}
 		}
 	}
-	out := make([]string, len(picked))
-	for k, i := range picked {
-		out[k] = grams[i].text
-	}
-	return out, p[order[0]].rows, nil
+	return picked
 }
 
 func abs(x int) int {
@@ -267,10 +205,6 @@ func abs(x int) int {
 	}
 	return x
 }
-
-// probeLimit is how far rarest counts a trigram's rows: beyond it, a
-// trigram is common.
-const probeLimit = 2048
 
 // gram is a trigram of a term and where it first starts, in characters.
 type gram struct {

@@ -167,7 +167,7 @@ func testAccessCodeBatch(t *testing.T, db *database.DB) {
 }
 
 // testAccessCodeSearchAfterWrites: what a store remembers to plan
-// searches (SQLite keeps trigram counts for a few seconds) never hides a
+// searches (samples of a tenant's texts, kept for a while) never hides a
 // row written since, nor shows one deleted since.
 func testAccessCodeSearchAfterWrites(t *testing.T, db *database.DB) {
 	ctx := context.Background()

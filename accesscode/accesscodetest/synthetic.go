@@ -1,9 +1,10 @@
 // Package accesscodetest makes large, realistic sets of access codes for
-// benchmarks: what a nationwide operator's tenant might hold, with English
+// benchmarks and tests: what a nationwide operator's tenant might hold, with English
 // and Chinese descriptions whose words are as unevenly common as real ones.
 package accesscodetest
 
 import (
+	"context"
 	"fmt"
 	"iter"
 	"math/rand/v2"
@@ -85,4 +86,22 @@ func Drafts(seed uint64, n int) iter.Seq[accesscode.Draft] {
 			}
 		}
 	}
+}
+
+// Store stores the first n access codes of the set made with seed as
+// tenantID's, through svc's batch path; a description not nil replaces
+// every code's.
+func Store(ctx context.Context, svc *accesscode.Service, tenantID string, seed uint64, n int, description *string) error {
+	batch := make([]accesscode.AccessCode, 0, n)
+	for d := range Drafts(seed, n) {
+		if description != nil {
+			d.Description = description
+		}
+		a, err := svc.Prepare(tenantID, d)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, a)
+	}
+	return svc.CreateBatch(ctx, tenantID, batch)
 }
