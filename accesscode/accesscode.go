@@ -171,6 +171,12 @@ func validateText(field, s string, max int) error {
 	if n := utf8.RuneCountInString(s); n > max {
 		return aiccd.Errorf(aiccd.KindInvalid, "%s: is %d characters long; the maximum is %d", field, n, max)
 	}
+	return validateCharacters(field, s)
+}
+
+// validateCharacters refuses the control characters validateText refuses,
+// in valid UTF-8.
+func validateCharacters(field, s string) error {
 	for _, r := range s {
 		if unicode.IsControl(r) {
 			return aiccd.Errorf(aiccd.KindInvalid, "%s: must not contain control characters (found %U)", field, r)

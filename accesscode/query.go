@@ -67,19 +67,27 @@ type Paging struct {
 
 // validate checks the filters, naming fields as the vendor page does.
 func (f Filter) validate() error {
-	if utf8.RuneCountInString(f.AccessCode) > MaxCodeLen {
-		return aiccd.Errorf(aiccd.KindInvalid, "accessCode: the filter is longer than %d characters", MaxCodeLen)
-	}
-	if !utf8.ValidString(f.AccessCode) || !utf8.ValidString(f.Description) {
-		return aiccd.Errorf(aiccd.KindInvalid, "accessCode and description must be valid UTF-8")
+	if err := validateFilter("accessCode", f.AccessCode, MaxCodeLen); err != nil {
+		return err
 	}
 	if f.MediaType != 0 && !f.MediaType.Valid() {
 		return mediaTypeError("mediatypeId", int64(f.MediaType))
 	}
-	if utf8.RuneCountInString(f.Description) > MaxDescriptionLen {
-		return aiccd.Errorf(aiccd.KindInvalid, "description: the filter is longer than %d characters", MaxDescriptionLen)
+	return validateFilter("description", f.Description, MaxDescriptionLen)
+}
+
+// validateFilter checks a text filter by the rules of the text it
+// searches (validateText), so that a filter no stored value could contain
+// is refused rather than searched for: neither a NUL byte, which
+// PostgreSQL refuses in text, nor invalid UTF-8 ever reaches a store.
+func validateFilter(field, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return aiccd.Errorf(aiccd.KindInvalid, "%s: is not valid UTF-8", field)
 	}
-	return nil
+	if utf8.RuneCountInString(s) > max {
+		return aiccd.Errorf(aiccd.KindInvalid, "%s: the filter is longer than %d characters", field, max)
+	}
+	return validateCharacters(field, s)
 }
 
 // Validate checks q: valid filters, 0 <= Limit <= 100, 0 <= Offset <= 100.

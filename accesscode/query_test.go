@@ -41,6 +41,11 @@ func TestQueryRequest(t *testing.T) {
 		{body: `{"mediatypeId":5.5}`, err: "mediatypeId: 5.5 is not an integer"},
 		{body: `{"accessCode":"` + strings.Repeat("1", 33) + `"}`, err: "accessCode: the filter is longer than 32 characters"},
 		{body: `{"description":"` + strings.Repeat("描", 257) + `"}`, err: "description: the filter is longer than 256 characters"},
+		// Filters follow the rules of the text they search: no control
+		// characters, the NUL byte first (PostgreSQL refuses it in text).
+		{body: `{"description":"web\u0000shop"}`, err: "description: must not contain control characters (found U+0000)"},
+		{body: `{"description":"web\tshop"}`, err: "description: must not contain control characters (found U+0009)"},
+		{body: `{"accessCode":"99\u000011"}`, err: "accessCode: must not contain control characters (found U+0000)"},
 	} {
 		var r QueryRequest
 		if err := json.Unmarshal([]byte(tc.body), &r); err != nil {
@@ -82,6 +87,9 @@ func TestRouteQueryRequest(t *testing.T) {
 		{body: `{"limit":-1}`, err: "limit: -1 is negative"},
 		{body: `{"offset":1.5}`, err: "offset: 1.5 is not an integer"},
 		{body: `{"extCode":"1234567890123"}`, err: "extCode: the filter is longer than 12 characters"},
+		{body: `{"accessCode":"1\u00002"}`, err: "accessCode: must not contain control characters (found U+0000)"},
+		{body: `{"extCode":"1\u0000"}`, err: "extCode: must not contain control characters (found U+0000)"},
+		{body: `{"deviceDesc":"ivr\u0000"}`, err: "deviceDesc: must not contain control characters (found U+0000)"},
 	} {
 		var r RouteQueryRequest
 		if err := json.Unmarshal([]byte(tc.body), &r); err != nil {
@@ -109,7 +117,8 @@ func TestQueryValidate(t *testing.T) {
 		{Query{Limit: -1}, "limit: -1 is outside 0 to 100"},
 		{Query{Limit: 1, Offset: 101}, "offset: 101 is outside 0 to 100"},
 		{Query{Limit: 1, Filter: Filter{MediaType: 3}}, "mediatypeId: 3 is not one of"},
-		{Query{Limit: 1, Filter: Filter{Description: "\xff"}}, "accessCode and description must be valid UTF-8"},
+		{Query{Limit: 1, Filter: Filter{Description: "\xff"}}, "description: is not valid UTF-8"},
+		{Query{Limit: 1, Filter: Filter{AccessCode: "99\xff"}}, "accessCode: is not valid UTF-8"},
 	} {
 		if err := tc.q.Validate(); aiccd.KindOf(err) != aiccd.KindInvalid || !strings.HasPrefix(aiccd.MessageOf(err, ""), tc.err) {
 			t.Errorf("%+v: %v, want %q", tc.q, err, tc.err)

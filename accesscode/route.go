@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aiccd/aiccd"
 )
@@ -201,20 +200,17 @@ type RouteFilter struct {
 }
 
 func (f RouteFilter) validate() error {
-	if f.AccessCode != "" && len(f.AccessCode) > MaxCodeLen {
-		return aiccd.Errorf(aiccd.KindInvalid, "accessCode: the filter is longer than %d characters", MaxCodeLen)
+	if err := validateFilter("accessCode", f.AccessCode, MaxCodeLen); err != nil {
+		return err
 	}
-	if len(f.ExtCode) > MaxExtCodeLen {
-		return aiccd.Errorf(aiccd.KindInvalid, "extCode: the filter is longer than %d characters", MaxExtCodeLen)
+	if err := validateFilter("extCode", f.ExtCode, MaxExtCodeLen); err != nil {
+		return err
 	}
 	if f.DeviceType != 0 && !f.DeviceType.Valid() {
 		return deviceTypeError(int64(f.DeviceType))
 	}
-	if !utf8.ValidString(f.DeviceDesc) {
-		return aiccd.Errorf(aiccd.KindInvalid, "deviceDesc: is not valid UTF-8")
-	}
-	if utf8.RuneCountInString(f.DeviceDesc) > MaxDeviceDescLen {
-		return aiccd.Errorf(aiccd.KindInvalid, "deviceDesc: the filter is longer than %d characters", MaxDeviceDescLen)
+	if err := validateFilter("deviceDesc", f.DeviceDesc, MaxDeviceDescLen); err != nil {
+		return err
 	}
 	if f.MediaType != 0 && !f.MediaType.Valid() {
 		return mediaTypeError("mediaTypeId", int64(f.MediaType))

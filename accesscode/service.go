@@ -195,6 +195,9 @@ func (s *Service) List(ctx context.Context, tenantID string, o ListOptions) (Pag
 	if err := o.Filter.validate(); err != nil {
 		return Page{}, err
 	}
+	if err := validateFilter("after", o.After, MaxCodeLen); err != nil {
+		return Page{}, err
+	}
 	if o.Limit < 1 || o.Limit > MaxListLimit {
 		return Page{}, aiccd.Errorf(aiccd.KindInvalid, "limit: %d is outside 1 to %d", o.Limit, MaxListLimit)
 	}

@@ -118,7 +118,7 @@ func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret strin
 	if ttl < time.Second || ttl > MaxGatewayTokenTTL {
 		return GatewayToken{}, aiccd.Errorf(aiccd.KindInvalid, "X-Token-Expire must be from 1 to 3600 seconds")
 	}
-	if appKey == "" || appSecret == "" || len(appKey) > 256 || len(appSecret) > 256 {
+	if appKey == "" || appSecret == "" || len(appKey) > 256 || len(appSecret) > 256 || !storable(appKey) {
 		return GatewayToken{}, errBadAppCredentials
 	}
 	var k AppKey

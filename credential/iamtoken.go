@@ -43,7 +43,8 @@ func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, 
 	if p.ScopeDomainID == "" && p.ScopeDomainName == "" {
 		return IAMToken{}, aiccd.Errorf(aiccd.KindInvalid, "auth.scope.domain needs an id or a name; only domain-scoped tokens are issued")
 	}
-	if len(p.UserName) > 64 || len(p.Password) > 128 || len(p.UserDomainID)+len(p.UserDomainName) > 128 {
+	if len(p.UserName) > 64 || len(p.Password) > 128 || len(p.UserDomainID)+len(p.UserDomainName) > 128 ||
+		!storable(p.UserName) || !storable(p.UserDomainID) || !storable(p.UserDomainName) {
 		return IAMToken{}, errBadPassword
 	}
 	domain := p.UserDomainID

@@ -47,7 +47,7 @@ func (s *Service) accessKey(ctx context.Context, ak string) (cachedKey, error) {
 	if c, ok := s.keys.get(ak); ok && s.cacheFresh(c.checkedAt, now) {
 		return c, nil
 	}
-	if len(ak) > 64 {
+	if len(ak) > 64 || !storable(ak) {
 		return cachedKey{}, aiccd.ErrNotFound
 	}
 	k, err := s.store.AccessKey(ctx, ak)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
@@ -145,6 +146,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // dispatch routes a request. Paths the mux would redirect (dot segments,
 // doubled slashes) are answered as unknown instead: a redirect is not in
 // any family's format, and such paths are never what a client meant.
+// Neither are paths whose decoded form is not valid UTF-8 or holds control
+// characters: no ID has them, and a path segment must not carry a NUL
+// byte to PostgreSQL, which refuses it in text.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	if !cleanPath(r.URL.Path) {
 		s.writeError(w, r, errNotFound)
@@ -154,10 +158,13 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 }
 
 func cleanPath(p string) bool {
-	if p == "" || p[0] != '/' {
+	if p == "" || p[0] != '/' || !utf8.ValidString(p) {
 		return false
 	}
 	for i := 0; i < len(p); i++ {
+		if p[i] < 0x20 || p[i] == 0x7f {
+			return false
+		}
 		if p[i] != '/' {
 			continue
 		}

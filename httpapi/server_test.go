@@ -204,6 +204,7 @@ func TestCleanPath(t *testing.T) {
 	for p, want := range map[string]bool{
 		"/": true, "/a/b": true, "/a/b/": true, "/a/.b": true, "/a/..b": true,
 		"": false, "a": false, "//a": false, "/a//b": false, "/a/./b": false, "/a/../b": false, "/a/..": false, "/a/.": false,
+		"/v1.0/中文/x": true, "/a/\x00": false, "/a/b\nc": false, "/a/\x7f": false, "/a/\xff": false, "/a/\xc3\x28": false,
 	} {
 		if got := cleanPath(p); got != want {
 			t.Errorf("cleanPath(%q) = %v, want %v", p, got, want)

@@ -9,8 +9,10 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Entry is one journaled request.
@@ -105,8 +107,13 @@ func (j *Journal) Record(e Entry) {
 	}
 }
 
-// List returns tenantID's newest entries, newest first.
+// List returns tenantID's newest entries, newest first. A tenant ID that
+// is not valid UTF-8 or holds a NUL byte names no tenant, and is not sent
+// to a store (PostgreSQL refuses such text).
 func (j *Journal) List(ctx context.Context, tenantID string, limit int) ([]Entry, error) {
+	if !utf8.ValidString(tenantID) || strings.ContainsRune(tenantID, 0) {
+		return nil, nil
+	}
 	if limit <= 0 || limit > j.size {
 		limit = j.size
 	}
