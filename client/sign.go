@@ -25,7 +25,10 @@ const SDKDateLayout = "20060102T150405Z"
 
 // Sign sets X-Sdk-Date to now and Authorization to the signature of req
 // with body (the bytes req will send). It signs host, x-sdk-date and,
-// when req carries them, x-domain-id and x-project-id.
+// when req carries them, x-domain-id, x-project-id and
+// x-sdk-content-sha256. A request's X-Sdk-Content-Sha256 stands for its
+// body in the signature; aiccd honours it only when it is signed and is
+// the body's SHA-256 or "UNSIGNED-PAYLOAD".
 func (s *Signer) Sign(req *http.Request, body []byte, now time.Time) error {
 	req.Header.Set("X-Sdk-Date", now.UTC().Format(SDKDateLayout))
 	host := req.Host
@@ -33,7 +36,7 @@ func (s *Signer) Sign(req *http.Request, body []byte, now time.Time) error {
 		host = req.URL.Host
 	}
 	signed := []string{"host", "x-sdk-date"}
-	for _, h := range []string{"X-Domain-Id", "X-Project-Id"} {
+	for _, h := range []string{"X-Domain-Id", "X-Project-Id", "X-Sdk-Content-Sha256"} {
 		if req.Header.Get(h) != "" {
 			signed = append(signed, strings.ToLower(h))
 		}

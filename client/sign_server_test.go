@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,19 +16,23 @@ import (
 
 // FuzzSignerAgreesWithServer signs arbitrary requests with the client's
 // signer and verifies them with aiccd's (credential.Sign): the two must
-// compute the same signature for every path, query, body and domain.
+// compute the same signature for every path, query, body, domain and
+// content hash, and the client must sign a content hash it sends.
 func FuzzSignerAgreesWithServer(f *testing.F) {
-	f.Add("v1.0/demo-partner/partner/customer-mgr/check-user", "", []byte(`{"searchType":"mobile","searchKey":"0086-13700000000"}`), "demo-partner")
-	f.Add("v2/partners/sub-customers", "limit=1&offset=0&a=z&a=y", []byte{}, "")
-	f.Add("a b/中文/%2F/~x", "q=a+b&k=%E4%B8%AD&empty=", []byte("\x00\xff"), "dom ain")
-	f.Fuzz(func(t *testing.T, path, query string, body []byte, domain string) {
-		if _, err := url.ParseQuery(query); err != nil || strings.ContainsAny(domain, "\r\n\x00") {
+	f.Add("v1.0/demo-partner/partner/customer-mgr/check-user", "", []byte(`{"searchType":"mobile","searchKey":"0086-13700000000"}`), "demo-partner", "")
+	f.Add("v2/partners/sub-customers", "limit=1&offset=0&a=z&a=y", []byte{}, "", "UNSIGNED-PAYLOAD")
+	f.Add("a b/中文/%2F/~x", "q=a+b&k=%E4%B8%AD&empty=", []byte("\x00\xff"), "dom ain", "")
+	f.Fuzz(func(t *testing.T, path, query string, body []byte, domain, contentHash string) {
+		if _, err := url.ParseQuery(query); err != nil || strings.ContainsAny(domain+contentHash, "\r\n\x00") {
 			return
 		}
 		u := &url.URL{Scheme: "http", Host: "aiccd.test:8080", Path: "/" + path, RawQuery: query}
 		req := &http.Request{Method: http.MethodPost, URL: u, Host: u.Host, Header: http.Header{}}
 		if strings.TrimSpace(domain) != "" {
 			req.Header.Set("X-Domain-Id", domain)
+		}
+		if strings.TrimSpace(contentHash) != "" {
+			req.Header.Set("X-Sdk-Content-Sha256", contentHash)
 		}
 		s := &client.Signer{AK: "AK", SK: "the secret key"}
 		if err := s.Sign(req, body, time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)); err != nil {
@@ -36,6 +41,9 @@ func FuzzSignerAgreesWithServer(f *testing.F) {
 		a, err := credential.ParseAuthorization(req.Header.Get("Authorization"))
 		if err != nil {
 			t.Fatalf("the server cannot parse %q: %v", req.Header.Get("Authorization"), err)
+		}
+		if req.Header.Get("X-Sdk-Content-Sha256") != "" && !slices.Contains(a.SignedHeaders, "x-sdk-content-sha256") {
+			t.Fatalf("X-Sdk-Content-Sha256 sent but not signed: %s", req.Header.Get("Authorization"))
 		}
 		sum := sha256.Sum256(body)
 		want, err := credential.Sign(credential.SignedRequest{

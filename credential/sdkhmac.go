@@ -28,6 +28,11 @@ const SDKDateLayout = "20060102T150405Z"
 // MaxClockSkew is how far X-Sdk-Date may be from the server's clock.
 const MaxClockSkew = 15 * time.Minute
 
+// unsignedPayload is the X-Sdk-Content-Sha256 value by which a signer
+// leaves the body out of its signature; the SDKs send it for bodies that
+// are not JSON.
+const unsignedPayload = "UNSIGNED-PAYLOAD"
+
 // SignedRequest is what a signature covers, taken from an HTTP request by
 // the adapter that received it.
 type SignedRequest struct {
@@ -38,7 +43,8 @@ type SignedRequest struct {
 	Host        string
 	// Header returns the values of a header, by case-insensitive name.
 	Header func(name string) []string
-	// BodySHA256 is the lower-case hex SHA-256 of the body.
+	// BodySHA256 is the lower-case hex SHA-256 of the body, computed by
+	// the adapter from the body it received, never taken from the request.
 	BodySHA256 string
 }
 
@@ -122,6 +128,9 @@ func checkSignature(r SignedRequest, a Authorization, secret []byte, now time.Ti
 	if skew := now.Sub(t); skew > MaxClockSkew || skew < -MaxClockSkew {
 		return aiccd.Errorf(aiccd.KindUnauthorized, "X-Sdk-Date is more than 15 minutes from the server's time")
 	}
+	if err := checkContentHash(r, a.SignedHeaders); err != nil {
+		return err
+	}
 	want, err := Sign(r, a.SignedHeaders, secret)
 	if err != nil {
 		return aiccd.Wrap(aiccd.KindUnauthorized, err, "the signature cannot be verified")
@@ -133,6 +142,27 @@ func checkSignature(r SignedRequest, a Authorization, secret []byte, now time.Ti
 }
 
 var errSignatureMismatch = aiccd.Errorf(aiccd.KindUnauthorized, "the signature does not match the request")
+
+// checkContentHash holds the body to the signature. X-Sdk-Content-Sha256
+// replaces the body's hash in the canonical request, so it is honoured
+// only when it is itself signed and is either the hash of the body
+// received or unsignedPayload, by which the signer chose to leave the body
+// out. Otherwise a signature captured with one body would let any other
+// body through for as long as the signature is fresh.
+func checkContentHash(r SignedRequest, signedHeaders []string) error {
+	values := r.Header("X-Sdk-Content-Sha256")
+	switch {
+	case len(values) == 0:
+		return nil
+	case !slices.Contains(signedHeaders, "x-sdk-content-sha256"):
+		return aiccd.Errorf(aiccd.KindUnauthorized, "X-Sdk-Content-Sha256 must be a signed header when it is sent")
+	case len(values) > 1:
+		return aiccd.Errorf(aiccd.KindUnauthorized, "X-Sdk-Content-Sha256 is sent more than once")
+	case values[0] != r.BodySHA256 && values[0] != unsignedPayload:
+		return aiccd.Errorf(aiccd.KindUnauthorized, "X-Sdk-Content-Sha256 is neither the body's SHA-256 nor %s", unsignedPayload)
+	}
+	return nil
+}
 
 func canonicalRequest(r SignedRequest, signedHeaders []string) (string, error) {
 	path, err := canonicalPath(r.EscapedPath)

@@ -170,3 +170,49 @@ func FuzzCanonicalRequest(f *testing.F) {
 		canonicalRequest(r, []string{"host", "x-sdk-date"})
 	})
 }
+
+// TestContentHashHoldsTheBody: X-Sdk-Content-Sha256 replaces the body's
+// hash in the signature only when it is signed and is the hash of the body
+// received, or UNSIGNED-PAYLOAD.
+func TestContentHashHoldsTheBody(t *testing.T) {
+	now := time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC)
+	body, other := `{"domain_name":"signed"}`, `{"domain_name":"swapped"}`
+	bodyHash := signedRequest("POST", "/v2/partners/sub-customers", body, nil).BodySHA256
+	for _, tc := range []struct {
+		name     string
+		hashes   []string // the X-Sdk-Content-Sha256 values sent
+		signed   bool     // whether x-sdk-content-sha256 is a signed header
+		received string   // the body the server received
+		ok       bool
+	}{
+		{"no content hash", nil, false, body, true},
+		{"no content hash, another body", nil, false, other, false},
+		{"the body's hash, signed", []string{bodyHash}, true, body, true},
+		{"the body's hash, signed, another body", []string{bodyHash}, true, other, false},
+		{"the body's hash, unsigned", []string{bodyHash}, false, body, false},
+		{"the body's hash, unsigned, another body", []string{bodyHash}, false, other, false},
+		{"UNSIGNED-PAYLOAD, signed", []string{"UNSIGNED-PAYLOAD"}, true, other, true},
+		{"UNSIGNED-PAYLOAD, unsigned", []string{"UNSIGNED-PAYLOAD"}, false, other, false},
+		{"the hash in upper case, signed", []string{strings.ToUpper(bodyHash)}, true, body, false},
+		{"sent twice, signed", []string{bodyHash, bodyHash}, true, body, false},
+		{"empty, signed", []string{""}, true, body, false},
+	} {
+		h := http.Header{"X-Sdk-Date": {"20060102T150405Z"}}
+		if tc.hashes != nil {
+			h["X-Sdk-Content-Sha256"] = tc.hashes
+		}
+		signed := []string{"host", "x-sdk-date"}
+		if tc.signed {
+			signed = []string{"host", "x-sdk-content-sha256", "x-sdk-date"}
+		}
+		sig, err := Sign(signedRequest("POST", "/v2/partners/sub-customers", body, h), signed, []byte("sk"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		auth := Authorization{AccessKey: "AK", SignedHeaders: signed, Signature: sig}
+		err = checkSignature(signedRequest("POST", "/v2/partners/sub-customers", tc.received, h), auth, []byte("sk"), now)
+		if (err == nil) != tc.ok || (err != nil && aiccd.KindOf(err) != aiccd.KindUnauthorized) {
+			t.Errorf("%s: %v, want accepted %v", tc.name, err, tc.ok)
+		}
+	}
+}

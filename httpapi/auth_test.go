@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -480,4 +482,55 @@ func TestMallToken(t *testing.T) {
 			t.Fatalf("OMA refusals are plain strings: %s", w.Header().Get("Content-Type"))
 		}
 	}
+}
+
+// TestSignatureCoversTheBody replays an SDK-signed sub-customer creation
+// with another body: X-Sdk-Content-Sha256 stands for the body only when
+// it is signed and is the body's hash (or UNSIGNED-PAYLOAD, which the SDK
+// signs for bodies that are not JSON), so the replay creates no customer.
+func TestSignatureCoversTheBody(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		e.clock.now = time.Now().UTC() // the SDK signs with the wall clock
+		signedBody := `{"domain_name":"signed-customer","email":"signed@example.com"}`
+		otherBody := `{"domain_name":"swapped-customer","email":"swapped@example.com"}`
+		sum := sha256.Sum256([]byte(signedBody))
+		signedHash := hex.EncodeToString(sum[:])
+		replay := func(setHash func(h http.Header)) *httptest.ResponseRecorder {
+			r := e.sdkSigned(asPartnerAKSK, "POST", subCustomersPath, "application/json", signedBody)
+			r.Body, r.ContentLength = io.NopCloser(strings.NewReader(otherBody)), int64(len(otherBody))
+			setHash(r.Header)
+			return e.serve(r)
+		}
+		for name, setHash := range map[string]func(h http.Header){
+			"without a content hash":        func(http.Header) {},
+			"with the signed body's hash":   func(h http.Header) { h.Set("X-Sdk-Content-Sha256", signedHash) },
+			"with UNSIGNED-PAYLOAD":         func(h http.Header) { h.Set("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD") },
+			"with two content hashes":       func(h http.Header) { h["X-Sdk-Content-Sha256"] = []string{signedHash, signedHash} },
+			"with the hash in another case": func(h http.Header) { h.Set("X-Sdk-Content-Sha256", strings.ToUpper(signedHash)) },
+		} {
+			if w := replay(setHash); w.Code != 401 || !strings.Contains(w.Body.String(), "APIG.0301") {
+				t.Errorf("replayed %s: %d %s", name, w.Code, w.Body)
+			}
+			// A success forgets the failures, so that the AK is not locked.
+			if w := e.partnerCall(asPartnerAKSK, "POST", checkIdentityPath, `{"search_type":"name","search_value":"abcdef"}`); w.Code != 200 {
+				t.Fatalf("a signed check after a refused replay: %d %s", w.Code, w.Body)
+			}
+		}
+		if c, err := e.customers.Check(t.Context(), "name", "swapped-customer"); err != nil || c.Used {
+			t.Fatalf("the swapped body created a customer: %+v %v", c, err)
+		}
+		// What the SDK sends is accepted: the body's hash, or for a body
+		// that is not declared JSON, a signed UNSIGNED-PAYLOAD.
+		if w := e.serve(e.sdkSigned(asPartnerAKSK, "POST", subCustomersPath, "application/json", signedBody)); w.Code != 200 {
+			t.Fatalf("SDK-signed JSON body: %d %s", w.Code, w.Body)
+		}
+		r := e.sdkSigned(asPartnerAKSK, "POST", checkIdentityPath, "text/plain", `{"search_type":"name","search_value":"signed-customer"}`)
+		if r.Header.Get("X-Sdk-Content-Sha256") != "UNSIGNED-PAYLOAD" || !strings.Contains(r.Header.Get("Authorization"), "x-sdk-content-sha256") {
+			t.Fatalf("the SDK no longer signs UNSIGNED-PAYLOAD for text bodies: %v", r.Header)
+		}
+		if w := e.serve(r); w.Code != 200 || !strings.Contains(w.Body.String(), `"used_by_user"`) {
+			t.Fatalf("SDK-signed UNSIGNED-PAYLOAD: %d %s", w.Code, w.Body)
+		}
+	})
 }

@@ -54,6 +54,14 @@ func (e *env) partnerCall(as, method, path, body string) *httptest.ResponseRecor
 	case asNobody:
 		return e.do(request{method: method, path: path, body: body})
 	}
+	return e.serve(e.sdkSigned(as, method, path, "application/json", body))
+}
+
+// sdkSigned is a partner API request with body, of the Content-Type
+// given, signed by the official SDK's signer with the wall clock as the
+// AK/SK of as (asPartnerAKSK or asNonPartnerAKSK).
+func (e *env) sdkSigned(as, method, path, contentType, body string) *http.Request {
+	e.t.Helper()
 	ak, sk, domain := demo.PartnerAK, demo.PartnerSK, demo.PartnerID
 	if as == asNonPartnerAKSK {
 		ak, sk, domain = demo.NonPartnerAK, demo.NonPartnerSK, demo.NonPartnerID
@@ -63,7 +71,7 @@ func (e *env) partnerCall(as, method, path, body string) *httptest.ResponseRecor
 		e.t.Fatal(err)
 	}
 	req := sdkrequest.NewHttpRequestBuilder().WithEndpoint("http://aiccd.test").WithPath(path).WithMethod(method).
-		WithSigningAlgorithm(algorithm.HmacSHA256).AddHeaderParam("Content-Type", "application/json").
+		WithSigningAlgorithm(algorithm.HmacSHA256).AddHeaderParam("Content-Type", contentType).
 		WithBody("body", body).Build()
 	if _, err := creds.ProcessAuthRequest(nil, req); err != nil {
 		e.t.Fatal(err)
@@ -73,7 +81,7 @@ func (e *env) partnerCall(as, method, path, body string) *httptest.ResponseRecor
 		e.t.Fatal(err)
 	}
 	r.Header.Set("X-Request-Id", "test-request-id")
-	return e.serve(r)
+	return r
 }
 
 // TestCheckUserPageExample sends the page's example request with a free
