@@ -11,12 +11,23 @@ import (
 // Backup writes the database to path with pg_dump's custom format, which
 // pg_restore reads. PostgreSQL's own tools are the reliable way to copy a
 // live database; they must be on PATH, at the server's major version or
-// newer.
+// newer. The file is new, and readable by its owner only (0600).
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
+	// pg_dump writes into an existing file, keeping its mode; creating it
+	// first, exclusively, gives it its mode and refuses an existing file.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("%s exists; choose a new file", path)
 	}
-	return runTool(ctx, "pg_dump", "--format=custom", "--no-owner", "--file="+path, "--dbname="+db.url)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if err := runTool(ctx, "pg_dump", "--format=custom", "--no-owner", "--file="+path, "--dbname="+db.url); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
 }
 
 // Restore loads a pg_dump backup into the database at url, replacing the

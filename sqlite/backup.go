@@ -13,19 +13,34 @@ import (
 )
 
 // Backup writes a consistent copy of the database to path while it stays
-// in use: VACUUM INTO reads one snapshot and writes a compacted file.
+// in use: VACUUM INTO reads one snapshot and writes a compacted file. The
+// file is new, and readable by its owner only (0600).
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("%s exists; choose a new file", path)
-	}
-	// A connection of its own: the writer stays free for requests.
-	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
+	// VACUUM INTO writes into an empty file as into a new one; creating it
+	// first, exclusively, gives it its mode and refuses an existing file.
+	// An absolute path is never read as a "file:" URI.
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", path)
-	return translate(err)
+	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s exists; choose a new file", path)
+	}
+	if err != nil {
+		return err
+	}
+	f.Close()
+	// A connection of its own: the writer stays free for requests.
+	conn, err := sql.Open("sqlite", fileURI(db.path, "_pragma=busy_timeout(10000)"))
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "VACUUM INTO ?", abs)
+		err = errors.Join(translate(err), conn.Close())
+	}
+	if err != nil {
+		os.Remove(abs)
+	}
+	return err
 }
 
 // IntegrityCheck runs SQLite's integrity and foreign key checks.
@@ -54,38 +69,31 @@ func integrityCheck(ctx context.Context, q *sql.DB) error {
 
 // Restore replaces the database at dsn with the backup at from, after
 // checking the backup's integrity and that its schema is one this binary
-// knows. aiccd must not be running on dsn meanwhile.
+// knows. The checks run on the copy that then replaces the database, so
+// the file checked is the file installed. aiccd must not be running on
+// dsn meanwhile.
 func Restore(ctx context.Context, dsn, from string) error {
 	path, err := Path(dsn)
 	if err != nil {
 		return err
 	}
-	src, err := sql.Open("sqlite", "file:"+from+"?mode=ro")
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	if err := integrityCheck(ctx, src); err != nil {
-		return fmt.Errorf("%s: %w", from, err)
-	}
-	ms, err := migrations()
-	if err != nil {
-		return err
-	}
-	version, err := schemaVersion(ctx, src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", from, err)
-	}
-	if _, err := migration.Pending(ms, version); err != nil {
-		return fmt.Errorf("%s: %w", from, err)
-	}
-
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
 	tmp := path + ".restore"
+	// A restore that failed before may have left its copy, and SQLite
+	// would read a -wal beside the copy as part of it.
+	for _, stale := range []string{tmp, tmp + "-wal", tmp + "-shm"} {
+		if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
 	if err := copyFile(from, tmp); err != nil {
 		return err
+	}
+	if err := checkBackup(ctx, tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("%s: %w", from, err)
 	}
 	// The old database's write-ahead log must not be replayed onto the
 	// restored file.
@@ -97,13 +105,36 @@ func Restore(ctx context.Context, dsn, from string) error {
 	return os.Rename(tmp, path)
 }
 
+// checkBackup checks the database file at path, read-only: its integrity,
+// and a schema version this binary knows.
+func checkBackup(ctx context.Context, path string) error {
+	src, err := sql.Open("sqlite", fileURI(path, "mode=ro"))
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if err := integrityCheck(ctx, src); err != nil {
+		return err
+	}
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	version, err := schemaVersion(ctx, src)
+	if err != nil {
+		return err
+	}
+	_, err = migration.Pending(ms, version)
+	return err
+}
+
 func copyFile(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

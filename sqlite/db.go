@@ -36,42 +36,96 @@ type DB struct {
 	samples *planhint.Cache[[]string] // tenants' texts that searches are planned by (see trigram.go)
 }
 
-// Path returns the database file's path from a file path or a sqlite: URL
-// (sqlite:///abs/path.db, sqlite:rel/path.db, sqlite://rel/path.db).
+// Path returns the database file's path from a file path, taken as it is,
+// or a sqlite: URL (sqlite:///abs/path.db, sqlite:rel/path.db,
+// sqlite://rel/path.db), whose path is percent-decoded: sqlite:a%23b.db is
+// the file a#b.db. A URL with a query or a fragment is refused rather than
+// cut short, and so is a path with a NUL byte.
 func Path(dsn string) (string, error) {
-	if !strings.HasPrefix(dsn, "sqlite:") {
-		return dsn, nil
+	p := dsn
+	if strings.HasPrefix(dsn, "sqlite:") {
+		if strings.ContainsAny(dsn, "?#") {
+			return "", errors.New("sqlite URL: a '?' or '#' in the file name must be escaped (%3F, %23), or give the path itself")
+		}
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return "", fmt.Errorf("sqlite URL: %w", err)
+		}
+		if p, err = url.PathUnescape(u.Opaque); err != nil {
+			return "", fmt.Errorf("sqlite URL: %w", err)
+		}
+		if p == "" {
+			p = u.Host + u.Path
+		}
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "", fmt.Errorf("sqlite URL: %w", err)
-	}
-	p := u.Opaque
 	if p == "" {
-		p = u.Host + u.Path
+		return "", errors.New("sqlite: no file path")
 	}
-	if p == "" {
-		return "", errors.New("sqlite URL: no file path")
+	if strings.ContainsRune(p, 0) {
+		return "", errors.New("sqlite: the file path holds a NUL byte")
 	}
 	return p, nil
 }
 
+// fileURI returns the SQLite URI of the file at path with the parameters
+// query. The bytes of the path that would end it or be decoded ('?', '#',
+// '%') are escaped: unescaped, "good.db#evil" would open good.db. An
+// absolute path gets an empty authority, so that "//x" is never a host.
+func fileURI(path, query string) string {
+	var b strings.Builder
+	b.WriteString("file:")
+	if strings.HasPrefix(path, "/") {
+		b.WriteString("//")
+	}
+	for i := 0; i < len(path); i++ {
+		switch c := path[i]; c {
+		case '?', '#', '%':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if query != "" {
+		b.WriteString("?" + query)
+	}
+	return b.String()
+}
+
+// createPrivate creates the file at path, empty, readable by its owner
+// only, unless it exists. SQLite gives a new database 0644 (less the
+// umask), and its -wal and -shm files the mode of the database file, so a
+// file created first keeps them all private, like master.key.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return f.Close()
+}
+
 // Open opens (creating if needed) the database at dsn, a file path or a
-// sqlite: URL. It does not migrate; call Migrate.
+// sqlite: URL. It does not migrate; call Migrate. A new database file and
+// its directory are created readable by their owner only (0600, 0700).
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	path, err := Path(dsn)
 	if err != nil {
 		return nil, err
 	}
 	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	// synchronous=NORMAL under WAL is durable against a crash of the
 	// process; only a power cut can lose the last commits.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	write, err := sql.Open("sqlite", fileURI(path, common+"&_pragma=journal_mode(WAL)&_txlock=immediate"))
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +139,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		write.Close()
 		return nil, translate(err)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", fileURI(path, common+"&_pragma=query_only(1)"))
 	if err != nil {
 		write.Close()
 		return nil, err
