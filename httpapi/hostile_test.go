@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,14 +14,18 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/openapi/openapitest"
 )
 
 // hostileBodies are malformed or malicious request bodies: truncated and
-// deeply nested JSON, wrong types, huge numbers, invalid UTF-8, NUL bytes,
-// duplicate keys, oversized values and bodies.
+// deeply nested JSON, wrong types, huge numbers, invalid UTF-8, NUL bytes
+// (raw, and escaped in the search terms, keys and names that reach a
+// store), duplicate keys, keys that encoding/json folds onto a field,
+// oversized values and bodies.
 var hostileBodies = []string{
 	``,
 	`{`,
@@ -37,8 +43,18 @@ var hostileBodies = []string{
 	`{"searchKey":"` + strings.Repeat("长", 30_000) + `"}`,
 	`{"description":"` + strings.Repeat("%_\\", 5000) + `","accessCode":"%%%"}`,
 	`{"x":1} trailing garbage`,
+	`{"description":"web\u0000shop","accessCode":"99\u000011","extCode":"1\u0000","deviceDesc":"ivr\u0000","searchType":"name","searchKey":"a\u0000bcde",` +
+		`"search_type":"name","search_value":"a\u0000bcde","msisdn":"668\u000000","taskId":"\u0000","app_key":"demo\u0000","app_secret":"s"}`,
+	`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"u\u0000","password":"p","domain":{"name":"d\u0000"}}}},"scope":{"domain":{"id":"d\u0000"}}}}`,
+	`{"paſsword":"` + hostileSecret + `","PASSWORD":"` + hostileSecret + `","App_ſecret":"` + hostileSecret + `","Mobile_Phone":"` + hostileSecret +
+		`","DOMAIN_NAME":"hostile-customer","ſearchKey":"hostile-key","DESCRIPTION":"x"}`,
 	strings.Repeat("A", 70<<10), // over the 64 KiB body limit
 }
+
+// hostileSecret is a secret or personal value of the hostile bodies,
+// under keys spelled otherwise than the fields they are decoded into: the
+// request journal must never keep it.
+const hostileSecret = "hostile-secret-13700000000"
 
 // hostileHeaders are header sets of a request, besides valid credentials.
 var hostileHeaders = []map[string]string{
@@ -46,17 +62,43 @@ var hostileHeaders = []map[string]string{
 	{"Content-Type": "text/xml"},
 	{"X-APP-Key": strings.Repeat("k", 5000), "X-Request-Id": strings.Repeat("r", 5000)},
 	{"X-Sdk-Date": "not-a-date", "Authorization": "SDK-HMAC-SHA256 Access=" + strings.Repeat("A", 300) + ", SignedHeaders=x-sdk-date, Signature=" + strings.Repeat("0", 64)},
+	{"Authorization": "SDK-HMAC-SHA256 Access=DEMO\xffAK, SignedHeaders=x-sdk-date, Signature=" + strings.Repeat("0", 64)},
 	{"X-Filler": strings.Repeat("h", 20<<10)}, // over the 16 KiB header limit
 }
 
 // hostileSegments replace path wildcards: traversal, encodings, sizes.
-var hostileSegments = []string{"demo", "..%2F..%2Fetc%2Fpasswd", "%00", strings.Repeat("p", 300), "%E4%B8%AD%E6%96%87", "demo-partner"}
+var hostileSegments = []string{"demo", "..%2F..%2Fetc%2Fpasswd", "%00", "%FF", strings.Repeat("p", 300), "%E4%B8%AD%E6%96%87", "demo-partner"}
+
+// hostileContentHashes are X-Sdk-Content-Sha256 headers sent beside a
+// valid AK/SK signature of the demo partner that does not vouch for the
+// body sent: unsigned (another body's hash, the body's own,
+// UNSIGNED-PAYLOAD) or signed but another body's hash. Each is refused
+// with APIG.0301, or a captured signature would carry any body.
+var hostileContentHashes = []struct {
+	name   string
+	value  func(body string) string
+	signed bool
+}{
+	{"another body's hash, unsigned", func(string) string { return sha256Hex(`{"search_type":"name","search_value":"demo-customer-01"}`) }, false},
+	{"the body's hash, unsigned", sha256Hex, false},
+	{"UNSIGNED-PAYLOAD, unsigned", func(string) string { return "UNSIGNED-PAYLOAD" }, false},
+	{"another body's hash, signed", func(string) string { return sha256Hex(`{}`) }, true},
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
 
 // TestHostileInput drives malformed requests at every endpoint of a
-// running server: no answer is a 5xx or a panic, every answer is in its
-// family's format and matches the OpenAPI document.
+// running server on each engine: no answer is a 5xx or a panic, every
+// answer is in its family's format and matches the OpenAPI document.
 func TestHostileInput(t *testing.T) {
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	dbtest.Engines(t, testHostileInput)
+}
+
+func testHostileInput(t *testing.T, dsn string) {
+	e := newEnv(t, dsn)
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	e.srv.logger = slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -78,6 +120,21 @@ func TestHostileInput(t *testing.T) {
 
 	spec := openapitest.MustShared(t)
 	sent := 0
+	send := func(req *http.Request) (status int, body []byte) {
+		t.Helper()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		sent++
+		checkFamilyFormat(t, req.Method+" "+req.URL.RequestURI(), resp, b)
+		if err := spec.CheckResponse(req, resp.StatusCode, resp.Header, b); err != nil && !errors.Is(err, openapitest.ErrNoOperation) {
+			t.Errorf("an answer breaks openapi.yaml: %v", err)
+		}
+		return resp.StatusCode, b
+	}
 	for _, pattern := range e.srv.patterns {
 		method, path, _ := strings.Cut(pattern, " ")
 		if path == "/admin/debug/pprof/" || path == "/metrics" || path == "/openapi.yaml" {
@@ -102,18 +159,50 @@ func TestHostileInput(t *testing.T) {
 					for k, v := range extra {
 						req.Header.Set(k, v)
 					}
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil {
-						t.Fatalf("%s %s: %v", method, target, err)
-					}
-					b, _ := io.ReadAll(resp.Body)
-					resp.Body.Close()
-					sent++
-					checkFamilyFormat(t, method+" "+target, resp, b)
-					if err := spec.CheckResponse(req, resp.StatusCode, resp.Header, b); err != nil && !errors.Is(err, openapitest.ErrNoOperation) {
-						t.Errorf("an answer breaks openapi.yaml: %v", err)
-					}
+					send(req)
 				}
+			}
+		}
+	}
+
+	// Every body to every partner endpoint, signed with the demo
+	// partner's AK/SK, with each content hash that does not vouch for it,
+	// then with a signed UNSIGNED-PAYLOAD, which authenticates and so
+	// resets the lockout (fewer refusals in a row than credential.MaxFailures).
+	signed := func(method, target, body string, hash string, signHash bool) *http.Request {
+		req, err := http.NewRequest(method, ts.URL+target, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Sdk-Date", e.clock.Now().UTC().Format(credential.SDKDateLayout))
+		req.Header.Set("X-Sdk-Content-Sha256", hash)
+		headers := []string{"host", "x-sdk-date"}
+		if signHash {
+			headers = []string{"host", "x-sdk-content-sha256", "x-sdk-date"}
+		}
+		sig, err := credential.Sign(credential.SignedRequest{Method: method, EscapedPath: req.URL.EscapedPath(), RawQuery: req.URL.RawQuery,
+			Host: req.Host, Header: req.Header.Values, BodySHA256: sha256Hex(body)}, headers, []byte(demo.PartnerSK))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", credential.SDKHMACSHA256+" Access="+demo.PartnerAK+", SignedHeaders="+strings.Join(headers, ";")+", Signature="+sig)
+		return req
+	}
+	for _, pattern := range e.srv.patterns {
+		method, path, _ := strings.Cut(pattern, " ")
+		if familyOf(path) != familyPartner {
+			continue
+		}
+		target := fillWildcards(path, demo.PartnerID)
+		for _, body := range hostileBodies {
+			for _, h := range hostileContentHashes {
+				status, answer := send(signed(method, target, body, h.value(body), h.signed))
+				if status != http.StatusRequestEntityTooLarge && (status != http.StatusUnauthorized || !bytes.Contains(answer, []byte("APIG.0301"))) {
+					t.Errorf("%s with %s and %.40q: %d %s", pattern, h.name, body, status, answer)
+				}
+			}
+			if status, answer := send(signed(method, target, body, "UNSIGNED-PAYLOAD", true)); status == http.StatusUnauthorized || status == http.StatusTooManyRequests {
+				t.Errorf("%s with a signed UNSIGNED-PAYLOAD and %.40q: %d %s", pattern, body, status, answer)
 			}
 		}
 	}
@@ -126,6 +215,18 @@ func TestHostileInput(t *testing.T) {
 		t.Fatalf("a request panicked:\n%s", grepLines(logs.String(), "panic"))
 	}
 	t.Logf("%d hostile requests over %d endpoints, none answered 5xx or out of format", sent, len(e.srv.patterns))
+}
+
+// TestHostileBodiesLeaveNoSecretInTheJournal: whatever the spelling of
+// their keys, the hostile bodies' secrets and personal data are masked as
+// the request journal keeps bodies.
+func TestHostileBodiesLeaveNoSecretInTheJournal(t *testing.T) {
+	t.Parallel()
+	for _, body := range hostileBodies {
+		if kept := journal.MaskBody([]byte(body)); strings.Contains(kept, hostileSecret) {
+			t.Errorf("the journal keeps %s", kept)
+		}
+	}
 }
 
 type lockedWriter struct {
