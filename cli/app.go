@@ -16,6 +16,7 @@ import (
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/partner"
+	"github.com/aiccd/aiccd/password"
 	"github.com/aiccd/aiccd/redis"
 	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/snowflake"
@@ -64,15 +65,15 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	}
 	clock := aiccd.SystemClock
 	a := &app{cfg: cfg, logger: logger, clock: clock, db: db}
-	limit := credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}
-	var guard credential.Guard = credential.NewMemoryGuard(clock, limit, 100_000)
+	memGuard := credential.NewMemoryGuard(clock, 100_000, logger)
+	var guard credential.Guard = memGuard
 	var bus credential.EventBus
 	if cfg.Redis != "" {
 		if a.redis, err = redis.Open(octx, cfg.Redis); err != nil {
 			db.Close()
 			return nil, err
 		}
-		guard = redis.NewGuard(a.redis, "", limit, guard, logger)
+		guard = redis.NewGuard(a.redis, "", memGuard, logger)
 		bus = redis.NewEventBus(a.redis, "", logger)
 	}
 	node := cfg.NodeID
@@ -94,6 +95,8 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	a.tenants = tenant.NewService(db.Tenants, clock, tenantOpts...)
 	a.credentials = credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: key, Guard: guard, Bus: bus, Logger: logger,
+		RateLimit: credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst},
+		Passwords: password.NewVerifier(cfg.PasswordConcurrency),
 	})
 	a.customers = partner.NewService(partner.Options{
 		Store: db.Customers, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,

@@ -53,6 +53,7 @@ type Config struct {
 	MasterKeyFile              string        `koanf:"master-key-file"`
 	RateLimit                  float64       `koanf:"rate-limit"`
 	RateBurst                  int           `koanf:"rate-burst"`
+	PasswordConcurrency        int           `koanf:"password-concurrency"`
 	Redis                      string        `koanf:"redis"`
 	TLSCert                    string        `koanf:"tls-cert"`
 	TLSKey                     string        `koanf:"tls-key"`
@@ -189,6 +190,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("rate-limit %v / rate-burst %d: the rate must not be negative and the burst at least 1", c.RateLimit, c.RateBurst))
+	}
+	if c.PasswordConcurrency < 0 || c.PasswordConcurrency > 1024 {
+		errs = append(errs, fmt.Errorf("password-concurrency: %d is outside 0..1024", c.PasswordConcurrency))
 	}
 	if c.NodeID < -1 || c.NodeID > 1023 {
 		errs = append(errs, fmt.Errorf("node-id: %d is outside -1..1023", c.NodeID))

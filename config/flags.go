@@ -37,6 +37,7 @@ var usage = map[string]string{
 	"redis":               "redis:// URL: share lockouts, rate limits and revocations between replicas (default: per process)",
 
 	"partner-mobile-limit": "how many partner customer accounts may share one mobile number",
+	"password-concurrency": "password checks (argon2id, 19 MiB each) run at once; more wait briefly or are refused with 429 (0: half the CPUs)",
 
 	"smartcare-retention-interval": "how often subscriber records older than their tenant's retention are deleted (0: never, on this replica)",
 	"smartcare-workers":            "goroutines processing SmartCare delimitation tasks (0: none, on this replica)",

@@ -113,7 +113,9 @@ type GatewayToken struct {
 }
 
 // IssueGatewayToken checks an app key and secret (tokenByAkSk) and issues
-// a Bearer token valid for ttl (1 s to 3600 s).
+// a Bearer token valid for ttl (1 s to 3600 s). The rate limit applies to
+// the requests of each source address, and to the tokens of each app key
+// as to its other requests.
 func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret string, ttl time.Duration) (GatewayToken, error) {
 	if ttl < time.Second || ttl > MaxGatewayTokenTTL {
 		return GatewayToken{}, aiccd.Errorf(aiccd.KindInvalid, "X-Token-Expire must be from 1 to 3600 seconds")
@@ -121,8 +123,11 @@ func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret strin
 	if appKey == "" || appSecret == "" || len(appKey) > 256 || len(appSecret) > 256 || !storable(appKey) {
 		return GatewayToken{}, errBadAppCredentials
 	}
+	if err := s.Throttle(ctx, "gateway-tokens@"+sourceFrom(ctx)); err != nil {
+		return GatewayToken{}, err
+	}
 	var k AppKey
-	err := s.guarded(ctx, "app:"+appKey, func() error {
+	err := s.guarded(ctx, guardKey("app", appKey), func() error {
 		var err error
 		k, err = s.store.AppKey(ctx, appKey)
 		want := k.SecretHash
@@ -137,6 +142,9 @@ func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret strin
 		return nil
 	})
 	if err != nil {
+		return GatewayToken{}, err
+	}
+	if err := s.Throttle(ctx, "app:"+k.Key); err != nil {
 		return GatewayToken{}, err
 	}
 	token := newToken()

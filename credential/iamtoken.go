@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
-	"github.com/aiccd/aiccd/password"
 )
 
 // IAMTokenTTL is the lifetime of an IAM token, as the cloud's.
@@ -47,25 +46,36 @@ func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, 
 		!storable(p.UserName) || !storable(p.UserDomainID) || !storable(p.UserDomainName) {
 		return IAMToken{}, errBadPassword
 	}
-	domain := p.UserDomainID
-	if domain == "" {
-		domain = "name:" + p.UserDomainName
+	if err := s.allow(ctx, "passwords@"+sourceFrom(ctx), PasswordAttemptsPerSource); err != nil {
+		return IAMToken{}, err
+	}
+	a, err := s.lookupAccount(ctx, p.UserDomainID, p.UserDomainName)
+	known := err == nil
+	if !known {
+		if !errors.Is(err, aiccd.ErrNotFound) {
+			return IAMToken{}, err
+		}
+		a = Account{}
 	}
 	var u IAMUser
-	var a Account
-	err := s.guarded(ctx, "iam:"+domain+"/"+p.UserName, func() error {
-		var err error
-		a, err = s.lookupAccount(ctx, p.UserDomainID, p.UserDomainName)
-		if err == nil {
-			u, err = s.store.IAMUserByName(ctx, a.ID, p.UserName)
-		}
-		hash := u.PasswordHash
-		if errors.Is(err, aiccd.ErrNotFound) {
-			hash = dummyPasswordHash()
-		} else if err != nil {
+	err = s.guarded(ctx, iamUserKey(a, p), func() error {
+		if err := s.allow(ctx, "passwords:"+iamUserKey(a, p), PasswordAttemptsPerUser); err != nil {
 			return err
 		}
-		if !password.Check(hash, p.Password) || err != nil || !u.Enabled || !a.Enabled {
+		var hash string // an unknown account's or user's: costs the same, matches nothing
+		if known {
+			var err error
+			if u, err = s.store.IAMUserByName(ctx, a.ID, p.UserName); err == nil {
+				hash = u.PasswordHash
+			} else if !errors.Is(err, aiccd.ErrNotFound) {
+				return err
+			}
+		}
+		ok, err := s.passwords.Verify(ctx, hash, p.Password)
+		if err != nil {
+			return err
+		}
+		if !ok || !u.Enabled || !a.Enabled {
 			return errBadPassword
 		}
 		return nil
@@ -83,6 +93,26 @@ func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, 
 		return IAMToken{}, err
 	}
 	return IAMToken{Token: token, User: u, Account: a, IssuedAt: now, ExpiresAt: t.ExpiresAt}, nil
+}
+
+// Password attempts allowed, whatever their outcome: each costs a
+// password check (docs/authentication.md, "Abuse protection").
+var (
+	PasswordAttemptsPerSource = RateLimit{Rate: 2, Burst: 20}
+	PasswordAttemptsPerUser   = RateLimit{Rate: 1, Burst: 10}
+)
+
+// iamUserKey names the IAM user of p in the Guard: one key per user,
+// whether its domain was named by ID or by name. Users of domains that do
+// not exist are named as the client named them.
+func iamUserKey(a Account, p PasswordAuth) string {
+	if a.ID != "" {
+		return guardKey("iam", a.ID+"/"+p.UserName)
+	}
+	if p.UserDomainID != "" {
+		return guardKey("iam-unknown", "id="+p.UserDomainID+"/"+p.UserName)
+	}
+	return guardKey("iam-unknown", "name="+p.UserDomainName+"/"+p.UserName)
 }
 
 func (s *Service) lookupAccount(ctx context.Context, id, name string) (Account, error) {

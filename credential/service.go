@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/password"
 )
 
 // GatewayPrincipal is the authenticated caller of an app-gateway API.
@@ -35,6 +36,12 @@ type Options struct {
 	Clock  aiccd.Clock
 	Sealer aiccd.Sealer
 	Guard  Guard
+	// RateLimit throttles each credential's requests, and the token
+	// requests of each source address (--rate-limit); zero: no limit.
+	RateLimit RateLimit
+	// Passwords checks IAM users' passwords under the process's bound on
+	// concurrent password checks; NewService makes one when it is nil.
+	Passwords *password.Verifier
 	// Bus, when set, spreads invalidations at once; the event log is
 	// polled either way.
 	Bus    EventBus
@@ -45,12 +52,14 @@ type Options struct {
 
 // Service issues and verifies credentials.
 type Service struct {
-	store  Store
-	clock  aiccd.Clock
-	sealer aiccd.Sealer
-	guard  Guard
-	bus    EventBus
-	logger *slog.Logger
+	store     Store
+	clock     aiccd.Clock
+	sealer    aiccd.Sealer
+	guard     Guard
+	limit     RateLimit
+	passwords *password.Verifier
+	bus       EventBus
+	logger    *slog.Logger
 
 	tokens *boundedCache[[32]byte, cachedToken]
 	keys   *boundedCache[string, cachedKey]
@@ -71,8 +80,12 @@ func NewService(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Passwords == nil {
+		o.Passwords = password.NewVerifier(0)
+	}
 	return &Service{
-		store: o.Store, clock: o.Clock, sealer: o.Sealer, guard: o.Guard, bus: o.Bus, logger: o.Logger,
+		store: o.Store, clock: o.Clock, sealer: o.Sealer, guard: o.Guard, limit: o.RateLimit, passwords: o.Passwords,
+		bus: o.Bus, logger: o.Logger,
 		tokens: newBoundedCache[[32]byte, cachedToken](o.CacheSize),
 		keys:   newBoundedCache[string, cachedKey](o.CacheSize),
 	}
@@ -210,10 +223,12 @@ func (s *Service) CheckMasterKey(ctx context.Context, check string) error {
 }
 
 // guarded runs verify for the credential named key under the lockout
-// policy: a locked credential is refused before verification, failures are
-// counted, and a success forgets them. Only authentication failures count.
+// policies: a credential locked for everyone or for the caller's source
+// is refused before verification, failures are counted for both, and a
+// success forgets the source's. Only authentication failures count.
 func (s *Service) guarded(ctx context.Context, key string, verify func() error) error {
-	locked, err := s.guard.Locked(ctx, key)
+	fromHere := fromSource(ctx, key)
+	locked, err := s.guard.Locked(ctx, key, fromHere)
 	if err != nil {
 		return err
 	}
@@ -223,19 +238,25 @@ func (s *Service) guarded(ctx context.Context, key string, verify func() error) 
 	err = verify()
 	switch {
 	case err == nil:
-		return s.guard.Succeed(ctx, key)
+		return s.guard.Succeed(ctx, fromHere)
 	case aiccd.KindOf(err) == aiccd.KindUnauthorized:
-		if ferr := s.guard.Fail(ctx, key); ferr != nil {
+		ferr := errors.Join(s.guard.Fail(ctx, fromHere, SourceLockout), s.guard.Fail(ctx, key, PrincipalLockout))
+		if ferr != nil {
 			return errors.Join(err, ferr)
 		}
 	}
 	return err
 }
 
-// Throttle takes one request from the rate bucket of the credential
-// named key.
+// Throttle takes one request from the rate bucket (--rate-limit) of the
+// credential named key.
 func (s *Service) Throttle(ctx context.Context, key string) error {
-	ok, err := s.guard.Allow(ctx, key)
+	return s.allow(ctx, key, s.limit)
+}
+
+// allow takes one request from key's bucket of limit.
+func (s *Service) allow(ctx context.Context, key string, limit RateLimit) error {
+	ok, err := s.guard.Allow(ctx, key, limit)
 	if err != nil {
 		return err
 	}

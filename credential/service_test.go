@@ -38,7 +38,7 @@ var testKey, _ = masterkey.New(bytes.Repeat([]byte{42}, masterkey.Size))
 func newService(db *database.DB, c aiccd.Clock) *credential.Service {
 	return credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: c, Sealer: testKey,
-		Guard: credential.NewMemoryGuard(c, credential.RateLimit{}, 1000),
+		Guard: credential.NewMemoryGuard(c, 1000, nil),
 	})
 }
 
@@ -134,26 +134,26 @@ func TestLockout(t *testing.T) {
 	s, _, c := setup(t, dbtest.SQLiteURL(t))
 	ctx := context.Background()
 	k, secret, _ := s.CreateAppKey(ctx, "t1", "crm")
-	for range credential.MaxFailures {
+	for range credential.SourceLockout.MaxFailures {
 		s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute)
 	}
 	_, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute)
 	if aiccd.CodeOf(err) != credential.CodeLocked {
 		t.Fatalf("right secret while locked: %v", err)
 	}
-	for range credential.MaxFailures {
+	for range credential.SourceLockout.MaxFailures {
 		s.IssueGatewayToken(ctx, "unknown-key", "wrong", time.Minute)
 	}
 	_, err = s.IssueGatewayToken(ctx, "unknown-key", "wrong", time.Minute)
 	if aiccd.CodeOf(err) != credential.CodeLocked {
 		t.Fatalf("an unknown key is not locked like a known one: %v", err)
 	}
-	c.Add(credential.LockDuration)
+	c.Add(credential.SourceLockout.Duration)
 	if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute); err != nil {
 		t.Fatalf("after the lock ran out: %v", err)
 	}
 	// Failures are consecutive: a success in between starts the count over.
-	for range credential.MaxFailures - 1 {
+	for range credential.SourceLockout.MaxFailures - 1 {
 		s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute)
 	}
 	s.IssueGatewayToken(ctx, k.Key, secret, time.Minute)

@@ -19,7 +19,7 @@ func (s *Service) VerifySignature(ctx context.Context, r SignedRequest, authoriz
 		return CloudPrincipal{}, err
 	}
 	var p CloudPrincipal
-	err = s.guarded(ctx, "ak:"+a.AccessKey, func() error {
+	err = s.guarded(ctx, guardKey("ak", a.AccessKey), func() error {
 		k, err := s.accessKey(ctx, a.AccessKey)
 		secret := k.secret
 		if errors.Is(err, aiccd.ErrNotFound) {

@@ -39,7 +39,8 @@ func redisURL(t *testing.T) string {
 
 // TestReplicasShareLimitsThroughRedis runs two aiccd processes on one
 // PostgreSQL and one Redis: failures counted on either count towards one
-// lockout, which both replicas enforce.
+// lockout (of the app key from this address), which both replicas
+// enforce.
 func TestReplicasShareLimitsThroughRedis(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two servers")
@@ -90,7 +91,7 @@ func TestReplicasShareLimitsThroughRedis(t *testing.T) {
 	opts, _ := goredis.ParseURL(rurl)
 	c := goredis.NewClient(opts)
 	defer c.Close()
-	c.Del(context.Background(), "aiccd:lock:app:"+k.AppKey, "aiccd:fail:app:"+k.AppKey)
+	c.Del(context.Background(), "aiccd:lock:app:"+k.AppKey+"@127.0.0.1", "aiccd:fail:app:"+k.AppKey)
 	if code := token(b, k.AppSecret); code != 200 {
 		t.Fatalf("after the lock was lifted: %d", code)
 	}

@@ -78,7 +78,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(testMasterKey), tenant.WithIDs(ids), tenant.WithDemo())
 	creds := credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
-		Guard: credential.NewMemoryGuard(clock, credential.RateLimit{}, 1000),
+		Guard: credential.NewMemoryGuard(clock, 1000, nil),
 	})
 	customers := partner.NewService(partner.Options{
 		Store: db.Customers, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/journal"
 )
 
@@ -89,15 +90,16 @@ func (rec *recorder) Write(b []byte) (int, error) {
 
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
-// instrument is the outermost middleware: it assigns the request ID, then
-// writes one access-log line and records the metrics once the request is
-// answered.
+// instrument is the outermost middleware: it assigns the request ID and
+// notes the source address credentials are checked from, then writes one
+// access-log line and records the metrics once the request is answered.
 func (s *Server) instrument(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := requestID(r)
 		w.Header().Set("X-Request-Id", id)
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		ctx = credential.WithSource(ctx, sourceAddress(r))
 		rec := &recorder{ResponseWriter: w}
 		if s.journal != nil {
 			rec.info = &requestInfo{}

@@ -20,7 +20,6 @@ type Guard struct {
 	rdb      *goredis.Client
 	prefix   string
 	limiter  *redis_rate.Limiter
-	limit    redis_rate.Limit
 	fallback credential.Guard
 	logger   *slog.Logger
 	degraded atomic.Bool
@@ -28,12 +27,12 @@ type Guard struct {
 
 var _ credential.Guard = (*Guard)(nil)
 
-// NewGuard returns a Guard on rdb applying limit, with fallback used while
-// Redis is unreachable. prefix separates deployments sharing one Redis.
-func NewGuard(rdb *goredis.Client, prefix string, limit credential.RateLimit, fallback credential.Guard, logger *slog.Logger) *Guard {
+// NewGuard returns a Guard on rdb, with fallback used while Redis is
+// unreachable. prefix separates deployments sharing one Redis.
+func NewGuard(rdb *goredis.Client, prefix string, fallback credential.Guard, logger *slog.Logger) *Guard {
 	return &Guard{
 		rdb: rdb, prefix: keyPrefix + prefix, limiter: redis_rate.NewLimiter(rdb),
-		limit: rateLimit(limit), fallback: fallback, logger: logger,
+		fallback: fallback, logger: logger,
 	}
 }
 
@@ -52,7 +51,8 @@ func rateLimit(l credential.RateLimit) redis_rate.Limit {
 
 // failScript counts a failure and, at the limit, turns the count into a
 // lock: KEYS[1] the failure counter, KEYS[2] the lock; ARGV the limit and
-// the lock's length in milliseconds.
+// the lock's length in milliseconds, which is also how long a failure
+// counts.
 var failScript = goredis.NewScript(`
 local n = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -81,20 +81,23 @@ func (g *Guard) ok(err error) bool {
 }
 
 // Locked implements credential.Guard.
-func (g *Guard) Locked(ctx context.Context, key string) (bool, error) {
-	n, err := g.rdb.Exists(ctx, g.lockKey(key)).Result()
+func (g *Guard) Locked(ctx context.Context, keys ...string) (bool, error) {
+	lockKeys := make([]string, len(keys))
+	for i, k := range keys {
+		lockKeys[i] = g.lockKey(k)
+	}
+	n, err := g.rdb.Exists(ctx, lockKeys...).Result()
 	if !g.ok(err) {
-		return g.fallback.Locked(ctx, key)
+		return g.fallback.Locked(ctx, keys...)
 	}
 	return n > 0, nil
 }
 
 // Fail implements credential.Guard.
-func (g *Guard) Fail(ctx context.Context, key string) error {
-	err := failScript.Run(ctx, g.rdb, []string{g.failKey(key), g.lockKey(key)},
-		credential.MaxFailures, credential.LockDuration.Milliseconds()).Err()
+func (g *Guard) Fail(ctx context.Context, key string, p credential.Lockout) error {
+	err := failScript.Run(ctx, g.rdb, []string{g.failKey(key), g.lockKey(key)}, p.MaxFailures, p.Duration.Milliseconds()).Err()
 	if !g.ok(err) {
-		return g.fallback.Fail(ctx, key)
+		return g.fallback.Fail(ctx, key, p)
 	}
 	return nil
 }
@@ -108,13 +111,13 @@ func (g *Guard) Succeed(ctx context.Context, key string) error {
 }
 
 // Allow implements credential.Guard.
-func (g *Guard) Allow(ctx context.Context, key string) (bool, error) {
-	if g.limit.IsZero() {
+func (g *Guard) Allow(ctx context.Context, key string, limit credential.RateLimit) (bool, error) {
+	if limit.Rate <= 0 {
 		return true, nil
 	}
-	res, err := g.limiter.Allow(ctx, g.prefix+"rate:"+key, g.limit)
+	res, err := g.limiter.Allow(ctx, g.prefix+"rate:"+key, rateLimit(limit))
 	if !g.ok(err) {
-		return g.fallback.Allow(ctx, key)
+		return g.fallback.Allow(ctx, key, limit)
 	}
 	return res.Allowed > 0, nil
 }

@@ -47,34 +47,34 @@ func testRedis(t *testing.T) (*goredis.Client, string) {
 func logger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func memGuard() credential.Guard {
-	return credential.NewMemoryGuard(aiccd.SystemClock, credential.RateLimit{}, 100)
+	return credential.NewMemoryGuard(aiccd.SystemClock, 100, nil)
 }
 
 func TestLockoutIsShared(t *testing.T) {
 	c, prefix := testRedis(t)
 	ctx := context.Background()
-	g1 := NewGuard(c, prefix, credential.RateLimit{}, memGuard(), logger())
-	g2 := NewGuard(c, prefix, credential.RateLimit{}, memGuard(), logger())
-	for range credential.MaxFailures - 1 {
-		g1.Fail(ctx, "ak:A")
+	g1 := NewGuard(c, prefix, memGuard(), logger())
+	g2 := NewGuard(c, prefix, memGuard(), logger())
+	for range credential.SourceLockout.MaxFailures - 1 {
+		g1.Fail(ctx, "ak:A", credential.SourceLockout)
 	}
 	if locked, _ := g2.Locked(ctx, "ak:A"); locked {
 		t.Fatal("locked before the fifth failure")
 	}
-	g2.Fail(ctx, "ak:A") // the fifth, on the other replica
+	g2.Fail(ctx, "ak:A", credential.SourceLockout) // the fifth, on the other replica
 	for _, g := range []*Guard{g1, g2} {
 		if locked, err := g.Locked(ctx, "ak:A"); !locked || err != nil {
 			t.Fatalf("not locked on every replica: %v %v", locked, err)
 		}
 	}
-	if ttl := c.PTTL(ctx, g1.lockKey("ak:A")).Val(); ttl <= 4*time.Minute || ttl > credential.LockDuration {
+	if ttl := c.PTTL(ctx, g1.lockKey("ak:A")).Val(); ttl <= 4*time.Minute || ttl > credential.SourceLockout.Duration {
 		t.Fatalf("lock lasts %s, want 5 minutes", ttl)
 	}
 	if locked, _ := g1.Locked(ctx, "ak:B"); locked {
 		t.Fatal("another key is locked")
 	}
 	// A success clears the count of consecutive failures.
-	g1.Fail(ctx, "ak:C")
+	g1.Fail(ctx, "ak:C", credential.SourceLockout)
 	g1.Succeed(ctx, "ak:C")
 	if n := c.Exists(ctx, g1.failKey("ak:C")).Val(); n != 0 {
 		t.Fatal("Succeed left the failure count")
@@ -85,11 +85,11 @@ func TestRateLimitIsShared(t *testing.T) {
 	c, prefix := testRedis(t)
 	ctx := context.Background()
 	limit := credential.RateLimit{Rate: 1, Burst: 2}
-	g1 := NewGuard(c, prefix, limit, memGuard(), logger())
-	g2 := NewGuard(c, prefix, limit, memGuard(), logger())
+	g1 := NewGuard(c, prefix, memGuard(), logger())
+	g2 := NewGuard(c, prefix, memGuard(), logger())
 	var allowed int
 	for _, g := range []*Guard{g1, g2, g1, g2} {
-		if ok, err := g.Allow(ctx, "app:k"); err != nil {
+		if ok, err := g.Allow(ctx, "app:k", limit); err != nil {
 			t.Fatal(err)
 		} else if ok {
 			allowed++
@@ -106,10 +106,10 @@ func TestRateLimitIsShared(t *testing.T) {
 func TestGuardFallsBackWhenRedisIsDown(t *testing.T) {
 	dead := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond, MaxRetries: -1})
 	defer dead.Close()
-	g := NewGuard(dead, "x:", credential.RateLimit{}, memGuard(), logger())
+	g := NewGuard(dead, "x:", memGuard(), logger())
 	ctx := context.Background()
-	for range credential.MaxFailures {
-		if err := g.Fail(ctx, "iam:u"); err != nil {
+	for range credential.SourceLockout.MaxFailures {
+		if err := g.Fail(ctx, "iam:u", credential.SourceLockout); err != nil {
 			t.Fatal(err)
 		}
 	}
