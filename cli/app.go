@@ -69,9 +69,12 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	var guard credential.Guard = memGuard
 	var bus credential.EventBus
 	if cfg.Redis != "" {
-		if a.redis, err = redis.Open(octx, cfg.Redis); err != nil {
+		if a.redis, err = redis.Open(cfg.Redis); err != nil {
 			db.Close()
 			return nil, err
+		}
+		if err := a.redis.Ping(octx).Err(); err != nil {
+			logger.Warn("redis unreachable at start; counting lockouts and rate limits in this process until it answers", "err", err)
 		}
 		guard = redis.NewGuard(a.redis, "", memGuard, logger)
 		bus = redis.NewEventBus(a.redis, "", logger)

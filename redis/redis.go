@@ -2,11 +2,11 @@
 // lockout counters and rate buckets of credentials (a credential.Guard) and
 // the invalidation events that evict cached credentials at once (a
 // credential.EventBus). Without Redis each replica counts on its own and
-// learns of invalidations by polling the database.
+// learns of invalidations by polling the database; while Redis is
+// unreachable, the Guard counts in the process.
 package redis
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -17,22 +17,23 @@ import (
 // other data too.
 const keyPrefix = "aiccd:"
 
-// Open connects to the Redis a URL names (redis://[user:pass@]host:port/db,
-// rediss:// for TLS) and checks it answers.
-func Open(ctx context.Context, url string) (*goredis.Client, error) {
+// timeout bounds every step of a command: dialling, writing, reading and
+// waiting for a pooled connection. Every authentication asks Redis, so a
+// Redis that does not answer must cost little more than this before the
+// Guard stops asking it.
+const timeout = 250 * time.Millisecond
+
+// Open returns a client of the Redis a URL names
+// (redis://[user:pass@]host:port/db, rediss:// for TLS). It does not wait
+// for Redis: aiccd starts and serves without it, and the Guard counts in
+// the process until Redis answers.
+func Open(url string) (*goredis.Client, error) {
 	opts, err := goredis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
 	}
-	opts.DialTimeout = 2 * time.Second
-	opts.ReadTimeout = time.Second
-	opts.WriteTimeout = time.Second
-	c := goredis.NewClient(opts)
-	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	if err := c.Ping(pctx).Err(); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("redis: %w", err)
-	}
-	return c, nil
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = timeout, timeout, timeout, timeout
+	opts.DialerRetries = 1 // one attempt: the Guard's breaker decides when to try again
+	opts.MaxRetries = -1
+	return goredis.NewClient(opts), nil
 }
