@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
@@ -49,6 +51,24 @@ type iamTokenResponse struct {
 	} `json:"token"`
 }
 
+// throttledLoginPause is how long a login refused for its address's or
+// user's attempt rate waits before it is answered. A client that loops on
+// refusals then sends a request a second instead of thousands, which on a
+// server of a few cores is what keeps the other APIs fast during a flood
+// of logins; the wait holds nothing but the connection's goroutine.
+// Refusals because every password check is busy are answered at once.
+const throttledLoginPause = time.Second
+
+// pause waits d, or until ctx is done.
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
 // iamTime is the IAM API's timestamp layout, with microseconds.
 const iamTime = "2006-01-02T15:04:05.000000Z"
 
@@ -73,6 +93,9 @@ func (s *Server) iamTokens(w http.ResponseWriter, r *http.Request) error {
 		ScopeDomainID: req.Auth.Scope.Domain.ID, ScopeDomainName: req.Auth.Scope.Domain.Name,
 	})
 	if err != nil {
+		if aiccd.CodeOf(err) == credential.CodeThrottled {
+			pause(r.Context(), throttledLoginPause)
+		}
 		return err
 	}
 	var resp iamTokenResponse
