@@ -3299,7 +3299,7 @@ type ClientInterface interface {
 	// TokenByAkSkWithBody Exchange an app key and secret for a Bearer access token
 	//
 	// There is no refresh token: ask again before `Expires` runs out. Five failed
-	// attempts in a row lock the app key for five minutes (429 APIG.0308).
+	// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3309,7 +3309,7 @@ type ClientInterface interface {
 	// TokenByAkSk Exchange an app key and secret for a Bearer access token
 	//
 	// There is no refresh token: ask again before `Expires` runs out. Five failed
-	// attempts in a row lock the app key for five minutes (429 APIG.0308).
+	// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5051,7 +5051,7 @@ func (c *Client) ApplyTenant(ctx context.Context, params *ApplyTenantParams, bod
 // TokenByAkSkWithBody Exchange an app key and secret for a Bearer access token
 //
 // There is no refresh token: ask again before `Expires` runs out. Five failed
-// attempts in a row lock the app key for five minutes (429 APIG.0308).
+// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5071,7 +5071,7 @@ func (c *Client) TokenByAkSkWithBody(ctx context.Context, params *TokenByAkSkPar
 // TokenByAkSk Exchange an app key and secret for a Bearer access token
 //
 // There is no refresh token: ask again before `Expires` runs out. Five failed
-// attempts in a row lock the app key for five minutes (429 APIG.0308).
+// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -9451,7 +9451,7 @@ type ClientWithResponsesInterface interface {
 	// TokenByAkSkWithBodyWithResponse Exchange an app key and secret for a Bearer access token
 	//
 	// There is no refresh token: ask again before `Expires` runs out. Five failed
-	// attempts in a row lock the app key for five minutes (429 APIG.0308).
+	// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9461,7 +9461,7 @@ type ClientWithResponsesInterface interface {
 	// TokenByAkSkWithResponse Exchange an app key and secret for a Bearer access token
 	//
 	// There is no refresh token: ask again before `Expires` runs out. Five failed
-	// attempts in a row lock the app key for five minutes (429 APIG.0308).
+	// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15954,7 +15954,7 @@ func (c *ClientWithResponses) ApplyTenantWithResponse(ctx context.Context, param
 // TokenByAkSkWithBodyWithResponse Exchange an app key and secret for a Bearer access token
 //
 // There is no refresh token: ask again before `Expires` runs out. Five failed
-// attempts in a row lock the app key for five minutes (429 APIG.0308).
+// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15970,7 +15970,7 @@ func (c *ClientWithResponses) TokenByAkSkWithBodyWithResponse(ctx context.Contex
 // TokenByAkSkWithResponse Exchange an app key and secret for a Bearer access token
 //
 // There is no refresh token: ask again before `Expires` runs out. Five failed
-// attempts in a row lock the app key for five minutes (429 APIG.0308).
+// attempts in a row from one address lock the app key there for five minutes (429 APIG.0308).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
