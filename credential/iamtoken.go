@@ -58,8 +58,9 @@ func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, 
 		a = Account{}
 	}
 	var u IAMUser
-	err = s.guarded(ctx, iamUserKey(a, p), func() error {
-		if err := s.allow(ctx, "passwords:"+iamUserKey(a, p), PasswordAttemptsPerUser); err != nil {
+	key := iamUserKey(a, p)
+	err = s.guarded(ctx, key, func() error {
+		if err := s.allow(ctx, "passwords:"+key, PasswordAttemptsPerUser); err != nil {
 			return err
 		}
 		var hash string // an unknown account's or user's: costs the same, matches nothing
@@ -96,10 +97,12 @@ func (s *Service) IssueIAMToken(ctx context.Context, p PasswordAuth) (IAMToken, 
 }
 
 // Password attempts allowed, whatever their outcome: each costs a
-// password check (docs/authentication.md, "Abuse protection").
+// password check (docs/authentication.md, "Abuse protection"). A user's
+// allowance is above one address's, so that one address cannot use it up
+// and keep the user's owner out.
 var (
 	PasswordAttemptsPerSource = RateLimit{Rate: 2, Burst: 20}
-	PasswordAttemptsPerUser   = RateLimit{Rate: 1, Burst: 10}
+	PasswordAttemptsPerUser   = RateLimit{Rate: 5, Burst: 30}
 )
 
 // iamUserKey names the IAM user of p in the Guard: one key per user,
