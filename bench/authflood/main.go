@@ -131,6 +131,7 @@ func main() {
 	fmt.Printf("`\n\n")
 	fmt.Printf("| figure | idle | under the flood |\n|---|---|---|\n")
 	fmt.Printf("| querytenantbasic median (one client, sequential) | %s | %s (×%.1f) |\n", ms(idleMed), ms(floodMed), slowdown)
+	fmt.Printf("| querytenantbasic mean | %s | %s |\n", ms(mean(idleLat)), ms(mean(floodLat)))
 	fmt.Printf("| querytenantbasic p99 | %s | %s |\n", ms(percentile(idleLat, 99)), ms(percentile(floodLat, 99)))
 	fmt.Printf("| querytenantbasic requests measured | %d | %d |\n", len(idleLat), len(floodLat))
 	fmt.Printf("| resident memory | %.0f MB | peak %.0f MB sampled every 50 ms; VmHWM %.0f MB |\n",
@@ -290,6 +291,17 @@ func percentile(d []time.Duration, p int) time.Duration {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func mean(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	var sum time.Duration
+	for _, x := range d {
+		sum += x
+	}
+	return sum / time.Duration(len(d))
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
