@@ -25,8 +25,7 @@ var (
 	// their own address, not for its owner's.
 	SourceLockout = Lockout{MaxFailures: 5, Duration: 5 * time.Minute}
 	// PrincipalLockout is the slower limit of a credential from every
-	// address together, for guessing spread over many addresses. A
-	// success does not reset it.
+	// address together, for guessing spread over many addresses.
 	PrincipalLockout = Lockout{MaxFailures: 50, Duration: 5 * time.Minute}
 )
 
@@ -41,8 +40,8 @@ type Guard interface {
 	Locked(ctx context.Context, keys ...string) (bool, error)
 	// Fail records a failed authentication of key under policy.
 	Fail(ctx context.Context, key string, policy Lockout) error
-	// Succeed forgets key's failures; a lock in force stays.
-	Succeed(ctx context.Context, key string) error
+	// Succeed forgets the failures of keys; a lock in force stays.
+	Succeed(ctx context.Context, keys ...string) error
 	// Allow takes one request from key's token bucket, which limit
 	// fills. A key is always used with the same limit.
 	Allow(ctx context.Context, key string, limit RateLimit) (bool, error)
@@ -176,10 +175,12 @@ func (g *MemoryGuard) forgetFailures(now time.Time) {
 }
 
 // Succeed implements Guard.
-func (g *MemoryGuard) Succeed(_ context.Context, key string) error {
+func (g *MemoryGuard) Succeed(_ context.Context, keys ...string) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	delete(g.failures, key)
+	for _, key := range keys {
+		delete(g.failures, key)
+	}
 	return nil
 }
 

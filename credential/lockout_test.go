@@ -18,7 +18,8 @@ func from(source string) context.Context {
 
 // TestLockoutPerSource: failures from one address lock the credential for
 // that address only; its owner elsewhere goes on working until failures
-// from many addresses reach the slower limit of the credential itself.
+// in a row from many addresses reach the slower limit of the credential
+// itself.
 func TestLockoutPerSource(t *testing.T) {
 	t.Parallel()
 	s, _, c := setup(t, dbtest.SQLiteURL(t))
@@ -36,11 +37,12 @@ func TestLockoutPerSource(t *testing.T) {
 	if err := token("192.0.2.1", secret); err != nil {
 		t.Fatalf("the owner, from another address: %v", err)
 	}
-	// Failures from enough addresses lock the key for every address.
+	// Failures in a row from enough addresses (the owner's success above
+	// started the count over) lock the key for every address.
 	sources := credential.PrincipalLockout.MaxFailures / credential.SourceLockout.MaxFailures
-	for i := 1; i < sources; i++ {
+	for i := range sources {
 		for range credential.SourceLockout.MaxFailures {
-			token(fmt.Sprint("198.51.100.", 1+i), "wrong")
+			token(fmt.Sprint("203.0.113.", 1+i), "wrong")
 		}
 	}
 	if err := token("192.0.2.1", secret); aiccd.CodeOf(err) != credential.CodeLocked {

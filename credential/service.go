@@ -225,7 +225,8 @@ func (s *Service) CheckMasterKey(ctx context.Context, check string) error {
 // guarded runs verify for the credential named key under the lockout
 // policies: a credential locked for everyone or for the caller's source
 // is refused before verification, failures are counted for both, and a
-// success forgets the source's. Only authentication failures count.
+// success forgets both counts, as failures count in a row. Only
+// authentication failures count.
 func (s *Service) guarded(ctx context.Context, key string, verify func() error) error {
 	fromHere := fromSource(ctx, key)
 	locked, err := s.guard.Locked(ctx, key, fromHere)
@@ -238,7 +239,7 @@ func (s *Service) guarded(ctx context.Context, key string, verify func() error) 
 	err = verify()
 	switch {
 	case err == nil:
-		return s.guard.Succeed(ctx, fromHere)
+		return s.guard.Succeed(ctx, fromHere, key)
 	case aiccd.KindOf(err) == aiccd.KindUnauthorized:
 		ferr := errors.Join(s.guard.Fail(ctx, fromHere, SourceLockout), s.guard.Fail(ctx, key, PrincipalLockout))
 		if ferr != nil {

@@ -181,11 +181,15 @@ func (g *Guard) Fail(ctx context.Context, key string, p credential.Lockout) erro
 
 // Succeed implements credential.Guard: it forgets the failures counted
 // in Redis and those counted here while Redis was unreachable.
-func (g *Guard) Succeed(ctx context.Context, key string) error {
+func (g *Guard) Succeed(ctx context.Context, keys ...string) error {
 	if g.shared() {
-		g.failed(ctx, g.rdb.Del(ctx, g.failKey(key)).Err())
+		failKeys := make([]string, len(keys))
+		for i, k := range keys {
+			failKeys[i] = g.failKey(k)
+		}
+		g.failed(ctx, g.rdb.Del(ctx, failKeys...).Err())
 	}
-	return g.fallback.Succeed(ctx, key)
+	return g.fallback.Succeed(ctx, keys...)
 }
 
 // Allow implements credential.Guard.
