@@ -12,6 +12,7 @@ import (
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
@@ -93,7 +94,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	}
 	tenantOpts := []tenant.Option{tenant.WithKeys(key), tenant.WithIDs(a.ids)}
 	if cfg.Demo {
-		tenantOpts = append(tenantOpts, tenant.WithDemo())
+		tenantOpts = append(tenantOpts, tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
 	}
 	a.tenants = tenant.NewService(db.Tenants, clock, tenantOpts...)
 	a.credentials = credential.NewService(credential.Options{

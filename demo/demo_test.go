@@ -24,7 +24,8 @@ type counter struct{ n int64 }
 // newServices builds every service the demo dataset is loaded through.
 func newServices(db *database.DB, clock aiccd.Clock) demo.Services {
 	key, _ := masterkey.New(bytes.Repeat([]byte{1}, masterkey.Size))
-	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(&counter{}), tenant.WithDemo())
+	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(&counter{}),
+		tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
 	return demo.Services{
 		Tenants:     tenants,
 		Credentials: credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key}),

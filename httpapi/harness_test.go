@@ -75,7 +75,8 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	c := &testClock{now: time.Now().UTC().Truncate(time.Second)}
 	clock := aiccd.Clock(c)
 	ids := &testIDs{}
-	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(testMasterKey), tenant.WithIDs(ids), tenant.WithDemo())
+	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(testMasterKey), tenant.WithIDs(ids),
+		tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
 	creds := credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
 		Guard: credential.NewMemoryGuard(clock, 1000, nil),

@@ -153,19 +153,10 @@ func TestMallQueriesWhenTheStoreFails(t *testing.T) {
 func TestTrialExpiryAndConversionOverTheMallAPI(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
+		// Like serve --demo: only the demo's own trial is kept from
+		// expiring, so this one expires by the clock.
 		e := newEnv(t, dsn)
-		// Outside demo mode, trials expire by the clock.
-		live := tenant.NewService(e.db.Tenants, e.clock, tenant.WithKeys(testMasterKey))
-		srv := New(Options{DB: e.db, Clock: e.clock, Tenants: live, Credentials: e.creds})
-		get := func(path, token string) *httptest.ResponseRecorder {
-			r := httptest.NewRequest("GET", path, nil)
-			r.Header.Set("X-Auth-Token", token)
-			w := httptest.NewRecorder()
-			srv.ServeHTTP(w, r)
-			checkAnswer(t, r, w)
-			return w
-		}
-		if _, err := live.CreateFrom(ctx, tenant.Draft{ID: "tr", Kind: tenant.KindTrial, TrialExpiresAt: e.clock.Now().Add(time.Hour),
+		if _, err := e.tenants.CreateFrom(ctx, tenant.Draft{ID: "tr", Kind: tenant.KindTrial, TrialExpiresAt: e.clock.Now().Add(time.Hour),
 			Profile: tenant.Profile{Company: "试用公司", ContactName: "李雷", Email: "li@example.cn", Mobile: "13800138000"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -173,25 +164,28 @@ func TestTrialExpiryAndConversionOverTheMallAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := get(pathTenantInfo, token)
+		w := e.do(mallGet(pathTenantInfo, token))
 		body := decodeExact(t, w.Body.Bytes())
 		if w.Code != 200 || body["tenantSpaceStatus"] != "5" || body["company"] != "试用XX" || body["customerName"] != "李X" || body["mobilePhone"] != "138****8000" {
 			t.Fatalf("%d %s", w.Code, w.Body)
 		}
 		e.clock.Add(time.Hour)
-		if w := get(pathTenantInfo, token); w.Code != 200 || decodeExact(t, w.Body.Bytes())["tenantSpaceStatus"] != "6" {
+		if w := e.do(mallGet(pathTenantInfo, token)); w.Code != 200 || decodeExact(t, w.Body.Bytes())["tenantSpaceStatus"] != "6" {
 			t.Fatalf("after expiry: %d %s", w.Code, w.Body)
 		}
-		if w := get(pathTenantBasic, token); w.Code != 401 {
+		if w := e.do(mallGet(pathTenantBasic, token)); w.Code != 401 {
 			t.Fatalf("an expired trial on querytenantbasic: %d %s", w.Code, w.Body)
 		}
-		if _, err := live.Convert(ctx, "tr"); err != nil {
+		if w := e.do(mallGet(pathTenantInfo, demo.TrialMallToken)); w.Code != 200 || decodeExact(t, w.Body.Bytes())["tenantSpaceStatus"] != "5" {
+			t.Fatalf("the demo trial beside it: %d %s", w.Code, w.Body)
+		}
+		if _, err := e.tenants.Convert(ctx, "tr"); err != nil {
 			t.Fatal(err)
 		}
-		if w := get(pathTenantBasic, token); w.Code != 200 || decodeExact(t, w.Body.Bytes())["tenantSpaceStatus"] != "2" {
+		if w := e.do(mallGet(pathTenantBasic, token)); w.Code != 200 || decodeExact(t, w.Body.Bytes())["tenantSpaceStatus"] != "2" {
 			t.Fatalf("converted, on querytenantbasic: %d %s", w.Code, w.Body)
 		}
-		if w := get(pathTenantInfo, token); w.Code != 404 {
+		if w := e.do(mallGet(pathTenantInfo, token)); w.Code != 404 {
 			t.Fatalf("converted, on querytenantinfo: %d %s", w.Code, w.Body)
 		}
 	})

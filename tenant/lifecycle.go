@@ -59,7 +59,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch) (Tenant, error
 				return err
 			}
 			t.Status = *p.Status
-			if t.Status == StatusTrial && !s.demo && !s.clock.Now().Before(t.TrialExpiresAt) {
+			if t.Status == StatusTrial && s.pastExpiry(*t) {
 				return aiccd.Errorf(aiccd.KindConflict, "the trial of tenant %q has expired; move its expiry into the future to reopen it", t.ID)
 			}
 		}

@@ -21,6 +21,8 @@ type Service struct {
 	keys  Keys
 	ids   aiccd.IDGenerator
 	demo  bool
+	// frozen is the trial the clock does not expire ("" for none).
+	frozen string
 }
 
 // An Option configures a Service.
@@ -34,9 +36,13 @@ func WithKeys(keys Keys) Option { return func(s *Service) { s.keys = keys } }
 func WithIDs(ids aiccd.IDGenerator) Option { return func(s *Service) { s.ids = ids } }
 
 // WithDemo puts the service in demo mode: DemoVerificationCode is accepted
-// for any phone number, and trials do not expire by the clock (the page's
-// example trial, which the demo reproduces, expired in 2023).
+// for any phone number.
 func WithDemo() Option { return func(s *Service) { s.demo = true } }
+
+// WithFrozenTrial keeps trial id in service whatever the clock says: the
+// demo's trial reproduces the page's example, which expired in 2023. Every
+// other trial expires by the clock as usual.
+func WithFrozenTrial(id string) Option { return func(s *Service) { s.frozen = id } }
 
 // NewService returns a Service over store.
 func NewService(store Store, clock aiccd.Clock, opts ...Option) *Service {
@@ -212,11 +218,11 @@ func (s *Service) List(ctx context.Context) ([]Tenant, error) {
 	return ts, err
 }
 
-// applyClock moves a trial past its expiry to 6 (trial expired), outside
-// demo mode. The stored status catches up at the next change. A tenant
-// written to a store without kind or status (as other domains' tests
-// write them) reads as a formal tenant in service, as migration 0003 made
-// the tenants before it.
+// applyClock moves a trial past its expiry to 6 (trial expired), unless it
+// is the frozen trial. The stored status catches up at the next change. A
+// tenant written to a store without kind or status (as other domains'
+// tests write them) reads as a formal tenant in service, as migration 0003
+// made the tenants before it.
 func (s *Service) applyClock(t *Tenant) {
 	if t.Kind == "" {
 		t.Kind = KindFormal
@@ -224,9 +230,15 @@ func (s *Service) applyClock(t *Tenant) {
 	if t.Status == "" {
 		t.Status = defaultStatus(t.Kind)
 	}
-	if !s.demo && t.Kind == KindTrial && t.Status == StatusTrial && !s.clock.Now().Before(t.TrialExpiresAt) {
+	if t.Kind == KindTrial && t.Status == StatusTrial && s.pastExpiry(*t) {
 		t.Status = StatusTrialExpired
 	}
+}
+
+// pastExpiry reports whether trial t has run out by the clock; the frozen
+// trial never has.
+func (s *Service) pastExpiry(t Tenant) bool {
+	return t.ID != s.frozen && !s.clock.Now().Before(t.TrialExpiresAt)
 }
 
 // Formal returns the formal tenant id for the business software mall. A

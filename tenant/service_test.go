@@ -209,11 +209,24 @@ func TestTrialExpiresByTheClock(t *testing.T) {
 		if got, err := f.svc.Update(ctx, "tr", tenant.Patch{TrialExpiresAt: &later}); err != nil || got.Status != tenant.StatusTrial {
 			t.Fatalf("extended: %+v, %v", got, err)
 		}
-		// In demo mode the clock expires nothing.
-		demo := tenant.NewService(f.store, f.clock, tenant.WithKeys(testKey), tenant.WithDemo())
+		// The frozen trial never expires by the clock; every other one does,
+		// demo mode or not.
+		if _, err := f.svc.CreateFrom(ctx, tenant.Draft{ID: "other", Kind: tenant.KindTrial, TrialExpiresAt: f.clock.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		frozen := tenant.NewService(f.store, f.clock, tenant.WithKeys(testKey), tenant.WithDemo(), tenant.WithFrozenTrial("tr"))
 		f.clock.Add(48 * time.Hour)
-		if got, _ := demo.Get(ctx, "tr"); got.Status != tenant.StatusTrial {
-			t.Fatalf("demo mode: %s", got.Status)
+		if got, _ := frozen.Get(ctx, "tr"); got.Status != tenant.StatusTrial {
+			t.Fatalf("the frozen trial: %s", got.Status)
+		}
+		if got, _ := frozen.Get(ctx, "other"); got.Status != tenant.StatusTrialExpired {
+			t.Fatalf("another trial beside the frozen one: %s", got.Status)
+		}
+		if list, _ := frozen.List(ctx); list[0].Status != tenant.StatusTrialExpired || list[1].Status != tenant.StatusTrial {
+			t.Fatalf("List beside the frozen trial: %s, %s", list[0].Status, list[1].Status)
+		}
+		if _, err := frozen.Update(ctx, "other", tenant.Patch{Status: &reopen}); aiccd.KindOf(err) != aiccd.KindConflict {
+			t.Fatalf("reopened another trial past its expiry beside the frozen one: %v", err)
 		}
 		if s := status(); s != tenant.StatusTrialExpired {
 			t.Fatalf("after the extension ran out: %s", s)
