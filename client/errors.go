@@ -30,7 +30,9 @@ type APIError struct {
 	// Status is the HTTP status.
 	Status int
 	// Family is the format of the answer. An authentication failure on
-	// the CC, SmartCare or partner paths is the app gateway's (APIG).
+	// the CC, SmartCare or partner paths is the app gateway's (APIG); a
+	// tenant whose service is not active is refused by the CC or
+	// SmartCare service itself, in its own format, with Code "401".
 	Family Family
 	// Code is the family's code: "APIG.0301", "CBC.0151", "4" (a SmartCare
 	// returnCode), "400" or "002" (a CC returnCode), "not_found" (admin).

@@ -113,10 +113,13 @@ type GatewayToken struct {
 }
 
 // IssueGatewayToken checks an app key and secret (tokenByAkSk) and issues
-// a Bearer token valid for ttl (1 s to 3600 s). The rate limit applies to
-// the requests of each source address, and to the tokens of each app key
-// as to its other requests.
-func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret string, ttl time.Duration) (GatewayToken, error) {
+// a Bearer token valid for ttl (1 s to 3600 s), provided admit lets the
+// key's tenant in. admit's refusal is returned as it is, and no token is
+// issued; it is not a failed authentication, as the secret was right. The
+// rate limit applies to the requests of each source address, and to the
+// tokens of each app key as to its other requests.
+func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret string, ttl time.Duration,
+	admit func(ctx context.Context, tenantID string) error) (GatewayToken, error) {
 	if ttl < time.Second || ttl > MaxGatewayTokenTTL {
 		return GatewayToken{}, aiccd.Errorf(aiccd.KindInvalid, "X-Token-Expire must be from 1 to 3600 seconds")
 	}
@@ -145,6 +148,9 @@ func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret strin
 		return GatewayToken{}, err
 	}
 	if err := s.Throttle(ctx, "app:"+k.Key); err != nil {
+		return GatewayToken{}, err
+	}
+	if err := admit(ctx, k.TenantID); err != nil {
 		return GatewayToken{}, err
 	}
 	token := newToken()

@@ -14,7 +14,7 @@ func BenchmarkVerifyGatewayTokenCached(b *testing.B) {
 	s, _, c := setupB(b)
 	go s.Run(ctx)
 	k, secret, _ := s.CreateAppKey(ctx, "t1", "bench")
-	tok, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Hour)
+	tok, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Hour, anyTenant)
 	if err != nil {
 		b.Fatal(err)
 	}

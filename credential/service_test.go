@@ -53,6 +53,10 @@ func setup(t testing.TB, dsn string) (*credential.Service, *database.DB, *clock)
 	return newService(db, c), db, c
 }
 
+// anyTenant admits every tenant: the tests of issuance that are not about
+// the tenant's standing.
+func anyTenant(context.Context, string) error { return nil }
+
 func wantKind(t *testing.T, what string, err error, kind aiccd.Kind) {
 	t.Helper()
 	if aiccd.KindOf(err) != kind || err == nil {
@@ -75,7 +79,7 @@ func TestGatewayTokens(t *testing.T) {
 			t.Fatalf("app key of a missing tenant: %v", err)
 		}
 
-		tok, err := s.IssueGatewayToken(ctx, k.Key, secret, 10*time.Minute)
+		tok, err := s.IssueGatewayToken(ctx, k.Key, secret, 10*time.Minute, anyTenant)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,15 +88,18 @@ func TestGatewayTokens(t *testing.T) {
 			t.Fatalf("Verify = %+v, %v", p, err)
 		}
 
-		wrongSecret := func() error { _, err := s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute); return err }
-		unknownKey := func() error { _, err := s.IssueGatewayToken(ctx, "no-such-key", secret, time.Minute); return err }
+		wrongSecret := func() error { _, err := s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute, anyTenant); return err }
+		unknownKey := func() error {
+			_, err := s.IssueGatewayToken(ctx, "no-such-key", secret, time.Minute, anyTenant)
+			return err
+		}
 		e1, e2 := wrongSecret(), unknownKey()
 		wantKind(t, "wrong secret", e1, aiccd.KindUnauthorized)
 		if aiccd.MessageOf(e1, "") != aiccd.MessageOf(e2, "") || aiccd.KindOf(e2) != aiccd.KindUnauthorized {
 			t.Fatalf("unknown key and wrong secret are told apart: %v / %v", e1, e2)
 		}
 		for _, ttl := range []time.Duration{0, 3601 * time.Second} {
-			_, err := s.IssueGatewayToken(ctx, k.Key, secret, ttl)
+			_, err := s.IssueGatewayToken(ctx, k.Key, secret, ttl, anyTenant)
 			wantKind(t, "ttl "+ttl.String(), err, aiccd.KindInvalid)
 		}
 
@@ -105,26 +112,26 @@ func TestGatewayTokens(t *testing.T) {
 			t.Fatalf("expired token: %v", err)
 		}
 
-		tok, _ = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour)
+		tok, _ = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour, anyTenant)
 		if _, err := s.SetAppKeyEnabled(ctx, k.Key, false); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.VerifyGatewayToken(ctx, tok.AccessToken)
 		wantKind(t, "token of a disabled key", err, aiccd.KindUnauthorized)
-		_, err = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour)
+		_, err = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour, anyTenant)
 		wantKind(t, "disabled key", err, aiccd.KindUnauthorized)
 
 		s.SetAppKeyEnabled(ctx, k.Key, true)
-		tok, _ = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour)
+		tok, _ = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour, anyTenant)
 		_, newSecret, err := s.RotateAppKey(ctx, k.Key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.VerifyGatewayToken(ctx, tok.AccessToken)
 		wantKind(t, "token from before a rotation", err, aiccd.KindUnauthorized)
-		_, err = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour)
+		_, err = s.IssueGatewayToken(ctx, k.Key, secret, time.Hour, anyTenant)
 		wantKind(t, "old secret after rotation", err, aiccd.KindUnauthorized)
-		if _, err := s.IssueGatewayToken(ctx, k.Key, newSecret, time.Hour); err != nil {
+		if _, err := s.IssueGatewayToken(ctx, k.Key, newSecret, time.Hour, anyTenant); err != nil {
 			t.Fatalf("new secret: %v", err)
 		}
 	})
@@ -135,32 +142,67 @@ func TestLockout(t *testing.T) {
 	ctx := context.Background()
 	k, secret, _ := s.CreateAppKey(ctx, "t1", "crm")
 	for range credential.SourceLockout.MaxFailures {
-		s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute)
+		s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute, anyTenant)
 	}
-	_, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute)
+	_, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, anyTenant)
 	if aiccd.CodeOf(err) != credential.CodeLocked {
 		t.Fatalf("right secret while locked: %v", err)
 	}
 	for range credential.SourceLockout.MaxFailures {
-		s.IssueGatewayToken(ctx, "unknown-key", "wrong", time.Minute)
+		s.IssueGatewayToken(ctx, "unknown-key", "wrong", time.Minute, anyTenant)
 	}
-	_, err = s.IssueGatewayToken(ctx, "unknown-key", "wrong", time.Minute)
+	_, err = s.IssueGatewayToken(ctx, "unknown-key", "wrong", time.Minute, anyTenant)
 	if aiccd.CodeOf(err) != credential.CodeLocked {
 		t.Fatalf("an unknown key is not locked like a known one: %v", err)
 	}
 	c.Add(credential.SourceLockout.Duration)
-	if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute); err != nil {
+	if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, anyTenant); err != nil {
 		t.Fatalf("after the lock ran out: %v", err)
 	}
 	// Failures are consecutive: a success in between starts the count over.
 	for range credential.SourceLockout.MaxFailures - 1 {
-		s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute)
+		s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute, anyTenant)
 	}
-	s.IssueGatewayToken(ctx, k.Key, secret, time.Minute)
-	s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute)
-	if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute); err != nil {
+	s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, anyTenant)
+	s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute, anyTenant)
+	if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, anyTenant); err != nil {
 		t.Fatalf("failures were not reset by a success: %v", err)
 	}
+}
+
+// TestIssueAdmitsTheTenant refuses a token to a tenant that is not in
+// service, with the tenant's own answer, without counting a failed
+// authentication: the secret was right.
+func TestIssueAdmitsTheTenant(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, db, c := setup(t, dsn)
+		tenants := tenant.NewService(db.Tenants, c)
+		k, secret, err := s.CreateAppKey(ctx, "t1", "crm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		suspended := tenant.StatusSuspended
+		if _, err := tenants.Update(ctx, "t1", tenant.Patch{Status: &suspended}); err != nil {
+			t.Fatal(err)
+		}
+		for range credential.MaxFailures + 1 {
+			_, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, tenants.CheckInService)
+			if aiccd.CodeOf(err) != tenant.CodeNotInService {
+				t.Fatalf("a suspended tenant's key: %v", err)
+			}
+		}
+		if _, err := s.IssueGatewayToken(ctx, k.Key, "wrong", time.Minute, tenants.CheckInService); aiccd.CodeOf(err) == tenant.CodeNotInService {
+			t.Fatalf("a wrong secret learnt the tenant's standing: %v", err)
+		}
+		active := tenant.StatusActive
+		if _, err := tenants.Update(ctx, "t1", tenant.Patch{Status: &active}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, tenants.CheckInService); err != nil {
+			t.Fatalf("reactivated, after the refusals: %v", err)
+		}
+	})
 }
 
 func TestMallTokens(t *testing.T) {
@@ -358,7 +400,7 @@ func TestRevocationReachesOtherReplicas(t *testing.T) {
 		go b.Run(ctx)
 
 		k, secret, _ := a.CreateAppKey(ctx, "t1", "crm")
-		tok, _ := a.IssueGatewayToken(ctx, k.Key, secret, time.Hour)
+		tok, _ := a.IssueGatewayToken(ctx, k.Key, secret, time.Hour, anyTenant)
 		if _, err := b.VerifyGatewayToken(ctx, tok.AccessToken); err != nil {
 			t.Fatal(err)
 		}
@@ -428,13 +470,13 @@ func TestRotationRacingADisableKeepsBoth(t *testing.T) {
 			if errs[0] != nil || errs[1] != nil {
 				t.Fatalf("round %d: rotate %v, disable %v", round, errs[0], errs[1])
 			}
-			if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute); aiccd.KindOf(err) != aiccd.KindUnauthorized {
+			if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, anyTenant); aiccd.KindOf(err) != aiccd.KindUnauthorized {
 				t.Fatalf("round %d: the disabled key issued a token (%v): the rotation re-enabled it", round, err)
 			}
 			if _, err := s.SetAppKeyEnabled(ctx, k.Key, true); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute); err != nil {
+			if _, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, anyTenant); err != nil {
 				t.Fatalf("round %d: the rotated secret is refused (%v): the disable brought the old one back", round, err)
 			}
 		}

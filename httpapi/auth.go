@@ -60,9 +60,9 @@ func bearerToken(h string) (string, bool) {
 	return token, true
 }
 
-// gateway authenticates an app-gateway request by its Bearer token. When
-// the client sends X-APP-Key it must be the token's app key; with
-// requireAppKey it must be sent.
+// gateway authenticates an app-gateway request by its Bearer token, whose
+// tenant must be in service. When the client sends X-APP-Key it must be
+// the token's app key; with requireAppKey it must be sent.
 func (s *Server) gateway(requireAppKey bool, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		token, ok := bearerToken(r.Header.Get("Authorization"))
@@ -72,6 +72,9 @@ func (s *Server) gateway(requireAppKey bool, h handlerFunc) handlerFunc {
 		ctx := r.Context()
 		p, err := s.credentials.VerifyGatewayToken(ctx, token)
 		if err != nil {
+			return err
+		}
+		if err := s.tenants.CheckInService(ctx, p.TenantID); err != nil {
 			return err
 		}
 		appKey := r.Header.Get("X-APP-Key")
@@ -92,7 +95,7 @@ var errNoMallToken = aiccd.Errorf(aiccd.KindUnauthorized, "the X-Auth-Token head
 
 // mall authenticates a business software mall request by its access token
 // in X-Auth-Token, or in X-Auth_Token as one of the pages' examples spells
-// it.
+// it; the token's tenant must be in service.
 func (s *Server) mall(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		token := r.Header.Get("X-Auth-Token")
@@ -105,6 +108,9 @@ func (s *Server) mall(h handlerFunc) handlerFunc {
 		ctx := r.Context()
 		tenantID, err := s.credentials.VerifyMallToken(ctx, token)
 		if err != nil {
+			return err
+		}
+		if err := s.tenants.CheckInService(ctx, tenantID); err != nil {
 			return err
 		}
 		if err := s.credentials.Throttle(ctx, "mall:"+tenantID); err != nil {

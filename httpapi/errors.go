@@ -174,9 +174,14 @@ func renderGateway(w http.ResponseWriter, _ *http.Request, p problem) {
 		status = http.StatusBadRequest
 	}
 	msg := c.msg
-	if p.code == codeMethod {
+	switch {
+	case p.code == codeMethod:
 		msg = "The API request method does not exist."
-	} else if p.message != "" && p.code != codeNoRoute {
+	case p.code == tenant.CodeNotInService:
+		// tokenByAkSk for a tenant whose service is not active: the
+		// sentence its APIs would answer.
+		msg = ccTexts[http.StatusUnauthorized]
+	case p.message != "" && p.code != codeNoRoute:
 		msg = p.message
 	}
 	writeJSON(w, status, apigError{Code: c.code, Msg: msg, RequestID: p.requestID})
@@ -359,9 +364,14 @@ func renderIAM(w http.ResponseWriter, _ *http.Request, p problem) {
 	writeJSON(w, p.status, body)
 }
 
-// ccTexts are the CC-Management pages' sentences by status.
+// ccTexts are the CC-Management pages' sentences by status. The SmartCare
+// page gives the same ones for its 400, 401, 404 and 500.
 var ccTexts = map[int]string{
-	http.StatusBadRequest:            "Incorrect request. Check the request path and parameters.",
+	http.StatusBadRequest: "Incorrect request. Check the request path and parameters.",
+	// What the service answers a tenant whose service is not active
+	// (tenant.CodeNotInService), after the gateway accepted its token.
+	http.StatusUnauthorized: "Unauthorized operation. 1. Check whether you have purchased related services. " +
+		"2. Contact customer service to check the status of your account.",
 	http.StatusForbidden:             "Authentication fails.",
 	http.StatusNotFound:              "The requested content is not found. Check the request path.",
 	http.StatusMethodNotAllowed:      "The request method is not allowed. Check the request method.",
@@ -371,10 +381,17 @@ var ccTexts = map[int]string{
 	http.StatusRequestEntityTooLarge: "Request entity too large.",
 }
 
+// answeredByGateway reports whether the app gateway in front of the CC and
+// SmartCare services answers p: it authenticates and throttles before they
+// see the request. A tenant whose service is not active passed the gateway
+// and is refused by the service, with its page's 401.
+func answeredByGateway(p problem) bool {
+	return p.kind == aiccd.KindUnauthorized && p.code != tenant.CodeNotInService ||
+		p.kind == aiccd.KindRateLimited || p.kind == aiccd.KindTooLarge
+}
+
 func renderCC(w http.ResponseWriter, r *http.Request, p problem) {
-	// The app gateway authenticates and throttles before CC-Management
-	// sees the request.
-	if p.kind == aiccd.KindUnauthorized || p.kind == aiccd.KindRateLimited || p.kind == aiccd.KindTooLarge {
+	if answeredByGateway(p) {
 		renderGateway(w, r, p)
 		return
 	}
@@ -439,11 +456,13 @@ type ccError struct {
 }
 
 func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
-	if p.kind == aiccd.KindUnauthorized || p.kind == aiccd.KindRateLimited || p.kind == aiccd.KindTooLarge {
+	if answeredByGateway(p) {
 		renderGateway(w, r, p)
 		return
 	}
-	if p.kind == aiccd.KindNotFound && (p.code == codeNoRoute || p.code == codeMethod) {
+	// The service's own answers with an HTTP status: its page's 401 for a
+	// tenant whose service is not active, 404 and 405 for unknown paths.
+	if p.code == tenant.CodeNotInService || p.kind == aiccd.KindNotFound && (p.code == codeNoRoute || p.code == codeMethod) {
 		writeJSON(w, p.status, scError{ReturnCode: p.status, Description: ccTexts[p.status]})
 		return
 	}

@@ -47,7 +47,7 @@ func (s *Server) tokenByAkSk(w http.ResponseWriter, r *http.Request) error {
 	if req.AppKey == nil || req.AppSecret == nil {
 		return aiccd.Errorf(aiccd.KindInvalid, "app_key and app_secret are required")
 	}
-	tok, err := s.credentials.IssueGatewayToken(r.Context(), *req.AppKey, *req.AppSecret, ttl)
+	tok, err := s.credentials.IssueGatewayToken(r.Context(), *req.AppKey, *req.AppSecret, ttl, s.tenants.CheckInService)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -8,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
+	"github.com/jackc/pgx/v5"
 )
 
 const scPath = "/apiaccess/CC-Management/v1/smartcare/"
@@ -92,14 +96,43 @@ func TestQueryFaultyUserReturnCodes(t *testing.T) {
 }
 
 // TestQueryFaultyUserStoreFailure answers return code 5 when the record
-// store fails.
+// store fails while the rest of the database, which authenticates the
+// caller, works.
 func TestQueryFaultyUserStoreFailure(t *testing.T) {
-	e := newEnv(t, dbtest.SQLiteURL(t))
-	e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
-	token := e.gatewayToken()
-	e.smartCare(token, "queryfaultyuser", exampleRequest()) // credentials and rules now cached
-	e.db.Close()
-	golden(t, "smartcare_store_failed.golden", e.smartCare(token, "queryfaultyuser", exampleRequest()))
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
+		token := e.gatewayToken()
+		e.smartCare(token, "queryfaultyuser", exampleRequest()) // credentials and rules now cached
+		dropTable(t, dsn, "smartcare_records")
+		golden(t, "smartcare_store_failed.golden", e.smartCare(token, "queryfaultyuser", exampleRequest()))
+	})
+}
+
+// dropTable drops a table of the database at dsn behind its stores' back,
+// as a damaged database would lose it.
+func dropTable(t *testing.T, dsn, table string) {
+	t.Helper()
+	ctx := context.Background()
+	if database.EngineOf(dsn) == database.Postgres {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP TABLE "+table+" CASCADE"); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "DROP TABLE "+table); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestDelimitationOverHTTP submits a delimitation, polls it until the

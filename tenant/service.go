@@ -272,8 +272,29 @@ func (s *Service) Trial(ctx context.Context, id string) (Tenant, error) {
 	return t, nil
 }
 
-// Codes of the mall's refusals.
+// CheckInService returns nil when tenant id is in service as of now (see
+// SpaceStatus.InService), and an Unauthorized error with CodeNotInService
+// when it is not or does not exist. Every authenticated request of the
+// vendor APIs passes through it, so it reads the tenant once and opens no
+// personal data.
+func (s *Service) CheckInService(ctx context.Context, id string) error {
+	t, err := s.store.Get(ctx, id)
+	switch {
+	case errors.Is(err, aiccd.ErrNotFound):
+		return &aiccd.Error{Kind: aiccd.KindUnauthorized, Code: CodeNotInService, Message: fmt.Sprintf("tenant %q does not exist", id), Err: err}
+	case err != nil:
+		return err
+	}
+	s.applyClock(&t)
+	if !t.Status.InService() {
+		return aiccd.Errorf(aiccd.KindUnauthorized, "tenant %q is in space status %s, not in service", id, t.Status).WithCode(CodeNotInService)
+	}
+	return nil
+}
+
+// Codes of the refusals of tenants.
 const (
-	CodeNotFormal = "tenant.not_formal"
-	CodeNotTrial  = "tenant.not_trial"
+	CodeNotFormal    = "tenant.not_formal"
+	CodeNotTrial     = "tenant.not_trial"
+	CodeNotInService = "tenant.not_in_service"
 )

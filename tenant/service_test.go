@@ -234,6 +234,51 @@ func TestTrialExpiresByTheClock(t *testing.T) {
 	})
 }
 
+// TestCheckInService admits formal tenants in service and trials within
+// their period, and refuses every other status, a trial the clock expired
+// and a missing tenant, with one Unauthorized answer.
+func TestCheckInService(t *testing.T) {
+	engines(t, func(t *testing.T, f fixture) {
+		ctx := context.Background()
+		expires := f.clock.Now().Add(time.Hour)
+		for _, d := range []tenant.Draft{
+			{ID: "creating", Status: tenant.StatusCreating},
+			{ID: "active", Status: tenant.StatusActive, Profile: huawei},
+			{ID: "suspended", Status: tenant.StatusSuspended},
+			{ID: "released", Status: tenant.StatusReleased},
+			{ID: "trial", Kind: tenant.KindTrial, TrialExpiresAt: expires},
+			{ID: "frozen", Kind: tenant.KindTrial, TrialExpiresAt: expires},
+			{ID: "expired", Kind: tenant.KindTrial, Status: tenant.StatusTrialExpired, TrialExpiresAt: expires},
+			{ID: "released-trial", Kind: tenant.KindTrial, Status: tenant.StatusReleased, TrialExpiresAt: expires},
+		} {
+			if _, err := f.svc.CreateFrom(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.clock.Add(time.Hour)
+		// A service with another master key reads no profile: the check
+		// opens none.
+		svc := tenant.NewService(f.store, f.clock, tenant.WithKeys(otherKey), tenant.WithFrozenTrial("frozen"))
+		for id, admitted := range map[string]bool{
+			"creating": false, "active": true, "suspended": false, "released": false, "trial": false,
+			"frozen": true, "expired": false, "released-trial": false, "nobody": false,
+		} {
+			err := svc.CheckInService(ctx, id)
+			if admitted && err != nil || !admitted && (aiccd.KindOf(err) != aiccd.KindUnauthorized || aiccd.CodeOf(err) != tenant.CodeNotInService) {
+				t.Errorf("CheckInService(%s) = %v", id, err)
+			}
+		}
+		// The trial ran out by the clock; extended, it is back in service.
+		later := f.clock.Now().Add(time.Hour)
+		if _, err := svc.Update(ctx, "trial", tenant.Patch{TrialExpiresAt: &later}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.CheckInService(ctx, "trial"); err != nil {
+			t.Fatalf("an extended trial: %v", err)
+		}
+	})
+}
+
 func TestLifecycle(t *testing.T) {
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()

@@ -38,6 +38,13 @@ func (s SpaceStatus) String() string {
 	return string(s)
 }
 
+// InService reports whether a tenant in status s may use the platform's
+// APIs: a formal tenant in service (2) or a trial within its period (5).
+// A space still being set up (1), suspended (3), released (4) or a trial
+// past its expiry (6) is not in service: its credentials are refused with
+// the pages' 401 (see Service.CheckInService).
+func (s SpaceStatus) InService() bool { return s == StatusActive || s == StatusTrial }
+
 // statusesOf lists the statuses a tenant of each kind can be in.
 var statusesOf = map[Kind][]SpaceStatus{
 	KindFormal: {StatusCreating, StatusActive, StatusSuspended, StatusReleased},
