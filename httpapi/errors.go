@@ -280,6 +280,15 @@ const (
 	cbcInternal     = "CBC.0999"
 )
 
+// cbcTexts are the check-user page's descriptions of its codes.
+var cbcTexts = map[string]string{
+	cbcSuccess:      "Success.",
+	cbcInvalidInput: "Invalid input parameter.",
+	cbcNotPartner:   "You are not a partner yet.",
+	cbcInternal:     "Other errors.",
+	cbcDenied:       "Access denied.",
+}
+
 // Partner routes whose pages have error rules of their own.
 const (
 	routeCheckUser    = "POST /v1.0/{partner_id}/partner/customer-mgr/check-user"
@@ -310,13 +319,13 @@ func renderPartner(w http.ResponseWriter, r *http.Request, p problem) {
 		}
 	}
 	if p.code == credential.CodeNotPartner {
-		writeJSON(w, http.StatusBadRequest, cbcError{Code: cbcNotPartner, Msg: "You are not a partner yet."})
+		writeJSON(w, http.StatusBadRequest, cbcError{Code: cbcNotPartner, Msg: cbcTexts[cbcNotPartner]})
 		return
 	}
 	switch {
 	case r.Pattern == routeCheckUser && p.kind == aiccd.KindInvalid:
 		// The check-user page's table: invalid input is HTTP 200 CBC.0100.
-		msg := "Invalid input parameter."
+		msg := cbcTexts[cbcInvalidInput]
 		if p.message != "" {
 			msg += " " + p.message
 		}
@@ -335,10 +344,10 @@ func renderPartner(w http.ResponseWriter, r *http.Request, p problem) {
 	case aiccd.KindForbidden, aiccd.KindNotFound:
 		status, code = http.StatusForbidden, cbcDenied
 		if msg == "" {
-			msg = "Access denied."
+			msg = cbcTexts[cbcDenied]
 		}
 	default:
-		status, code, msg = http.StatusInternalServerError, cbcInternal, "Other errors."
+		status, code, msg = http.StatusInternalServerError, cbcInternal, cbcTexts[cbcInternal]
 	}
 	writeJSON(w, status, cbcError{Code: code, Msg: msg})
 }
@@ -472,6 +481,15 @@ func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
 	writeJSON(w, http.StatusOK, scError{ReturnCode: smartcare.ReturnCodeOf(p.err), Description: sentence(smartcare.ErrorDescription(p.err))})
 }
 
+// smartCareTexts are the SmartCare page's sentences for the statuses it
+// lists beside 200; they are the CC-Management page's.
+var smartCareTexts = map[int]string{
+	http.StatusBadRequest:          ccTexts[http.StatusBadRequest],
+	http.StatusUnauthorized:        ccTexts[http.StatusUnauthorized],
+	http.StatusNotFound:            ccTexts[http.StatusNotFound],
+	http.StatusInternalServerError: ccTexts[http.StatusInternalServerError],
+}
+
 type scError struct {
 	ReturnCode  int    `json:"returnCode"`
 	Description string `json:"description"`
@@ -510,6 +528,13 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 	}
 	switch familyOf(r.URL.Path) {
 	case familySmartCare:
+		// A status the page lists (400, 401, 404, 500) forced without a
+		// code answers as the page gives it; anything else carries a
+		// return code of Table 4, 102 unless the rule names one.
+		if text, ok := smartCareTexts[status]; ok && code == "" {
+			writeJSON(w, status, scError{ReturnCode: status, Description: text})
+			return
+		}
 		rc, err := strconv.Atoi(code)
 		if err != nil {
 			rc = smartcare.ReturnInternalError
@@ -528,10 +553,21 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 		}
 		writeJSON(w, st, ccError{ReturnCode: code, Description: text})
 	case familyPartner:
+		st := orDefault(http.StatusInternalServerError)
+		if st == http.StatusUnauthorized && code == "" {
+			// As aiccd answers a refused credential there: the gateway's.
+			c := gatewayCodes[aiccd.KindUnauthorized]
+			writeJSON(w, st, apigError{Code: c.code, Msg: c.msg, RequestID: requestIDFrom(r.Context())})
+			return
+		}
 		if code == "" {
 			code = cbcInternal
 		}
-		writeJSON(w, orDefault(http.StatusInternalServerError), cbcError{Code: code, Msg: forcedMessage})
+		msg, ok := cbcTexts[code]
+		if !ok {
+			msg = forcedMessage
+		}
+		writeJSON(w, st, cbcError{Code: code, Msg: msg})
 	case familyOMA:
 		// As the endpoint answers that status itself: its page's sentence,
 		// or queryresource's JSON refusal.

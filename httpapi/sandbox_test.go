@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -235,4 +236,30 @@ func TestJournalMasksWhatHandlersDecode(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestForcedAnswersCarryThePagesSentences forces the statuses the pages
+// list without a code of the rule's own: each answers as its page gives it,
+// in its family's format.
+func TestForcedAnswersCarryThePagesSentences(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		e := newEnv(t, dsn)
+		token := e.gatewayToken()
+		force := func(tenantID, endpoint string, status int) {
+			t.Helper()
+			if _, err := e.srv.faults.Create(ctx, fault.Fault{TenantID: tenantID, Endpoint: endpoint, Status: status, Remaining: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, status := range []int{401, 500} {
+			force(demo.TenantID, "queryAccessCodeList", status)
+			golden(t, fmt.Sprintf("cc_queryaccesscodelist_forced_%d.golden", status), e.cc(token, "accessCodeInfo/queryAccessCodeList", `{}`))
+			force(demo.TenantID, "queryfaultyuser", status)
+			golden(t, fmt.Sprintf("smartcare_queryfaultyuser_forced_%d.golden", status), e.smartCare(token, "queryfaultyuser", exampleRequest()))
+			force(demo.PartnerID, "check-identity", status)
+			golden(t, fmt.Sprintf("partner_check_identity_forced_%d.golden", status),
+				e.partnerCall(asPartnerAKSK, "POST", checkIdentityPath, `{"search_type":"name","search_value":"someone-new"}`))
+		}
+	})
 }
