@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
 )
 
 // syncBuffer is a bytes.Buffer that the server's goroutines and the test
@@ -152,6 +154,67 @@ func TestServeOnBothEngines(t *testing.T) {
 		_, _, stop = startServer(t, "--database", dsn, "--demo")
 		if err := stop(); err != nil {
 			t.Fatalf("restart: %v", err)
+		}
+	})
+}
+
+// TestServeDemoRefusesTenantsNotInService starts serve --demo on a
+// database that already holds an integrator's trial whose period ended:
+// that trial expires as any would (only the demo's own trial is kept in
+// service), and the demo's tenants that are not in service, printed with
+// the other credentials, are refused over HTTP with the pages' 401.
+func TestServeDemoRefusesTenantsNotInService(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		run := runner(t, dsn)
+		if _, stderr, err := run("admin", "tenant", "create", "acme-trial", "--kind", "trial",
+			"--created", "2024-01-01T00:00:00Z", "--trial-expires", "2024-02-01T00:00:00Z"); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		out, stderr, err := run("admin", "malltoken", "issue", "--tenant", "acme-trial", "-o", "json")
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		var issued struct {
+			Token string `json:"token"`
+		}
+		if err := json.Unmarshal([]byte(out), &issued); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		base, stdout, _ := startServer(t, "--database", dsn, "--demo")
+		send := func(method, path, header, value, body string) (int, string) {
+			t.Helper()
+			req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+			if header != "" {
+				req.Header.Set(header, value)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		const trialInfo = "/rest/oma/softwareconsole/trialtenant/querytenantinfo"
+		const refused = "Unauthorized operation. Check whether related services are authorized."
+		if code, body := send("GET", trialInfo, "X-Auth-Token", issued.Token, ""); code != 401 || body != refused {
+			t.Fatalf("the integrator's expired trial: %d %s", code, body)
+		}
+		if code, body := send("GET", trialInfo, "X-Auth-Token", demo.TrialMallToken, ""); code != 200 || !strings.Contains(body, `"tenantSpaceStatus":"5"`) {
+			t.Fatalf("the demo's trial: %d %s", code, body)
+		}
+		for _, l := range demo.LapsedTenants {
+			if !strings.Contains(stdout.String(), l.AppKey+" / "+l.AppSecret+" / "+l.MallToken) {
+				t.Fatalf("%s's credentials not printed:\n%s", l.TenantID, stdout)
+			}
+			code, body := send("POST", "/apigovernance/api/oauth/tokenByAkSk", "Content-Type", "application/json",
+				`{"app_key":"`+l.AppKey+`","app_secret":"`+l.AppSecret+`"}`)
+			if code != 401 || !strings.Contains(body, `"error_code":"APIG.0301","error_msg":"Unauthorized operation. 1. Check whether you have purchased related services. 2. Contact customer service to check the status of your account."`) {
+				t.Fatalf("%s's tokenByAkSk: %d %s", l.TenantID, code, body)
+			}
+			if code, body := send("POST", "/rest/oma/softwareconsole/tenant/queryresource", "X-Auth-Token", l.MallToken, ""); code != 401 || body != refused {
+				t.Fatalf("%s's queryresource: %d %s", l.TenantID, code, body)
+			}
 		}
 	})
 }

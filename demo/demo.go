@@ -53,6 +53,35 @@ const (
 	FreeMobile   = "0086-13700000000"
 )
 
+// LapsedTenant is a demo tenant in a state an integrator's code must
+// handle: its service is not active, so every vendor API refuses its
+// credentials with the pages' 401. Each has an app key and a mall token of
+// its own, so that the refusals can be tried without administration.
+type LapsedTenant struct {
+	TenantID  string
+	State     string // as printed: "suspended", "released", "expired trial"
+	AppKey    string
+	AppSecret string
+	MallToken string
+	draft     tenant.Draft
+}
+
+// LapsedTenants are the demo's tenants that are not in service.
+var LapsedTenants = []LapsedTenant{
+	{TenantID: "demo-suspended", State: "suspended", AppKey: "demo-suspended-app-key", AppSecret: "demo-suspended-app-secret",
+		MallToken: "demo-suspended-token",
+		draft: tenant.Draft{ID: "demo-suspended", Name: "Demo suspended tenant", Kind: tenant.KindFormal, Status: tenant.StatusSuspended,
+			VDN: "151", PortalURL: PortalURL, CreatedAt: Created}},
+	{TenantID: "demo-released", State: "released", AppKey: "demo-released-app-key", AppSecret: "demo-released-app-secret",
+		MallToken: "demo-released-token",
+		draft: tenant.Draft{ID: "demo-released", Name: "Demo released tenant", Kind: tenant.KindFormal, Status: tenant.StatusReleased,
+			VDN: "152", PortalURL: PortalURL, CreatedAt: Created}},
+	{TenantID: "demo-trial-expired", State: "expired trial", AppKey: "demo-trial-expired-app-key", AppSecret: "demo-trial-expired-app-secret",
+		MallToken: "demo-trial-expired-token",
+		draft: tenant.Draft{ID: "demo-trial-expired", Name: "Demo expired trial", Kind: tenant.KindTrial, Status: tenant.StatusTrialExpired,
+			PortalURL: PortalURL, CreatedAt: Created, TrialExpiresAt: TrialExpires}},
+}
+
 // CustomerName and CustomerEmail are the name and e-mail address of demo
 // customer i (1 to Customers).
 func CustomerName(i int) string  { return fmt.Sprintf("demo-customer-%02d", i) }
@@ -114,9 +143,13 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	demoIDs := map[string]bool{TenantID: true, TrialTenantID: true}
+	for _, l := range LapsedTenants {
+		demoIDs[l.TenantID] = true
+	}
 	var others int
 	for _, t := range existing {
-		if t.ID != TenantID && t.ID != TrialTenantID {
+		if !demoIDs[t.ID] {
 			others++
 		}
 	}
@@ -137,6 +170,9 @@ func Load(ctx context.Context, svc Services, logger *slog.Logger) error {
 		return err
 	}
 	if err := loadCredentials(ctx, svc.Credentials); err != nil {
+		return err
+	}
+	if err := loadLapsedTenants(ctx, svc.Tenants, svc.Credentials); err != nil {
 		return err
 	}
 	if err := loadCustomers(ctx, svc.Customers); err != nil {
@@ -216,6 +252,23 @@ func loadCredentials(ctx context.Context, c *credential.Service) error {
 	return nil
 }
 
+// loadLapsedTenants creates the tenants that are not in service, in their
+// state, with their app key and mall token.
+func loadLapsedTenants(ctx context.Context, tenants *tenant.Service, c *credential.Service) error {
+	for _, l := range LapsedTenants {
+		if _, err := tenants.CreateFrom(ctx, l.draft); absent(err) != nil {
+			return fmt.Errorf("demo tenant %s: %w", l.TenantID, err)
+		}
+		if _, err := c.CreateAppKeyWithSecret(ctx, l.AppKey, l.TenantID, "demo app", l.AppSecret); absent(err) != nil {
+			return fmt.Errorf("demo app key %s: %w", l.AppKey, err)
+		}
+		if _, err := c.IssueMallTokenValue(ctx, l.TenantID, l.MallToken, tokenTTL); absent(err) != nil {
+			return fmt.Errorf("demo mall token of %s: %w", l.TenantID, err)
+		}
+	}
+	return nil
+}
+
 // absent treats "already exists" as done: the demo never overwrites.
 func absent(err error) error {
 	if errors.Is(err, aiccd.ErrConflict) {
@@ -243,6 +296,10 @@ func PrintCredentials(w io.Writer) {
 		{"mobile numbers: at the limit / used once / free", SharedMobile + " / " + SingleMobile + " / " + FreeMobile},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", row[0], row[1])
+	}
+	fmt.Fprintf(tw, "  tenants not in service (401 everywhere)\tapp key / secret / mall token\n")
+	for _, l := range LapsedTenants {
+		fmt.Fprintf(tw, "    %s: %s\t%s / %s / %s\n", l.State, l.TenantID, l.AppKey, l.AppSecret, l.MallToken)
 	}
 	tw.Flush()
 }

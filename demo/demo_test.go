@@ -78,3 +78,51 @@ func TestLoadIsIdempotentAndKeepsChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestLapsedTenantsAreLoadedOutOfService loads the tenants an integrator's
+// refusal paths need, each in its state with its credentials, and keeps
+// an integrator's change to one of them on a second load.
+func TestLapsedTenantsAreLoadedOutOfService(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db := dbtest.Open(t, dsn)
+		clock := aiccd.ClockFunc(func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) })
+		svc := newServices(db, clock)
+		log := slog.New(slog.DiscardHandler)
+		if err := demo.Load(ctx, svc, log); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]tenant.SpaceStatus{
+			"demo-suspended": tenant.StatusSuspended, "demo-released": tenant.StatusReleased, "demo-trial-expired": tenant.StatusTrialExpired,
+		}
+		if len(demo.LapsedTenants) != len(want) {
+			t.Fatalf("%d lapsed tenants, want %d", len(demo.LapsedTenants), len(want))
+		}
+		for _, l := range demo.LapsedTenants {
+			got, err := svc.Tenants.Get(ctx, l.TenantID)
+			if err != nil || got.Status != want[l.TenantID] {
+				t.Fatalf("%s: %+v, %v", l.TenantID, got, err)
+			}
+			if err := svc.Tenants.CheckInService(ctx, l.TenantID); aiccd.CodeOf(err) != tenant.CodeNotInService {
+				t.Fatalf("%s is in service: %v", l.TenantID, err)
+			}
+			if id, err := svc.Credentials.VerifyMallToken(ctx, l.MallToken); err != nil || id != l.TenantID {
+				t.Fatalf("%s's mall token: %q, %v", l.TenantID, id, err)
+			}
+			if keys, err := svc.Credentials.AppKeys(ctx, l.TenantID); err != nil || len(keys) != 1 || keys[0].Key != l.AppKey {
+				t.Fatalf("%s's app keys: %+v, %v", l.TenantID, keys, err)
+			}
+		}
+		// An integrator reactivates one; the next load leaves it so.
+		active := tenant.StatusActive
+		if _, err := svc.Tenants.Update(ctx, "demo-suspended", tenant.Patch{Status: &active}); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Load(ctx, svc, log); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Tenants.CheckInService(ctx, "demo-suspended"); err != nil {
+			t.Fatalf("the reactivated tenant after a second load: %v", err)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -143,6 +144,24 @@ func TestLapsedTenantsAreRefused(t *testing.T) {
 				}
 				if w := e.do(request{method: "POST", path: pathResource, header: map[string]string{"X-Auth-Token": mallToken}}); w.Code != 200 {
 					t.Fatalf("queryresource back in service: %d %s", w.Code, w.Body)
+				}
+			})
+		}
+	})
+}
+
+// TestDemoLapsedTenantsAreRefused tries the demo's tenants that are not in
+// service as an integrator would, with the credentials the demo prints:
+// tokenByAkSk and the mall endpoints answer each the pages' 401.
+func TestDemoLapsedTenantsAreRefused(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		for _, l := range demo.LapsedTenants {
+			t.Run(l.State, func(t *testing.T) {
+				golden(t, "gateway_token_not_in_service.golden", e.do(request{method: "POST", path: "/apigovernance/api/oauth/tokenByAkSk",
+					body: `{"app_key":"` + l.AppKey + `","app_secret":"` + l.AppSecret + `"}`}))
+				for _, ep := range lapsedMallEndpoints {
+					golden(t, ep.golden, e.do(request{method: ep.method, path: ep.path, header: map[string]string{"X-Auth-Token": l.MallToken}}))
 				}
 			})
 		}
