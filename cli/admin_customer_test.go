@@ -28,7 +28,7 @@ func TestAdminCustomers(t *testing.T) {
 		if _, _, err := run("admin", "account", "create", "np1"); err != nil {
 			t.Fatal(err)
 		}
-		out, _, err := run("admin", "customer", "create", "--partner", "p1", "--name", "Shop-Owner", "--email", " Owner@Example.com", "--mobile", "13800000000", "-o", "json")
+		out, _, err := run("admin", "customer", "create", "--partner", "p1", "--name", "Shop-Owner", "--email", "Owner@Example.com", "--mobile", "13800000000", "-o", "json")
 		if err != nil {
 			t.Fatal(err)
 		}

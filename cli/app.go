@@ -103,7 +103,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		Passwords: password.NewVerifier(cfg.PasswordConcurrency),
 	})
 	a.customers = partner.NewService(partner.Options{
-		Store: db.Customers, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
+		Store: db.Customers, Accounts: a.credentials, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 	})
 	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks))
 	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/aiccd/aiccd"
@@ -70,6 +71,24 @@ func accountNotFound(err error, id string) error {
 		return &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("account %q does not exist", id), Err: err}
 	}
 	return err
+}
+
+// TakenNames returns, in lower case, those of names that a cloud account
+// or an IAM user of any account has, ASCII letters compared in any case:
+// the cloud's login names, which a partner's customer cannot register.
+func (s *Service) TakenNames(ctx context.Context, names []string) ([]string, error) {
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = strings.Map(asciiLower, n)
+	}
+	return s.store.TakenNames(ctx, keys)
+}
+
+func asciiLower(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
 }
 
 var userNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 ._-]{0,63}$`)

@@ -163,6 +163,11 @@ type Store interface {
 	// returns.
 	UpdateAccount(ctx context.Context, id string, change func(Account) (Account, error)) (Account, error)
 
+	// TakenNames returns those of keys (names in lower case) that a cloud
+	// account or an IAM user of any account has, its ASCII letters in any
+	// case.
+	TakenNames(ctx context.Context, keys []string) ([]string, error)
+
 	CreateIAMUser(ctx context.Context, u IAMUser) error
 	IAMUser(ctx context.Context, id string) (IAMUser, error)
 	IAMUserByName(ctx context.Context, accountID, name string) (IAMUser, error)

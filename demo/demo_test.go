@@ -26,10 +26,11 @@ func newServices(db *database.DB, clock aiccd.Clock) demo.Services {
 	key, _ := masterkey.New(bytes.Repeat([]byte{1}, masterkey.Size))
 	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(&counter{}),
 		tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
+	creds := credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key})
 	return demo.Services{
 		Tenants:     tenants,
-		Credentials: credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key}),
-		Customers: partner.NewService(partner.Options{Store: db.Customers, Clock: clock, Sealer: key, Blinder: key,
+		Credentials: creds,
+		Customers: partner.NewService(partner.Options{Store: db.Customers, Accounts: creds, Clock: clock, Sealer: key, Blinder: key,
 			MobileLimit: partner.DefaultMobileLimit}),
 		SmartCare:   smartcare.NewService(db.SmartCare, tenants, clock, &counter{}),
 		AccessCodes: accesscode.NewService(db.AccessCodes, clock, &counter{}),

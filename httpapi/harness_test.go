@@ -82,7 +82,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		Guard: credential.NewMemoryGuard(clock, 1000, nil),
 	})
 	customers := partner.NewService(partner.Options{
-		Store: db.Customers, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
+		Store: db.Customers, Accounts: creds, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
 	})
 	care := smartcare.NewService(db.SmartCare, tenants, clock, &testIDs{})
 	codes := accesscode.NewService(db.AccessCodes, clock, &testIDs{})

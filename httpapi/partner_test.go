@@ -122,7 +122,10 @@ func TestCheckUserCodeTable(t *testing.T) {
 			{"mobile of one account", asPartnerAKSK, checkUserPath, check("mobile", demo.SingleMobile), 200, "CBC.0000", "1/0"},
 			{"mobile at its limit", asPartnerAKSK, checkUserPath, check("mobile", demo.SharedMobile), 200, "CBC.0000", "1/1"},
 			{"used name", asPartnerToken, checkUserPath, check("name", "demo-customer-01"), 200, "CBC.0000", "1/1"},
-			{"used name in another case, spaced", asPartnerToken, checkUserPath, check("name", "  Demo-Customer-20 "), 200, "CBC.0000", "1/1"},
+			{"used name in another case", asPartnerToken, checkUserPath, check("name", "Demo-Customer-20"), 200, "CBC.0000", "1/1"},
+			{"name of a cloud account", asPartnerAKSK, checkUserPath, check("name", demo.NonPartnerID), 200, "CBC.0000", "1/1"},
+			{"name of the partner's own account", asPartnerAKSK, checkUserPath, check("name", "DEMO-PARTNER"), 200, "CBC.0000", "1/1"},
+			{"name of an IAM user", asPartnerAKSK, checkUserPath, check("name", demo.PartnerUser), 200, "CBC.0000", "1/1"},
 			{"free name", asPartnerAKSK, checkUserPath, check("name", "demo-customer-21"), 200, "CBC.0000", "0/0"},
 			{"used email", asPartnerAKSK, checkUserPath, check("email", "customer07@example.com"), 200, "CBC.0000", "1/1"},
 			{"used email in upper case", asPartnerAKSK, checkUserPath, check("email", "CUSTOMER07@Example.com"), 200, "CBC.0000", "1/1"},
@@ -146,6 +149,10 @@ func TestCheckUserCodeTable(t *testing.T) {
 			{"name starting with shadow_", asPartnerAKSK, checkUserPath, check("name", "shadow_customer"), 200, "CBC.0100", ""},
 			{"name of digits", asPartnerAKSK, checkUserPath, check("name", "1234567"), 200, "CBC.0100", "partner_check_user_invalid_name_digits.golden"},
 			{"name starting with '_'", asPartnerAKSK, checkUserPath, check("name", "_customer"), 200, "CBC.0100", "partner_check_user_invalid_name_pattern.golden"},
+			// The patterns apply to the value as sent: nothing is trimmed.
+			{"used name, spaced", asPartnerToken, checkUserPath, check("name", "  demo-customer-20 "), 200, "CBC.0100", "partner_check_user_invalid_name_spaced.golden"},
+			{"free email, spaced", asPartnerAKSK, checkUserPath, check("email", " customer21@example.com"), 200, "CBC.0100", ""},
+			{"free mobile, spaced", asPartnerAKSK, checkUserPath, check("mobile", demo.FreeMobile+"\t"), 200, "CBC.0100", ""},
 			{"body not JSON", asPartnerAKSK, checkUserPath, `{"searchType":`, 200, "CBC.0100", "partner_check_user_invalid_json.golden"},
 			{"search key not a string", asPartnerAKSK, checkUserPath, `{"searchType":"mobile","searchKey":86}`, 200, "CBC.0100", ""},
 			{"partner_id of 65 characters", asPartnerToken, "/v1.0/" + strings.Repeat("p", 65) + "/partner/customer-mgr/check-user", check("mobile", demo.FreeMobile), 200, "CBC.0100", "partner_check_user_invalid_partner_id.golden"},
@@ -265,7 +272,7 @@ func TestCreateSubCustomer(t *testing.T) {
 		create := func(as, body string) *httptest.ResponseRecorder {
 			return e.partnerCall(as, "POST", subCustomersPath, body)
 		}
-		w := create(asPartnerAKSK, `{"domain_name":"New-Customer-1","email":" New.Customer@Example.com ","mobile_phone":"13700000000","password":"Secret-pass1","xaccount_id":"x1","xaccount_type":"partner_x"}`)
+		w := create(asPartnerAKSK, `{"domain_name":"New-Customer-1","email":"New.Customer@Example.com","mobile_phone":"13700000000","password":"Secret-pass1","xaccount_id":"x1","xaccount_type":"partner_x"}`)
 		m := decode(t, w)
 		id, _ := m["domain_id"].(string)
 		if w.Code != 200 || len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" || m["domain_name"] != "New-Customer-1" {
@@ -305,6 +312,11 @@ func TestCreateSubCustomer(t *testing.T) {
 			golden     string
 		}{
 			{"used name", `{"domain_name":"DEMO-CUSTOMER-01"}`, 400, "partner_sub_customer_name_used.golden"},
+			{"name of a cloud account", `{"domain_name":"Demo-NonPartner"}`, 400, "partner_sub_customer_name_used.golden"},
+			{"name of an IAM user", `{"domain_name":"` + demo.PartnerUser + `"}`, 400, "partner_sub_customer_name_used.golden"},
+			{"spaced name", `{"domain_name":" someone-new"}`, 400, ""},
+			{"spaced email", `{"domain_name":"someone-new","email":"someone@example.com "}`, 400, "partner_sub_customer_invalid_email.golden"},
+			{"spaced mobile", `{"domain_name":"someone-new","mobile_phone":" 13700000001"}`, 400, ""},
 			{"used email", `{"domain_name":"someone-new","email":"customer02@example.com"}`, 400, "partner_sub_customer_email_used.golden"},
 			{"mobile at its limit", `{"domain_name":"someone-new","mobile_phone":"` + demo.SharedMobile + `"}`, 400, "partner_sub_customer_mobile_limit.golden"},
 			{"invalid name", `{"domain_name":"op_someone"}`, 400, "partner_sub_customer_invalid_name.golden"},

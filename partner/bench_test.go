@@ -74,8 +74,9 @@ func benchQueries(n int) []benchQuery {
 
 // BenchmarkCheck is a registration check in-process, one at a time, on a
 // directory of benchSize customers: one normalisation, one keyed digest
-// for e-mail addresses and mobile numbers, one indexed lookup. It reports
-// the median and 99th percentile latency.
+// for e-mail addresses and mobile numbers, one indexed lookup (two for a
+// name no customer has: the names of accounts and IAM users too). It
+// reports the median and 99th percentile latency.
 //
 //	AICCD_BENCH_LARGE=1 go test -run XXX -bench BenchmarkCheck -benchtime 20000x -timeout 1h ./partner
 func BenchmarkCheck(b *testing.B) {

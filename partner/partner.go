@@ -4,9 +4,10 @@
 // number still free?).
 //
 // Login names and e-mail addresses are unique platform-wide, whatever
-// their case; a mobile number may be shared by a bounded number of
-// accounts. Values are normalised once, when written, so that a check is
-// one indexed lookup. E-mail addresses and mobile numbers are personal
+// their case: a customer cannot take the name of another customer, nor of
+// a cloud account or IAM user. A mobile number may be shared by a bounded
+// number of accounts. Values are checked as sent and normalised (lower
+// case) once, when written, so that a check is an indexed lookup. E-mail addresses and mobile numbers are personal
 // data: they are stored sealed with the master key and found through
 // keyed digests (blind indexes), and never appear in messages or logs.
 package partner
@@ -43,7 +44,7 @@ type NewCustomer struct {
 type Record struct {
 	ID           string
 	PartnerID    string
-	Name         string // as given, without surrounding spaces
+	Name         string // as given
 	NameKey      string // Name in lower case: unique
 	EmailKey     []byte // blind index of the normalised address: unique; nil without one
 	SealedEmail  []byte

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aiccd/aiccd"
@@ -23,12 +22,24 @@ const (
 	blindMobile = "customer.mobile"
 )
 
+// AccountNames finds, among names, those of cloud accounts and IAM users:
+// the cloud's login names, which no customer may register.
+// credential.Service is one.
+type AccountNames interface {
+	// TakenNames returns, in lower case, those of names that an account
+	// or IAM user has, ASCII letters compared in any case.
+	TakenNames(ctx context.Context, names []string) ([]string, error)
+}
+
 // Options configure a Service.
 type Options struct {
-	Store   Store
-	Clock   aiccd.Clock
-	Sealer  aiccd.Sealer
-	Blinder aiccd.Blinder
+	Store Store
+	// Accounts are the cloud's accounts and IAM users, whose names are
+	// taken.
+	Accounts AccountNames
+	Clock    aiccd.Clock
+	Sealer   aiccd.Sealer
+	Blinder  aiccd.Blinder
 	// MobileLimit is how many accounts may share a mobile number
 	// (DefaultMobileLimit when 0).
 	MobileLimit int
@@ -41,6 +52,7 @@ type Options struct {
 // creation, with the rules of the partner APIs.
 type Service struct {
 	store       Store
+	accounts    AccountNames
 	clock       aiccd.Clock
 	sealer      aiccd.Sealer
 	blinder     aiccd.Blinder
@@ -59,7 +71,7 @@ func NewService(o Options) *Service {
 	if o.Clock == nil {
 		o.Clock = aiccd.SystemClock
 	}
-	return &Service{store: o.Store, clock: o.Clock, sealer: o.Sealer, blinder: o.Blinder, mobileLimit: o.MobileLimit, newID: o.NewID}
+	return &Service{store: o.Store, accounts: o.Accounts, clock: o.Clock, sealer: o.Sealer, blinder: o.Blinder, mobileLimit: o.MobileLimit, newID: o.NewID}
 }
 
 // randomID returns 128 random bits as 32 lower-case hex digits. Random
@@ -87,21 +99,27 @@ type Result struct {
 }
 
 // Check tells whether a value of searchType (email, mobile or name) may
-// still be used to register a customer. The value is normalised (trimmed;
-// names and e-mail addresses in lower case) the way stored values were,
-// so the answer is one indexed lookup.
+// still be used to register a customer. The rules apply to the value as
+// sent, surrounding spaces included; names and e-mail addresses are then
+// compared in lower case, as they were stored. A name is used when a
+// customer, a cloud account or an IAM user has it: two indexed lookups.
+// An e-mail address or mobile number is one.
 func (s *Service) Check(ctx context.Context, searchType, value string) (Result, error) {
 	t, err := ParseSearchType(searchType)
 	if err != nil {
 		return Result{}, err
 	}
-	value = strings.TrimSpace(value) // names and e-mail addresses are lowered below
 	if err := ValidateSearch(t, value); err != nil {
 		return Result{}, err
 	}
 	switch t {
 	case SearchName:
 		used, err := s.store.NameUsed(ctx, NameKey(value))
+		if err == nil && !used {
+			var taken []string
+			taken, err = s.accounts.TakenNames(ctx, []string{value})
+			used = len(taken) > 0
+		}
 		return Result{Used: used, LimitReached: used}, err
 	case SearchEmail:
 		used, err := s.store.EmailUsed(ctx, s.blind(blindEmail, NormalizeEmail(value)))
@@ -120,10 +138,14 @@ func (s *Service) blind(purpose, value string) []byte {
 }
 
 // Create adds a customer of partnerID. It refuses what Check calls used,
-// atomically: of two concurrent creations with one name, one fails.
+// atomically among customers: of two concurrent creations with one name,
+// one fails.
 func (s *Service) Create(ctx context.Context, partnerID string, n NewCustomer) (Customer, error) {
 	r, c, err := s.prepare(partnerID, n)
 	if err != nil {
+		return Customer{}, err
+	}
+	if err := s.refuseAccountNames(ctx, []Record{r}); err != nil {
 		return Customer{}, err
 	}
 	if err := s.store.Create(ctx, r, s.mobileLimit); err != nil {
@@ -145,7 +167,27 @@ func (s *Service) Import(ctx context.Context, rs []Record) error {
 	if len(rs) == 0 {
 		return nil
 	}
+	if err := s.refuseAccountNames(ctx, rs); err != nil {
+		return err
+	}
 	return partnerMustExist(s.store.CreateBatch(ctx, rs, s.mobileLimit), rs[0].PartnerID)
+}
+
+// refuseAccountNames returns ErrNameUsed when one of rs has the name of a
+// cloud account or IAM user, in one lookup for them all.
+func (s *Service) refuseAccountNames(ctx context.Context, rs []Record) error {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.Name
+	}
+	taken, err := s.accounts.TakenNames(ctx, names)
+	if err != nil {
+		return err
+	}
+	if len(taken) > 0 {
+		return ErrNameUsed
+	}
+	return nil
 }
 
 func (s *Service) prepare(partnerID string, n NewCustomer) (Record, Customer, error) {
@@ -155,7 +197,7 @@ func (s *Service) prepare(partnerID string, n NewCustomer) (Record, Customer, er
 	c := Customer{
 		ID:        s.newID(),
 		PartnerID: partnerID,
-		Name:      strings.TrimSpace(n.Name), // the case is kept for display
+		Name:      n.Name, // as sent: the case is kept for display
 		Email:     NormalizeEmail(n.Email),
 		Mobile:    CanonicalMobile(n.Mobile),
 		CreatedAt: s.clock.Now().UTC().Truncate(time.Millisecond),

@@ -24,18 +24,26 @@ var testKey, _ = masterkey.New(bytes.Repeat([]byte{9}, masterkey.Size))
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 // newService returns a Service over a fresh database with partner p1,
-// mobile limit 2 and IDs 00000000000000000000000000000001, …
+// whose IAM user is Ops-Admin, and the cloud account Acme-Cloud; mobile
+// limit 2 and IDs 00000000000000000000000000000001, …
 func newService(t testing.TB, dsn string) (*partner.Service, *database.DB) {
 	t.Helper()
+	ctx := context.Background()
 	db := dbtest.Open(t, dsn)
-	if err := db.Credentials.CreateAccount(context.Background(), credential.Account{
-		ID: "p1", Name: "p1", IsPartner: true, Enabled: true, CreatedAt: testNow, UpdatedAt: testNow,
-	}); err != nil {
+	clock := aiccd.ClockFunc(func() time.Time { return testNow })
+	accounts := credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: testKey})
+	if _, err := accounts.CreateAccount(ctx, "p1", "p1", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.CreateAccount(ctx, "acme", "Acme-Cloud", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.CreateIAMUser(ctx, "p1", "Ops-Admin", "Ops-password-1"); err != nil {
 		t.Fatal(err)
 	}
 	var n atomic.Int64
 	return partner.NewService(partner.Options{
-		Store: db.Customers, Clock: aiccd.ClockFunc(func() time.Time { return testNow }),
+		Store: db.Customers, Accounts: accounts, Clock: clock,
 		Sealer: testKey, Blinder: testKey, MobileLimit: 2,
 		NewID: func() string { return fmt.Sprintf("%032x", n.Add(1)) },
 	}), db
@@ -59,13 +67,15 @@ func TestCheck(t *testing.T) {
 			want       partner.Result
 		}{
 			{"name", "alice-smith", partner.Result{Used: true, LimitReached: true}},
-			{"name", " ALICE-SMITH ", partner.Result{Used: true, LimitReached: true}},
+			{"name", "ALICE-SMITH", partner.Result{Used: true, LimitReached: true}},
+			{"name", "acme-cloud", partner.Result{Used: true, LimitReached: true}}, // a cloud account's
+			{"name", "OPS-ADMIN", partner.Result{Used: true, LimitReached: true}},  // an IAM user's
 			{"name", "alice-smit", partner.Result{}},
 			{"email", "alice@example.com", partner.Result{Used: true, LimitReached: true}},
-			{"email", "\tALICE@EXAMPLE.COM", partner.Result{Used: true, LimitReached: true}},
+			{"email", "ALICE@EXAMPLE.COM", partner.Result{Used: true, LimitReached: true}},
 			{"email", "bob@example.com", partner.Result{}},
 			{"mobile", "0086-13800000000", partner.Result{Used: true, LimitReached: true, Remaining: 0}},
-			{"mobile", " 0086-13900000000 ", partner.Result{Used: true, Remaining: 1}},
+			{"mobile", "0086-13900000000", partner.Result{Used: true, Remaining: 1}},
 			{"mobile", "0086-13700000000", partner.Result{Remaining: 2}},
 		} {
 			got, err := s.Check(ctx, tc.typ, tc.value)
@@ -75,7 +85,13 @@ func TestCheck(t *testing.T) {
 		}
 		for _, tc := range []struct{ typ, value, code string }{
 			{"phone", "0086-13700000000", partner.CodeSearchType},
-			{"name", "   ", partner.CodeValueMissing},
+			{"name", "", partner.CodeValueMissing},
+			// The pages' patterns apply to the value as sent: surrounding
+			// spaces break them.
+			{"name", "   ", partner.CodeNameInvalid},
+			{"name", " alice-smith ", partner.CodeNameInvalid},
+			{"email", "\talice@example.com", partner.CodeEmailInvalid},
+			{"mobile", " 0086-13900000000 ", partner.CodeMobileInvalid},
 			{"name", "op_alice", partner.CodeNameInvalid},
 			{"email", "alice", partner.CodeEmailInvalid},
 			{"mobile", "13700000000", partner.CodeMobileInvalid}, // the check takes no bare numbers
@@ -97,8 +113,9 @@ func TestCreateRefusesWhatCheckRefuses(t *testing.T) {
 		s.Create(ctx, "p1", partner.NewCustomer{Name: "other-name", Mobile: "0086-1"})
 		for i, tc := range []struct{ typ, value string }{
 			{"name", "TAKEN-NAME"}, {"name", "free-name"}, {"name", "op_name"}, {"name", "abcd"},
-			{"email", "Taken@Example.com"}, {"email", "free@example.com"}, {"email", "no-at-sign"},
-			{"mobile", "0086-1"}, {"mobile", "0086-2"}, {"mobile", "86-1"},
+			{"name", "ACME-cloud"}, {"name", "ops-admin"}, {"name", " spaced-name"},
+			{"email", "Taken@Example.com"}, {"email", "free@example.com"}, {"email", "no-at-sign"}, {"email", "spaced@example.com "},
+			{"mobile", "0086-1"}, {"mobile", "0086-2"}, {"mobile", "86-1"}, {"mobile", " 0086-3"},
 		} {
 			res, checkErr := s.Check(ctx, tc.typ, tc.value)
 			n := partner.NewCustomer{Name: fmt.Sprintf("probe-%02d", i)}
@@ -131,7 +148,7 @@ func TestCreateSealsPersonalData(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		s, db := newService(t, dsn)
 		ctx := context.Background()
-		c, err := s.Create(ctx, "p1", partner.NewCustomer{Name: "  Dora-Explorer ", Email: "Dora@Example.com", Mobile: "13812345678", Password: "Map-and-backpack1"})
+		c, err := s.Create(ctx, "p1", partner.NewCustomer{Name: "Dora-Explorer", Email: "Dora@Example.com", Mobile: "13812345678", Password: "Map-and-backpack1"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,6 +228,14 @@ func TestImportListDelete(t *testing.T) {
 		}
 		if cs, _ := s.List(ctx, "p1", "", 10); len(cs) != 0 {
 			t.Fatalf("a failed import left %d customers", len(cs))
+		}
+		// A cloud account's name in a batch: all or none.
+		account, err := s.Prepare("p1", partner.NewCustomer{Name: "acme-CLOUD"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Import(ctx, []partner.Record{batch[0], account}); !errors.Is(err, partner.ErrNameUsed) {
+			t.Fatalf("Import of a cloud account's name: %v", err)
 		}
 		if err := s.Import(ctx, batch[:2]); err != nil {
 			t.Fatal(err)

@@ -66,8 +66,9 @@ func ParseSearchType(s string) (SearchType, error) {
 	return "", errSearchType
 }
 
-// ValidateSearch checks a value to look up under t: present, at most 64
-// characters, and of the form t requires. value has been trimmed.
+// ValidateSearch checks a value to look up under t, as sent: present, at
+// most 64 characters, and of the form t requires. Surrounding spaces are
+// not removed: the pages' patterns refuse them.
 func ValidateSearch(t SearchType, value string) error {
 	if value == "" {
 		return errValueMissing
@@ -86,16 +87,11 @@ func ValidateSearch(t SearchType, value string) error {
 	return errSearchType
 }
 
-// NameKey is what names are unique by: no surrounding spaces, lower case.
-func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// NameKey is what names are unique by: their lower case.
+func NameKey(name string) string { return strings.ToLower(name) }
 
-// NormalizeEmail is what e-mail addresses are unique by: no surrounding
-// spaces, lower case.
-func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
-// NormalizeMobile is what mobile numbers are counted by: no surrounding
-// spaces.
-func NormalizeMobile(mobile string) string { return strings.TrimSpace(mobile) }
+// NormalizeEmail is what e-mail addresses are unique by: their lower case.
+func NormalizeEmail(email string) string { return strings.ToLower(email) }
 
 var namePattern = regexp.MustCompile(`^([a-zA-Z-]([a-zA-Z0-9_-]){4,31})$`)
 
@@ -196,12 +192,11 @@ func ValidateMobile(mobile string) error {
 
 var chineseMobile = regexp.MustCompile(`^1\d{10}$`)
 
-// CanonicalMobile returns mobile, trimmed, in the directory's form. The
-// cloud's create-customer API takes Chinese numbers without a country
-// code (13XXXXXXXXX); those get 0086-. Anything else is left for
+// CanonicalMobile returns mobile in the directory's form. The cloud's
+// create-customer API takes Chinese numbers without a country code
+// (13XXXXXXXXX); those get 0086-. Anything else is left for
 // ValidateMobile to judge.
 func CanonicalMobile(mobile string) string {
-	mobile = NormalizeMobile(mobile)
 	if chineseMobile.MatchString(mobile) {
 		return "0086-" + mobile
 	}

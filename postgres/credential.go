@@ -186,6 +186,13 @@ func (s *CredentialStore) UpdateAccount(ctx context.Context, id string, change f
 	})
 }
 
+// TakenNames implements credential.Store.
+func (s *CredentialStore) TakenNames(ctx context.Context, keys []string) ([]string, error) {
+	scan := func(row pgx.Row) (name string, err error) { return name, row.Scan(&name) }
+	return queryAll(ctx, s.db, scan, `SELECT lower(name COLLATE "C") FROM accounts WHERE lower(name COLLATE "C") = ANY($1)
+		UNION SELECT lower(name COLLATE "C") FROM iam_users WHERE lower(name COLLATE "C") = ANY($1)`, keys)
+}
+
 // IAM users.
 
 const iamUserColumns = `id, account_id, name, password_hash, enabled, created_at, updated_at`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -224,6 +225,17 @@ func (s *CredentialStore) UpdateAccount(ctx context.Context, id string, change f
 			a.IsPartner, a.Enabled, ms(a.UpdatedAt), id)
 		return err
 	})
+}
+
+// TakenNames implements credential.Store.
+func (s *CredentialStore) TakenNames(ctx context.Context, keys []string) ([]string, error) {
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	scan := func(row scanner) (name string, err error) { return name, translate(row.Scan(&name)) }
+	return queryAll(ctx, s.db, scan, `SELECT lower(name) FROM accounts WHERE lower(name) IN (SELECT value FROM json_each(?1))
+		UNION SELECT lower(name) FROM iam_users WHERE lower(name) IN (SELECT value FROM json_each(?1))`, string(list))
 }
 
 // IAM users.

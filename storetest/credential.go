@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -152,6 +153,36 @@ func testCredentials(t *testing.T, db *database.DB) {
 		}
 		if ks, err := s.AccessKeys(ctx, "p1"); err != nil || len(ks) != 1 || ks[0].Enabled || string(ks[0].SealedSK) != "sealed" {
 			t.Fatalf("AccessKeys = %+v, %v", ks, err)
+		}
+	})
+
+	t.Run("taken names", func(t *testing.T) {
+		// After the subtest above: account partner-one with its user admin.
+		for _, a := range []credential.Account{
+			{ID: "p3", Name: "Acme-Partner", Enabled: true, CreatedAt: at, UpdatedAt: at},
+			{ID: "p4", Name: "\u212Aelvin", Enabled: true, CreatedAt: at, UpdatedAt: at}, // KELVIN SIGN, not the letter K
+			{ID: "p5", Name: "ÄRGER", Enabled: true, CreatedAt: at, UpdatedAt: at},
+		} {
+			if err := s.CreateAccount(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u := credential.IAMUser{ID: "u3", AccountID: "p3", Name: "Ops.Team", PasswordHash: "$argon2id$x", Enabled: true, CreatedAt: at, UpdatedAt: at}
+		if err := s.CreateIAMUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.TakenNames(ctx, []string{"acme-partner", "partner-one", "admin", "ops.team", "p3", "kelvin", "ärger", "nobody"})
+		slices.Sort(got)
+		// Account IDs are not names; only ASCII letters are folded, alike
+		// on both engines.
+		if want := []string{"acme-partner", "admin", "ops.team", "partner-one"}; err != nil || !slices.Equal(got, want) {
+			t.Fatalf("TakenNames = %q, %v; want %q", got, err, want)
+		}
+		if got, err := s.TakenNames(ctx, []string{"Äarger", "Ärger"}); err != nil || !slices.Equal(got, []string{"Ärger"}) {
+			t.Fatalf("TakenNames of a non-ASCII name = %q, %v", got, err)
+		}
+		if got, err := s.TakenNames(ctx, nil); err != nil || len(got) != 0 {
+			t.Fatalf("TakenNames(nil) = %q, %v", got, err)
 		}
 	})
 
