@@ -41,6 +41,15 @@ func TestAgainstDemoServer(t *testing.T) {
 			`"check_result":"used_by_user"}`,
 			`"status":"1","uplimit":"1"`,
 		}},
+		// The names of an IAM user and of a cloud account are taken too.
+		{[]string{"-type", "name", "-value", demo.PartnerUser}, []string{
+			`"check_result":"used_by_user"}`,
+			`"status":"1","uplimit":"1"`,
+		}},
+		{[]string{"-type", "name", "-value", demo.NonPartnerID}, []string{
+			`"check_result":"used_by_user"}`,
+			`"status":"1","uplimit":"1"`,
+		}},
 	} {
 		var out bytes.Buffer
 		if err := run(ctx, append([]string{"-endpoint", endpoint}, tc.args...), &out); err != nil {
