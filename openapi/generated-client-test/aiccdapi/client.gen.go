@@ -550,6 +550,66 @@ func (e MediaTypeID) Valid() bool {
 	}
 }
 
+// Defines values for NotInServiceCCErrorDescription.
+const (
+	NotInServiceCCErrorDescriptionUnauthorizedOperation1CheckWhetherYouHavePurchasedRelatedServices2ContactCustomerServiceToCheckTheStatusOfYourAccount NotInServiceCCErrorDescription = "Unauthorized operation. 1. Check whether you have purchased related services. 2. Contact customer service to check the status of your account."
+)
+
+// Valid indicates whether the value is a known member of the NotInServiceCCErrorDescription enum.
+func (e NotInServiceCCErrorDescription) Valid() bool {
+	switch e {
+	case NotInServiceCCErrorDescriptionUnauthorizedOperation1CheckWhetherYouHavePurchasedRelatedServices2ContactCustomerServiceToCheckTheStatusOfYourAccount:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NotInServiceCCErrorReturnCode.
+const (
+	NotInServiceCCErrorReturnCodeN401 NotInServiceCCErrorReturnCode = "401"
+)
+
+// Valid indicates whether the value is a known member of the NotInServiceCCErrorReturnCode enum.
+func (e NotInServiceCCErrorReturnCode) Valid() bool {
+	switch e {
+	case NotInServiceCCErrorReturnCodeN401:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NotInServiceSmartCareErrorDescription.
+const (
+	NotInServiceSmartCareErrorDescriptionUnauthorizedOperation1CheckWhetherYouHavePurchasedRelatedServices2ContactCustomerServiceToCheckTheStatusOfYourAccount NotInServiceSmartCareErrorDescription = "Unauthorized operation. 1. Check whether you have purchased related services. 2. Contact customer service to check the status of your account."
+)
+
+// Valid indicates whether the value is a known member of the NotInServiceSmartCareErrorDescription enum.
+func (e NotInServiceSmartCareErrorDescription) Valid() bool {
+	switch e {
+	case NotInServiceSmartCareErrorDescriptionUnauthorizedOperation1CheckWhetherYouHavePurchasedRelatedServices2ContactCustomerServiceToCheckTheStatusOfYourAccount:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NotInServiceSmartCareErrorReturnCode.
+const (
+	NotInServiceSmartCareErrorReturnCodeN401 NotInServiceSmartCareErrorReturnCode = 401
+)
+
+// Valid indicates whether the value is a known member of the NotInServiceSmartCareErrorReturnCode enum.
+func (e NotInServiceSmartCareErrorReturnCode) Valid() bool {
+	switch e {
+	case NotInServiceSmartCareErrorReturnCodeN401:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QueryCalledRouteRequestDevicetype.
 const (
 	QueryCalledRouteRequestDevicetypeN1 QueryCalledRouteRequestDevicetype = 1
@@ -1574,6 +1634,30 @@ type MatchedRule struct {
 // MediaTypeID Media type: 2 click-to-dial, 5 audio and video, 18 video click-to-dial, 19 video, 53 multimedia.
 type MediaTypeID int
 
+// NotInServiceCCError The CC-Management pages' 401, for a tenant whose service is not active.
+type NotInServiceCCError struct {
+	Description NotInServiceCCErrorDescription `json:"description"`
+	ReturnCode  NotInServiceCCErrorReturnCode  `json:"returnCode"`
+}
+
+// NotInServiceCCErrorDescription defines model for NotInServiceCCError.Description.
+type NotInServiceCCErrorDescription string
+
+// NotInServiceCCErrorReturnCode defines model for NotInServiceCCError.ReturnCode.
+type NotInServiceCCErrorReturnCode string
+
+// NotInServiceSmartCareError The SmartCare page's 401, for a tenant whose service is not active.
+type NotInServiceSmartCareError struct {
+	Description NotInServiceSmartCareErrorDescription `json:"description"`
+	ReturnCode  NotInServiceSmartCareErrorReturnCode  `json:"returnCode"`
+}
+
+// NotInServiceSmartCareErrorDescription defines model for NotInServiceSmartCareError.Description.
+type NotInServiceSmartCareErrorDescription string
+
+// NotInServiceSmartCareErrorReturnCode defines model for NotInServiceSmartCareError.ReturnCode.
+type NotInServiceSmartCareErrorReturnCode int
+
 // PartnerError defines model for PartnerError.
 type PartnerError struct {
 	// ErrorCode Examples: CBC.0101
@@ -1842,7 +1926,7 @@ type Tenant struct {
 	// Profile Personal data in the clear (one tenant's answers only, never lists).
 	Profile *Profile `json:"profile,omitempty"`
 
-	// SpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5).
+	// SpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5). The mall endpoints answer only tenants in service, 2 and 5; the others get 401.
 	SpaceStatus    TenantSpaceStatus `json:"space_status"`
 	TrialExpiresAt *time.Time        `json:"trial_expires_at,omitempty"`
 	UpdatedAt      time.Time         `json:"updated_at"`
@@ -1872,7 +1956,7 @@ type TenantBasic struct {
 	// PortalUrl URL for signing in to the AICC.
 	PortalUrl string `json:"portalUrl"`
 
-	// TenantSpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5).
+	// TenantSpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5). The mall endpoints answer only tenants in service, 2 and 5; the others get 401.
 	TenantSpaceStatus TenantSpaceStatus `json:"tenantSpaceStatus"`
 
 	// Vdn VDN.
@@ -1918,7 +2002,7 @@ type TenantPatch struct {
 	Vdn            *string    `json:"vdn,omitempty"`
 }
 
-// TenantSpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5).
+// TenantSpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5). The mall endpoints answer only tenants in service, 2 and 5; the others get 401.
 type TenantSpaceStatus string
 
 // TokenByAkSkRequest defines model for TokenByAkSkRequest.
@@ -1995,7 +2079,7 @@ type TrialTenantInfo struct {
 	// PortalUrl URL for signing in to the AICC.
 	PortalUrl string `json:"portalUrl"`
 
-	// TenantSpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5).
+	// TenantSpaceStatus 1 creating, 2 active, 3 suspended, 4 released, 5 trial, 6 trial expired (aiccd's assignment; the pages show 2 and 5). The mall endpoints answer only tenants in service, 2 and 5; the others get 401.
 	TenantSpaceStatus TenantSpaceStatus `json:"tenantSpaceStatus"`
 }
 
@@ -2053,6 +2137,11 @@ type CCInvalid = CCError
 // CCNotFound A CC-Management refusal or failure.
 type CCNotFound = CCError
 
+// CCUnauthorized defines model for CCUnauthorized.
+type CCUnauthorized struct {
+	union json.RawMessage
+}
+
 // GatewayError The app gateway's error.
 type GatewayError = ApigError
 
@@ -2095,6 +2184,11 @@ type SmartCareErrorResponse struct {
 
 // SmartCareNotFound A SmartCare answer without data.
 type SmartCareNotFound = SmartCareError
+
+// SmartCareUnauthorized defines model for SmartCareUnauthorized.
+type SmartCareUnauthorized struct {
+	union json.RawMessage
+}
 
 // AdminCreateAccountJSONBody defines parameters for AdminCreateAccount.
 type AdminCreateAccountJSONBody struct {
@@ -2437,6 +2531,68 @@ func (t *CCErrorResponse) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsApigError returns the union data inside the CCUnauthorized as a ApigError
+func (t CCUnauthorized) AsApigError() (ApigError, error) {
+	var body ApigError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromApigError overwrites any union data inside the CCUnauthorized as the provided ApigError
+func (t *CCUnauthorized) FromApigError(v ApigError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeApigError performs a merge with any union data inside the CCUnauthorized, using the provided ApigError
+func (t *CCUnauthorized) MergeApigError(v ApigError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNotInServiceCCError returns the union data inside the CCUnauthorized as a NotInServiceCCError
+func (t CCUnauthorized) AsNotInServiceCCError() (NotInServiceCCError, error) {
+	var body NotInServiceCCError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNotInServiceCCError overwrites any union data inside the CCUnauthorized as the provided NotInServiceCCError
+func (t *CCUnauthorized) FromNotInServiceCCError(v NotInServiceCCError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNotInServiceCCError performs a merge with any union data inside the CCUnauthorized, using the provided NotInServiceCCError
+func (t *CCUnauthorized) MergeNotInServiceCCError(v NotInServiceCCError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CCUnauthorized) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CCUnauthorized) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsPartnerError returns the union data inside the PartnerErrorResponse as a PartnerError
 func (t PartnerErrorResponse) AsPartnerError() (PartnerError, error) {
 	var body PartnerError
@@ -2557,6 +2713,68 @@ func (t SmartCareErrorResponse) MarshalJSON() ([]byte, error) {
 }
 
 func (t *SmartCareErrorResponse) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsApigError returns the union data inside the SmartCareUnauthorized as a ApigError
+func (t SmartCareUnauthorized) AsApigError() (ApigError, error) {
+	var body ApigError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromApigError overwrites any union data inside the SmartCareUnauthorized as the provided ApigError
+func (t *SmartCareUnauthorized) FromApigError(v ApigError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeApigError performs a merge with any union data inside the SmartCareUnauthorized, using the provided ApigError
+func (t *SmartCareUnauthorized) MergeApigError(v ApigError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNotInServiceSmartCareError returns the union data inside the SmartCareUnauthorized as a NotInServiceSmartCareError
+func (t SmartCareUnauthorized) AsNotInServiceSmartCareError() (NotInServiceSmartCareError, error) {
+	var body NotInServiceSmartCareError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNotInServiceSmartCareError overwrites any union data inside the SmartCareUnauthorized as the provided NotInServiceSmartCareError
+func (t *SmartCareUnauthorized) FromNotInServiceSmartCareError(v NotInServiceSmartCareError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNotInServiceSmartCareError performs a merge with any union data inside the SmartCareUnauthorized, using the provided NotInServiceSmartCareError
+func (t *SmartCareUnauthorized) MergeNotInServiceSmartCareError(v NotInServiceSmartCareError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SmartCareUnauthorized) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *SmartCareUnauthorized) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -3364,7 +3582,8 @@ type ClientInterface interface {
 	// QueryTenantBasic Query the mall customer's tenant information (masked)
 	//
 	// Reference page: oma-querytenantbasic. The token names the tenant; a trial
-	// tenant's token is refused with 401 (a trial has not purchased the service).
+	// tenant's token is refused with 401 (a trial has not purchased the service), and so
+	// is a tenant whose service is not active (creating, suspended, released).
 	// Error bodies are the page's plain sentences, sent as text/plain.
 	//
 	// Corresponds with GET /rest/oma/softwareconsole/tenant/querytenantbasic (the `QueryTenantBasic` operationId).
@@ -3372,8 +3591,8 @@ type ClientInterface interface {
 
 	// QueryTrialTenantInfo Query the mall customer's trial tenant information (masked)
 	//
-	// Reference page: oma-trialtenant-querytenantinfo. An expired trial answers 200
-	// with tenantSpaceStatus "6"; a formal tenant's token answers 404.
+	// Reference page: oma-trialtenant-querytenantinfo. An expired or released trial is
+	// refused with 401; a formal tenant's token answers 404.
 	//
 	// Corresponds with GET /rest/oma/softwareconsole/trialtenant/querytenantinfo (the `QueryTrialTenantInfo` operationId).
 	QueryTrialTenantInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3382,7 +3601,9 @@ type ClientInterface interface {
 	//
 	// Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 	// page's table). partner_id must be the caller's own account ID (403 CBC.0151
-	// otherwise); an account that is not a partner gets 400 CBC.5001.
+	// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+	// judged as sent (surrounding spaces break the patterns); a name is used when a
+	// customer, a cloud account or an IAM user has it.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3393,7 +3614,9 @@ type ClientInterface interface {
 	//
 	// Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 	// page's table). partner_id must be the caller's own account ID (403 CBC.0151
-	// otherwise); an account that is not a partner gets 400 CBC.5001.
+	// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+	// judged as sent (surrounding spaces break the patterns); a name is used when a
+	// customer, a cloud account or an IAM user has it.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3428,6 +3651,8 @@ type ClientInterface interface {
 	//
 	// Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 	// account may register with it; `mobile_remain_available_num` says how many still may.
+	// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+	// used when a customer, a cloud account or an IAM user has it.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3438,6 +3663,8 @@ type ClientInterface interface {
 	//
 	// Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 	// account may register with it; `mobile_remain_available_num` says how many still may.
+	// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+	// used when a customer, a cloud account or an IAM user has it.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5206,7 +5433,8 @@ func (c *Client) QueryResource(ctx context.Context, body QueryResourceJSONReques
 // QueryTenantBasic Query the mall customer's tenant information (masked)
 //
 // Reference page: oma-querytenantbasic. The token names the tenant; a trial
-// tenant's token is refused with 401 (a trial has not purchased the service).
+// tenant's token is refused with 401 (a trial has not purchased the service), and so
+// is a tenant whose service is not active (creating, suspended, released).
 // Error bodies are the page's plain sentences, sent as text/plain.
 //
 // Corresponds with GET /rest/oma/softwareconsole/tenant/querytenantbasic (the `QueryTenantBasic` operationId).
@@ -5224,8 +5452,8 @@ func (c *Client) QueryTenantBasic(ctx context.Context, reqEditors ...RequestEdit
 
 // QueryTrialTenantInfo Query the mall customer's trial tenant information (masked)
 //
-// Reference page: oma-trialtenant-querytenantinfo. An expired trial answers 200
-// with tenantSpaceStatus "6"; a formal tenant's token answers 404.
+// Reference page: oma-trialtenant-querytenantinfo. An expired or released trial is
+// refused with 401; a formal tenant's token answers 404.
 //
 // Corresponds with GET /rest/oma/softwareconsole/trialtenant/querytenantinfo (the `QueryTrialTenantInfo` operationId).
 func (c *Client) QueryTrialTenantInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5244,7 +5472,9 @@ func (c *Client) QueryTrialTenantInfo(ctx context.Context, reqEditors ...Request
 //
 // Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 // page's table). partner_id must be the caller's own account ID (403 CBC.0151
-// otherwise); an account that is not a partner gets 400 CBC.5001.
+// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+// judged as sent (surrounding spaces break the patterns); a name is used when a
+// customer, a cloud account or an IAM user has it.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5265,7 +5495,9 @@ func (c *Client) CheckUserWithBody(ctx context.Context, partnerId string, conten
 //
 // Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 // page's table). partner_id must be the caller's own account ID (403 CBC.0151
-// otherwise); an account that is not a partner gets 400 CBC.5001.
+// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+// judged as sent (surrounding spaces break the patterns); a name is used when a
+// customer, a cloud account or an IAM user has it.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5330,6 +5562,8 @@ func (c *Client) CreateSubCustomer(ctx context.Context, body CreateSubCustomerJS
 //
 // Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 // account may register with it; `mobile_remain_available_num` says how many still may.
+// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+// used when a customer, a cloud account or an IAM user has it.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5350,6 +5584,8 @@ func (c *Client) CheckIdentityWithBody(ctx context.Context, contentType string, 
 //
 // Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 // account may register with it; `mobile_remain_available_num` says how many still may.
+// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+// used when a customer, a cloud account or an IAM user has it.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -9526,7 +9762,8 @@ type ClientWithResponsesInterface interface {
 	// QueryTenantBasicWithResponse Query the mall customer's tenant information (masked)
 	//
 	// Reference page: oma-querytenantbasic. The token names the tenant; a trial
-	// tenant's token is refused with 401 (a trial has not purchased the service).
+	// tenant's token is refused with 401 (a trial has not purchased the service), and so
+	// is a tenant whose service is not active (creating, suspended, released).
 	// Error bodies are the page's plain sentences, sent as text/plain.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -9536,8 +9773,8 @@ type ClientWithResponsesInterface interface {
 
 	// QueryTrialTenantInfoWithResponse Query the mall customer's trial tenant information (masked)
 	//
-	// Reference page: oma-trialtenant-querytenantinfo. An expired trial answers 200
-	// with tenantSpaceStatus "6"; a formal tenant's token answers 404.
+	// Reference page: oma-trialtenant-querytenantinfo. An expired or released trial is
+	// refused with 401; a formal tenant's token answers 404.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9548,7 +9785,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 	// page's table). partner_id must be the caller's own account ID (403 CBC.0151
-	// otherwise); an account that is not a partner gets 400 CBC.5001.
+	// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+	// judged as sent (surrounding spaces break the patterns); a name is used when a
+	// customer, a cloud account or an IAM user has it.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9559,7 +9798,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 	// page's table). partner_id must be the caller's own account ID (403 CBC.0151
-	// otherwise); an account that is not a partner gets 400 CBC.5001.
+	// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+	// judged as sent (surrounding spaces break the patterns); a name is used when a
+	// customer, a cloud account or an IAM user has it.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9594,6 +9835,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 	// account may register with it; `mobile_remain_available_num` says how many still may.
+	// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+	// used when a customer, a cloud account or an IAM user has it.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9604,6 +9847,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 	// account may register with it; `mobile_remain_available_num` says how many still may.
+	// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+	// used when a customer, a cloud account or an IAM user has it.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -13239,7 +13484,7 @@ type QueryDeepResultHTTPResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeepTaskAnswer
 	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *GatewayUnauthorized
+	JSON401 *SmartCareUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *SmartCareNotFound
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -13256,7 +13501,7 @@ func (r QueryDeepResultHTTPResponse) GetJSON200() *DeepTaskAnswer {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r QueryDeepResultHTTPResponse) GetJSON401() *GatewayUnauthorized {
+func (r QueryDeepResultHTTPResponse) GetJSON401() *SmartCareUnauthorized {
 	return r.JSON401
 }
 
@@ -13317,7 +13562,7 @@ type QueryFaultyUserHTTPResponse struct {
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *SmartCareError
 	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *GatewayUnauthorized
+	JSON401 *SmartCareUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *SmartCareNotFound
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -13341,7 +13586,7 @@ func (r QueryFaultyUserHTTPResponse) GetJSON400() *SmartCareError {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r QueryFaultyUserHTTPResponse) GetJSON401() *GatewayUnauthorized {
+func (r QueryFaultyUserHTTPResponse) GetJSON401() *SmartCareUnauthorized {
 	return r.JSON401
 }
 
@@ -13405,7 +13650,7 @@ type QueryQuickResultHTTPResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TaskAnswer
 	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *GatewayUnauthorized
+	JSON401 *SmartCareUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *SmartCareNotFound
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -13422,7 +13667,7 @@ func (r QueryQuickResultHTTPResponse) GetJSON200() *TaskAnswer {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r QueryQuickResultHTTPResponse) GetJSON401() *GatewayUnauthorized {
+func (r QueryQuickResultHTTPResponse) GetJSON401() *SmartCareUnauthorized {
 	return r.JSON401
 }
 
@@ -13481,7 +13726,7 @@ type SubmitQuickDelimitHTTPResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TaskAnswer
 	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *GatewayUnauthorized
+	JSON401 *SmartCareUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *SmartCareNotFound
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -13498,7 +13743,7 @@ func (r SubmitQuickDelimitHTTPResponse) GetJSON200() *TaskAnswer {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SubmitQuickDelimitHTTPResponse) GetJSON401() *GatewayUnauthorized {
+func (r SubmitQuickDelimitHTTPResponse) GetJSON401() *SmartCareUnauthorized {
 	return r.JSON401
 }
 
@@ -13559,7 +13804,7 @@ type QueryAccessCodeListHTTPResponse struct {
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *CCInvalid
 	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *GatewayUnauthorized
+	JSON401 *CCUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *CCForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -13585,7 +13830,7 @@ func (r QueryAccessCodeListHTTPResponse) GetJSON400() *CCInvalid {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r QueryAccessCodeListHTTPResponse) GetJSON401() *GatewayUnauthorized {
+func (r QueryAccessCodeListHTTPResponse) GetJSON401() *CCUnauthorized {
 	return r.JSON401
 }
 
@@ -13656,7 +13901,7 @@ type QueryCalledRouteHTTPResponse struct {
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *CCInvalid
 	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *GatewayUnauthorized
+	JSON401 *CCUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *CCForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -13682,7 +13927,7 @@ func (r QueryCalledRouteHTTPResponse) GetJSON400() *CCInvalid {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r QueryCalledRouteHTTPResponse) GetJSON401() *GatewayUnauthorized {
+func (r QueryCalledRouteHTTPResponse) GetJSON401() *CCUnauthorized {
 	return r.JSON401
 }
 
@@ -13753,7 +13998,7 @@ type ApplyTenantHTTPResponse struct {
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *CCInvalid
 	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *GatewayUnauthorized
+	JSON401 *CCUnauthorized
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *GatewayTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -13775,7 +14020,7 @@ func (r ApplyTenantHTTPResponse) GetJSON400() *CCInvalid {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ApplyTenantHTTPResponse) GetJSON401() *GatewayUnauthorized {
+func (r ApplyTenantHTTPResponse) GetJSON401() *CCUnauthorized {
 	return r.JSON401
 }
 
@@ -16083,7 +16328,8 @@ func (c *ClientWithResponses) QueryResourceWithResponse(ctx context.Context, bod
 // QueryTenantBasicWithResponse Query the mall customer's tenant information (masked)
 //
 // Reference page: oma-querytenantbasic. The token names the tenant; a trial
-// tenant's token is refused with 401 (a trial has not purchased the service).
+// tenant's token is refused with 401 (a trial has not purchased the service), and so
+// is a tenant whose service is not active (creating, suspended, released).
 // Error bodies are the page's plain sentences, sent as text/plain.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -16099,8 +16345,8 @@ func (c *ClientWithResponses) QueryTenantBasicWithResponse(ctx context.Context, 
 
 // QueryTrialTenantInfoWithResponse Query the mall customer's trial tenant information (masked)
 //
-// Reference page: oma-trialtenant-querytenantinfo. An expired trial answers 200
-// with tenantSpaceStatus "6"; a formal tenant's token answers 404.
+// Reference page: oma-trialtenant-querytenantinfo. An expired or released trial is
+// refused with 401; a formal tenant's token answers 404.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -16117,7 +16363,9 @@ func (c *ClientWithResponses) QueryTrialTenantInfoWithResponse(ctx context.Conte
 //
 // Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 // page's table). partner_id must be the caller's own account ID (403 CBC.0151
-// otherwise); an account that is not a partner gets 400 CBC.5001.
+// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+// judged as sent (surrounding spaces break the patterns); a name is used when a
+// customer, a cloud account or an IAM user has it.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16134,7 +16382,9 @@ func (c *ClientWithResponses) CheckUserWithBodyWithResponse(ctx context.Context,
 //
 // Reference page: partner-check-user. Invalid input is HTTP 200 with CBC.0100 (the
 // page's table). partner_id must be the caller's own account ID (403 CBC.0151
-// otherwise); an account that is not a partner gets 400 CBC.5001.
+// otherwise); an account that is not a partner gets 400 CBC.5001. The searchKey is
+// judged as sent (surrounding spaces break the patterns); a name is used when a
+// customer, a cloud account or an IAM user has it.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16187,6 +16437,8 @@ func (c *ClientWithResponses) CreateSubCustomerWithResponse(ctx context.Context,
 //
 // Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 // account may register with it; `mobile_remain_available_num` says how many still may.
+// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+// used when a customer, a cloud account or an IAM user has it.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16203,6 +16455,8 @@ func (c *ClientWithResponses) CheckIdentityWithBodyWithResponse(ctx context.Cont
 //
 // Invalid input is 400 CBC.0101. For a mobile number, `used_by_user` means no further
 // account may register with it; `mobile_remain_available_num` says how many still may.
+// The search_value is judged as sent (surrounding spaces break the patterns); a name is
+// used when a customer, a cloud account or an IAM user has it.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19057,7 +19311,7 @@ func ParseQueryDeepResultHTTPResponse(rsp *http.Response) (*QueryDeepResultHTTPR
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest GatewayUnauthorized
+		var dest SmartCareUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19125,7 +19379,7 @@ func ParseQueryFaultyUserHTTPResponse(rsp *http.Response) (*QueryFaultyUserHTTPR
 		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest GatewayUnauthorized
+		var dest SmartCareUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19193,7 +19447,7 @@ func ParseQueryQuickResultHTTPResponse(rsp *http.Response) (*QueryQuickResultHTT
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest GatewayUnauthorized
+		var dest SmartCareUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19254,7 +19508,7 @@ func ParseSubmitQuickDelimitHTTPResponse(rsp *http.Response) (*SubmitQuickDelimi
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest GatewayUnauthorized
+		var dest SmartCareUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19322,7 +19576,7 @@ func ParseQueryAccessCodeListHTTPResponse(rsp *http.Response) (*QueryAccessCodeL
 		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest GatewayUnauthorized
+		var dest CCUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19404,7 +19658,7 @@ func ParseQueryCalledRouteHTTPResponse(rsp *http.Response) (*QueryCalledRouteHTT
 		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest GatewayUnauthorized
+		var dest CCUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19486,7 +19740,7 @@ func ParseApplyTenantHTTPResponse(rsp *http.Response) (*ApplyTenantHTTPResponse,
 		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest GatewayUnauthorized
+		var dest CCUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
