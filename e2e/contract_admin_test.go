@@ -46,6 +46,39 @@ func (c *contract) adminTenants(t *testing.T) {
 	_, err = a.ExpireTenant(ctx, "umbrella")
 	wantCode(t, "expiring a formal tenant", err, 409, "conflict")
 
+	// Suspended, the tenant is refused everywhere with the pages' 401, in
+	// each API's format, and the client does not retry it; reactivated,
+	// it is let in again with the token it holds.
+	k, err := a.CreateAppKey(ctx, "umbrella", "crm")
+	ok(t, "umbrella's app key", err)
+	m, err := a.IssueMallToken(ctx, "umbrella", time.Hour)
+	ok(t, "umbrella's mall token", err)
+	umbrella := c.client(t, client.WithAppKey(k.AppKey, k.AppSecret))
+	mall := c.client(t, client.WithMallToken(m.Token))
+	_, err = umbrella.QueryAccessCodeList(ctx, client.AccessCodeQuery{})
+	ok(t, "umbrella in service", err)
+	_, err = a.UpdateTenant(ctx, "umbrella", client.TenantPatch{SpaceStatus: client.Ptr("suspended")})
+	ok(t, "suspend", err)
+	const notInService = "Unauthorized operation. 1. Check whether you have purchased related services. 2. Contact customer service to check the status of your account."
+	_, err = umbrella.QueryAccessCodeList(ctx, client.AccessCodeQuery{})
+	if e := wantCode(t, "a suspended tenant's queryAccessCodeList", err, 401, "401"); e.Family != client.FamilyCC || e.Message != notInService {
+		t.Fatalf("suspended, queryAccessCodeList: %+v", e)
+	}
+	_, err = umbrella.QueryFaultyUser(ctx, c.query(affectedMSISDN))
+	if e := wantCode(t, "a suspended tenant's queryfaultyuser", err, 401, "401"); e.Family != client.FamilySmartCare || e.Message != notInService {
+		t.Fatalf("suspended, queryfaultyuser: %+v", e)
+	}
+	_, err = c.client(t, client.WithAppKey(k.AppKey, k.AppSecret)).QueryCalledRoute(ctx, client.CalledRouteQuery{})
+	if e := wantCode(t, "a suspended tenant's tokenByAkSk", err, 401, "APIG.0301"); e.Message != notInService {
+		t.Fatalf("suspended, tokenByAkSk: %+v", e)
+	}
+	_, err = mall.QueryTenantBasic(ctx)
+	wantCode(t, "a suspended tenant's querytenantbasic", err, 401, "")
+	_, err = a.UpdateTenant(ctx, "umbrella", client.TenantPatch{SpaceStatus: client.Ptr("active")})
+	ok(t, "reactivate", err)
+	_, err = umbrella.QueryAccessCodeList(ctx, client.AccessCodeQuery{})
+	ok(t, "umbrella back in service", err)
+
 	res, err := a.AddResource(ctx, "umbrella", client.ResourceDraft{ID: "u-minutes", Type: "call-minutes", Quantity: 500,
 		StartAt: time.Now().Add(-time.Hour), EndAt: time.Now().Add(time.Hour)})
 	ok(t, "add resource", err)
