@@ -1,0 +1,47 @@
+package tenant_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/tenant"
+)
+
+// BenchmarkCheckInService is the check every authenticated request of the
+// vendor APIs makes: one read of a tenant with a profile, by its key, on
+// each engine, from 2 goroutines.
+//
+//	go test -run XXX -bench BenchmarkCheckInService -benchtime 2s ./tenant
+func BenchmarkCheckInService(b *testing.B) {
+	ctx := context.Background()
+	for _, engine := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{{"sqlite", dbtest.SQLiteURL}, {"postgres", dbtest.PostgresURL}} {
+		b.Run(engine.name, func(b *testing.B) {
+			db := dbtest.Open(b, engine.dsn(b))
+			c := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+			svc := tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey))
+			if _, err := svc.CreateFrom(ctx, tenant.Draft{ID: "acme", Profile: huawei}); err != nil {
+				b.Fatal(err)
+			}
+			// Open the pool's connections before timing.
+			for range 100 {
+				if err := svc.CheckInService(ctx, "acme"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := svc.CheckInService(ctx, "acme"); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
