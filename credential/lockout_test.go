@@ -25,7 +25,7 @@ func TestLockoutPerSource(t *testing.T) {
 	s, _, c := setup(t, dbtest.SQLiteURL(t))
 	k, secret, _ := s.CreateAppKey(context.Background(), "t1", "crm")
 	token := func(source, secret string) error {
-		_, err := s.IssueGatewayToken(from(source), k.Key, secret, time.Minute)
+		_, err := s.IssueGatewayToken(from(source), k.Key, secret, time.Minute, anyTenant)
 		return err
 	}
 	for range credential.SourceLockout.MaxFailures {
@@ -100,19 +100,19 @@ func TestTokenByAkSkRateLimit(t *testing.T) {
 	})
 	k, secret, _ := s.CreateAppKey(context.Background(), "t1", "crm")
 	k2, secret2, _ := s.CreateAppKey(context.Background(), "t1", "erp")
-	if _, err := s.IssueGatewayToken(from("192.0.2.1"), k.Key, secret, time.Minute); err != nil {
+	if _, err := s.IssueGatewayToken(from("192.0.2.1"), k.Key, secret, time.Minute, anyTenant); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.IssueGatewayToken(from("192.0.2.2"), k.Key, secret, time.Minute)
+	_, err := s.IssueGatewayToken(from("192.0.2.2"), k.Key, secret, time.Minute, anyTenant)
 	if aiccd.CodeOf(err) != credential.CodeThrottled {
 		t.Fatalf("a second token of one app key within the second, from another address: %v, want throttled", err)
 	}
-	_, err = s.IssueGatewayToken(from("192.0.2.1"), k2.Key, secret2, time.Minute)
+	_, err = s.IssueGatewayToken(from("192.0.2.1"), k2.Key, secret2, time.Minute, anyTenant)
 	if aiccd.CodeOf(err) != credential.CodeThrottled {
 		t.Fatalf("a second token request from one address within the second: %v, want throttled", err)
 	}
 	c.Add(time.Second)
-	if _, err := s.IssueGatewayToken(from("192.0.2.1"), k2.Key, secret2, time.Minute); err != nil {
+	if _, err := s.IssueGatewayToken(from("192.0.2.1"), k2.Key, secret2, time.Minute, anyTenant); err != nil {
 		t.Fatalf("a second later: %v", err)
 	}
 }

@@ -186,7 +186,7 @@ func TestIssueAdmitsTheTenant(t *testing.T) {
 		if _, err := tenants.Update(ctx, "t1", tenant.Patch{Status: &suspended}); err != nil {
 			t.Fatal(err)
 		}
-		for range credential.MaxFailures + 1 {
+		for range credential.SourceLockout.MaxFailures + 1 {
 			_, err := s.IssueGatewayToken(ctx, k.Key, secret, time.Minute, tenants.CheckInService)
 			if aiccd.CodeOf(err) != tenant.CodeNotInService {
 				t.Fatalf("a suspended tenant's key: %v", err)
