@@ -17,19 +17,29 @@ import (
 
 // Entry is one journaled request.
 type Entry struct {
-	TenantID     string    `json:"tenant_id"`
-	At           time.Time `json:"at"`
-	RequestID    string    `json:"request_id"`
-	Method       string    `json:"method"`
-	Path         string    `json:"path"`
-	Route        string    `json:"route"`
-	Status       int       `json:"status"`
-	DurationMS   float64   `json:"duration_ms"`
-	Code         string    `json:"code,omitempty"`   // error_code or returnCode of the answer
-	Caller       string    `json:"caller,omitempty"` // app key, AK or IAM user
-	RequestBody  string    `json:"request_body,omitempty"`
-	ResponseBody string    `json:"response_body,omitempty"`
+	TenantID   string    `json:"tenant_id"`
+	At         time.Time `json:"at"`
+	RequestID  string    `json:"request_id"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Route      string    `json:"route"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	Code       string    `json:"code,omitempty"`   // error_code or returnCode of the answer
+	Caller     string    `json:"caller,omitempty"` // app key, AK or IAM user
+	// Detail is why a request was refused, naming the field and the rule
+	// it broke, where the answer itself carries only the page's sentence.
+	Detail string `json:"detail,omitempty"`
+	// IgnoredKeys are keys of the request body that aiccd did not read:
+	// unknown to the endpoint, or a field's name in another case than the
+	// page spells it ("MSISDN" for "msisdn"). At most MaxIgnoredKeys.
+	IgnoredKeys  []string `json:"ignored_keys,omitempty"`
+	RequestBody  string   `json:"request_body,omitempty"`
+	ResponseBody string   `json:"response_body,omitempty"`
 }
+
+// MaxIgnoredKeys bounds the ignored keys kept of one request.
+const MaxIgnoredKeys = 16
 
 // Store persists entries.
 type Store interface {

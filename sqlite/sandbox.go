@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
@@ -58,14 +60,15 @@ func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
 func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO request_journal (tenant_id, at, request_id, method, path, route,
-			status, duration_ms, code, caller, request_body, response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			status, duration_ms, code, caller, detail, ignored_keys, request_body, response_body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, e := range es {
 			if _, err := stmt.ExecContext(ctx, e.TenantID, ms(e.At), e.RequestID, e.Method, e.Path, e.Route,
-				e.Status, e.DurationMS, e.Code, e.Caller, e.RequestBody, e.ResponseBody); err != nil {
+				e.Status, e.DurationMS, e.Code, e.Caller, e.Detail, ignoredKeysText(e.IgnoredKeys), e.RequestBody, e.ResponseBody); err != nil {
 				return err
 			}
 		}
@@ -78,12 +81,31 @@ func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) 
 	return queryAll(ctx, s.db, func(row scanner) (journal.Entry, error) {
 		var e journal.Entry
 		var at int64
+		var ignored string
 		err := row.Scan(&e.TenantID, &at, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.DurationMS,
-			&e.Code, &e.Caller, &e.RequestBody, &e.ResponseBody)
+			&e.Code, &e.Caller, &e.Detail, &ignored, &e.RequestBody, &e.ResponseBody)
+		if err != nil {
+			return e, translate(err)
+		}
 		e.At = fromMS(at)
-		return e, translate(err)
-	}, `SELECT tenant_id, at, request_id, method, path, route, status, duration_ms, code, caller, request_body, response_body
-		FROM request_journal WHERE ? = '' OR tenant_id = ? ORDER BY id DESC LIMIT ?`, tenantID, tenantID, limit)
+		if ignored != "" {
+			if err := json.Unmarshal([]byte(ignored), &e.IgnoredKeys); err != nil {
+				return e, fmt.Errorf("request_journal.ignored_keys: %w", err)
+			}
+		}
+		return e, nil
+	}, `SELECT tenant_id, at, request_id, method, path, route, status, duration_ms, code, caller, detail, ignored_keys,
+		request_body, response_body FROM request_journal WHERE ? = '' OR tenant_id = ? ORDER BY id DESC LIMIT ?`, tenantID, tenantID, limit)
+}
+
+// ignoredKeysText is how request_journal.ignored_keys holds a list: a
+// JSON array, or the empty string for none.
+func ignoredKeysText(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(keys) // strings always marshal
+	return string(b)
 }
 
 // TrimEntries implements journal.Store.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -51,13 +52,17 @@ func testSandbox(t *testing.T, db *database.DB) {
 				es = append(es, journal.Entry{TenantID: tenantID, At: at.Add(time.Duration(i) * time.Second),
 					RequestID: fmt.Sprint(tenantID, i), Method: "POST", Path: "/x", Route: "POST /x", Status: 200,
 					DurationMS: 1.5, Code: "0", Caller: "k", RequestBody: `{"a":1}`})
+				if i == 4 && tenantID == "a" {
+					es[len(es)-1].Detail = "limit: 2.5 is not an integer"
+					es[len(es)-1].IgnoredKeys = []string{"LIMIT", "a\nb \"c\""}
+				}
 			}
 		}
 		if err := s.AddEntries(ctx, es); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Entries(ctx, "a", 3)
-		if err != nil || len(got) != 3 || got[0].RequestID != "a4" || got[2].RequestID != "a2" || got[0] != es[8] {
+		if err != nil || len(got) != 3 || got[0].RequestID != "a4" || got[2].RequestID != "a2" || !reflect.DeepEqual(got[0], es[8]) || !reflect.DeepEqual(got[1], es[6]) {
 			t.Fatalf("Entries(a, 3) = %+v, %v", got, err)
 		}
 		if err := s.TrimEntries(ctx, 2); err != nil {
