@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aiccd/aiccd/fault"
@@ -121,10 +122,23 @@ func newAdminRequestsCommand(e *env) *cobra.Command {
 }
 
 func printRequests(e *env, cmd *cobra.Command, es []journal.Entry) error {
-	tbl := table{header: []string{"TIME", "TENANT", "METHOD", "PATH", "STATUS", "CODE", "MS", "CALLER", "REQUEST ID"}}
+	tbl := table{header: []string{"TIME", "TENANT", "METHOD", "PATH", "STATUS", "CODE", "MS", "CALLER", "REQUEST ID", "NOTE"}}
 	for _, r := range es {
 		tbl.rows = append(tbl.rows, []string{r.At.Format("2006-01-02T15:04:05.000Z07:00"), r.TenantID, r.Method, r.Path,
-			strconv.Itoa(r.Status), r.Code, strconv.FormatFloat(r.DurationMS, 'f', 1, 64), r.Caller, r.RequestID})
+			strconv.Itoa(r.Status), r.Code, strconv.FormatFloat(r.DurationMS, 'f', 1, 64), r.Caller, r.RequestID, requestNote(r)})
 	}
 	return output(e.stdout, outputFlag(cmd), es, tbl)
+}
+
+// requestNote says in one cell why a request was refused and which keys
+// of it were ignored.
+func requestNote(r journal.Entry) string {
+	var note []string
+	if r.Detail != "" {
+		note = append(note, r.Detail)
+	}
+	if len(r.IgnoredKeys) > 0 {
+		note = append(note, "ignored: "+strings.Join(r.IgnoredKeys, ", "))
+	}
+	return strings.Join(note, "; ")
 }

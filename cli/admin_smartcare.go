@@ -364,19 +364,20 @@ func newAdminSmartCareQueryCommand(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withApp(cmd, func(ctx context.Context, a *app) error {
 				req.QueryFlag = "1"
-				type answer struct {
-					ReturnCode  int    `json:"returnCode"`
-					Description string `json:"description"`
+				var body struct {
+					ReturnCode  int                        `json:"returnCode"`
+					Description string                     `json:"description"`
+					Data        []smartcare.FaultyUserData `json:"data"`
 				}
-				var body any
 				res, err := a.smartcare.QueryFaultyUser(ctx, tenantID, req)
 				if err != nil {
-					body = answer{smartcare.ReturnCodeOf(err), smartcare.ErrorDescription(err)}
+					// The answer has the page's sentence only; the
+					// operator also sees why.
+					body.ReturnCode = smartcare.ReturnCodeOf(err)
+					body.Description, body.Data = smartcare.Description(body.ReturnCode), []smartcare.FaultyUserData{}
+					fmt.Fprintln(e.stderr, aiccd.MessageOf(err, "aiccd failed; see the log"))
 				} else {
-					body = struct {
-						answer
-						Data []smartcare.FaultyUserData `json:"data"`
-					}{answer{res.ReturnCode(), res.Description()}, res.Data()}
+					body.ReturnCode, body.Description, body.Data = res.ReturnCode(), res.Description(), res.Data()
 				}
 				enc := json.NewEncoder(e.stdout)
 				enc.SetEscapeHTML(false)

@@ -49,18 +49,25 @@ func (a *Admin) DeleteFault(ctx context.Context, id string) error {
 
 // JournalEntry is one request of the request journal.
 type JournalEntry struct {
-	TenantID     string    `json:"tenant_id"`
-	At           time.Time `json:"at"`
-	RequestID    string    `json:"request_id"`
-	Method       string    `json:"method"`
-	Path         string    `json:"path"`
-	Route        string    `json:"route"`
-	Status       int       `json:"status"`
-	DurationMS   float64   `json:"duration_ms"`
-	Code         string    `json:"code"`   // the answer's error_code or returnCode
-	Caller       string    `json:"caller"` // app key, AK, IAM user or mall token
-	RequestBody  string    `json:"request_body"`
-	ResponseBody string    `json:"response_body"`
+	TenantID   string    `json:"tenant_id"`
+	At         time.Time `json:"at"`
+	RequestID  string    `json:"request_id"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Route      string    `json:"route"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	Code       string    `json:"code"`   // the answer's error_code or returnCode
+	Caller     string    `json:"caller"` // app key, AK, IAM user or mall token
+	// Detail is why the request was refused (the field and the rule),
+	// where the answer carries only the page's sentence.
+	Detail string `json:"detail"`
+	// IgnoredKeys are the request's keys aiccd did not read: query
+	// parameters, unknown body keys, and fields spelt in another case
+	// than the page's ("MSISDN" for "msisdn").
+	IgnoredKeys  []string `json:"ignored_keys"`
+	RequestBody  string   `json:"request_body"`
+	ResponseBody string   `json:"response_body"`
 }
 
 // ListRequests reads the request journal, newest first: a tenant's (or

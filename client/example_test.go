@@ -32,17 +32,17 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.ReturnCode, res.Description)
+	fmt.Println(res.ReturnCode, res.Description, "since", res.Data[0].TTID)
 	for _, r := range res.Data[0].Rules {
-		fmt.Printf("%s %s since %s\n", r.CCMSceneCode, r.ReflectionRule, r.TTID)
+		fmt.Printf("%s %s\n", r.CCMSceneCode, r.ReflectionRule)
 	}
 	// An unknown complaint scene is return code 4.
 	_, err = c.QueryFaultyUser(ctx, client.FaultyUserQuery{MSISDN: "6680512100869", FaultTime: "1721283133000", ComplaintScene: "9"})
 	fmt.Println(client.IsCode(err, "4"))
 	// Output:
-	// 0 Query succeeded. Data is found in the query result.
-	// SMS FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure) since 2024-07-18 12:20:41
-	// DATA LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007 since 2024-07-18 12:47:09
+	// 0 Query succeeded. Data is found in the query result. since 2024-07-18 12:20:41
+	// SMS FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure)
+	// DATA LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007
 	// true
 }
 

@@ -58,18 +58,20 @@ type FaultyUserQuery struct {
 // EpochMillis writes t as faultTime wants it.
 func EpochMillis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
-// MatchedRule is a mass fault that explains the subscriber's records.
+// MatchedRule is a mass fault that explains the subscriber's records, as
+// the page's example lists it.
 type MatchedRule struct {
 	ReflectionRule string `json:"reflectionRule"`
 	CCMSceneCode   string `json:"ccmSceneCode"`
-	TTID           string `json:"ttid"` // the earliest explained record, yyyy-MM-dd HH:mm:ss
 }
 
 // FaultyUser is queryfaultyuser's data element.
 type FaultyUser struct {
 	Rules  []MatchedRule `json:"rules"`
 	MSISDN string        `json:"msisdn"`
-	TTID   string        `json:"ttid"`
+	// TTID is the fault occurrence time, yyyy-MM-dd HH:mm:ss: the page's
+	// table lists it as optional, its example has none.
+	TTID string `json:"ttid"`
 }
 
 // FaultyUserResult is queryfaultyuser's answer: ReturnFound with the

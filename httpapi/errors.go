@@ -28,6 +28,10 @@ const (
 	codeNoRoute = "http.no_route"
 	codeMethod  = "http.method_not_allowed"
 	codeHeaders = "http.headers_too_large"
+	// codeNotJSON marks a request body that is not one JSON object.
+	codeNotJSON = "http.not_json"
+	// codePanic marks a handler that panicked: it gave no answer at all.
+	codePanic = "http.panic"
 )
 
 // tooLarge is the error of a request body over limit bytes.
@@ -72,7 +76,7 @@ type problem struct {
 	kind      aiccd.Kind
 	code      string // aiccd.Error.Code, for family-specific codes
 	status    int    // the default status for kind
-	message   string // client-safe; "" when the error had none
+	message   string // client-safe, as a sentence; "" when the error had none
 	requestID string
 	// err is the error itself, for domain packages that know how their own
 	// errors are answered (smartcare.ReturnCodeOf); renderers read it only
@@ -88,11 +92,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		err = tooLarge(mbe.Limit)
 	}
 	kind := aiccd.KindOf(err)
+	detail := aiccd.MessageOf(err, "")
+	_, fieldFirst := errors.AsType[fieldLed](err)
 	p := problem{
 		kind:      kind,
 		code:      aiccd.CodeOf(err),
 		status:    httpStatus(kind, aiccd.CodeOf(err)),
-		message:   sentence(aiccd.MessageOf(err, "")),
+		message:   sentence(detail, fieldFirst),
 		requestID: requestIDFrom(r.Context()),
 		err:       err,
 	}
@@ -107,21 +113,23 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.logger.DebugContext(ctx, "request refused", "request_id", p.requestID, "kind", kind.String(), "err", err)
 	}
 	if rec, ok := w.(*recorder); ok {
-		rec.errKind = kind.String()
+		// The access log line and the journal say why, whatever the
+		// family's answer says.
+		rec.errKind, rec.errDetail = kind.String(), detail
 	}
 	renderers[familyOf(r.URL.Path)](w, r, p)
 }
 
 // sentence makes a domain message read like the vendors' messages: a
-// capital first letter (unless it begins with a field name) and a final
-// full stop.
-func sentence(msg string) string {
+// capital first letter and a final full stop. A message that starts with
+// a field name keeps the field's spelling: one that says so (fieldFirst),
+// or whose first word is followed by a colon ("offset: 101 is …") or is
+// written like a field name ("app_key", "auth.scope", "accessCode").
+func sentence(msg string, fieldFirst bool) string {
 	if msg == "" {
 		return ""
 	}
-	// A message that starts with a field name ("offset: 101 is ...")
-	// keeps the field's spelling.
-	if word, _, ok := strings.Cut(msg, ":"); !ok || strings.ContainsAny(word, " \"") {
+	if !fieldFirst && !startsWithFieldName(msg) {
 		r, size := utf8.DecodeRuneInString(msg)
 		msg = string(unicode.ToUpper(r)) + msg[size:]
 	}
@@ -129,6 +137,18 @@ func sentence(msg string) string {
 		msg += "."
 	}
 	return msg
+}
+
+// startsWithFieldName reports whether msg's first word is a field name by
+// its form: followed by a colon, or holding "_", "." or an upper-case
+// letter after its first character.
+func startsWithFieldName(msg string) bool {
+	word, _, _ := strings.Cut(msg, " ")
+	if w, ok := strings.CutSuffix(word, ":"); ok {
+		return w != "" && !strings.Contains(w, "\"")
+	}
+	word = strings.TrimRight(word, ".,;")
+	return len(word) > 1 && strings.ContainsAny(word[1:], "_.ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 }
 
 // renderers write a problem in each family's wire format.
@@ -411,10 +431,9 @@ func renderCC(w http.ResponseWriter, r *http.Request, p problem) {
 	if status == http.StatusServiceUnavailable {
 		status = http.StatusInternalServerError
 	}
+	// The page's sentence for the status, and only that: what was wrong
+	// (which field, why) is in the log and the journal (writeError).
 	msg := ccTexts[status]
-	if p.kind == aiccd.KindInvalid && p.message != "" {
-		msg = p.message
-	}
 	if msg == "" {
 		msg = http.StatusText(status) + "."
 	}
@@ -469,16 +488,36 @@ func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
 		renderGateway(w, r, p)
 		return
 	}
-	// The service's own answers with an HTTP status: its page's 401 for a
-	// tenant whose service is not active, 404 and 405 for unknown paths.
-	if p.code == tenant.CodeNotInService || p.kind == aiccd.KindNotFound && (p.code == codeNoRoute || p.code == codeMethod) {
-		writeJSON(w, p.status, scError{ReturnCode: p.status, Description: ccTexts[p.status]})
+	// The service's own answers with an HTTP status, as the page lists
+	// them beside Table 4: 400 for a body that is not a JSON object, which
+	// no parameter can be read from; 401 for a tenant whose service is
+	// not active; 500 for a request aiccd failed to answer at all (a
+	// panic), as a platform service that throws answers; and 404 and 405
+	// for unknown paths. Each carries the status as returnCode and the
+	// page's sentence for it.
+	status := 0
+	switch {
+	case p.code == tenant.CodeNotInService, p.kind == aiccd.KindNotFound && (p.code == codeNoRoute || p.code == codeMethod):
+		status = p.status
+	case p.code == codeNotJSON:
+		status = http.StatusBadRequest
+	case p.code == codePanic:
+		status = http.StatusInternalServerError
+	}
+	if status != 0 {
+		text, ok := smartCareTexts[status]
+		if !ok {
+			text = ccTexts[status]
+		}
+		writeJSON(w, status, scError{ReturnCode: status, Description: text, Data: noData})
 		return
 	}
-	// Business outcomes are HTTP 200 with a return code, as the page's
-	// Table 4 lists them; the smartcare package knows which code each of
-	// its errors answers.
-	writeJSON(w, http.StatusOK, scError{ReturnCode: smartcare.ReturnCodeOf(p.err), Description: sentence(smartcare.ErrorDescription(p.err))})
+	// Business outcomes are HTTP 200 with a return code and its sentence,
+	// exactly as the page's Table 4 lists them; the smartcare package
+	// knows which code each of its errors answers. Why is for the log
+	// and the journal (writeError), not the description.
+	rc := smartcare.ReturnCodeOf(p.err)
+	writeJSON(w, http.StatusOK, scError{ReturnCode: rc, Description: smartcare.Description(rc), Data: noData})
 }
 
 // smartCareTexts are the SmartCare page's sentences for the statuses it
@@ -490,10 +529,15 @@ var smartCareTexts = map[int]string{
 	http.StatusInternalServerError: ccTexts[http.StatusInternalServerError],
 }
 
+// scError is a SmartCare answer without data: data is mandatory in the
+// page's table, so it is there, empty.
 type scError struct {
 	ReturnCode  int    `json:"returnCode"`
 	Description string `json:"description"`
+	Data        []any  `json:"data"`
 }
+
+var noData = []any{}
 
 func renderAdmin(w http.ResponseWriter, _ *http.Request, p problem) {
 	msg := p.message
@@ -532,14 +576,14 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 		// code answers as the page gives it; anything else carries a
 		// return code of Table 4, 102 unless the rule names one.
 		if text, ok := smartCareTexts[status]; ok && code == "" {
-			writeJSON(w, status, scError{ReturnCode: status, Description: text})
+			writeJSON(w, status, scError{ReturnCode: status, Description: text, Data: noData})
 			return
 		}
 		rc, err := strconv.Atoi(code)
 		if err != nil {
 			rc = smartcare.ReturnInternalError
 		}
-		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: smartcare.Description(rc)})
+		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: smartcare.Description(rc), Data: noData})
 	case familyCC:
 		// A bare status answers as the pages do for it; a code of the
 		// rule's own has no sentence of theirs.

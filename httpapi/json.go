@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 
 	"github.com/aiccd/aiccd"
@@ -44,9 +45,12 @@ func writeText(w http.ResponseWriter, status int, text string) {
 	io.WriteString(w, text)
 }
 
-// decodeJSON reads the request body into v. It refuses anything but one
-// JSON value, and explains type errors by field name. The body is already
-// capped by the server's size limit.
+// decodeJSON reads the request body, one JSON object, into v. Keys must
+// be v's field names exactly (see keyScan): a key given twice is
+// refused, one in another case than the field's is not read, and every
+// key nothing reads is reported in the request journal. Type errors are
+// explained by field name. The body is already capped by the server's
+// size limit.
 func decodeJSON(r *http.Request, v any) error {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -56,34 +60,71 @@ func decodeJSON(r *http.Request, v any) error {
 		return aiccd.Wrap(aiccd.KindInvalid, err, "the request body could not be read")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return aiccd.Errorf(aiccd.KindInvalid, "the request body is empty; a JSON object is required")
+		return errBodyEmpty
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	var keys keyScan
+	err = keys.scan(body, shapeOf(reflect.TypeOf(v)))
+	switch {
+	case errors.Is(err, errNotObject):
+		return errBodyNotObject
+	case err != nil:
+		return syntaxError(body)
+	}
+	if info := requestInfoFrom(r.Context()); info != nil {
+		info.ignoredKeys = keys.ignored
+	}
+	if keys.dup != "" {
+		return fieldError(keys.dup, "is given twice")
+	}
+	dec := json.NewDecoder(bytes.NewReader(keys.without(body)))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
-	}
-	if dec.More() {
-		return aiccd.Errorf(aiccd.KindInvalid, "the request body holds more than one JSON value")
+		return typeError(err)
 	}
 	return nil
 }
 
-func jsonError(err error) error {
-	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-		field := te.Field
-		if field == "" {
-			return aiccd.Wrap(aiccd.KindInvalid, err, "the request body must be a JSON object")
-		}
-		return aiccd.Wrap(aiccd.KindInvalid, err, fmt.Sprintf("%s must be a JSON %s", field, jsonKind(te.Type.Kind().String())))
-	}
+// Refusals of a body that is not one JSON object; codeNotJSON tells the
+// families that answer them apart (SmartCare: HTTP 400, not a return
+// code).
+var (
+	errBodyEmpty     = aiccd.Errorf(aiccd.KindInvalid, "the request body is empty; a JSON object is required").WithCode(codeNotJSON)
+	errBodyNotObject = aiccd.Errorf(aiccd.KindInvalid, "the request body must be a JSON object").WithCode(codeNotJSON)
+)
+
+// syntaxError explains why body is not JSON, as encoding/json finds it:
+// where, or that it ends too soon.
+func syntaxError(body []byte) error {
+	var v any
+	err := json.Unmarshal(body, &v)
+	msg := "the request body is not valid JSON"
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return aiccd.Wrap(aiccd.KindInvalid, err, fmt.Sprintf("the request body is not valid JSON (at byte %d)", se.Offset))
+		msg = fmt.Sprintf("the request body is not valid JSON (at byte %d)", se.Offset)
+		if errors.Is(json.NewDecoder(bytes.NewReader(body)).Decode(&v), io.ErrUnexpectedEOF) {
+			msg = "the request body is truncated JSON"
+		}
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return aiccd.Wrap(aiccd.KindInvalid, err, "the request body is truncated JSON")
+	return &aiccd.Error{Kind: aiccd.KindInvalid, Code: codeNotJSON, Message: msg, Err: err}
+}
+
+// typeError explains a value of the wrong JSON type by its field's path.
+func typeError(err error) error {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Field != "" {
+		return fieldError(te.Field, "must be a JSON "+jsonKind(te.Type.Kind().String()))
 	}
-	return aiccd.Wrap(aiccd.KindInvalid, err, "the request body is not valid JSON")
+	return aiccd.Wrap(aiccd.KindInvalid, err, "a value in the request body is of the wrong type")
+}
+
+// fieldLed is a refusal whose message starts with the path of the field it
+// is about, spelt as the pages spell it; sentence keeps that spelling.
+type fieldLed struct{ err *aiccd.Error }
+
+func (f fieldLed) Error() string { return f.err.Error() }
+func (f fieldLed) Unwrap() error { return f.err }
+
+// fieldError refuses the field at path: "accessCode must be a JSON string".
+func fieldError(path, why string) error {
+	return fieldLed{aiccd.Errorf(aiccd.KindInvalid, "%s %s", path, why)}
 }
 
 // jsonKind names a Go kind the way a JSON user knows it.

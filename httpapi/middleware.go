@@ -63,8 +63,12 @@ type recorder struct {
 	status  int
 	bytes   int64
 	errKind string
-	info    *requestInfo // nil when nothing is journaled
-	head    bytes.Buffer // the start of a journaled answer
+	// errDetail is the client-safe reason of a refusal, for the log and
+	// the journal: families whose answers carry only the page's sentence
+	// leave it out of the answer.
+	errDetail string
+	info      *requestInfo // nil when nothing is journaled
+	head      bytes.Buffer // the start of a journaled answer
 }
 
 func (rec *recorder) WriteHeader(status int) {
@@ -145,6 +149,9 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		if rec.errKind != "" {
 			attrs = append(attrs, slog.String("error", rec.errKind))
 		}
+		if rec.errDetail != "" {
+			attrs = append(attrs, slog.String("detail", rec.errDetail))
+		}
 		s.logger.LogAttrs(r.Context(), level, "request", attrs...)
 	})
 }
@@ -166,7 +173,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if rec, ok := w.(*recorder); ok && rec.status != 0 {
 				return // the response has started; the client sees it truncated
 			}
-			s.writeError(w, r, aiccd.Errorf(aiccd.KindInternal, "internal error"))
+			s.writeError(w, r, aiccd.Errorf(aiccd.KindInternal, "internal error").WithCode(codePanic))
 		}()
 		next.ServeHTTP(w, r)
 	})

@@ -6,7 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aiccd/aiccd/fault"
@@ -19,6 +22,8 @@ type requestInfo struct {
 	tenantID string
 	caller   string
 	body     bytes.Buffer // the request body as read, when bodies are journaled
+	// ignoredKeys are the body's keys that no field read (decodeJSON).
+	ignoredKeys []string
 }
 
 const requestInfoKey ctxKey = 200
@@ -113,22 +118,46 @@ func (c capturingReader) Read(p []byte) (int, error) {
 // journalEntry builds the journal's record of a finished request.
 func (s *Server) journalEntry(r *http.Request, info *requestInfo, rec *recorder, start time.Time, elapsed time.Duration, route string) journal.Entry {
 	e := journal.Entry{
-		TenantID:   info.tenantID,
-		At:         start.UTC(),
-		RequestID:  requestIDFrom(r.Context()),
-		Method:     r.Method,
-		Path:       r.URL.Path,
-		Route:      route,
-		Status:     rec.status,
-		DurationMS: float64(elapsed.Microseconds()) / 1000,
-		Code:       familyCode(rec.head.Bytes()),
-		Caller:     info.caller,
+		TenantID:    info.tenantID,
+		At:          start.UTC(),
+		RequestID:   requestIDFrom(r.Context()),
+		Method:      r.Method,
+		Path:        r.URL.Path,
+		Route:       route,
+		Status:      rec.status,
+		DurationMS:  float64(elapsed.Microseconds()) / 1000,
+		Code:        familyCode(rec.head.Bytes()),
+		Caller:      info.caller,
+		Detail:      rec.errDetail,
+		IgnoredKeys: ignoredKeys(r.URL.RawQuery, info.ignoredKeys),
 	}
 	if s.journalBodies {
 		e.RequestBody = journal.MaskBody(info.body.Bytes())
 		e.ResponseBody = journal.MaskBody(rec.head.Bytes())
 	}
 	return e
+}
+
+// ignoredKeys are the keys of a journaled request that aiccd did not
+// read: every query parameter, as no vendor endpoint takes one (the OMA
+// GETs take none either), then the body's (decodeJSON). Keys are names,
+// not values: nothing to mask.
+func ignoredKeys(rawQuery string, body []string) []string {
+	if rawQuery == "" {
+		return body
+	}
+	var keys []string
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		if u, err := url.QueryUnescape(name); err == nil {
+			name = u
+		}
+		name = clipKey("?" + name)
+		if name != "?" && len(keys) < journal.MaxIgnoredKeys && !slices.Contains(keys, name) {
+			keys = append(keys, name)
+		}
+	}
+	return append(keys, body[:min(len(body), journal.MaxIgnoredKeys-len(keys))]...)
 }
 
 // familyCode finds the family's code in an answer: error_code, or

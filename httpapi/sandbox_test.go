@@ -58,7 +58,7 @@ func TestFaultInjection(t *testing.T) {
 		const sc = "/apiaccess/CC-Management/v1/smartcare/queryfaultyuser"
 		for i := range 3 {
 			w, took := call(sc)
-			if w.Code != 200 || w.Body.String() != `{"returnCode":5,"description":"DAC query error."}` {
+			if w.Code != 200 || w.Body.String() != `{"returnCode":5,"description":"DAC query error.","data":[]}` {
 				t.Fatalf("faulted request %d: %d %s", i, w.Code, w.Body)
 			}
 			if took < 200*time.Millisecond {

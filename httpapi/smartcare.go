@@ -60,12 +60,12 @@ func (b faultyUserBody) request() smartcare.FaultyUserRequest {
 	}
 }
 
-// smartCareAnswer is every SmartCare answer: returnCode, description and,
-// when there is any, data.
+// smartCareAnswer is every SmartCare answer: returnCode, description and
+// data, which the page makes mandatory.
 type smartCareAnswer struct {
 	ReturnCode  int    `json:"returnCode"`
 	Description string `json:"description"`
-	Data        any    `json:"data,omitempty"`
+	Data        any    `json:"data"`
 }
 
 // queryFaultyUser answers whether a subscriber is affected by a known mass
@@ -79,11 +79,7 @@ func (s *Server) queryFaultyUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := res.Data()
-	if data == nil {
-		data = []smartcare.FaultyUserData{} // the page's data is mandatory: [] when nothing is found
-	}
-	writeJSON(w, http.StatusOK, smartCareAnswer{ReturnCode: res.ReturnCode(), Description: res.Description(), Data: data})
+	writeJSON(w, http.StatusOK, smartCareAnswer{ReturnCode: res.ReturnCode(), Description: res.Description(), Data: res.Data()})
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/smartcare"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -53,46 +54,53 @@ func TestQueryFaultyUserPageExample(t *testing.T) {
 }
 
 // TestQueryFaultyUserReturnCodes answers one request per return code of
-// Table 4 that a request can cause, all with HTTP 200.
+// Table 4 that a request can cause, all with HTTP 200, the table's
+// sentence as the whole description and data present, on both engines.
 func TestQueryFaultyUserReturnCodes(t *testing.T) {
-	e := newEnv(t, dbtest.SQLiteURL(t))
-	e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
-	token := e.gatewayToken()
-	for _, tc := range []struct {
-		name string
-		body string
-		code int
-	}{
-		{"found", exampleRequest(), 0},
-		{"faultTime and backtraceDuration as numbers", exampleRequest("faultTime", "1721283133000", "backtraceDuration", "3600"), 0},
-		{"backtrace above 86400 is clamped", exampleRequest("backtraceDuration", `"999999"`), 0},
-		{"backtrace absent: the tenant's default", exampleRequest("backtraceDuration", ""), 0},
-		{"none found", exampleRequest("msisdn", `"6680512100870"`), 1},
-		{"msisdn of 4 digits", exampleRequest("msisdn", `"6680"`), 2},
-		{"msisdn with letters", exampleRequest("msisdn", `"66805121008AB"`), 2},
-		{"fault time not epoch ms", exampleRequest("faultTime", `"2024-07-18"`), 3},
-		{"fault time in the future", exampleRequest("faultTime", `"1893456000000"`), 3},
-		{"unknown scene", exampleRequest("complaintScene", `"99"`), 4},
-		{"queryFlag not 1", exampleRequest("queryFlag", `"2"`), 101},
-		{"msisdn missing", exampleRequest("msisdn", ""), 101},
-		{"backtrace below 60", exampleRequest("backtraceDuration", `"59"`), 101},
-		{"backtrace not a number", exampleRequest("backtraceDuration", `"1h"`), 101},
-		{"body not JSON", `{"msisdn":`, 101},
-		{"msisdn of the wrong type", exampleRequest("msisdn", "true"), 101},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			w := e.smartCare(token, "queryfaultyuser", tc.body)
-			var got struct {
-				ReturnCode  int    `json:"returnCode"`
-				Description string `json:"description"`
-			}
-			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || got.ReturnCode != tc.code {
-				t.Fatalf("%d %s, want returnCode %d", w.Code, w.Body, tc.code)
-			}
-		})
-	}
-	golden(t, "smartcare_invalid_msisdn.golden", e.smartCare(token, "queryfaultyuser", exampleRequest("msisdn", `"6680"`)))
-	golden(t, "smartcare_param_invalid.golden", e.smartCare(token, "queryfaultyuser", exampleRequest("queryFlag", `"2"`)))
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
+		token := e.gatewayToken()
+		for _, tc := range []struct {
+			name string
+			body string
+			code int
+		}{
+			{"found", exampleRequest(), 0},
+			{"faultTime and backtraceDuration as numbers", exampleRequest("faultTime", "1721283133000", "backtraceDuration", "3600"), 0},
+			{"backtrace above 86400 is clamped", exampleRequest("backtraceDuration", `"999999"`), 0},
+			{"backtrace absent: the tenant's default", exampleRequest("backtraceDuration", ""), 0},
+			{"none found", exampleRequest("msisdn", `"6680512100870"`), 1},
+			{"msisdn of 4 digits", exampleRequest("msisdn", `"6680"`), 2},
+			{"msisdn with letters", exampleRequest("msisdn", `"66805121008AB"`), 2},
+			{"fault time not epoch ms", exampleRequest("faultTime", `"2024-07-18"`), 3},
+			{"fault time in the future", exampleRequest("faultTime", `"1893456000000"`), 3},
+			{"unknown scene", exampleRequest("complaintScene", `"99"`), 4},
+			{"queryFlag not 1", exampleRequest("queryFlag", `"2"`), 101},
+			{"msisdn missing", exampleRequest("msisdn", ""), 101},
+			{"backtrace below 60", exampleRequest("backtraceDuration", `"59"`), 101},
+			{"backtrace not a number", exampleRequest("backtraceDuration", `"1h"`), 101},
+			{"msisdn of the wrong type", exampleRequest("msisdn", "true"), 101},
+			{"msisdn given twice", `{"msisdn":"6680512100870",` + exampleRequest()[1:], 101},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				w := e.smartCare(token, "queryfaultyuser", tc.body)
+				var got struct {
+					ReturnCode  int    `json:"returnCode"`
+					Description string `json:"description"`
+					Data        []any  `json:"data"`
+				}
+				if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || got.ReturnCode != tc.code {
+					t.Fatalf("%d %s, want returnCode %d", w.Code, w.Body, tc.code)
+				}
+				if got.Description != smartcare.Description(tc.code) || got.Data == nil || (tc.code != 0) != (len(got.Data) == 0) {
+					t.Fatalf("%s: want exactly the table's sentence and data", w.Body)
+				}
+			})
+		}
+		golden(t, "smartcare_invalid_msisdn.golden", e.smartCare(token, "queryfaultyuser", exampleRequest("msisdn", `"6680"`)))
+		golden(t, "smartcare_param_invalid.golden", e.smartCare(token, "queryfaultyuser", exampleRequest("queryFlag", `"2"`)))
+	})
 }
 
 // TestQueryFaultyUserStoreFailure answers return code 5 when the record
@@ -252,7 +260,7 @@ func TestSmartCareFaultInjection(t *testing.T) {
 			w := e.smartCare(token, "queryfaultyuser", exampleRequest())
 			took := time.Since(start)
 			if i < 3 {
-				if w.Body.String() != `{"returnCode":5,"description":"DAC query error."}` || took < 200*time.Millisecond {
+				if w.Body.String() != `{"returnCode":5,"description":"DAC query error.","data":[]}` || took < 200*time.Millisecond {
 					t.Fatalf("faulted request %d: %s in %s", i, w.Body, took)
 				}
 				continue

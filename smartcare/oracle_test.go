@@ -254,8 +254,12 @@ func TestEngineAgreesWithBruteForceOracle(t *testing.T) {
 				gotCode = res.ReturnCode()
 				if gotCode == 0 {
 					d := res.Data()[0]
-					for _, r := range d.Rules {
-						got = append(got, oracleMatch{r.CCMSceneCode, r.ReflectionRule, r.TTID})
+					for j, r := range d.Rules {
+						m := res.Matches[j]
+						if m.SceneCode != r.CCMSceneCode || m.ReflectionRule != r.ReflectionRule {
+							t.Fatalf("query %d: rule %d is %+v, match %+v", i, j, r, m)
+						}
+						got = append(got, oracleMatch{r.CCMSceneCode, r.ReflectionRule, m.FirstSeen.In(time.UTC).Format(smartcare.TTIDLayout)})
 					}
 					if d.TTID != got[0].ttid || d.MSISDN != req.MSISDN {
 						t.Fatalf("query %d %+v: data ttid %s, msisdn %s", i, req, d.TTID, d.MSISDN)

@@ -166,11 +166,16 @@ func TestReturnCodeOf(t *testing.T) {
 			t.Errorf("ReturnCodeOf(%v) = %d, want %d", tc.err, got, tc.want)
 		}
 	}
-	if d := ErrorDescription(fieldError(ReturnParamInvalid, "queryFlag \"2\" must be \"1\"")); d != `Parameter verification failed. queryFlag "2" must be "1"` {
-		t.Errorf("description %q", d)
-	}
-	if d := ErrorDescription(dacError(aiccd.ErrUnavailable)); d != "DAC query error." {
-		t.Errorf("description of 5 %q", d)
+}
+
+// TestMSISDNErrorsDoNotRepeatTheNumber: the reason a number is refused
+// goes to the log and the request journal, which must not hold it.
+func TestMSISDNErrorsDoNotRepeatTheNumber(t *testing.T) {
+	for _, msisdn := range []string{"6680", "66805121008AB", "6680512100869012345", "+6680512100"} {
+		_, err := ParseFaultyUserRequest(FaultyUserRequest{MSISDN: msisdn, FaultTime: "1721283133000", ComplaintScene: "1", QueryFlag: "1"})
+		if ReturnCodeOf(err) != ReturnInvalidMSISDN || strings.Contains(err.Error(), msisdn) || !strings.HasPrefix(aiccd.MessageOf(err, ""), "msisdn ") {
+			t.Errorf("%s: %v", msisdn, err)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiccd/aiccd"
 )
@@ -124,12 +125,14 @@ func (b *DimensionsBuilder) Build() Dimensions {
 // ValidateMSISDN checks a mobile number: 5 to 15 ASCII digits, the
 // length range of E.164 numbers and the short numbers of test networks.
 func ValidateMSISDN(msisdn string) error {
+	// The number is personal data: the error says what is wrong with it
+	// without repeating it.
 	if len(msisdn) < 5 || len(msisdn) > 15 {
-		return fmt.Errorf("msisdn %q must be 5 to 15 digits", msisdn)
+		return fmt.Errorf("msisdn has %d characters; it must be 5 to 15 digits", utf8.RuneCountInString(msisdn))
 	}
 	for i := 0; i < len(msisdn); i++ {
 		if msisdn[i] < '0' || msisdn[i] > '9' {
-			return fmt.Errorf("msisdn %q must be 5 to 15 digits", msisdn)
+			return fmt.Errorf("msisdn must be 5 to 15 digits; character %d is not a digit", utf8.RuneCountInString(msisdn[:i])+1)
 		}
 	}
 	return nil

@@ -59,7 +59,9 @@ var descriptions = map[int]string{
 	ReturnInternalError: "AICC internal system error.",
 }
 
-// Description is the page's response description of a return code.
+// Description is the page's response description of a return code, the
+// whole description an answer carries: why a request was refused is the
+// error's message, for the log and the request journal.
 func Description(returnCode int) string {
 	if d, ok := descriptions[returnCode]; ok {
 		return d
@@ -93,21 +95,6 @@ func ReturnCodeOf(err error) int {
 	default:
 		return ReturnInternalError
 	}
-}
-
-// ErrorDescription is the response description for err: the page's
-// description of its return code, followed for parameter errors by the
-// client-safe reason ("Parameter verification failed. queryFlag: …").
-func ErrorDescription(err error) string {
-	rc := ReturnCodeOf(err)
-	d := Description(rc)
-	switch rc {
-	case ReturnParamInvalid, ReturnInvalidMSISDN, ReturnInvalidTime, ReturnUnknownScene:
-		if msg := aiccd.MessageOf(err, ""); msg != "" {
-			d += " " + msg
-		}
-	}
-	return d
 }
 
 // fieldError is a request error answered with return code rc.

@@ -185,7 +185,7 @@ func (r FaultyUserResult) Data() []FaultyUserData {
 		return []FaultyUserData{}
 	}
 	return []FaultyUserData{{
-		Rules:  matchedRules(r.Matches, r.location),
+		Rules:  matchedRules(r.Matches),
 		MSISDN: r.MSISDN,
 		TTID:   formatTTID(r.Matches[0].FirstSeen, r.location),
 	}}
@@ -201,18 +201,18 @@ type FaultyUserData struct {
 	TTID   string        `json:"ttid,omitempty"`
 }
 
-// MatchedRule is an element of the rules array of the page's example;
-// ttid is that rule's earliest matching record.
+// MatchedRule is an element of the rules array of the page's example,
+// with exactly its two fields; the page has ttid only on the data
+// element.
 type MatchedRule struct {
 	ReflectionRule string `json:"reflectionRule"`
 	CCMSceneCode   string `json:"ccmSceneCode"`
-	TTID           string `json:"ttid"`
 }
 
-func matchedRules(ms []RuleMatch, loc *time.Location) []MatchedRule {
+func matchedRules(ms []RuleMatch) []MatchedRule {
 	out := make([]MatchedRule, len(ms))
 	for i, m := range ms {
-		out[i] = MatchedRule{ReflectionRule: m.ReflectionRule, CCMSceneCode: m.SceneCode, TTID: formatTTID(m.FirstSeen, loc)}
+		out[i] = MatchedRule{ReflectionRule: m.ReflectionRule, CCMSceneCode: m.SceneCode}
 	}
 	return out
 }

@@ -65,7 +65,7 @@ func (v TaskView) Data() []TaskData {
 	d := TaskData{
 		TaskID: FormatID(t.ID), Status: t.Status, MSISDN: t.MSISDN,
 		FaultTime: strconv.FormatInt(t.FaultTime.UnixMilli(), 10), ComplaintScene: t.SceneID, SessionID: t.SessionID,
-		Rules: matchedRules(t.Matches, v.location),
+		Rules: matchedRules(t.Matches),
 	}
 	if len(t.Matches) > 0 {
 		d.TTID = formatTTID(t.Matches[0].FirstSeen, v.location)

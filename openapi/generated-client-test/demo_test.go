@@ -138,13 +138,13 @@ func TestGeneratedClientCallsTheDemo(t *testing.T) {
 	if err != nil || q.JSON200 == nil {
 		t.Fatalf("queryfaultyuser: %v %s", err, q.Body)
 	}
-	if q.JSON200.ReturnCode != 0 || q.JSON200.Data == nil || len((*q.JSON200.Data)[0].Rules) != 2 {
+	if q.JSON200.ReturnCode != 0 || len(q.JSON200.Data) != 1 || len(q.JSON200.Data[0].Rules) != 2 {
 		t.Fatalf("queryfaultyuser: %s", q.Body)
 	}
 	unknown, err := c.QueryFaultyUserWithResponse(ctx, &aiccdapi.QueryFaultyUserParams{XAPPKey: appKey}, aiccdapi.QueryFaultyUserJSONRequestBody{
 		Msisdn: "6680512100869", FaultTime: "1721283133000", ComplaintScene: "9", QueryFlag: "1",
 	}, auth)
-	if err != nil || unknown.JSON200 == nil || unknown.JSON200.ReturnCode != 4 {
+	if err != nil || unknown.JSON200 == nil || unknown.JSON200.ReturnCode != 4 || unknown.JSON200.Data == nil || len(unknown.JSON200.Data) != 0 {
 		t.Fatalf("an unknown scene: %v %s", err, unknown.Body)
 	}
 

@@ -10,7 +10,7 @@ import (
 
 const faultyUserPath = "/apiaccess/CC-Management/v1/smartcare/queryfaultyuser"
 
-var pageExample = []byte(`{"returnCode":0,"description":"Query succeeded. Data is found in the query result.","data":[{"rules":[{"reflectionRule":"FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure)","ccmSceneCode":"SMS","ttid":"2024-07-18 12:20:41"},{"reflectionRule":"LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007","ccmSceneCode":"DATA","ttid":"2024-07-18 12:47:09"}],"msisdn":"6680512100869","ttid":"2024-07-18 12:20:41"}]}`)
+var pageExample = []byte(`{"returnCode":0,"description":"Query succeeded. Data is found in the query result.","data":[{"rules":[{"reflectionRule":"FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure)","ccmSceneCode":"SMS"},{"reflectionRule":"LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007","ccmSceneCode":"DATA"}],"msisdn":"6680512100869","ttid":"2024-07-18 12:20:41"}]}`)
 
 var jsonHeader = http.Header{"Content-Type": {"application/json;charset=UTF-8"}}
 
@@ -22,10 +22,12 @@ func TestCheckResponse(t *testing.T) {
 		t.Fatalf("the page's example: %v", err)
 	}
 	for name, body := range map[string]string{
-		"returnCode as a string": `{"returnCode":"0","description":"x"}`,
-		"an unknown return code": `{"returnCode":8,"description":"x"}`,
-		"a field too many":       `{"returnCode":1,"description":"x","extra":true}`,
-		"no description":         `{"returnCode":1}`,
+		"returnCode as a string": `{"returnCode":"0","description":"x","data":[]}`,
+		"an unknown return code": `{"returnCode":8,"description":"x","data":[]}`,
+		"a field too many":       `{"returnCode":1,"description":"x","data":[],"extra":true}`,
+		"no description":         `{"returnCode":1,"data":[]}`,
+		"no data":                `{"returnCode":1,"description":"x"}`,
+		"ttid in a rule":         `{"returnCode":0,"description":"x","data":[{"rules":[{"reflectionRule":"A=1","ccmSceneCode":"SMS","ttid":"2024-07-18 12:20:41"}],"msisdn":"6680512100869"}]}`,
 	} {
 		if err := s.CheckResponse(req, 200, jsonHeader, []byte(body)); err == nil {
 			t.Errorf("%s passed", name)

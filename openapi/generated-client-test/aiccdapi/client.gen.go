@@ -712,6 +712,48 @@ func (e SearchType) Valid() bool {
 	}
 }
 
+// Defines values for SmartCareErrorDescription.
+const (
+	AICCInternalSystemError                            SmartCareErrorDescription = "AICC internal system error."
+	DACQueryError                                      SmartCareErrorDescription = "DAC query error."
+	InvalidFaultTime                                   SmartCareErrorDescription = "Invalid fault time."
+	InvalidMSISDN                                      SmartCareErrorDescription = "Invalid MSISDN."
+	OtherErrors                                        SmartCareErrorDescription = "Other errors."
+	ParameterVerificationFailed                        SmartCareErrorDescription = "Parameter verification failed."
+	QuerySucceededNoDataIsFoundInTheQueryResult        SmartCareErrorDescription = "Query succeeded. No data is found in the query result."
+	TheDelimitationTaskDoesNotExist                    SmartCareErrorDescription = "The delimitation task does not exist."
+	TheDelimitationTaskIsBeingProcessedQueryAgainLater SmartCareErrorDescription = "The delimitation task is being processed. Query again later."
+	TheScenarioDoesNotExist                            SmartCareErrorDescription = "The scenario does not exist."
+)
+
+// Valid indicates whether the value is a known member of the SmartCareErrorDescription enum.
+func (e SmartCareErrorDescription) Valid() bool {
+	switch e {
+	case AICCInternalSystemError:
+		return true
+	case DACQueryError:
+		return true
+	case InvalidFaultTime:
+		return true
+	case InvalidMSISDN:
+		return true
+	case OtherErrors:
+		return true
+	case ParameterVerificationFailed:
+		return true
+	case QuerySucceededNoDataIsFoundInTheQueryResult:
+		return true
+	case TheDelimitationTaskDoesNotExist:
+		return true
+	case TheDelimitationTaskIsBeingProcessedQueryAgainLater:
+		return true
+	case TheScenarioDoesNotExist:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SmartCareReturnCode.
 const (
 	SmartCareReturnCodeN0   SmartCareReturnCode = 0
@@ -751,6 +793,30 @@ func (e SmartCareReturnCode) Valid() bool {
 	case SmartCareReturnCodeN7:
 		return true
 	case SmartCareReturnCodeN97:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SmartCareStatusErrorReturnCode.
+const (
+	SmartCareStatusErrorReturnCodeN400 SmartCareStatusErrorReturnCode = 400
+	SmartCareStatusErrorReturnCodeN404 SmartCareStatusErrorReturnCode = 404
+	SmartCareStatusErrorReturnCodeN405 SmartCareStatusErrorReturnCode = 405
+	SmartCareStatusErrorReturnCodeN500 SmartCareStatusErrorReturnCode = 500
+)
+
+// Valid indicates whether the value is a known member of the SmartCareStatusErrorReturnCode enum.
+func (e SmartCareStatusErrorReturnCode) Valid() bool {
+	switch e {
+	case SmartCareStatusErrorReturnCodeN400:
+		return true
+	case SmartCareStatusErrorReturnCodeN404:
+		return true
+	case SmartCareStatusErrorReturnCodeN405:
+		return true
+	case SmartCareStatusErrorReturnCodeN500:
 		return true
 	default:
 		return false
@@ -898,6 +964,36 @@ func (e TokenInfoKind) Valid() bool {
 	}
 }
 
+// Defines values for CCInvalidDescription.
+const (
+	CCInvalidDescriptionIncorrectRequestCheckTheRequestPathAndParameters CCInvalidDescription = "Incorrect request. Check the request path and parameters."
+)
+
+// Valid indicates whether the value is a known member of the CCInvalidDescription enum.
+func (e CCInvalidDescription) Valid() bool {
+	switch e {
+	case CCInvalidDescriptionIncorrectRequestCheckTheRequestPathAndParameters:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CCInvalidReturnCode.
+const (
+	CCInvalidReturnCodeN400 CCInvalidReturnCode = "400"
+)
+
+// Valid indicates whether the value is a known member of the CCInvalidReturnCode enum.
+func (e CCInvalidReturnCode) Valid() bool {
+	switch e {
+	case CCInvalidReturnCodeN400:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AdminListAccessCodesParamsMediaType.
 const (
 	AdminListAccessCodesParamsMediaTypeN18 AdminListAccessCodesParamsMediaType = 18
@@ -934,6 +1030,96 @@ const (
 func (e AdminCancelResource200JSONResponseBodyCancelled) Valid() bool {
 	switch e {
 	case True:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccessCodeList400JSONResponseBodyDescription.
+const (
+	QueryAccessCodeList400JSONResponseBodyDescriptionIncorrectRequestCheckTheRequestPathAndParameters QueryAccessCodeList400JSONResponseBodyDescription = "Incorrect request. Check the request path and parameters."
+)
+
+// Valid indicates whether the value is a known member of the QueryAccessCodeList400JSONResponseBodyDescription enum.
+func (e QueryAccessCodeList400JSONResponseBodyDescription) Valid() bool {
+	switch e {
+	case QueryAccessCodeList400JSONResponseBodyDescriptionIncorrectRequestCheckTheRequestPathAndParameters:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccessCodeList400JSONResponseBodyReturnCode.
+const (
+	QueryAccessCodeList400JSONResponseBodyReturnCodeN400 QueryAccessCodeList400JSONResponseBodyReturnCode = "400"
+)
+
+// Valid indicates whether the value is a known member of the QueryAccessCodeList400JSONResponseBodyReturnCode enum.
+func (e QueryAccessCodeList400JSONResponseBodyReturnCode) Valid() bool {
+	switch e {
+	case QueryAccessCodeList400JSONResponseBodyReturnCodeN400:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryCalledRoute400JSONResponseBodyDescription.
+const (
+	QueryCalledRoute400JSONResponseBodyDescriptionIncorrectRequestCheckTheRequestPathAndParameters QueryCalledRoute400JSONResponseBodyDescription = "Incorrect request. Check the request path and parameters."
+)
+
+// Valid indicates whether the value is a known member of the QueryCalledRoute400JSONResponseBodyDescription enum.
+func (e QueryCalledRoute400JSONResponseBodyDescription) Valid() bool {
+	switch e {
+	case QueryCalledRoute400JSONResponseBodyDescriptionIncorrectRequestCheckTheRequestPathAndParameters:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryCalledRoute400JSONResponseBodyReturnCode.
+const (
+	QueryCalledRoute400JSONResponseBodyReturnCodeN400 QueryCalledRoute400JSONResponseBodyReturnCode = "400"
+)
+
+// Valid indicates whether the value is a known member of the QueryCalledRoute400JSONResponseBodyReturnCode enum.
+func (e QueryCalledRoute400JSONResponseBodyReturnCode) Valid() bool {
+	switch e {
+	case QueryCalledRoute400JSONResponseBodyReturnCodeN400:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyTenant400JSONResponseBodyDescription.
+const (
+	ApplyTenant400JSONResponseBodyDescriptionIncorrectRequestCheckTheRequestPathAndParameters ApplyTenant400JSONResponseBodyDescription = "Incorrect request. Check the request path and parameters."
+)
+
+// Valid indicates whether the value is a known member of the ApplyTenant400JSONResponseBodyDescription enum.
+func (e ApplyTenant400JSONResponseBodyDescription) Valid() bool {
+	switch e {
+	case ApplyTenant400JSONResponseBodyDescriptionIncorrectRequestCheckTheRequestPathAndParameters:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplyTenant400JSONResponseBodyReturnCode.
+const (
+	ApplyTenant400JSONResponseBodyReturnCodeN400 ApplyTenant400JSONResponseBodyReturnCode = "400"
+)
+
+// Valid indicates whether the value is a known member of the ApplyTenant400JSONResponseBodyReturnCode enum.
+func (e ApplyTenant400JSONResponseBodyReturnCode) Valid() bool {
+	switch e {
+	case ApplyTenant400JSONResponseBodyReturnCodeN400:
 		return true
 	default:
 		return false
@@ -1361,8 +1547,8 @@ type DeepRule struct {
 
 // DeepTaskAnswer defines model for DeepTaskAnswer.
 type DeepTaskAnswer struct {
-	Data        *[]DeepTaskView `json:"data,omitempty"`
-	Description string          `json:"description"`
+	Data        []DeepTaskView `json:"data"`
+	Description string         `json:"description"`
 
 	// ReturnCode 0 query succeeded, data found; 1 query succeeded, no data; 2 invalid MSISDN; 3
 	// invalid fault time; 4 the scenario does not exist; 5 DAC query error; 6 the
@@ -1448,9 +1634,9 @@ type FaultList struct {
 
 // FaultyUserAnswer defines model for FaultyUserAnswer.
 type FaultyUserAnswer struct {
-	// Data One element when a fault was found (0); absent otherwise.
-	Data        *[]FaultyUserData `json:"data,omitempty"`
-	Description string            `json:"description"`
+	// Data One element when a fault was found (0); `[]` for every other return code (mandatory in the page's table).
+	Data        []FaultyUserData `json:"data"`
+	Description string           `json:"description"`
 
 	// ReturnCode 0 query succeeded, data found; 1 query succeeded, no data; 2 invalid MSISDN; 3
 	// invalid fault time; 4 the scenario does not exist; 5 DAC query error; 6 the
@@ -1465,7 +1651,7 @@ type FaultyUserData struct {
 	Msisdn string        `json:"msisdn"`
 	Rules  []MatchedRule `json:"rules"`
 
-	// Ttid Fault occurrence time, yyyy-MM-dd HH:mm:ss.
+	// Ttid Fault occurrence time, yyyy-MM-dd HH:mm:ss in the tenant's time zone: the subscriber's earliest record a fault explains.
 	Ttid *string `json:"ttid,omitempty"`
 }
 
@@ -1599,10 +1785,16 @@ type JournalEntry struct {
 	Caller *string `json:"caller,omitempty"`
 
 	// Code The answer's error_code or returnCode.
-	Code       *string `json:"code,omitempty"`
+	Code *string `json:"code,omitempty"`
+
+	// Detail Why the request was refused: the field and the rule it broke, where the answer carries only the page's sentence.
+	Detail     *string `json:"detail,omitempty"`
 	DurationMs float32 `json:"duration_ms"`
-	Method     string  `json:"method"`
-	Path       string  `json:"path"`
+
+	// IgnoredKeys Keys of the request body no field read, as paths (auth.scope.Domain); a field's name in another case than the page's is one of them.
+	IgnoredKeys *[]string `json:"ignored_keys,omitempty"`
+	Method      string    `json:"method"`
+	Path        string    `json:"path"`
 
 	// RequestBody Masked (--journal-bodies).
 	RequestBody *string `json:"request_body,omitempty"`
@@ -1620,15 +1812,12 @@ type JournalList struct {
 	Items []JournalEntry `json:"items"`
 }
 
-// MatchedRule defines model for MatchedRule.
+// MatchedRule A matched fault as the page's example lists it; the page has ttid only on the data element.
 type MatchedRule struct {
 	CcmSceneCode string `json:"ccmSceneCode"`
 
 	// ReflectionRule The rule's normal form: KEY=VALUE conditions joined by &, sorted by key.
 	ReflectionRule string `json:"reflectionRule"`
-
-	// Ttid Time of the earliest record the rule explains, yyyy-MM-dd HH:mm:ss in the tenant's time zone.
-	Ttid string `json:"ttid"`
 }
 
 // MediaTypeID Media type: 2 click-to-dial, 5 audio and video, 18 video click-to-dial, 19 video, 53 multimedia.
@@ -1646,8 +1835,9 @@ type NotInServiceCCErrorDescription string
 // NotInServiceCCErrorReturnCode defines model for NotInServiceCCError.ReturnCode.
 type NotInServiceCCErrorReturnCode string
 
-// NotInServiceSmartCareError The SmartCare page's 401, for a tenant whose service is not active.
+// NotInServiceSmartCareError The SmartCare page's 401, for a tenant whose service is not active, with the mandatory `data`, empty.
 type NotInServiceSmartCareError struct {
+	Data        []interface{}                         `json:"data"`
 	Description NotInServiceSmartCareErrorDescription `json:"description"`
 	ReturnCode  NotInServiceSmartCareErrorReturnCode  `json:"returnCode"`
 }
@@ -1854,13 +2044,22 @@ type SceneList struct {
 // SearchType defines model for SearchType.
 type SearchType string
 
-// SmartCareError A SmartCare answer without data.
+// SmartCareError A SmartCare refusal or failure with HTTP 200: a return code of Table 4 (or 6, 7),
+// its sentence exactly, and the mandatory `data`, empty.
 type SmartCareError struct {
-	Description string `json:"description"`
+	Data        []interface{}             `json:"data"`
+	Description SmartCareErrorDescription `json:"description"`
 
-	// ReturnCode A number, as the page's example answers (its table says String).
-	ReturnCode int `json:"returnCode"`
+	// ReturnCode 0 query succeeded, data found; 1 query succeeded, no data; 2 invalid MSISDN; 3
+	// invalid fault time; 4 the scenario does not exist; 5 DAC query error; 6 the
+	// delimitation task is being processed; 7 the delimitation task does not exist; 97
+	// other errors; 101 parameter verification failed; 102 AICC internal system error.
+	// A number (the page's example), not a string (its table).
+	ReturnCode SmartCareReturnCode `json:"returnCode"`
 }
+
+// SmartCareErrorDescription defines model for SmartCareError.Description.
+type SmartCareErrorDescription string
 
 // SmartCareReturnCode 0 query succeeded, data found; 1 query succeeded, no data; 2 invalid MSISDN; 3
 // invalid fault time; 4 the scenario does not exist; 5 DAC query error; 6 the
@@ -1876,6 +2075,17 @@ type SmartCareSettings struct {
 	TimeZone                string `json:"timeZone"`
 }
 
+// SmartCareStatusError A SmartCare answer with an HTTP error status (400, 404, 405, 500): the status as
+// returnCode, the page's sentence for it, and `data` empty.
+type SmartCareStatusError struct {
+	Data        []interface{}                  `json:"data"`
+	Description string                         `json:"description"`
+	ReturnCode  SmartCareStatusErrorReturnCode `json:"returnCode"`
+}
+
+// SmartCareStatusErrorReturnCode defines model for SmartCareStatusError.ReturnCode.
+type SmartCareStatusErrorReturnCode int
+
 // Status defines model for Status.
 type Status struct {
 	Status string `json:"status"`
@@ -1883,8 +2093,8 @@ type Status struct {
 
 // TaskAnswer defines model for TaskAnswer.
 type TaskAnswer struct {
-	Data        *[]TaskView `json:"data,omitempty"`
-	Description string      `json:"description"`
+	Data        []TaskView `json:"data"`
+	Description string     `json:"description"`
 
 	// ReturnCode 0 query succeeded, data found; 1 query succeeded, no data; 2 invalid MSISDN; 3
 	// invalid fault time; 4 the scenario does not exist; 5 DAC query error; 6 the
@@ -2131,8 +2341,17 @@ type CCFailure = CCError
 // CCForbidden A CC-Management refusal or failure.
 type CCForbidden = CCError
 
-// CCInvalid A CC-Management refusal or failure.
-type CCInvalid = CCError
+// CCInvalid defines model for CCInvalid.
+type CCInvalid struct {
+	Description CCInvalidDescription `json:"description"`
+	ReturnCode  CCInvalidReturnCode  `json:"returnCode"`
+}
+
+// CCInvalidDescription defines model for CCInvalid.Description.
+type CCInvalidDescription string
+
+// CCInvalidReturnCode defines model for CCInvalid.ReturnCode.
+type CCInvalidReturnCode string
 
 // CCNotFound A CC-Management refusal or failure.
 type CCNotFound = CCError
@@ -2182,8 +2401,9 @@ type SmartCareErrorResponse struct {
 	union json.RawMessage
 }
 
-// SmartCareNotFound A SmartCare answer without data.
-type SmartCareNotFound = SmartCareError
+// SmartCareNotFound A SmartCare answer with an HTTP error status (400, 404, 405, 500): the status as
+// returnCode, the page's sentence for it, and `data` empty.
+type SmartCareNotFound = SmartCareStatusError
 
 // SmartCareUnauthorized defines model for SmartCareUnauthorized.
 type SmartCareUnauthorized struct {
@@ -2343,17 +2563,35 @@ type QueryAccessCodeListParams struct {
 	XAPPKey *XAppKeyOptional `json:"X-APP-Key,omitempty"`
 }
 
+// QueryAccessCodeList400JSONResponseBodyDescription defines parameters for QueryAccessCodeList.
+type QueryAccessCodeList400JSONResponseBodyDescription string
+
+// QueryAccessCodeList400JSONResponseBodyReturnCode defines parameters for QueryAccessCodeList.
+type QueryAccessCodeList400JSONResponseBodyReturnCode string
+
 // QueryCalledRouteParams defines parameters for QueryCalledRoute.
 type QueryCalledRouteParams struct {
 	// XAPPKey App key field, which is the user ID; when sent, the app key the token was issued to.
 	XAPPKey *XAppKeyOptional `json:"X-APP-Key,omitempty"`
 }
 
+// QueryCalledRoute400JSONResponseBodyDescription defines parameters for QueryCalledRoute.
+type QueryCalledRoute400JSONResponseBodyDescription string
+
+// QueryCalledRoute400JSONResponseBodyReturnCode defines parameters for QueryCalledRoute.
+type QueryCalledRoute400JSONResponseBodyReturnCode string
+
 // ApplyTenantParams defines parameters for ApplyTenant.
 type ApplyTenantParams struct {
 	// XAPPKey App key field, which is the user ID; when sent, the app key the token was issued to.
 	XAPPKey *XAppKeyOptional `json:"X-APP-Key,omitempty"`
 }
+
+// ApplyTenant400JSONResponseBodyDescription defines parameters for ApplyTenant.
+type ApplyTenant400JSONResponseBodyDescription string
+
+// ApplyTenant400JSONResponseBodyReturnCode defines parameters for ApplyTenant.
+type ApplyTenant400JSONResponseBodyReturnCode string
 
 // TokenByAkSkParams defines parameters for TokenByAkSk.
 type TokenByAkSkParams struct {
@@ -2671,6 +2909,32 @@ func (t *SmartCareErrorResponse) FromSmartCareError(v SmartCareError) error {
 
 // MergeSmartCareError performs a merge with any union data inside the SmartCareErrorResponse, using the provided SmartCareError
 func (t *SmartCareErrorResponse) MergeSmartCareError(v SmartCareError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSmartCareStatusError returns the union data inside the SmartCareErrorResponse as a SmartCareStatusError
+func (t SmartCareErrorResponse) AsSmartCareStatusError() (SmartCareStatusError, error) {
+	var body SmartCareStatusError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSmartCareStatusError overwrites any union data inside the SmartCareErrorResponse as the provided SmartCareStatusError
+func (t *SmartCareErrorResponse) FromSmartCareStatusError(v SmartCareStatusError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSmartCareStatusError performs a merge with any union data inside the SmartCareErrorResponse, using the provided SmartCareStatusError
+func (t *SmartCareErrorResponse) MergeSmartCareStatusError(v SmartCareStatusError) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -3381,8 +3645,11 @@ type ClientInterface interface {
 	// Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 	// a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 	// fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-	// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-	// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+	// verification failed, 102 AICC internal system error. The description is exactly
+	// the table's sentence for the code; why a request was refused is in the request
+	// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+	// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+	// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 	// as JSON numbers.
 	//
 	// Takes any type of body and a specified content type.
@@ -3395,8 +3662,11 @@ type ClientInterface interface {
 	// Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 	// a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 	// fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-	// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-	// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+	// verification failed, 102 AICC internal system error. The description is exactly
+	// the table's sentence for the code; why a request was refused is in the request
+	// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+	// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+	// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 	// as JSON numbers.
 	//
 	// Takes a body of the `application/json` content type.
@@ -5022,8 +5292,11 @@ func (c *Client) QueryDeepResult(ctx context.Context, params *QueryDeepResultPar
 // Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 // a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 // fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+// verification failed, 102 AICC internal system error. The description is exactly
+// the table's sentence for the code; why a request was refused is in the request
+// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 // as JSON numbers.
 //
 // Takes any type of body and a specified content type.
@@ -5046,8 +5319,11 @@ func (c *Client) QueryFaultyUserWithBody(ctx context.Context, params *QueryFault
 // Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 // a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 // fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+// verification failed, 102 AICC internal system error. The description is exactly
+// the table's sentence for the code; why a request was refused is in the request
+// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 // as JSON numbers.
 //
 // Takes a body of the `application/json` content type.
@@ -9551,8 +9827,11 @@ type ClientWithResponsesInterface interface {
 	// Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 	// a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 	// fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-	// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-	// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+	// verification failed, 102 AICC internal system error. The description is exactly
+	// the table's sentence for the code; why a request was refused is in the request
+	// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+	// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+	// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 	// as JSON numbers.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -9565,8 +9844,11 @@ type ClientWithResponsesInterface interface {
 	// Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 	// a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 	// fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-	// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-	// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+	// verification failed, 102 AICC internal system error. The description is exactly
+	// the table's sentence for the code; why a request was refused is in the request
+	// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+	// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+	// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 	// as JSON numbers.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -13560,7 +13842,7 @@ type QueryFaultyUserHTTPResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FaultyUserAnswer
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *SmartCareError
+	JSON400 *SmartCareStatusError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *SmartCareUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -13570,7 +13852,7 @@ type QueryFaultyUserHTTPResponse struct {
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *GatewayThrottled
 	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *SmartCareError
+	JSON500 *SmartCareStatusError
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *SmartCareErrorResponse
 }
@@ -13581,7 +13863,7 @@ func (r QueryFaultyUserHTTPResponse) GetJSON200() *FaultyUserAnswer {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r QueryFaultyUserHTTPResponse) GetJSON400() *SmartCareError {
+func (r QueryFaultyUserHTTPResponse) GetJSON400() *SmartCareStatusError {
 	return r.JSON400
 }
 
@@ -13606,7 +13888,7 @@ func (r QueryFaultyUserHTTPResponse) GetJSON429() *GatewayThrottled {
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r QueryFaultyUserHTTPResponse) GetJSON500() *SmartCareError {
+func (r QueryFaultyUserHTTPResponse) GetJSON500() *SmartCareStatusError {
 	return r.JSON500
 }
 
@@ -15991,8 +16273,11 @@ func (c *ClientWithResponses) QueryDeepResultWithResponse(ctx context.Context, p
 // Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 // a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 // fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+// verification failed, 102 AICC internal system error. The description is exactly
+// the table's sentence for the code; why a request was refused is in the request
+// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 // as JSON numbers.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -16011,8 +16296,11 @@ func (c *ClientWithResponses) QueryFaultyUserWithBodyWithResponse(ctx context.Co
 // Reference page: smartcare-queryfaultyuser. Every business outcome is HTTP 200 with
 // a numeric returnCode (Table 4): 0 found, 1 not found, 2 invalid MSISDN, 3 invalid
 // fault time, 4 unknown scenario, 5 DAC query error, 97 other errors, 101 parameter
-// verification failed, 102 AICC internal system error. For 101, 2, 3 and 4 the reason
-// follows the table's sentence. `faultTime` and `backtraceDuration` are also accepted
+// verification failed, 102 AICC internal system error. The description is exactly
+// the table's sentence for the code; why a request was refused is in the request
+// journal (`detail`) and aiccd's log. `data` is always there: `[]` unless a fault
+// was found. A body that is not a JSON object is HTTP 400; a request aiccd failed to
+// answer at all is HTTP 500. `faultTime` and `backtraceDuration` are also accepted
 // as JSON numbers.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -19372,7 +19660,7 @@ func ParseQueryFaultyUserHTTPResponse(rsp *http.Response) (*QueryFaultyUserHTTPR
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest SmartCareError
+		var dest SmartCareStatusError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -19407,7 +19695,7 @@ func ParseQueryFaultyUserHTTPResponse(rsp *http.Response) (*QueryFaultyUserHTTPR
 		response.JSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest SmartCareError
+		var dest SmartCareStatusError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
