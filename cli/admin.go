@@ -36,6 +36,8 @@ func newAdminCommand(e *env) *cobra.Command {
 		newAdminSmartCareCommand(e),
 		newAdminAccessCodeCommand(e),
 		newAdminCalledRouteCommand(e),
+		newAdminUserCommand(e),
+		newAdminAuditCommand(e),
 	)
 	return cmd
 }

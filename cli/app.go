@@ -9,6 +9,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/admin"
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
@@ -41,6 +42,7 @@ type app struct {
 	customers   *partner.Service
 	smartcare   *smartcare.Service
 	accessCodes *accesscode.Service
+	admins      *admin.Service // console users, sessions and the audit log
 }
 
 // openApp opens and migrates the configured database, loads the master
@@ -107,6 +109,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	})
 	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks))
 	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)
+	a.admins = admin.NewService(db.Console, clock, a.ids, a.credentials)
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()
 		return nil, err

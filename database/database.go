@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/admin"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
@@ -58,6 +59,7 @@ type DB struct {
 	Customers   partner.Store
 	SmartCare   smartcare.Store
 	AccessCodes accesscode.Store
+	Console     admin.Store
 
 	engine interface {
 		Ping(context.Context) error
@@ -86,6 +88,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			Customers:   postgres.NewCustomerStore(pg),
 			SmartCare:   postgres.NewSmartCareStore(pg),
 			AccessCodes: postgres.NewAccessCodeStore(pg),
+			Console:     postgres.NewConsoleStore(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
@@ -110,6 +113,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		Customers:   sqlite.NewCustomerStore(lite),
 		SmartCare:   sqlite.NewSmartCareStore(lite),
 		AccessCodes: sqlite.NewAccessCodeStore(lite),
+		Console:     sqlite.NewConsoleStore(lite),
 		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats

@@ -18,5 +18,6 @@ func Run(t *testing.T, db *database.DB) {
 	t.Run("customers", func(t *testing.T) { testCustomers(t, db) })
 	t.Run("smartcare", func(t *testing.T) { testSmartCare(t, db) })
 	t.Run("access codes", func(t *testing.T) { testAccessCodes(t, db) })
+	t.Run("console", func(t *testing.T) { testConsole(t, db) })
 	t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, db) })
 }

@@ -1,0 +1,175 @@
+package admin
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/password"
+)
+
+// SessionTTL is how long a session lasts from sign-in. It is not extended
+// by use: a stolen cookie is worth a working day at most.
+const SessionTTL = 12 * time.Hour
+
+// PasswordChecker checks a password under the limits every password login
+// of the process shares (credential.Service): the bound on concurrent
+// checks, the attempt limits and the lockouts. kind and name name the
+// principal; hash is "" for one that does not exist.
+type PasswordChecker interface {
+	CheckPassword(ctx context.Context, kind, name, hash, password string) error
+}
+
+// Service manages users, sessions and the audit log.
+type Service struct {
+	store     Store
+	clock     aiccd.Clock
+	ids       aiccd.IDGenerator
+	passwords PasswordChecker
+}
+
+// NewService returns a Service over store.
+func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, passwords PasswordChecker) *Service {
+	return &Service{store: store, clock: clock, ids: ids, passwords: passwords}
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// CreateUser adds a user with a password that meets the cloud's policy.
+func (s *Service) CreateUser(ctx context.Context, name string, role Role, pw string) (User, error) {
+	if err := ValidateName(name); err != nil {
+		return User{}, err
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return User{}, err
+	}
+	if err := password.Validate(pw); err != nil {
+		return User{}, err
+	}
+	u := User{Name: name, Role: role, PasswordHash: password.Hash(pw), CreatedAt: s.now()}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, aiccd.ErrConflict) {
+			return User{}, aiccd.Errorf(aiccd.KindConflict, "user %q already exists", name)
+		}
+		return User{}, err
+	}
+	return u, nil
+}
+
+// Users lists every user by name.
+func (s *Service) Users(ctx context.Context) ([]User, error) { return s.store.Users(ctx) }
+
+// HasUsers reports whether any user exists.
+func (s *Service) HasUsers(ctx context.Context) (bool, error) {
+	us, err := s.store.Users(ctx)
+	return len(us) > 0, err
+}
+
+// DeleteUser removes a user, signing them out everywhere.
+func (s *Service) DeleteUser(ctx context.Context, name string) error {
+	if err := s.store.DeleteUser(ctx, name); err != nil {
+		if errors.Is(err, aiccd.ErrNotFound) {
+			return aiccd.Errorf(aiccd.KindNotFound, "user %q does not exist", name)
+		}
+		return err
+	}
+	return nil
+}
+
+// loginKind names console users among the principals whose password
+// attempts the PasswordChecker counts.
+const loginKind = "console"
+
+// SignIn checks a user's password and opens a session. It returns the
+// session and its token, which only the browser keeps.
+func (s *Service) SignIn(ctx context.Context, name, pw string) (Session, string, error) {
+	var hash string
+	u, err := s.store.User(ctx, name)
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case !errors.Is(err, aiccd.ErrNotFound):
+		return Session{}, "", err
+	}
+	if err := s.passwords.CheckPassword(ctx, loginKind, name, hash, pw); err != nil {
+		return Session{}, "", err
+	}
+	token := newToken()
+	now := s.now()
+	sess := Session{TokenHash: HashToken(token), UserName: u.Name, Role: u.Role, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return Session{}, "", err
+	}
+	return sess, token, nil
+}
+
+// ErrNoSession refuses a token that opens no session: unknown, expired,
+// signed out, or of a user deleted since.
+var ErrNoSession = aiccd.Errorf(aiccd.KindUnauthorized, "sign in to continue")
+
+// Authenticate returns the session a token opens.
+func (s *Service) Authenticate(ctx context.Context, token string) (Session, error) {
+	if token == "" {
+		return Session{}, ErrNoSession
+	}
+	sess, err := s.store.Session(ctx, HashToken(token))
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return Session{}, ErrNoSession
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	if !s.now().Before(sess.ExpiresAt) {
+		return Session{}, ErrNoSession
+	}
+	return sess, nil
+}
+
+// SignOut ends the session a token opens.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	err := s.store.DeleteSession(ctx, HashToken(token))
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// DeleteExpiredSessions forgets sessions that have expired.
+func (s *Service) DeleteExpiredSessions(ctx context.Context) error {
+	return s.store.DeleteExpiredSessions(ctx, s.now())
+}
+
+// Record appends a change to the audit log, stamped with its ID and time.
+func (s *Service) Record(ctx context.Context, e AuditEntry) error {
+	e.ID, e.At = s.ids.NextID(), s.now()
+	return s.store.AddAudit(ctx, e)
+}
+
+// MaxAuditPage is the most entries Audit returns at once.
+const MaxAuditPage = 500
+
+// Audit returns audit entries, newest first.
+func (s *Service) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error) {
+	if q.Limit <= 0 || q.Limit > MaxAuditPage {
+		q.Limit = MaxAuditPage
+	}
+	return s.store.Audit(ctx, q)
+}
+
+// newToken returns a session token: 32 random bytes, URL-safe base64.
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken is the digest a session is stored under.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
