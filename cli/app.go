@@ -134,6 +134,14 @@ func loadMasterKey(cfg config.Config, logger *slog.Logger) (*masterkey.Key, erro
 	return key, nil
 }
 
+// redisPing reports whether Redis answers; nil without Redis.
+func (a *app) redisPing() func(context.Context) error {
+	if a.redis == nil {
+		return nil
+	}
+	return func(ctx context.Context) error { return a.redis.Ping(ctx).Err() }
+}
+
 func (a *app) Close() error {
 	if a.redis != nil {
 		a.redis.Close()

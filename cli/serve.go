@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/config"
+	"github.com/aiccd/aiccd/console"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/httpapi"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 )
 
@@ -55,6 +57,13 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		demo.PrintCredentials(e.stdout)
 	}
 
+	registry := prometheus.NewRegistry()
+	con := console.New(console.Options{
+		Logger: logger, Clock: a.clock, AdminToken: cfg.AdminToken,
+		Admins: a.admins, Tenants: a.tenants, Credentials: a.credentials, Faults: a.faults, Journal: a.journal,
+		Customers: a.customers, SmartCare: a.smartcare, AccessCodes: a.accessCodes,
+		DB: a.db, Metrics: registry, Redis: a.redisPing(), Version: versionString(), Started: start,
+	})
 	srv := httpapi.New(httpapi.Options{
 		Logger:         logger,
 		DB:             a.db,
@@ -71,13 +80,15 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		SmartCare:      a.smartcare,
 		AccessCodes:    a.accessCodes,
 		MaxImportBytes: cfg.MaxImportBytes,
+		Registry:       registry,
+		Console:        con,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
 	// Background work stops after the last request has been answered.
-	stopJobs := startJobs(ctx, a, cfg, logger)
+	stopJobs := startJobs(ctx, a, cfg, logger, con)
 	defer stopJobs()
 
 	logger.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCert != "", "engine", a.db.Engine, "demo", cfg.Demo,
@@ -103,15 +114,16 @@ const smartCareTaskPoll = time.Second
 
 // startJobs starts the background work of serve: the credential event
 // poll, fault rule refreshes, the request journal, SmartCare retention and
-// the delimitation workers. The returned function stops them and waits
+// the delimitation workers, and the console's figures. The returned function stops them and waits
 // until they have, so that the database is closed after their last use.
-func startJobs(ctx context.Context, a *app, cfg config.Config, logger *slog.Logger) (stop func()) {
+func startJobs(ctx context.Context, a *app, cfg config.Config, logger *slog.Logger, con *console.Console) (stop func()) {
 	// The jobs outlive the serving context: requests still in flight
 	// during a shutdown need credential caches and the journal.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.credentials.Run(ctx) })
 	wg.Go(func() { a.faults.Run(ctx) })
+	wg.Go(func() { con.Run(ctx) })
 	if a.journal != nil {
 		wg.Go(func() { a.journal.Run(ctx) })
 	}

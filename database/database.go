@@ -66,6 +66,7 @@ type DB struct {
 		Close() error
 		Migrate(context.Context) ([]int, error)
 		SchemaVersion(context.Context) (current, latest int, err error)
+		ServerVersion(context.Context) (string, error)
 		Backup(ctx context.Context, path string) error
 		IntegrityCheck(context.Context) error
 	}
@@ -145,6 +146,10 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) { return db.engine.Mig
 func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error) {
 	return db.engine.SchemaVersion(ctx)
 }
+
+// ServerVersion names the engine and its version: "SQLite 3.50.4",
+// "PostgreSQL 15.14".
+func (db *DB) ServerVersion(ctx context.Context) (string, error) { return db.engine.ServerVersion(ctx) }
 
 // Backup writes a consistent copy of the live database to path: a SQLite
 // file, or a pg_dump custom-format archive.

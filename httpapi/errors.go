@@ -161,6 +161,7 @@ var renderers = [...]func(http.ResponseWriter, *http.Request, problem){
 	familySmartCare: renderSmartCare,
 	familyAdmin:     renderAdmin,
 	familyOps:       renderAdmin,
+	familyConsole:   renderConsole,
 }
 
 // gatewayCodes are the APIG codes of the app gateway, by kind.
@@ -556,6 +557,17 @@ func renderAdmin(w http.ResponseWriter, _ *http.Request, p problem) {
 		body.Error.Code = "method_not_allowed"
 	}
 	writeJSON(w, p.status, body)
+}
+
+// renderConsole answers what reaches no console page (an oversized body,
+// a path the router refuses) in plain text; the console renders its own
+// errors as pages.
+func renderConsole(w http.ResponseWriter, _ *http.Request, p problem) {
+	msg := p.message
+	if msg == "" || p.code == codeNoRoute {
+		msg = http.StatusText(p.status) + "."
+	}
+	writeText(w, p.status, msg)
 }
 
 const forcedMessage = "Fault injected by the aiccd sandbox."

@@ -17,11 +17,12 @@ const (
 	familySmartCare               // SmartCare behind the gateway: numeric returnCode/description
 	familyAdmin                   // aiccd's own admin API
 	familyOps                     // /healthz, /readyz, /metrics, /openapi.json, /openapi.yaml
+	familyConsole                 // the web console's pages (console.Prefix)
 )
 
 var familyNames = [...]string{
 	familyGateway: "gateway", familyOMA: "oma", familyPartner: "partner", familyIAM: "iam",
-	familyCC: "cc", familySmartCare: "smartcare", familyAdmin: "admin", familyOps: "ops",
+	familyCC: "cc", familySmartCare: "smartcare", familyAdmin: "admin", familyOps: "ops", familyConsole: "console",
 }
 
 func (f family) String() string { return familyNames[f] }
@@ -43,6 +44,11 @@ var familyPrefixes = []struct {
 	{"/admin/", familyAdmin},
 }
 
+// consolePrefix is where the web console is mounted (console.Prefix). It
+// is not among familyPrefixes, whose entries the router also registers
+// as catch-alls: the console has a handler of its own there.
+const consolePrefix = "/console/"
+
 // opsPaths are served outside every API family.
 var opsPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/openapi.json": true, "/openapi.yaml": true}
 
@@ -54,6 +60,9 @@ func familyOf(path string) family {
 	}
 	if opsPaths[path] {
 		return familyOps
+	}
+	if strings.HasPrefix(path, consolePrefix) {
+		return familyConsole
 	}
 	return familyGateway
 }

@@ -107,6 +107,13 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /openapi.json", s.api(s.openAPIJSON))
 	handle("GET /openapi.yaml", s.api(s.openAPIYAML))
 
+	// The web console: one handler with a route table of its own
+	// (console/routes.go), because its pages answer in HTML, authenticate
+	// by session, and are not endpoints of the API contract.
+	if s.console != nil {
+		mux.Handle(consolePrefix, s.console)
+	}
+
 	// Everything else answers 404 or 405 in the format of its family.
 	for pattern := range catchAll {
 		mux.Handle(pattern, s.api(s.unrouted(mux)))

@@ -58,6 +58,8 @@ type Options struct {
 	MaxImportBytes int64
 	// Registry receives the server's metrics; a new one is made when nil.
 	Registry *prometheus.Registry
+	// Console serves the web console under /console/; nil leaves it out.
+	Console http.Handler
 }
 
 // Server is aiccd's HTTP interface. It is an http.Handler.
@@ -84,6 +86,7 @@ type Server struct {
 	smartcare      *smartcare.Service
 	accessCodes    *accesscode.Service
 	maxImport      int64
+	console        http.Handler
 }
 
 // Routes returns the route pattern of every endpoint, in routes.go's
@@ -115,6 +118,7 @@ func New(o Options) *Server {
 		smartcare:      o.SmartCare,
 		accessCodes:    o.AccessCodes,
 		maxImport:      o.MaxImportBytes,
+		console:        o.Console,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)

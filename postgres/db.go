@@ -219,3 +219,10 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// ServerVersion returns the PostgreSQL server's version.
+func (db *DB) ServerVersion(ctx context.Context) (string, error) {
+	var v string
+	err := db.pool.QueryRow(ctx, `SHOW server_version`).Scan(&v)
+	return "PostgreSQL " + v, translate(err)
+}

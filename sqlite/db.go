@@ -322,3 +322,10 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// ServerVersion returns the version of the SQLite library.
+func (db *DB) ServerVersion(ctx context.Context) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&v)
+	return "SQLite " + v, translate(err)
+}

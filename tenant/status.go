@@ -99,3 +99,10 @@ func defaultStatus(kind Kind) SpaceStatus {
 	}
 	return StatusActive
 }
+
+// CanChangeStatus reports whether an administrator may move t to status
+// to: a status of its kind that its state machine allows from its own.
+// (Update also refuses to reopen a trial whose expiry has passed.)
+func CanChangeStatus(t Tenant, to SpaceStatus) bool {
+	return validStatus(t.Kind, to) == nil && transition(t.Status, to) == nil
+}
