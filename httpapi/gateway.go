@@ -51,6 +51,11 @@ func (s *Server) tokenByAkSk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// An issued token names its tenant: the exchange goes in the tenant's
+	// journal, the secret and the token masked. A refused one names none.
+	if info := requestInfoFrom(r.Context()); info != nil {
+		info.tenantID, info.caller = tok.TenantID, tok.AppKey
+	}
 	writeJSON(w, http.StatusOK, tokenByAkSkResponse{
 		AccessToken: tok.AccessToken,
 		ApplyType:   "Bearer",

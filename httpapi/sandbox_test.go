@@ -180,6 +180,27 @@ func TestRequestJournal(t *testing.T) {
 	})
 }
 
+// A token issued by tokenByAkSk is journaled for the app key's tenant,
+// secret and token masked; a refused exchange names no tenant and is not.
+func TestTokenByAkSkIsJournaled(t *testing.T) {
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	token := e.gatewayToken()
+	e.do(request{method: "POST", path: "/apigovernance/api/oauth/tokenByAkSk",
+		body: `{"app_key":"` + demo.AppKey + `","app_secret":"wrong-secret"}`})
+	w := e.do(request{method: "GET", path: "/admin/v1/requests?tenant=" + demo.TenantID, header: map[string]string{"Authorization": "Bearer " + testAdminToken}})
+	var got struct{ Items []journal.Entry }
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || len(got.Items) != 1 {
+		t.Fatalf("journal: %v %s", err, w.Body)
+	}
+	j := got.Items[0]
+	if j.Route != "POST /apigovernance/api/oauth/tokenByAkSk" || j.Caller != demo.AppKey || j.Status != 200 {
+		t.Fatalf("entry: %+v", j)
+	}
+	if strings.Contains(w.Body.String(), demo.AppSecret) || strings.Contains(w.Body.String(), token) {
+		t.Fatalf("a secret reached the journal: %s", w.Body)
+	}
+}
+
 func faultFor(kind string) fault.Fault {
 	f := fault.Fault{TenantID: demo.TenantID, Endpoint: "queryAccessCodeList", Remaining: 1}
 	switch kind {
