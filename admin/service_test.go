@@ -31,7 +31,7 @@ func newService(t *testing.T) (*admin.Service, *clock) {
 	db := dbtest.Open(t, dbtest.SQLiteURL(t))
 	c := &clock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	creds := credential.NewService(credential.Options{
-		Store: db.Credentials, Clock: c, Guard: credential.NewMemoryGuard(c, credential.RateLimit{}, 1000),
+		Store: db.Credentials, Clock: c, Guard: credential.NewMemoryGuard(c, 1000, nil),
 	})
 	ids, err := snowflake.New(1, c)
 	if err != nil {
