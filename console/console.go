@@ -107,6 +107,7 @@ func (c *Console) Run(ctx context.Context) {
 	defer sample.Stop()
 	clean := time.NewTicker(time.Hour)
 	defer clean.Stop()
+	c.samples.take(c.Clock.Now()) // the first rates are from start-up on
 	for {
 		select {
 		case <-ctx.Done():

@@ -27,8 +27,14 @@ type overviewData struct {
 
 // liveData is the part of the overview its script refreshes.
 type liveData struct {
-	Charts []template.HTML
+	Charts []figure
 	Routes []routeStats
+}
+
+// figure is a chart with its caption.
+type figure struct {
+	Title string
+	SVG   template.HTML
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request) error {
@@ -54,10 +60,11 @@ func (c *Console) overviewLive(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) live() liveData {
 	points, routes := c.samples.series()
 	return liveData{
-		Charts: []template.HTML{
-			chart("Requests per second", "req/s", points, func(p point) float64 { return p.PerSecond }, formatRate),
-			chart("Server errors", "%", points, func(p point) float64 { return p.ErrorRate }, formatPercent),
-			chart("99th percentile latency", "ms", points, func(p point) float64 { return p.P99 * 1000 }, func(v float64) string { return formatMS(v / 1000) }),
+		Charts: []figure{
+			{"Requests per second", chart("Requests per second", "req/s", points, func(p point) float64 { return p.PerSecond }, formatRate)},
+			{"Server errors (%)", chart("Server errors", "%", points, func(p point) float64 { return p.ErrorRate }, formatPercent)},
+			{"99th percentile latency (ms)", chart("99th percentile latency", "ms", points, func(p point) float64 { return p.P99 * 1000 },
+				func(v float64) string { return formatMS(v / 1000) })},
 		},
 		Routes: routes,
 	}

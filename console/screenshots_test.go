@@ -1,0 +1,60 @@
+package console_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/chromedp/chromedp"
+)
+
+// TestScreenshots writes a PNG of each main page into the directory
+// AICCD_CONSOLE_SCREENSHOTS names (docs/console for the README's), after
+// some traffic so that the journal and the charts have something to show:
+//
+//	AICCD_CONSOLE_SCREENSHOTS=docs/console go test ./console -run TestScreenshots
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("AICCD_CONSOLE_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set AICCD_CONSOLE_SCREENSHOTS to a directory to write the console's screenshots")
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", dir) // relative to the module's root, not this package
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, dbtest.SQLiteURL(t))
+	// Traffic over three of the overview's 5-second samples.
+	for range 3 {
+		for range 20 {
+			post(t, srv.URL+"/apigovernance/api/oauth/tokenByAkSk", `{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`, nil)
+			post(t, srv.URL+"/apigovernance/api/oauth/tokenByAkSk", `{"app_key":"demo-app-key","app_secret":"wrong"}`, nil)
+		}
+		time.Sleep(5 * time.Second)
+	}
+	ctx := newTab(t)
+	signIn(t, ctx, srv.URL, "ann", password)
+	shoot := func(name, path string, width, height int64) {
+		var png []byte
+		run(t, ctx, "screenshot "+name,
+			chromedp.EmulateViewport(width, height),
+			chromedp.Navigate(srv.URL+path),
+			chromedp.WaitVisible("h1", chromedp.ByQuery),
+			chromedp.FullScreenshot(&png, 100)) // 100: PNG, not JPEG
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shoot("overview", "/console/", 1280, 800)
+	shoot("tenants", "/console/tenants", 1280, 800)
+	shoot("tenant", "/console/tenants/demo", 1280, 800)
+	shoot("journal", "/console/journal?tenant=demo", 1280, 800)
+	shoot("faults", "/console/faults", 1280, 800)
+	shoot("audit", "/console/audit", 1280, 800)
+	shoot("journal-phone", "/console/journal?tenant=demo", 390, 844)
+	run(t, ctx, "sign out", chromedp.Click(`form[action="/console/signout"] button`, chromedp.ByQuery))
+	shoot("signin", "/console/signin", 1280, 800)
+}
