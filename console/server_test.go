@@ -46,6 +46,11 @@ func startServer(t *testing.T, dsn string, args ...string) *clitest.Server {
 	return srv
 }
 
+// startBare runs aiccd serve --demo on dsn with no admin access.
+func startBare(dsn string) (*clitest.Server, error) {
+	return clitest.Start("--demo", "--database", dsn, "--master-key", masterKey)
+}
+
 // post sends a JSON request to one of aiccd's APIs, as an integrator's
 // client would, and returns the status and the decoded answer.
 func post(t *testing.T, url, body string, header map[string]string) (int, map[string]any) {

@@ -1,0 +1,208 @@
+package console_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aiccd/aiccd/database/dbtest"
+)
+
+// client is a browser without a browser: cookies, no redirects followed.
+type client struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func newClient(t *testing.T, base string) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, base: base, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (c *client) do(method, path string, form url.Values, header map[string]string) (*http.Response, string) {
+	c.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.base+path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signIn signs in and returns the CSRF token of the user's pages.
+func (c *client) signIn(name string) string {
+	c.t.Helper()
+	res, _ := c.do("POST", "/console/signin", url.Values{"name": {name}, "password": {password}}, nil)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/" {
+		c.t.Fatalf("sign in as %s: %d %s", name, res.StatusCode, res.Header.Get("Location"))
+	}
+	_, page := c.do("GET", "/console/faults", nil, nil)
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		c.t.Fatalf("no CSRF token on the page:\n%s", page)
+	}
+	return m[1]
+}
+
+func TestConsoleSecurity(t *testing.T) {
+	srv := startServer(t, dbtest.SQLiteURL(t))
+
+	t.Run("headers and cookie", func(t *testing.T) {
+		c := newClient(t, srv.URL)
+		res, _ := c.do("GET", "/console/signin", nil, nil)
+		for h, want := range map[string]string{
+			"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'",
+			"X-Content-Type-Options":  "nosniff",
+			"X-Frame-Options":         "DENY",
+			"Referrer-Policy":         "no-referrer",
+			"Cache-Control":           "no-store",
+		} {
+			if got := res.Header.Get(h); !strings.Contains(got, want) {
+				t.Errorf("%s: %q, want %q", h, got, want)
+			}
+		}
+		res, _ = c.do("POST", "/console/signin", url.Values{"name": {"ann"}, "password": {password}}, nil)
+		cookie := strings.Join(res.Header.Values("Set-Cookie"), "; ")
+		for _, want := range []string{"HttpOnly", "SameSite=Strict", "Path=/console/"} {
+			if !strings.Contains(cookie, want) {
+				t.Errorf("session cookie %q lacks %s", cookie, want)
+			}
+		}
+		if strings.Contains(cookie, "Secure") {
+			t.Errorf("a Secure cookie over plain HTTP would never come back: %q", cookie)
+		}
+	})
+
+	t.Run("signed out", func(t *testing.T) {
+		c := newClient(t, srv.URL)
+		res, _ := c.do("GET", "/console/tenants?q=a", nil, nil)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/signin?next=%2Fconsole%2Ftenants%3Fq%3Da" {
+			t.Errorf("a page signed out: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		res, _ = c.do("GET", "/console/journal/rows", nil, map[string]string{"X-Console-Fetch": "1"})
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("a live view's poll signed out: %d", res.StatusCode)
+		}
+		res, _ = c.do("POST", "/console/faults", url.Values{"tenant_id": {"demo"}, "status": {"503"}}, nil)
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("a change signed out: %d", res.StatusCode)
+		}
+		res, page := c.do("POST", "/console/signin", url.Values{"name": {"ann"}, "password": {"Wrong-pass1"}}, nil)
+		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "The user name or password is wrong.") {
+			t.Errorf("a wrong password: %d", res.StatusCode)
+		}
+	})
+
+	t.Run("sign-in goes nowhere else", func(t *testing.T) {
+		for _, next := range []string{"//evil.example/console/", "https://evil.example/", "/console/\\evil"} {
+			c := newClient(t, srv.URL)
+			res, _ := c.do("POST", "/console/signin", url.Values{"name": {"ann"}, "password": {password}, "next": {next}}, nil)
+			if loc := res.Header.Get("Location"); loc != "/console/" {
+				t.Errorf("next=%s: sent to %q", next, loc)
+			}
+		}
+	})
+
+	t.Run("changes need the CSRF token, this origin and an operator", func(t *testing.T) {
+		ann := newClient(t, srv.URL)
+		csrf := ann.signIn("ann")
+		rule := url.Values{"tenant_id": {"demo"}, "status": {"503"}, "remaining": {"1"}, "percent": {"100"}}
+		for name, tc := range map[string]struct {
+			csrf   string
+			header map[string]string
+		}{
+			"no token":     {"", nil},
+			"wrong token":  {"x" + csrf, nil},
+			"cross-site":   {csrf, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+			"other origin": {csrf, map[string]string{"Origin": "http://evil.example"}},
+		} {
+			form := url.Values{"csrf": {tc.csrf}}
+			for k, v := range rule {
+				form[k] = v
+			}
+			if res, _ := ann.do("POST", "/console/faults", form, tc.header); res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s: %d, want 403", name, res.StatusCode)
+			}
+		}
+		vic := newClient(t, srv.URL)
+		form := url.Values{"csrf": {vic.signIn("vic")}}
+		for k, v := range rule {
+			form[k] = v
+		}
+		if res, page := vic.do("POST", "/console/faults", form, nil); res.StatusCode != http.StatusForbidden || !strings.Contains(page, "Viewers cannot change anything") {
+			t.Errorf("a viewer's change: %d", res.StatusCode)
+		}
+		form.Set("csrf", csrf)
+		if res, _ := ann.do("POST", "/console/faults", form, map[string]string{"Sec-Fetch-Site": "same-origin"}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("an operator's change: %d, want 303", res.StatusCode)
+		}
+		// Signed out, the session's cookie opens nothing, even if kept.
+		cookies := ann.http.Jar.Cookies(mustURL(t, srv.URL+"/console/"))
+		ann.do("POST", "/console/signout", url.Values{"csrf": {csrf}}, nil)
+		replay := newClient(t, srv.URL)
+		replay.http.Jar.SetCookies(mustURL(t, srv.URL+"/console/"), cookies)
+		if res, _ := replay.do("GET", "/console/faults", nil, nil); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("a signed-out session's cookie: %d", res.StatusCode)
+		}
+	})
+
+	t.Run("no secret in a URL", func(t *testing.T) {
+		ann := newClient(t, srv.URL)
+		csrf := ann.signIn("ann")
+		res, page := ann.do("POST", "/console/appkeys/demo-app-key/rotate", url.Values{"csrf": {csrf}}, nil)
+		if res.StatusCode != http.StatusOK || !strings.Contains(page, `id="secret"`) || res.Header.Get("Location") != "" {
+			t.Fatalf("rotate: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		// The tenant's page shows the app key, never its secret again.
+		secret := regexp.MustCompile(`id="secret" class="mono" value="([^"]+)"`).FindStringSubmatch(page)[1]
+		if _, tenantPage := ann.do("GET", "/console/tenants/demo", nil, nil); strings.Contains(tenantPage, secret) {
+			t.Error("the tenant's page shows the app secret")
+		}
+	})
+}
+
+// A server without an admin token or console user serves no console.
+func TestConsoleIsOffWithoutAdminAccess(t *testing.T) {
+	dsn := dbtest.SQLiteURL(t)
+	dbtest.Open(t, dsn)
+	srv, err := startBare(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	c := newClient(t, srv.URL)
+	if res, _ := c.do("GET", "/console/signin", nil, nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("sign-in page without admin access: %d", res.StatusCode)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
