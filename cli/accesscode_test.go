@@ -157,16 +157,16 @@ func FuzzAccessCodeCSVRow(f *testing.F) {
 		r := csv.NewReader(strings.NewReader("accessCode,mediatypeId,numCallAttr,n400Number,description,id\n" + line))
 		r.FieldsPerRecord = -1
 		header, _ := r.Read()
-		index := map[string]int{}
-		for i, h := range header {
-			index[h] = i
+		parse, err := accesscode.CSV(header)
+		if err != nil {
+			t.Fatal(err)
 		}
 		for {
 			rec, err := r.Read()
 			if err != nil {
 				return
 			}
-			d, err := accessCodeFromCSV(csvRow{index: index, rec: rec})
+			d, err := parse(rec)
 			if err == nil {
 				_, err = svc.Prepare("t", d)
 			}

@@ -53,8 +53,14 @@ func newImportAccessCodesCommand(e *env) *cobra.Command {
 					required:  []string{"accessCode"},
 					batchSize: accessCodeBatch,
 					pipeline:  true,
-					fromCSV:   func(r csvRow) (accesscode.AccessCode, error) { return prepare(accessCodeFromCSV(r)) },
-					fromJSON:  func(line []byte) (accesscode.AccessCode, error) { return prepare(accessCodeFromJSON(line)) },
+					csvParser: func(header []string) (func([]string) (accesscode.AccessCode, error), error) {
+						parse, err := accesscode.CSV(header)
+						if err != nil {
+							return nil, err
+						}
+						return func(rec []string) (accesscode.AccessCode, error) { return prepare(parse(rec)) }, nil
+					},
+					fromJSON: func(line []byte) (accesscode.AccessCode, error) { return prepare(accessCodeFromJSON(line)) },
 					write: func(ctx context.Context, batch []accesscode.AccessCode) error {
 						return a.accessCodes.CreateBatch(ctx, tenantID, batch)
 					},
@@ -75,40 +81,6 @@ func newImportAccessCodesCommand(e *env) *cobra.Command {
 	cmd.MarkFlagRequired("tenant")
 	o.addFlags(cmd, true)
 	return cmd
-}
-
-// accessCodeFromCSV reads one CSV record. Empty cells are absent values.
-func accessCodeFromCSV(r csvRow) (accesscode.Draft, error) {
-	d := accesscode.Draft{Code: r.Get("accessCode"), MediaType: accesscode.MediaAudioVideo, CallAttr: accesscode.CallBoth}
-	if s := r.Get("id"); s != "" {
-		id, err := parseID(s)
-		if err != nil {
-			return accesscode.Draft{}, err
-		}
-		d.ID = id
-	}
-	if s := r.Get("mediatypeId"); s != "" {
-		m, err := accesscode.ParseMediaType(s)
-		if err != nil {
-			return accesscode.Draft{}, err
-		}
-		d.MediaType = m
-	}
-	if s := r.Get("numCallAttr"); s != "" {
-		c, err := accesscode.ParseCallAttr(s)
-		if err != nil {
-			return accesscode.Draft{}, err
-		}
-		d.CallAttr = c
-	}
-	if s := r.Get("n400Number"); s != "" {
-		d.N400Number = &s
-	}
-	// The description keeps its spaces; only an empty cell means none.
-	if s := r.Raw("description"); s != "" {
-		d.Description = &s
-	}
-	return d, nil
 }
 
 // accessCodeJSON is one NDJSON line: an entry of calledRouteList.
