@@ -33,6 +33,15 @@ func (c *Console) routes() *http.ServeMux {
 	post("tenants/{tenant}/malltokens", c.change(c.mallTokenIssue))
 	post("tenants/{tenant}/malltokens/{id}/revoke", c.change(c.mallTokenRevoke))
 
+	get("tenants/{tenant}/accesscodes", c.view(c.accessCodeList))
+	post("tenants/{tenant}/accesscodes", c.change(c.accessCodeCreate))
+	post("tenants/{tenant}/accesscodes/import", c.limitBody(maxUpload, c.change(c.accessCodeImport)))
+	get("tenants/{tenant}/accesscodes/{id}", c.view(c.accessCodeShow))
+	post("tenants/{tenant}/accesscodes/{id}", c.change(c.accessCodeUpdate))
+	post("tenants/{tenant}/accesscodes/{id}/delete", c.change(c.accessCodeDelete))
+	post("tenants/{tenant}/routes", c.change(c.routeCreate))
+	post("tenants/{tenant}/routes/{id}/delete", c.change(c.routeDelete))
+
 	get("accounts", c.view(c.accountList))
 	post("accounts", c.change(c.accountCreate))
 	get("accounts/{account}", c.view(c.accountShow))

@@ -1,6 +1,8 @@
 package console_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -95,13 +97,51 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("curl command: %s", curl)
 		}
 
+		// The demo tenant's access codes: the same fuzzy search as the API,
+		// then an upload with one bad row, reported with its line.
+		run(t, ctx, "search access codes",
+			chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes"),
+			chromedp.WaitVisible("#ac-code", chromedp.ByQuery),
+			chromedp.SendKeys("#ac-code", "91141", chromedp.ByQuery),
+			chromedp.Click(`form[aria-label="Access codes"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//table[@id="accesscodes"]//a[.="9911411"]`, chromedp.BySearch))
+		checkA11y(t, ctx, "access codes")
+		csvFile := filepath.Join(t.TempDir(), "codes.csv")
+		if err := os.WriteFile(csvFile, []byte("accessCode,mediatypeId,description\n5550001,5,front desk\n5550002,7,bad media\n5550003,,\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		run(t, ctx, "upload access codes",
+			chromedp.SetUploadFiles("#ac-file", []string{csvFile}, chromedp.ByQuery),
+			chromedp.Click(`form[action$="/accesscodes/import"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("#import-errors", chromedp.ByQuery))
+		checkA11y(t, ctx, "access code upload")
+		if h := textOf(t, ctx, "#import-result-h"); h != "Upload: 2 imported, 1 rejected" {
+			t.Errorf("the upload's result: %q", h)
+		}
+		if errs := textOf(t, ctx, "#import-errors tbody"); !strings.HasPrefix(errs, "3\t") || !strings.Contains(errs, "mediatypeId: 7") ||
+			strings.Contains(errs, "\n") {
+			t.Errorf("the upload's rejected rows: %q", errs)
+		}
+		run(t, ctx, "edit an uploaded access code",
+			chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes?code=5550001"),
+			chromedp.Click(`//table[@id="accesscodes"]//a[.="5550001"]`, chromedp.BySearch),
+			chromedp.WaitVisible("#ac-new-description", chromedp.ByQuery))
+		checkA11y(t, ctx, "access code")
+		run(t, ctx, "edit an uploaded access code",
+			chromedp.SetValue("#ac-new-description", "reception", chromedp.ByQuery),
+			chromedp.Click(`form.grid button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//p[@role="status"][contains(., "saved")]`, chromedp.BySearch))
+		if row := textOf(t, ctx, "#accesscodes tbody"); !strings.Contains(row, "reception") {
+			t.Errorf("the edited access code: %q", row)
+		}
+
 		run(t, ctx, "read the audit log",
 			chromedp.Navigate(srv.URL+"/console/audit"),
 			chromedp.WaitVisible(`//h1[.="Audit log"]`, chromedp.BySearch))
 		checkA11y(t, ctx, "audit log")
 		log := textOf(t, ctx, "table")
 		cliLog := aiccdCLI(t, dsn, "admin", "audit")
-		for _, action := range []string{"tenant.create", "appkey.create", "fault.create"} {
+		for _, action := range []string{"tenant.create", "appkey.create", "fault.create", "accesscode.import", "accesscode.update"} {
 			if !strings.Contains(log, action) || !strings.Contains(cliLog, action) {
 				t.Errorf("%s is missing from the audit log:\nconsole: %s\naiccd admin audit: %s", action, log, cliLog)
 			}

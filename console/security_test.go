@@ -155,6 +155,22 @@ func TestConsoleSecurity(t *testing.T) {
 		if res, page := vic.do("POST", "/console/faults", form, nil); res.StatusCode != http.StatusForbidden || !strings.Contains(page, "Viewers cannot change anything") {
 			t.Errorf("a viewer's change: %d", res.StatusCode)
 		}
+		// Access codes too: a viewer reads them and cannot add, delete or upload.
+		if res, page := vic.do("GET", "/console/tenants/demo/accesscodes?code=9911411", nil, nil); res.StatusCode != http.StatusOK ||
+			!strings.Contains(page, "9911411") || strings.Contains(page, "/accesscodes/import") {
+			t.Errorf("a viewer's access codes: %d", res.StatusCode)
+		}
+		for _, path := range []string{"/console/tenants/demo/accesscodes", "/console/tenants/demo/accesscodes/import",
+			"/console/tenants/demo/accesscodes/1124167935465633793/delete", "/console/tenants/demo/routes"} {
+			if res, _ := vic.do("POST", path, url.Values{"csrf": {form.Get("csrf")}, "access_code": {"5551234"}}, nil); res.StatusCode != http.StatusForbidden {
+				t.Errorf("a viewer's POST %s: %d, want 403", path, res.StatusCode)
+			}
+		}
+		// An upload over the limit is refused before it is read.
+		big := url.Values{"csrf": {csrf}, "file": {strings.Repeat("1", 3<<20)}}
+		if res, _ := ann.do("POST", "/console/tenants/demo/accesscodes/import", big, nil); res.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("an upload of 3 MB: %d, want 413", res.StatusCode)
+		}
 		form.Set("csrf", csrf)
 		if res, _ := ann.do("POST", "/console/faults", form, map[string]string{"Sec-Fetch-Site": "same-origin"}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("an operator's change: %d, want 303", res.StatusCode)
