@@ -42,6 +42,8 @@ func (c *Console) routes() *http.ServeMux {
 	post("tenants/{tenant}/routes", c.change(c.routeCreate))
 	post("tenants/{tenant}/routes/{id}/delete", c.change(c.routeDelete))
 
+	get("tenants/{tenant}/smartcare", c.view(c.smartCareExplorer))
+
 	get("accounts", c.view(c.accountList))
 	post("accounts", c.change(c.accountCreate))
 	get("accounts/{account}", c.view(c.accountShow))

@@ -135,6 +135,26 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("the edited access code: %q", row)
 		}
 
+		// The SmartCare explorer on the queryfaultyuser page's example: the
+		// demo subscriber's records with both faults, SMS and DATA.
+		run(t, ctx, "open the SmartCare explorer",
+			chromedp.Navigate(srv.URL+"/console/tenants/demo/smartcare"),
+			chromedp.Click(`//a[.="Open the page's example"]`, chromedp.BySearch),
+			chromedp.WaitVisible("#sc-answer", chromedp.ByQuery))
+		checkA11y(t, ctx, "SmartCare explorer")
+		scAnswer := textOf(t, ctx, "#sc-answer")
+		timeline := textOf(t, ctx, "#sc-timeline")
+		for _, want := range []string{`"returnCode": 0`, `"msisdn": "6680512100869"`, `"ccmSceneCode": "SMS"`, `"ccmSceneCode": "DATA"`} {
+			if !strings.Contains(scAnswer, want) {
+				t.Errorf("the answer lacks %s:\n%s", want, scAnswer)
+			}
+		}
+		for _, want := range []string{"matches SMS rule FAILURE_CAUSE=", "matches DATA rule LAC_TAC=5200504B2007"} {
+			if !strings.Contains(timeline, want) {
+				t.Errorf("the timeline lacks %q:\n%s", want, timeline)
+			}
+		}
+
 		run(t, ctx, "read the audit log",
 			chromedp.Navigate(srv.URL+"/console/audit"),
 			chromedp.WaitVisible(`//h1[.="Audit log"]`, chromedp.BySearch))
