@@ -51,9 +51,11 @@ type accessCodeForm struct {
 	CallAttr                      accesscode.CallAttr
 }
 
-// routeForm is a new called route as typed.
+// routeForm is a called route as typed: a new one, or the editable
+// fields of one.
 type routeForm struct {
 	AccessCode, ExtCode, DeviceType, DeviceID, DeviceDesc string
+	MediaType, Editable                                   string
 }
 
 // importResult is what an upload did, with each rejected row.
@@ -366,7 +368,7 @@ func refused(err error) bool {
 func readRouteForm(r *http.Request) routeForm {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	return routeForm{AccessCode: v("access_code"), ExtCode: v("ext_code"), DeviceType: v("device_type"),
-		DeviceID: v("device_id"), DeviceDesc: v("device_desc")}
+		DeviceID: v("device_id"), DeviceDesc: v("device_desc"), MediaType: v("media_type"), Editable: v("editable")}
 }
 
 func (f routeForm) draft() (accesscode.RouteDraft, error) {
@@ -426,4 +428,82 @@ func (c *Console) limitBody(n int64, h http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, n)
 		h.ServeHTTP(w, r)
 	})
+}
+
+type routeShowData struct {
+	Tenant     string
+	Route      accesscode.Route
+	Form       routeForm
+	MediaTypes []accesscode.MediaType
+}
+
+// routeOf reads the called route the request's path names.
+func (c *Console) routeOf(r *http.Request) (accesscode.Route, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return accesscode.Route{}, errNoPage
+	}
+	return c.AccessCodes.GetRoute(r.Context(), r.PathValue("tenant"), id)
+}
+
+func (c *Console) routeShow(w http.ResponseWriter, r *http.Request) error {
+	rt, err := c.routeOf(r)
+	if err != nil {
+		return err
+	}
+	f := routeForm{DeviceType: strconv.Itoa(int(rt.DeviceType)), DeviceID: strconv.FormatInt(rt.DeviceID, 10),
+		MediaType: strconv.Itoa(int(rt.MediaType)), Editable: strconv.Itoa(int(rt.Editable))}
+	if rt.DeviceDesc != nil {
+		f.DeviceDesc = *rt.DeviceDesc
+	}
+	return c.renderRoute(w, r, http.StatusOK, rt, f, flash{})
+}
+
+func (c *Console) renderRoute(w http.ResponseWriter, r *http.Request, status int, rt accesscode.Route, f routeForm, fl flash) error {
+	d := routeShowData{Tenant: rt.TenantID, Route: rt, Form: f, MediaTypes: accesscode.MediaTypes}
+	return c.render(w, r, status, "route", view{Title: "Called route " + strconv.FormatInt(rt.DNID, 10), Nav: "tenants", Flash: fl, Data: d})
+}
+
+// patch reads the form of a route's editable fields.
+func (f routeForm) patch() (accesscode.RoutePatch, error) {
+	var p accesscode.RoutePatch
+	m, err := accesscode.ParseMediaType(f.MediaType)
+	if err != nil {
+		return p, err
+	}
+	dt, err := accesscode.ParseDeviceType(f.DeviceType)
+	if err != nil {
+		return p, err
+	}
+	id, err := strconv.ParseInt(f.DeviceID, 10, 64)
+	if err != nil {
+		return p, aiccd.Errorf(aiccd.KindInvalid, "device ID %q is not a whole number", f.DeviceID)
+	}
+	e, err := accesscode.ParseEditable(f.Editable)
+	if err != nil {
+		return p, err
+	}
+	return accesscode.RoutePatch{MediaType: &m, DeviceType: &dt, DeviceID: &id, DeviceDesc: &f.DeviceDesc, Editable: &e}, nil
+}
+
+func (c *Console) routeUpdate(w http.ResponseWriter, r *http.Request) error {
+	rt, err := c.routeOf(r)
+	if err != nil {
+		return err
+	}
+	f := readRouteForm(r)
+	p, err := f.patch()
+	if err == nil {
+		rt, err = c.AccessCodes.UpdateRoute(r.Context(), rt.TenantID, rt.ID, p)
+	}
+	if err != nil {
+		if !clientError(err) {
+			return err
+		}
+		return c.renderRoute(w, r, statuses[aiccd.KindOf(err)], rt, f, errorFlash(err))
+	}
+	if err := c.audit(r, "route.update", strconv.FormatInt(rt.ID, 10), "tenant="+rt.TenantID+" access_code="+rt.AccessCode); err != nil {
+		return err
+	}
+	return redirect(w, r, accessCodesPath(rt.TenantID)+"?route_code="+rt.AccessCode, "Called route "+strconv.FormatInt(rt.DNID, 10)+" saved.")
 }

@@ -40,6 +40,8 @@ func (c *Console) routes() *http.ServeMux {
 	post("tenants/{tenant}/accesscodes/{id}", c.change(c.accessCodeUpdate))
 	post("tenants/{tenant}/accesscodes/{id}/delete", c.change(c.accessCodeDelete))
 	post("tenants/{tenant}/routes", c.change(c.routeCreate))
+	get("tenants/{tenant}/routes/{id}", c.view(c.routeShow))
+	post("tenants/{tenant}/routes/{id}", c.change(c.routeUpdate))
 	post("tenants/{tenant}/routes/{id}/delete", c.change(c.routeDelete))
 
 	get("tenants/{tenant}/smartcare", c.view(c.smartCareExplorer))

@@ -135,6 +135,19 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("the edited access code: %q", row)
 		}
 
+		run(t, ctx, "edit a called route",
+			chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes?route_code=9911411"),
+			chromedp.Click(`//table[@id="routes"]//a[.="1"]`, chromedp.BySearch),
+			chromedp.WaitVisible("#route-device-desc", chromedp.ByQuery))
+		checkA11y(t, ctx, "called route")
+		run(t, ctx, "edit a called route",
+			chromedp.SetValue("#route-device-desc", "Day shift queue", chromedp.ByQuery),
+			chromedp.Click(`form.grid button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//p[@role="status"][contains(., "saved")]`, chromedp.BySearch))
+		if rows := textOf(t, ctx, "#routes tbody"); !strings.Contains(rows, "Day shift queue") {
+			t.Errorf("the edited route: %q", rows)
+		}
+
 		// The SmartCare explorer on the queryfaultyuser page's example: the
 		// demo subscriber's records with both faults, SMS and DATA.
 		run(t, ctx, "open the SmartCare explorer",
@@ -161,7 +174,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		checkA11y(t, ctx, "audit log")
 		log := textOf(t, ctx, "table")
 		cliLog := aiccdCLI(t, dsn, "admin", "audit")
-		for _, action := range []string{"tenant.create", "appkey.create", "fault.create", "accesscode.import", "accesscode.update"} {
+		for _, action := range []string{"tenant.create", "appkey.create", "fault.create", "accesscode.import", "accesscode.update", "route.update"} {
 			if !strings.Contains(log, action) || !strings.Contains(cliLog, action) {
 				t.Errorf("%s is missing from the audit log:\nconsole: %s\naiccd admin audit: %s", action, log, cliLog)
 			}
