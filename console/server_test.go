@@ -25,7 +25,7 @@ const (
 
 // startServer runs aiccd serve --demo on dsn with an operator "ann" and
 // a viewer "vic", stopped when t ends.
-func startServer(t *testing.T, dsn string, args ...string) *clitest.Server {
+func startServer(t testing.TB, dsn string, args ...string) *clitest.Server {
 	t.Helper()
 	db := dbtest.Open(t, dsn)
 	ids, err := snowflake.New(1, aiccd.SystemClock)
