@@ -56,6 +56,8 @@ func (c *Console) routes() *http.ServeMux {
 	post("accesskeys/{ak}/rotate", c.change(c.accessKeyRotate))
 	post("accesskeys/{ak}/enabled", c.change(c.accessKeyEnabled))
 
+	get("partners", c.view(c.partnerDirectory))
+
 	get("journal", c.view(c.journalPage))
 	get("journal/rows", c.view(c.journalRows))
 	get("journal/{tenant}/{request}", c.view(c.journalEntry))

@@ -168,6 +168,27 @@ func TestConsoleInBrowser(t *testing.T) {
 			}
 		}
 
+		// The partner directory: the demo's shared mobile number has five
+		// accounts, and a customer is found by name.
+		run(t, ctx, "check a mobile number in the partner directory",
+			chromedp.Navigate(srv.URL+"/console/partners"),
+			chromedp.WaitVisible("#check-value", chromedp.ByQuery),
+			chromedp.SetValue("#check-type", "mobile", chromedp.ByQuery),
+			chromedp.SendKeys("#check-value", "0086-13800000000", chromedp.ByQuery),
+			chromedp.Click(`form[aria-label="Registration check"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("#check-result", chromedp.ByQuery))
+		checkA11y(t, ctx, "partner directory")
+		if res := textOf(t, ctx, "#check-result"); !strings.Contains(res, "5 accounts share this mobile number") {
+			t.Errorf("the shared mobile number: %q", res)
+		}
+		run(t, ctx, "find a customer",
+			chromedp.SendKeys("#find", "demo-customer-03", chromedp.ByQuery),
+			chromedp.Click(`form[aria-label="Find a customer"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("#found", chromedp.ByQuery))
+		if found := textOf(t, ctx, "#found"); !strings.Contains(found, "customer03@example.com") {
+			t.Errorf("the customer found: %q", found)
+		}
+
 		run(t, ctx, "read the audit log",
 			chromedp.Navigate(srv.URL+"/console/audit"),
 			chromedp.WaitVisible(`//h1[.="Audit log"]`, chromedp.BySearch))

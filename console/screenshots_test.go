@@ -53,6 +53,7 @@ func TestScreenshots(t *testing.T) {
 	shoot("tenant", "/console/tenants/demo", 1280, 800)
 	shoot("accesscodes", "/console/tenants/demo/accesscodes", 1280, 800)
 	shoot("smartcare", "/console/tenants/demo/smartcare?msisdn=6680512100869&faultTime=1721283133000&complaintScene=1&backtraceDuration=3600", 1280, 800)
+	shoot("partners", "/console/partners?type=mobile&value=0086-13800000000", 1280, 800)
 	shoot("journal", "/console/journal?tenant=demo", 1280, 800)
 	shoot("faults", "/console/faults", 1280, 800)
 	shoot("audit", "/console/audit", 1280, 800)
