@@ -45,6 +45,7 @@ func (c *Console) routes() *http.ServeMux {
 	post("tenants/{tenant}/routes/{id}/delete", c.change(c.routeDelete))
 
 	get("tenants/{tenant}/smartcare", c.view(c.smartCareExplorer))
+	get("tenants/{tenant}/smartcare/rules", c.view(c.smartCareRules))
 
 	get("accounts", c.view(c.accountList))
 	post("accounts", c.change(c.accountCreate))

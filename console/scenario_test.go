@@ -168,6 +168,25 @@ func TestConsoleInBrowser(t *testing.T) {
 			}
 		}
 
+		// The tenant's scenes and rules, and the check of a reflection rule.
+		run(t, ctx, "check a reflection rule",
+			chromedp.Click(`//a[.="Scenes and rules"]`, chromedp.BySearch),
+			chromedp.WaitVisible("#check-rule", chromedp.ByQuery),
+			chromedp.SendKeys("#check-rule", "sai_cgi_ecgi=5200504B2007&lac_tac=5200504B2007", chromedp.ByQuery),
+			chromedp.Click(`form[aria-label="Check a reflection rule"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("#check-rule-result", chromedp.ByQuery))
+		checkA11y(t, ctx, "SmartCare scenes and rules")
+		if rules := textOf(t, ctx, "#rules tbody"); !strings.Contains(rules, "FAILURE_CAUSE=DTAPSMS_CP") || !strings.Contains(rules, "ongoing") {
+			t.Errorf("the demo's rules: %q", rules)
+		}
+		if res := textOf(t, ctx, "#check-rule-result"); !strings.Contains(res, "normal form: LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007") {
+			t.Errorf("the checked rule: %q", res)
+		}
+		run(t, ctx, "check a bad reflection rule",
+			chromedp.SetValue("#check-rule", "LAC_TAC", chromedp.ByQuery),
+			chromedp.Click(`form[aria-label="Check a reflection rule"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//div[@id="check-rule-result"]/p[contains(@class, "error")]`, chromedp.BySearch))
+
 		// The partner directory: the demo's shared mobile number has five
 		// accounts, and a customer is found by name.
 		run(t, ctx, "check a mobile number in the partner directory",

@@ -53,6 +53,7 @@ func TestScreenshots(t *testing.T) {
 	shoot("tenant", "/console/tenants/demo", 1280, 800)
 	shoot("accesscodes", "/console/tenants/demo/accesscodes", 1280, 800)
 	shoot("smartcare", "/console/tenants/demo/smartcare?msisdn=6680512100869&faultTime=1721283133000&complaintScene=1&backtraceDuration=3600", 1280, 800)
+	shoot("smartcare-rules", "/console/tenants/demo/smartcare/rules?rule=sai_cgi_ecgi%3D5200504B2007%26lac_tac%3D5200504B2007", 1280, 800)
 	shoot("partners", "/console/partners?type=mobile&value=0086-13800000000", 1280, 800)
 	shoot("journal", "/console/journal?tenant=demo", 1280, 800)
 	shoot("faults", "/console/faults", 1280, 800)
