@@ -104,6 +104,8 @@ func TestConsoleInBrowser(t *testing.T) {
 			chromedp.WaitVisible("#ac-code", chromedp.ByQuery),
 			chromedp.SendKeys("#ac-code", "91141", chromedp.ByQuery),
 			chromedp.Click(`form[aria-label="Access codes"] button`, chromedp.ByQuery),
+			// The unfiltered page lists 9911411 too: wait for the answer.
+			chromedp.WaitVisible(`//p[@id="ac-count"][contains(., "match")]`, chromedp.BySearch),
 			chromedp.WaitVisible(`//table[@id="accesscodes"]//a[.="9911411"]`, chromedp.BySearch))
 		checkA11y(t, ctx, "access codes")
 		csvFile := filepath.Join(t.TempDir(), "codes.csv")
@@ -125,7 +127,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		run(t, ctx, "edit an uploaded access code",
 			chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes?code=5550001"),
 			chromedp.Click(`//table[@id="accesscodes"]//a[.="5550001"]`, chromedp.BySearch),
-			chromedp.WaitVisible("#ac-new-description", chromedp.ByQuery))
+			chromedp.WaitVisible(`//h1[.="Access code 5550001"]`, chromedp.BySearch))
 		checkA11y(t, ctx, "access code")
 		run(t, ctx, "edit an uploaded access code",
 			chromedp.SetValue("#ac-new-description", "reception", chromedp.ByQuery),
@@ -138,7 +140,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		run(t, ctx, "edit a called route",
 			chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes?route_code=9911411"),
 			chromedp.Click(`//table[@id="routes"]//a[.="1"]`, chromedp.BySearch),
-			chromedp.WaitVisible("#route-device-desc", chromedp.ByQuery))
+			chromedp.WaitVisible(`//h1[.="Called route 1"]`, chromedp.BySearch))
 		checkA11y(t, ctx, "called route")
 		run(t, ctx, "edit a called route",
 			chromedp.SetValue("#route-device-desc", "Day shift queue", chromedp.ByQuery),

@@ -3,7 +3,6 @@ package console
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -108,7 +107,7 @@ func (c *Console) explore(r *http.Request, d *smartCareData) error {
 	for _, rec := range recs {
 		e := timelineEntry{Record: rec}
 		for _, m := range res.Matches {
-			if slices.ContainsFunc(m.Records, func(ev smartcare.Record) bool { return sameRecord(ev, rec) }) {
+			if m.Evidences(rec) {
 				e.Rules = append(e.Rules, m)
 			}
 		}
@@ -116,10 +115,6 @@ func (c *Console) explore(r *http.Request, d *smartCareData) error {
 	}
 	d.Chart = chartTimeline(d.From, d.To, d.Timeline)
 	return nil
-}
-
-func sameRecord(a, b smartcare.Record) bool {
-	return a.MSISDN == b.MSISDN && a.EventTime.Equal(b.EventTime) && a.SceneCode == b.SceneCode && slices.Equal(a.Dimensions, b.Dimensions)
 }
 
 // timelineChart places the window's records on a line, as inline SVG.

@@ -119,6 +119,11 @@ func (ix *ruleIndex) correlate(records []Record, scene Scene, from, to time.Time
 }
 
 // sameRecord reports whether a and b are the same record value.
+// Evidences reports whether rec is among the match's evidence records.
+func (m RuleMatch) Evidences(rec Record) bool {
+	return slices.ContainsFunc(m.Records, func(ev Record) bool { return sameRecord(ev, rec) })
+}
+
 func sameRecord(a, b Record) bool {
 	return a.MSISDN == b.MSISDN && a.EventTime.Equal(b.EventTime) && a.SceneCode == b.SceneCode &&
 		slices.Equal(a.Dimensions, b.Dimensions)

@@ -168,3 +168,23 @@ func BenchmarkCorrelate(b *testing.B) {
 		ix.correlate(recs, scene, from, to)
 	}
 }
+
+func TestRuleMatchEvidences(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2024, 7, 18, 5, 20, 41, 0, time.UTC)
+	rec := Record{MSISDN: "6680512100869", EventTime: at, SceneCode: "SMS", Dimensions: Dimensions{{"RAT", "4G"}}}
+	m := RuleMatch{Records: []Record{rec}}
+	if !m.Evidences(rec) {
+		t.Error("a match does not evidence its own record")
+	}
+	for _, other := range []Record{
+		{MSISDN: rec.MSISDN, EventTime: at.Add(time.Millisecond), SceneCode: "SMS", Dimensions: rec.Dimensions},
+		{MSISDN: rec.MSISDN, EventTime: at, SceneCode: "DATA", Dimensions: rec.Dimensions},
+		{MSISDN: rec.MSISDN, EventTime: at, SceneCode: "SMS", Dimensions: Dimensions{{"RAT", "5G"}}},
+		{MSISDN: "6680512100870", EventTime: at, SceneCode: "SMS", Dimensions: rec.Dimensions},
+	} {
+		if m.Evidences(other) {
+			t.Errorf("the match evidences %+v", other)
+		}
+	}
+}
