@@ -334,6 +334,9 @@ func (c *Console) importAccessCodes(ctx context.Context, tenantID string, file i
 		}
 		rows, lines = append(rows, a), append(lines, line)
 	}
+	if len(rows) == 0 {
+		return res, nil
+	}
 	err = c.AccessCodes.CreateBatch(ctx, tenantID, rows)
 	if err == nil {
 		res.Imported = len(rows)

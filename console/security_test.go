@@ -1,7 +1,9 @@
 package console_test
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -165,6 +167,26 @@ func TestConsoleSecurity(t *testing.T) {
 			if res, _ := vic.do("POST", path, url.Values{"csrf": {form.Get("csrf")}, "access_code": {"5551234"}}, nil); res.StatusCode != http.StatusForbidden {
 				t.Errorf("a viewer's POST %s: %d, want 403", path, res.StatusCode)
 			}
+		}
+		// An upload of only bad rows (one exists already, one is not
+		// digits) imports nothing and lists both.
+		var upload bytes.Buffer
+		mw := multipart.NewWriter(&upload)
+		mw.WriteField("csrf", csrf)
+		fw, _ := mw.CreateFormFile("file", "codes.csv")
+		io.WriteString(fw, "accessCode\n9911411\n12a\n")
+		mw.Close()
+		req, _ := http.NewRequest("POST", srv.URL+"/console/tenants/demo/accesscodes/import", &upload)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := ann.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if page := string(b); res.StatusCode != http.StatusOK || !strings.Contains(page, "Upload: 0 imported, 2 rejected") ||
+			!strings.Contains(page, "already exists") {
+			t.Errorf("an upload of bad rows: %d\n%s", res.StatusCode, page)
 		}
 		// An upload over the limit is refused before it is read.
 		big := url.Values{"csrf": {csrf}, "file": {strings.Repeat("1", 3<<20)}}
