@@ -428,7 +428,16 @@ func (c *Console) limitBody(n int64, h http.Handler) http.Handler {
 			c.fail(w, r, &http.MaxBytesError{Limit: n})
 			return
 		}
+		// A body of unknown length is read here, so that one over the
+		// limit is answered as such rather than as a form without its
+		// CSRF token.
 		r.Body = http.MaxBytesReader(w, r.Body, n)
+		if err := r.ParseMultipartForm(n); err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				c.fail(w, r, err)
+				return
+			}
+		}
 		h.ServeHTTP(w, r)
 	})
 }

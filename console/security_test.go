@@ -193,6 +193,23 @@ func TestConsoleSecurity(t *testing.T) {
 		if res, _ := ann.do("POST", "/console/tenants/demo/accesscodes/import", big, nil); res.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("an upload of 3 MB: %d, want 413", res.StatusCode)
 		}
+		// So is one of unknown length, once it passes the limit.
+		var chunked bytes.Buffer
+		mw = multipart.NewWriter(&chunked)
+		mw.WriteField("csrf", csrf)
+		fw, _ = mw.CreateFormFile("file", "codes.csv")
+		io.WriteString(fw, "accessCode\n"+strings.Repeat("1234567\n", 3<<20/8))
+		mw.Close()
+		req, _ = http.NewRequest("POST", srv.URL+"/console/tenants/demo/accesscodes/import", io.MultiReader(&chunked))
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err = ann.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("a chunked upload of 3 MB: %d, want 413", res.StatusCode)
+		}
 		form.Set("csrf", csrf)
 		if res, _ := ann.do("POST", "/console/faults", form, map[string]string{"Sec-Fetch-Site": "same-origin"}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("an operator's change: %d, want 303", res.StatusCode)
