@@ -10,6 +10,7 @@ import (
 
 	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/admin"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
@@ -60,6 +61,9 @@ type DB struct {
 	SmartCare   smartcare.Store
 	AccessCodes accesscode.Store
 	Console     admin.Store
+	// Feed follows the changes committed to the database, by any process,
+	// for the read models of a serving process.
+	Feed changefeed.Source
 
 	engine interface {
 		Ping(context.Context) error
@@ -90,6 +94,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			SmartCare:   postgres.NewSmartCareStore(pg),
 			AccessCodes: postgres.NewAccessCodeStore(pg),
 			Console:     postgres.NewConsoleStore(pg),
+			Feed:        postgres.NewFeed(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
 				s := pg.Stats()
@@ -115,6 +120,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		SmartCare:   sqlite.NewSmartCareStore(lite),
 		AccessCodes: sqlite.NewAccessCodeStore(lite),
 		Console:     sqlite.NewConsoleStore(lite),
+		Feed:        sqlite.NewFeed(lite),
 		engine:      lite,
 		stats: func() []PoolStats {
 			var out []PoolStats

@@ -29,9 +29,10 @@ var migrationFS embed.FS
 
 // DB is an open SQLite database.
 type DB struct {
-	path  string
-	write *stmtDB
-	read  *stmtDB
+	path    string
+	readDSN string // the read-only connections' data source, for the change feed's own
+	write   *stmtDB
+	read    *stmtDB
 
 	samples *planhint.Cache[[]string] // tenants' texts that searches are planned by (see trigram.go)
 }
@@ -139,7 +140,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		write.Close()
 		return nil, translate(err)
 	}
-	read, err := sql.Open("sqlite", fileURI(path, common+"&_pragma=query_only(1)"))
+	readDSN := fileURI(path, common+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", readDSN)
 	if err != nil {
 		write.Close()
 		return nil, err
@@ -148,7 +150,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{path: path, write: newStmtDB(write), read: newStmtDB(read), samples: planhint.New[[]string](time.Now, sampleAge, maxSamples)}, nil
+	return &DB{path: path, readDSN: readDSN, write: newStmtDB(write), read: newStmtDB(read), samples: planhint.New[[]string](time.Now, sampleAge, maxSamples)}, nil
 }
 
 // Close closes every connection.

@@ -20,4 +20,5 @@ func Run(t *testing.T, db *database.DB) {
 	t.Run("access codes", func(t *testing.T) { testAccessCodes(t, db) })
 	t.Run("console", func(t *testing.T) { testConsole(t, db) })
 	t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, db) })
+	t.Run("change feed", func(t *testing.T) { testChangeFeed(t, db) })
 }
