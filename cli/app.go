@@ -10,6 +10,7 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/admin"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
@@ -33,6 +34,7 @@ type app struct {
 	logger      *slog.Logger
 	clock       aiccd.Clock
 	db          *database.DB
+	feed        *changefeed.Hub // the read models' feed, followed by serve only
 	tenants     *tenant.Service
 	credentials *credential.Service
 	faults      *fault.Service
@@ -67,10 +69,11 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		logger.Info("database migrated", "engine", db.Engine, "applied", applied)
 	}
 	clock := aiccd.SystemClock
-	a := &app{cfg: cfg, logger: logger, clock: clock, db: db}
+	// serve follows the feed (startJobs); admin commands and imports,
+	// which run once, never do and so read every entity from the store.
+	a := &app{cfg: cfg, logger: logger, clock: clock, db: db, feed: changefeed.NewHub(logger)}
 	memGuard := credential.NewMemoryGuard(clock, 100_000, logger)
 	var guard credential.Guard = memGuard
-	var bus credential.EventBus
 	if cfg.Redis != "" {
 		if a.redis, err = redis.Open(cfg.Redis); err != nil {
 			db.Close()
@@ -80,7 +83,6 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 			logger.Warn("redis unreachable at start; counting lockouts and rate limits in this process until it answers", "err", err)
 		}
 		guard = redis.NewGuard(a.redis, "", memGuard, logger)
-		bus = redis.NewEventBus(a.redis, "", logger)
 	}
 	node := cfg.NodeID
 	if node < 0 {
@@ -90,24 +92,24 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 		a.Close()
 		return nil, err
 	}
-	a.faults = fault.NewService(db.Faults, clock, a.ids, logger)
+	a.faults = fault.NewService(db.Faults, clock, a.ids, a.feed)
 	if cfg.JournalSize > 0 {
 		a.journal = journal.New(db.Journal, cfg.JournalSize, logger)
 	}
-	tenantOpts := []tenant.Option{tenant.WithKeys(key), tenant.WithIDs(a.ids)}
+	tenantOpts := []tenant.Option{tenant.WithKeys(key), tenant.WithIDs(a.ids), tenant.WithFeed(a.feed)}
 	if cfg.Demo {
 		tenantOpts = append(tenantOpts, tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
 	}
 	a.tenants = tenant.NewService(db.Tenants, clock, tenantOpts...)
 	a.credentials = credential.NewService(credential.Options{
-		Store: db.Credentials, Clock: clock, Sealer: key, Guard: guard, Bus: bus, Logger: logger,
+		Store: db.Credentials, Clock: clock, Sealer: key, Guard: guard, Feed: a.feed, Logger: logger,
 		RateLimit: credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst},
 		Passwords: password.NewVerifier(cfg.PasswordConcurrency),
 	})
 	a.customers = partner.NewService(partner.Options{
 		Store: db.Customers, Accounts: a.credentials, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 	})
-	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks))
+	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks), smartcare.WithFeed(a.feed))
 	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)
 	a.admins = admin.NewService(db.Console, clock, a.ids, a.credentials)
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {

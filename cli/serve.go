@@ -62,7 +62,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		Logger: logger, Clock: a.clock, AdminToken: cfg.AdminToken,
 		Admins: a.admins, Tenants: a.tenants, Credentials: a.credentials, Faults: a.faults, Journal: a.journal,
 		Customers: a.customers, SmartCare: a.smartcare, AccessCodes: a.accessCodes,
-		DB: a.db, Metrics: registry, Redis: a.redisPing(), Version: versionString(), Started: start,
+		DB: a.db, Metrics: registry, Redis: a.redisPing(), Feed: a.feed, Version: versionString(), Started: start,
 	})
 	srv := httpapi.New(httpapi.Options{
 		Logger:         logger,
@@ -112,17 +112,18 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 // tasks queued by other replicas; tasks queued by this one wake it at once.
 const smartCareTaskPoll = time.Second
 
-// startJobs starts the background work of serve: the credential event
-// poll, fault rule refreshes, the request journal, SmartCare retention and
-// the delimitation workers, and the console's figures. The returned function stops them and waits
+// startJobs starts the background work of serve: the change feed that
+// keeps the read models exact, the purge of expired tokens, the request
+// journal, SmartCare retention and the delimitation workers, and the
+// console's figures. The returned function stops them and waits
 // until they have, so that the database is closed after their last use.
 func startJobs(ctx context.Context, a *app, cfg config.Config, logger *slog.Logger, con *console.Console) (stop func()) {
 	// The jobs outlive the serving context: requests still in flight
 	// during a shutdown need credential caches and the journal.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
+	wg.Go(func() { a.db.Feed.Follow(ctx, a.feed) })
 	wg.Go(func() { a.credentials.Run(ctx) })
-	wg.Go(func() { a.faults.Run(ctx) })
 	wg.Go(func() { con.Run(ctx) })
 	if a.journal != nil {
 		wg.Go(func() { a.journal.Run(ctx) })

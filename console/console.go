@@ -15,6 +15,7 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/admin"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/fault"
@@ -52,6 +53,8 @@ type Options struct {
 	Metrics prometheus.Gatherer
 	// Redis reports whether Redis answers; nil when aiccd runs without it.
 	Redis func(context.Context) error
+	// Feed is the change feed the read models follow; nil: none.
+	Feed *changefeed.Hub
 	// Version is aiccd's version; Started is when the process started.
 	Version string
 	Started time.Time

@@ -85,12 +85,12 @@ func (c *Console) health(ctx context.Context) []health {
 	} else {
 		hs = append(hs, health{Name: "Redis", OK: true, Detail: "not used: lockouts and rate limits are counted in this process"})
 	}
-	polled := c.Credentials.Polled()
-	detail := "polled: credentials disabled or revoked on any replica are evicted from this one's caches"
-	if !polled {
-		detail = "not polled yet: verified credentials are not trusted from cache"
+	live := c.Feed.Live()
+	detail := "live: what any replica or admin command changes reaches this one's memory within 0.1 s"
+	if !live {
+		detail = "not live: every request reads the database until it is back"
 	}
-	hs = append(hs, health{Name: "Credential event feed", OK: polled, Detail: detail})
+	hs = append(hs, health{Name: "Change feed", OK: live, Detail: detail})
 	return hs
 }
 

@@ -2,7 +2,6 @@ package credential
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -73,9 +72,7 @@ func (s *Service) SetAppKeyEnabled(ctx context.Context, key string, enabled bool
 	if err != nil {
 		return AppKey{}, appKeyNotFound(err, key)
 	}
-	if !enabled {
-		return k, s.publish(ctx, EventAppKey, key)
-	}
+	s.synced(ctx)
 	return k, nil
 }
 
@@ -93,7 +90,8 @@ func (s *Service) RotateAppKey(ctx context.Context, key string) (AppKey, string,
 	if _, err := s.store.RevokeTokens(ctx, TokenGateway, key, "", k.UpdatedAt); err != nil {
 		return AppKey{}, "", err
 	}
-	return k, secret, s.publish(ctx, EventAppKey, key)
+	s.synced(ctx)
+	return k, secret, nil
 }
 
 func appKeyNotFound(err error, key string) error {
@@ -132,7 +130,7 @@ func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret strin
 	var k AppKey
 	err := s.guarded(ctx, guardKey("app", appKey), func() error {
 		var err error
-		k, err = s.store.AppKey(ctx, appKey)
+		k, err = s.appKeys.Load(ctx, appKey, s.loadAppKey)
 		want := k.SecretHash
 		if errors.Is(err, aiccd.ErrNotFound) {
 			want = dummySecretHash
@@ -167,9 +165,7 @@ func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret strin
 
 var errBadToken = aiccd.Errorf(aiccd.KindUnauthorized, "the access token is invalid")
 
-// VerifyGatewayToken returns the caller a Bearer token authenticates. A
-// verified token is served from memory until it expires, is revoked, or
-// its app key is disabled (known to every replica within seconds).
+// VerifyGatewayToken returns the caller a Bearer token authenticates.
 func (s *Service) VerifyGatewayToken(ctx context.Context, token string) (GatewayPrincipal, error) {
 	t, err := s.verifyToken(ctx, token, TokenGateway)
 	if err != nil {
@@ -178,57 +174,44 @@ func (s *Service) VerifyGatewayToken(ctx context.Context, token string) (Gateway
 	return GatewayPrincipal{TenantID: t.tenantID, AppKey: t.subject}, nil
 }
 
-// verifyToken finds a valid token of kind, from the cache or the store.
-func (s *Service) verifyToken(ctx context.Context, token string, kind TokenKind) (cachedToken, error) {
+// verifiedToken is the caller a valid token authenticates.
+type verifiedToken struct {
+	tenantID string
+	subject  string
+	cloud    CloudPrincipal // IAM tokens
+}
+
+// verifyToken checks a stored token of kind and what it belongs to.
+func (s *Service) verifyToken(ctx context.Context, token string, kind TokenKind) (verifiedToken, error) {
 	if token == "" || len(token) > 512 {
-		return cachedToken{}, errBadToken
+		return verifiedToken{}, errBadToken
 	}
-	key := tokenKey(token)
-	now := s.clock.Now()
-	if c, ok := s.tokens.get(key); ok && c.kind == kind && s.cacheFresh(c.checkedAt, now) {
-		if !now.Before(c.expiresAt) {
-			return cachedToken{}, errTokenExpired
-		}
-		return c, nil
-	}
-	hash := key // a copy: only a cache miss pays for a hash that escapes to the store
-	t, err := s.store.Token(ctx, hash[:])
-	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && (t.Kind != kind || t.RevokedAt != nil)) {
-		return cachedToken{}, errBadToken
+	t, err := s.tokens.Load(ctx, tokenKey(token), s.loadToken)
+	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && (t.kind != kind || t.revoked)) {
+		return verifiedToken{}, errBadToken
 	}
 	if err != nil {
-		return cachedToken{}, err
+		return verifiedToken{}, err
 	}
-	if !now.Before(t.ExpiresAt) {
-		return cachedToken{}, errTokenExpired
+	if s.clock.Now().UnixNano() >= t.expiresAt {
+		return verifiedToken{}, errTokenExpired
 	}
-	c := cachedToken{kind: kind, tenantID: t.TenantID, subject: t.Subject, expiresAt: t.ExpiresAt, checkedAt: now}
+	v := verifiedToken{tenantID: t.tenantID, subject: t.subject}
 	switch kind {
 	case TokenGateway:
-		k, err := s.store.AppKey(ctx, t.Subject)
+		k, err := s.appKeys.Load(ctx, t.subject, s.loadAppKey)
 		if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !k.Enabled) {
-			return cachedToken{}, errBadToken
+			return verifiedToken{}, errBadToken
 		}
 		if err != nil {
-			return cachedToken{}, err
+			return verifiedToken{}, err
 		}
 	case TokenIAM:
-		if c.cloud, err = s.iamPrincipal(ctx, t.Subject); err != nil {
-			return cachedToken{}, err
+		if v.cloud, err = s.iamPrincipal(ctx, t.subject); err != nil {
+			return verifiedToken{}, err
 		}
 	}
-	s.tokens.put(key, c)
-	return c, nil
+	return v, nil
 }
 
 var errTokenExpired = &aiccd.Error{Kind: aiccd.KindUnauthorized, Code: CodeTokenExpired, Message: "the access token has expired"}
-
-// revokeHashes publishes the revocation of tokens by hash.
-func (s *Service) revokeHashes(ctx context.Context, hashes [][]byte) error {
-	for _, h := range hashes {
-		if err := s.publish(ctx, EventToken, hex.EncodeToString(h)); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -1,88 +1,88 @@
 package credential
 
 import (
-	"sync"
-	"time"
+	"context"
+	"encoding/hex"
+	"errors"
+
+	"github.com/aiccd/aiccd"
 )
 
-// Verified credentials are cached so that a request costs no database
-// round trip. An entry is trusted for at most cacheMaxAge; revocations
-// reach every replica's cache through the event log within a poll or two
-// (see Service.Run), and when polling fails the cache is bypassed.
-const (
-	cacheMaxAge  = 60 * time.Second
-	pollInterval = time.Second
-	// pollMargin re-reads events this far back: an event's time is taken
-	// when it is written, and its transaction may commit a little later.
-	pollMargin = 5 * time.Second
-	// staleAfter is how long the cache is trusted without a successful poll.
-	staleAfter = 10 * time.Second
-)
+// Everything a verification reads is kept in memory, per entity, so that
+// a request with a known credential costs no database round trip: stored
+// tokens, app keys, accounts, IAM users and AKs with their opened SKs.
+// Each is a read model of the change feed (package changefeed): a change
+// committed by any replica or admin command drops the entity it names, and
+// while the feed is not live every verification reads the store. What is
+// not found is not kept, so unknown credentials cannot fill memory.
 
-// cachedToken is a verified bearer token.
-type cachedToken struct {
+// storedToken is what a verification needs of a stored token.
+type storedToken struct {
 	kind      TokenKind
 	tenantID  string
 	subject   string
-	expiresAt time.Time
-	cloud     CloudPrincipal // IAM tokens
-	checkedAt time.Time
+	expiresAt int64 // unix nanoseconds
+	revoked   bool
 }
 
-// cachedKey is a verified AK with its opened SK.
-type cachedKey struct {
-	secret    []byte
-	principal CloudPrincipal
-	checkedAt time.Time
+// openedKey is an AK with its opened SK.
+type openedKey struct {
+	key    AccessKey
+	secret []byte
 }
 
-// boundedCache is a map with a size cap; when full, a tenth of the entries
-// are dropped at random. Reads take a shared lock only.
-type boundedCache[K comparable, V any] struct {
-	mu  sync.RWMutex
-	m   map[K]V
-	max int
-}
-
-func newBoundedCache[K comparable, V any](max int) *boundedCache[K, V] {
-	return &boundedCache[K, V]{m: make(map[K]V), max: max}
-}
-
-func (c *boundedCache[K, V]) get(k K) (V, bool) {
-	c.mu.RLock()
-	v, ok := c.m[k]
-	c.mu.RUnlock()
-	return v, ok
-}
-
-func (c *boundedCache[K, V]) put(k K, v V) {
-	c.mu.Lock()
-	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
-		n := c.max / 10
-		for key := range c.m {
-			delete(c.m, key)
-			if n--; n <= 0 {
-				break
-			}
-		}
+// parseTokenKey reads a token change's key: the hex of the token's hash.
+func parseTokenKey(key string) ([32]byte, bool) {
+	var k [32]byte
+	if hex.DecodedLen(len(key)) != len(k) {
+		return k, false
 	}
-	c.m[k] = v
-	c.mu.Unlock()
+	_, err := hex.Decode(k[:], []byte(key))
+	return k, err == nil
 }
 
-func (c *boundedCache[K, V]) delete(k K) {
-	c.mu.Lock()
-	delete(c.m, k)
-	c.mu.Unlock()
-}
-
-// deleteFunc removes every entry for which drop is true.
-func (c *boundedCache[K, V]) deleteFunc(drop func(K, V) bool) {
-	c.mu.Lock()
-	for k, v := range c.m {
-		if drop(k, v) {
-			delete(c.m, k)
-		}
+func (s *Service) loadToken(ctx context.Context, hash [32]byte) (storedToken, error) {
+	t, err := s.store.Token(ctx, hash[:])
+	if err != nil {
+		return storedToken{}, err
 	}
-	c.mu.Unlock()
+	return storedToken{kind: t.Kind, tenantID: t.TenantID, subject: t.Subject, expiresAt: t.ExpiresAt.UnixNano(), revoked: t.RevokedAt != nil}, nil
 }
+
+func (s *Service) loadAppKey(ctx context.Context, key string) (AppKey, error) {
+	return s.store.AppKey(ctx, key)
+}
+
+func (s *Service) loadAccount(ctx context.Context, id string) (Account, error) {
+	return s.store.Account(ctx, id)
+}
+
+func (s *Service) loadUser(ctx context.Context, id string) (IAMUser, error) {
+	return s.store.IAMUser(ctx, id)
+}
+
+func (s *Service) loadAccessKey(ctx context.Context, ak string) (openedKey, error) {
+	k, err := s.store.AccessKey(ctx, ak)
+	if err != nil {
+		return openedKey{}, err
+	}
+	secret, err := s.sealer.Open(k.SealedSK, []byte("ak:"+k.AK))
+	if err != nil {
+		return openedKey{}, aiccd.Wrap(aiccd.KindInternal, err, "")
+	}
+	return openedKey{key: k, secret: secret}, nil
+}
+
+// enabledAccount returns the account id; aiccd.ErrNotFound stands for
+// unknown and disabled alike.
+func (s *Service) enabledAccount(ctx context.Context, id string) (Account, error) {
+	a, err := s.accounts.Load(ctx, id, s.loadAccount)
+	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !a.Enabled) {
+		return Account{}, aiccd.ErrNotFound
+	}
+	return a, err
+}
+
+// synced returns once this replica's caches reflect the write just
+// committed: a change is answered from at once where it was made.
+func (s *Service) synced(ctx context.Context) { s.feed.Sync(ctx) }

@@ -55,7 +55,8 @@ func (s *Service) UpdateAccount(ctx context.Context, id string, isPartner, enabl
 	if err != nil {
 		return Account{}, accountNotFound(err, id)
 	}
-	return a, s.publish(ctx, EventAccount, id)
+	s.synced(ctx)
+	return a, nil
 }
 
 // Account returns the account with id.
@@ -153,7 +154,8 @@ func (s *Service) UpdateIAMUser(ctx context.Context, accountID, name string, ena
 	if _, err := s.store.RevokeTokens(ctx, TokenIAM, u.ID, "", u.UpdatedAt); err != nil {
 		return IAMUser{}, err
 	}
-	return u, s.publish(ctx, EventIAMUser, u.ID)
+	s.synced(ctx)
+	return u, nil
 }
 
 // CreateAccessKey creates an AK/SK pair for an account and returns the SK,
@@ -214,7 +216,8 @@ func (s *Service) SetAccessKeyEnabled(ctx context.Context, ak string, enabled bo
 	if err != nil {
 		return AccessKey{}, err
 	}
-	return k, s.publish(ctx, EventAccessKey, ak)
+	s.synced(ctx)
+	return k, nil
 }
 
 // RotateAccessKey replaces an AK with a new pair of the same account and

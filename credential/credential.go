@@ -102,33 +102,6 @@ type AccessKey struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// Event records a change that invalidates cached credentials: every
-// replica polls events and evicts what they name within seconds.
-type Event struct {
-	Kind    EventKind `json:"kind"`
-	Subject string    `json:"subject"`
-}
-
-// EventBus delivers events to every replica as they happen, ahead of the
-// polled event log, which stays the source of truth.
-type EventBus interface {
-	Publish(ctx context.Context, e Event) error
-	// Subscribe calls fn for each event until ctx is done.
-	Subscribe(ctx context.Context, fn func(Event))
-}
-
-// EventKind names what an event invalidates.
-type EventKind string
-
-// The event kinds.
-const (
-	EventToken     EventKind = "token"      // subject: hex token hash
-	EventAppKey    EventKind = "app_key"    // subject: app key
-	EventAccessKey EventKind = "access_key" // subject: AK
-	EventIAMUser   EventKind = "iam_user"   // subject: IAM user ID
-	EventAccount   EventKind = "account"    // subject: account ID
-)
-
 // Store persists credentials. Get methods return aiccd.ErrNotFound for a
 // missing row; creates return aiccd.ErrConflict for an existing key.
 //
@@ -182,13 +155,6 @@ type Store interface {
 	// UpdateAccessKey stores the Description, Enabled and UpdatedAt
 	// change returns.
 	UpdateAccessKey(ctx context.Context, ak string, change func(AccessKey) (AccessKey, error)) (AccessKey, error)
-
-	// AddEvent records an invalidation; EventsSince returns those recorded
-	// at or after since (by the database's clock) and the database's
-	// current time, to be passed as the next since.
-	AddEvent(ctx context.Context, e Event) error
-	EventsSince(ctx context.Context, since time.Time) ([]Event, time.Time, error)
-	DeleteEventsBefore(ctx context.Context, before time.Time) error
 
 	// Setting and PutSettingIfAbsent keep small values such as the master
 	// key's check value.

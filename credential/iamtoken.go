@@ -138,18 +138,18 @@ func (s *Service) VerifyIAMToken(ctx context.Context, token string) (CloudPrinci
 	return t.cloud, nil
 }
 
-// iamPrincipal loads the user of an IAM token and its account, both of
-// which must be enabled.
+// iamPrincipal returns the caller of an IAM token of userID: the user and
+// its account must be enabled.
 func (s *Service) iamPrincipal(ctx context.Context, userID string) (CloudPrincipal, error) {
-	u, err := s.store.IAMUser(ctx, userID)
+	u, err := s.users.Load(ctx, userID, s.loadUser)
 	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !u.Enabled) {
 		return CloudPrincipal{}, errBadToken
 	}
 	if err != nil {
 		return CloudPrincipal{}, err
 	}
-	a, err := s.store.Account(ctx, u.AccountID)
-	if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !a.Enabled) {
+	a, err := s.enabledAccount(ctx, u.AccountID)
+	if errors.Is(err, aiccd.ErrNotFound) {
 		return CloudPrincipal{}, errBadToken
 	}
 	if err != nil {

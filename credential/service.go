@@ -2,14 +2,13 @@ package credential
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/password"
 )
 
@@ -42,9 +41,10 @@ type Options struct {
 	// Passwords checks IAM users' passwords under the process's bound on
 	// concurrent password checks; NewService makes one when it is nil.
 	Passwords *password.Verifier
-	// Bus, when set, spreads invalidations at once; the event log is
-	// polled either way.
-	Bus    EventBus
+	// Feed keeps the verified-credential caches exact across replicas;
+	// without one (admin commands, imports) every verification reads the
+	// store.
+	Feed   *changefeed.Hub
 	Logger *slog.Logger
 	// CacheSize bounds the verified-credential caches (entries each).
 	CacheSize int
@@ -58,21 +58,18 @@ type Service struct {
 	guard     Guard
 	limit     RateLimit
 	passwords *password.Verifier
-	bus       EventBus
+	feed      *changefeed.Hub
 	logger    *slog.Logger
 
-	tokens *boundedCache[[32]byte, cachedToken]
-	keys   *boundedCache[string, cachedKey]
-	// lastPoll is when the event log was last read successfully (unix
-	// nanoseconds of the service clock); 0 before the first poll.
-	lastPoll atomic.Int64
-	// polling is set by Run: without it nothing evicts revoked entries,
-	// and the cache is only trusted for a short while.
-	polling atomic.Bool
+	// Read models of what verifications need (cache.go).
+	tokens     *changefeed.Cache[[32]byte, storedToken]
+	appKeys    *changefeed.Cache[string, AppKey]
+	accounts   *changefeed.Cache[string, Account]
+	users      *changefeed.Cache[string, IAMUser]
+	accessKeys *changefeed.Cache[string, openedKey]
 }
 
-// NewService returns a Service. Call Run to keep its caches in step with
-// other replicas and to purge expired tokens.
+// NewService returns a Service. Call Run to purge expired tokens.
 func NewService(o Options) *Service {
 	if o.CacheSize <= 0 {
 		o.CacheSize = 100_000
@@ -85,106 +82,27 @@ func NewService(o Options) *Service {
 	}
 	return &Service{
 		store: o.Store, clock: o.Clock, sealer: o.Sealer, guard: o.Guard, limit: o.RateLimit, passwords: o.Passwords,
-		bus: o.Bus, logger: o.Logger,
-		tokens: newBoundedCache[[32]byte, cachedToken](o.CacheSize),
-		keys:   newBoundedCache[string, cachedKey](o.CacheSize),
+		feed: o.Feed, logger: o.Logger,
+		tokens:     changefeed.NewCache[[32]byte, storedToken](o.Feed, changefeed.Token, parseTokenKey, o.CacheSize),
+		appKeys:    changefeed.NewCache[string, AppKey](o.Feed, changefeed.AppKey, changefeed.StringKey, o.CacheSize),
+		accounts:   changefeed.NewCache[string, Account](o.Feed, changefeed.Account, changefeed.StringKey, o.CacheSize),
+		users:      changefeed.NewCache[string, IAMUser](o.Feed, changefeed.IAMUser, changefeed.StringKey, o.CacheSize),
+		accessKeys: changefeed.NewCache[string, openedKey](o.Feed, changefeed.AccessKey, changefeed.StringKey, o.CacheSize),
 	}
 }
 
-// cacheFresh reports whether an entry checked at checkedAt may be used
-// now: it is young enough, and revocations are known to have been polled.
-func (s *Service) cacheFresh(checkedAt, now time.Time) bool {
-	if now.Sub(checkedAt) > cacheMaxAge {
-		return false
-	}
-	if !s.polling.Load() {
-		return now.Sub(checkedAt) < pollInterval
-	}
-	return now.Sub(time.Unix(0, s.lastPoll.Load())) < staleAfter
-}
-
-// Polled reports whether Run has read the event log at least once.
-func (s *Service) Polled() bool { return s.polling.Load() && s.lastPoll.Load() != 0 }
-
-// Run polls the event log every second to evict revoked credentials from
-// the caches, and purges expired tokens and old events every minute, until
-// ctx is done.
+// Run purges expired tokens every minute until ctx is done.
 func (s *Service) Run(ctx context.Context) error {
-	s.polling.Store(true)
-	defer s.polling.Store(false)
-	if s.bus != nil {
-		go s.bus.Subscribe(ctx, s.evict)
-	}
-	poll := time.NewTicker(pollInterval)
-	defer poll.Stop()
 	purge := time.NewTicker(time.Minute)
 	defer purge.Stop()
-	var since time.Time
 	for {
-		next, err := s.pollEvents(ctx, since)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			s.logger.Warn("credential events unreadable; caches bypassed until they are", "err", err)
-		} else {
-			since = next
-		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-poll.C:
 		case <-purge.C:
 			s.purge(ctx)
 		}
 	}
-}
-
-func (s *Service) pollEvents(ctx context.Context, since time.Time) (time.Time, error) {
-	events, now, err := s.store.EventsSince(ctx, since)
-	if err != nil {
-		return since, err
-	}
-	for _, e := range events {
-		s.evict(e)
-	}
-	s.lastPoll.Store(s.clock.Now().UnixNano())
-	return now.Add(-pollMargin), nil
-}
-
-// evict drops what an event invalidates from the caches.
-func (s *Service) evict(e Event) {
-	switch e.Kind {
-	case EventToken:
-		if b, err := hex.DecodeString(e.Subject); err == nil && len(b) == 32 {
-			s.tokens.delete([32]byte(b))
-		}
-	case EventAppKey:
-		s.tokens.deleteFunc(func(_ [32]byte, t cachedToken) bool { return t.kind == TokenGateway && t.subject == e.Subject })
-	case EventIAMUser:
-		s.tokens.deleteFunc(func(_ [32]byte, t cachedToken) bool { return t.kind == TokenIAM && t.subject == e.Subject })
-	case EventAccessKey:
-		s.keys.delete(e.Subject)
-	case EventAccount:
-		s.tokens.deleteFunc(func(_ [32]byte, t cachedToken) bool { return t.cloud.AccountID == e.Subject })
-		s.keys.deleteFunc(func(_ string, k cachedKey) bool { return k.principal.AccountID == e.Subject })
-	}
-}
-
-// publish records an invalidation for every replica and applies it here
-// at once.
-func (s *Service) publish(ctx context.Context, kind EventKind, subject string) error {
-	e := Event{Kind: kind, Subject: subject}
-	s.evict(e)
-	if err := s.store.AddEvent(ctx, e); err != nil {
-		return err
-	}
-	if s.bus != nil {
-		if err := s.bus.Publish(ctx, e); err != nil {
-			s.logger.Warn("broadcasting a credential event failed; replicas learn of it by polling", "err", err)
-		}
-	}
-	return nil
 }
 
 func (s *Service) purge(ctx context.Context) {
@@ -196,11 +114,8 @@ func (s *Service) purge(ctx context.Context) {
 			return
 		}
 		if n < 1000 {
-			break
+			return
 		}
-	}
-	if err := s.store.DeleteEventsBefore(ctx, now.Add(-time.Hour)); err != nil {
-		s.logger.Warn("purging credential events", "err", err)
 	}
 }
 

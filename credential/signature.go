@@ -20,7 +20,7 @@ func (s *Service) VerifySignature(ctx context.Context, r SignedRequest, authoriz
 	}
 	var p CloudPrincipal
 	err = s.guarded(ctx, guardKey("ak", a.AccessKey), func() error {
-		k, err := s.accessKey(ctx, a.AccessKey)
+		k, principal, err := s.accessKey(ctx, a.AccessKey)
 		secret := k.secret
 		if errors.Is(err, aiccd.ErrNotFound) {
 			secret = dummySecret
@@ -33,43 +33,29 @@ func (s *Service) VerifySignature(ctx context.Context, r SignedRequest, authoriz
 		if err != nil {
 			return errSignatureMismatch
 		}
-		p = k.principal
+		p = principal
 		return nil
 	})
 	return p, err
 }
 
 // accessKey returns an enabled AK of an enabled account with its opened
-// SK, from the cache or the store; aiccd.ErrNotFound stands for unknown
-// and disabled alike.
-func (s *Service) accessKey(ctx context.Context, ak string) (cachedKey, error) {
-	now := s.clock.Now()
-	if c, ok := s.keys.get(ak); ok && s.cacheFresh(c.checkedAt, now) {
-		return c, nil
-	}
+// SK and the account; aiccd.ErrNotFound stands for unknown and disabled
+// alike.
+func (s *Service) accessKey(ctx context.Context, ak string) (openedKey, CloudPrincipal, error) {
 	if len(ak) > 64 || !storable(ak) {
-		return cachedKey{}, aiccd.ErrNotFound
+		return openedKey{}, CloudPrincipal{}, aiccd.ErrNotFound
 	}
-	k, err := s.store.AccessKey(ctx, ak)
+	k, err := s.accessKeys.Load(ctx, ak, s.loadAccessKey)
 	if err != nil {
-		return cachedKey{}, err
+		return openedKey{}, CloudPrincipal{}, err
 	}
-	a, err := s.store.Account(ctx, k.AccountID)
+	if !k.key.Enabled {
+		return openedKey{}, CloudPrincipal{}, aiccd.ErrNotFound
+	}
+	a, err := s.enabledAccount(ctx, k.key.AccountID)
 	if err != nil {
-		return cachedKey{}, err
+		return openedKey{}, CloudPrincipal{}, err
 	}
-	if !k.Enabled || !a.Enabled {
-		return cachedKey{}, aiccd.ErrNotFound
-	}
-	secret, err := s.sealer.Open(k.SealedSK, []byte("ak:"+k.AK))
-	if err != nil {
-		return cachedKey{}, aiccd.Wrap(aiccd.KindInternal, err, "")
-	}
-	c := cachedKey{
-		secret:    secret,
-		principal: CloudPrincipal{AccountID: a.ID, AccountName: a.Name, IsPartner: a.IsPartner, AccessKey: k.AK},
-		checkedAt: now,
-	}
-	s.keys.put(ak, c)
-	return c, nil
+	return k, CloudPrincipal{AccountID: a.ID, AccountName: a.Name, IsPartner: a.IsPartner, AccessKey: k.key.AK}, nil
 }

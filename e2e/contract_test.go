@@ -654,7 +654,7 @@ func (c *contract) sandbox(t *testing.T) {
 
 	// Through the CLI: a 503 the client retries away.
 	c.w.admin(t, "fault", "add", "--tenant", "acme", "--endpoint", "queryAccessCodeList", "--status", "503", "--count", "1")
-	time.Sleep(1200 * time.Millisecond) // the server reloads rules every second
+	time.Sleep(100 * time.Millisecond) // the server learns of the rule through the change feed
 	rid := "sandbox-retry-" + c.w.now.Format("150405")
 	_, err = cl.QueryAccessCodeList(client.WithRequestID(ctx, rid), client.AccessCodeQuery{})
 	ok(t, "a safe call after a 503", err)

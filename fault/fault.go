@@ -3,21 +3,21 @@
 // code, or reset the connection, for the requests of one tenant or app key
 // to one endpoint, for the next N requests or a percentage of them. Rules
 // live in the database, so every replica applies them and a count is
-// shared; they are set only through the admin API and CLI.
+// shared; they are set only through the admin API and CLI. Each replica
+// keeps the active rules in memory, exact through the change feed.
 package fault
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"path"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/changefeed"
 )
 
 // Fault is one injection rule.
@@ -59,21 +59,23 @@ type Store interface {
 	ClaimFault(ctx context.Context, id int64) (bool, error)
 }
 
-// Service keeps the active rules in memory, refreshed from the store
-// every second, so that a request without a matching rule costs nothing.
+// Service keeps the active rules in memory, so that a request without a
+// matching rule costs nothing: a read model of the change feed followed on
+// feed, which every creation, deletion and spent count of a rule changes.
+// Without a live feed every request reads the rules from the store.
 type Service struct {
-	store  Store
-	clock  aiccd.Clock
-	ids    aiccd.IDGenerator
-	logger *slog.Logger
-	rules  atomic.Pointer[[]Fault]
+	store Store
+	clock aiccd.Clock
+	ids   aiccd.IDGenerator
+	feed  *changefeed.Hub
+	rules *changefeed.Cache[struct{}, []Fault]
 }
 
-// NewService returns a Service; call Run to keep it refreshed.
-func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, logger *slog.Logger) *Service {
-	s := &Service{store: store, clock: clock, ids: ids, logger: logger}
-	s.rules.Store(&[]Fault{})
-	return s
+// NewService returns a Service whose rules follow feed (nil: none).
+func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, feed *changefeed.Hub) *Service {
+	anyRule := func(string) (struct{}, bool) { return struct{}{}, true }
+	return &Service{store: store, clock: clock, ids: ids, feed: feed,
+		rules: changefeed.NewCache[struct{}, []Fault](feed, changefeed.Fault, anyRule, 1)}
 }
 
 // Validate checks a rule as an admin gave it and fills its defaults.
@@ -102,7 +104,8 @@ func Validate(f Fault) (Fault, error) {
 	return f, nil
 }
 
-// Create stores a new rule; it applies on every replica within a second.
+// Create stores a new rule; it applies here at once and on every replica
+// within the change feed's Lease.
 func (s *Service) Create(ctx context.Context, f Fault) (Fault, error) {
 	f, err := Validate(f)
 	if err != nil {
@@ -112,7 +115,8 @@ func (s *Service) Create(ctx context.Context, f Fault) (Fault, error) {
 	if err := s.store.CreateFault(ctx, f); err != nil {
 		return Fault{}, err
 	}
-	return f, s.Refresh(ctx)
+	s.feed.Sync(ctx)
+	return f, nil
 }
 
 // List returns every rule, spent ones included until they are deleted.
@@ -126,14 +130,15 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 		}
 		return err
 	}
-	return s.Refresh(ctx)
+	s.feed.Sync(ctx)
+	return nil
 }
 
-// Refresh reloads the active rules.
-func (s *Service) Refresh(ctx context.Context) error {
+// active loads the rules that still apply.
+func (s *Service) active(ctx context.Context, _ struct{}) ([]Fault, error) {
 	all, err := s.store.Faults(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	active := all[:0]
 	for _, f := range all {
@@ -141,32 +146,15 @@ func (s *Service) Refresh(ctx context.Context) error {
 			active = append(active, f)
 		}
 	}
-	s.rules.Store(&active)
-	return nil
-}
-
-// Run refreshes the rules every second until ctx is done.
-func (s *Service) Run(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
-			s.logger.Warn("refreshing fault rules", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	return active, nil
 }
 
 // Match returns the rule to apply to a request of tenantID with appKey to
 // route, if any; a counted rule's request is claimed in the store.
 func (s *Service) Match(ctx context.Context, tenantID, appKey, route string) (Fault, bool, error) {
-	rules := *s.rules.Load()
-	if len(rules) == 0 {
-		return Fault{}, false, nil
+	rules, err := s.rules.Load(ctx, struct{}{}, s.active)
+	if err != nil || len(rules) == 0 {
+		return Fault{}, false, err
 	}
 	for _, f := range rules {
 		if !f.matches(tenantID, appKey, route) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
@@ -52,10 +53,13 @@ func (g *testIDs) NextID() int64 { return 1000 + g.n.Add(1) }
 
 // env is a server with every service over one database, loaded with the
 // demo dataset, and a clock the test controls. Like serve --demo, its
-// tenant service is in demo mode.
+// tenant service is in demo mode. Its read models follow the change feed
+// only once the test calls follow: until then every request reads the
+// database, so that a test may change it under the server.
 type env struct {
 	t         testing.TB
 	db        *database.DB
+	feed      *changefeed.Hub
 	clock     *testClock
 	srv       *Server
 	creds     *credential.Service
@@ -75,29 +79,47 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	c := &testClock{now: time.Now().UTC().Truncate(time.Second)}
 	clock := aiccd.Clock(c)
 	ids := &testIDs{}
+	hub := changefeed.NewHub(nil)
 	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(testMasterKey), tenant.WithIDs(ids),
-		tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
+		tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID), tenant.WithFeed(hub))
 	creds := credential.NewService(credential.Options{
-		Store: db.Credentials, Clock: clock, Sealer: testMasterKey,
+		Store: db.Credentials, Clock: clock, Sealer: testMasterKey, Feed: hub,
 		Guard: credential.NewMemoryGuard(clock, 1000, nil),
 	})
 	customers := partner.NewService(partner.Options{
 		Store: db.Customers, Accounts: creds, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
 	})
-	care := smartcare.NewService(db.SmartCare, tenants, clock, &testIDs{})
+	care := smartcare.NewService(db.SmartCare, tenants, clock, &testIDs{}, smartcare.WithFeed(hub))
 	codes := accesscode.NewService(db.AccessCodes, clock, &testIDs{})
 	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers,
 		SmartCare: care, AccessCodes: codes}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
-	faults := fault.NewService(db.Faults, clock, ids, nilLogger())
+	faults := fault.NewService(db.Faults, clock, ids, hub)
 	j := journal.New(db.Journal, 50, nilLogger())
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
 		Customers: customers, SmartCare: care, AccessCodes: codes,
 	})
-	return &env{t: t, db: db, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
+	return &env{t: t, db: db, feed: hub, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
+}
+
+// follow has the server's read models follow the database's change feed
+// until the test ends, as aiccd serve does.
+func (e *env) follow() {
+	e.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.db.Feed.Follow(ctx, e.feed); close(done) }()
+	e.t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(10 * time.Second)
+	for !e.feed.Live() {
+		if time.Now().After(deadline) {
+			e.t.Fatal("the change feed did not start within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // request is one request of a test.

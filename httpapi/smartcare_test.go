@@ -111,7 +111,7 @@ func TestQueryFaultyUserStoreFailure(t *testing.T) {
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		token := e.gatewayToken()
-		e.smartCare(token, "queryfaultyuser", exampleRequest()) // credentials and rules now cached
+		e.smartCare(token, "queryfaultyuser", exampleRequest()) // the tenant's rules now in memory
 		dropTable(t, dsn, "smartcare_records")
 		golden(t, "smartcare_store_failed.golden", e.smartCare(token, "queryfaultyuser", exampleRequest()))
 	})

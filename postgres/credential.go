@@ -284,32 +284,6 @@ func (s *CredentialStore) UpdateAccessKey(ctx context.Context, ak string, change
 
 // Events and settings.
 
-// AddEvent implements credential.Store; the database stamps the time, so
-// that replicas with skewed clocks agree.
-func (s *CredentialStore) AddEvent(ctx context.Context, e credential.Event) error {
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO credential_events (kind, subject) VALUES ($1, $2)`, e.Kind, e.Subject)
-	return translate(err)
-}
-
-// EventsSince implements credential.Store.
-func (s *CredentialStore) EventsSince(ctx context.Context, since time.Time) ([]credential.Event, time.Time, error) {
-	var now time.Time
-	if err := s.db.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&now); err != nil {
-		return nil, time.Time{}, translate(err)
-	}
-	events, err := queryAll(ctx, s.db, func(row pgx.Row) (credential.Event, error) {
-		var e credential.Event
-		return e, translate(row.Scan(&e.Kind, &e.Subject))
-	}, `SELECT kind, subject FROM credential_events WHERE at >= $1 ORDER BY id`, since)
-	return events, now, err
-}
-
-// DeleteEventsBefore implements credential.Store.
-func (s *CredentialStore) DeleteEventsBefore(ctx context.Context, before time.Time) error {
-	_, err := s.db.pool.Exec(ctx, `DELETE FROM credential_events WHERE at < $1`, before)
-	return translate(err)
-}
-
 // Setting implements credential.Store.
 func (s *CredentialStore) Setting(ctx context.Context, key string) (string, error) {
 	var v string

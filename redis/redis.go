@@ -1,9 +1,9 @@
-// Package redis shares state between aiccd replicas through Redis: the
-// lockout counters and rate buckets of credentials (a credential.Guard) and
-// the invalidation events that evict cached credentials at once (a
-// credential.EventBus). Without Redis each replica counts on its own and
-// learns of invalidations by polling the database; while Redis is
-// unreachable, the Guard counts in the process.
+// Package redis shares the lockout counters and rate buckets of
+// credentials between aiccd replicas through Redis (a credential.Guard).
+// Without Redis each replica counts on its own, and while Redis is
+// unreachable the Guard counts in the process. Revocations need no Redis:
+// every replica learns of them from its database's change feed (package
+// changefeed).
 package redis
 
 import (

@@ -248,30 +248,3 @@ func TestLocksTakenDuringAnOutageReachRedis(t *testing.T) {
 		t.Fatal("the replica that took the lock forgot it")
 	}
 }
-
-func TestEventBus(t *testing.T) {
-	c, prefix := testRedis(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	bus := NewEventBus(c, prefix, logger())
-	got := make(chan credential.Event, 1)
-	go bus.Subscribe(ctx, func(e credential.Event) { got <- e })
-	want := credential.Event{Kind: credential.EventAppKey, Subject: "k1"}
-	deadline := time.After(5 * time.Second)
-	for {
-		// Publish until the subscription is live.
-		if err := bus.Publish(ctx, want); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case e := <-got:
-			if e != want {
-				t.Fatalf("got %+v", e)
-			}
-			return
-		case <-time.After(50 * time.Millisecond):
-		case <-deadline:
-			t.Fatal("no event delivered")
-		}
-	}
-}

@@ -39,10 +39,15 @@ func (s *Service) UpdateSettings(ctx context.Context, tenantID string, p Setting
 	if err := s.checkTenant(ctx, tenantID); err != nil {
 		return Settings{}, err
 	}
-	return s.store.UpdateSettings(ctx, tenantID, s.now(), func(cur Settings) (Settings, error) {
+	next, err := s.store.UpdateSettings(ctx, tenantID, s.now(), func(cur Settings) (Settings, error) {
 		next := p.apply(cur)
 		return next, next.Validate()
 	})
+	if err != nil {
+		return Settings{}, err
+	}
+	s.synced(ctx)
+	return next, nil
 }
 
 // CreateScene adds a complaint scene.
@@ -60,6 +65,7 @@ func (s *Service) CreateScene(ctx context.Context, tenantID string, in SceneInpu
 		}
 		return Scene{}, err
 	}
+	s.synced(ctx)
 	return sc, nil
 }
 
@@ -73,12 +79,20 @@ func (s *Service) UpdateScene(ctx context.Context, tenantID string, in SceneInpu
 		sc.CreatedAt = cur.CreatedAt
 		return sc, nil
 	})
-	return sc, sceneNotFound(err, in.ID)
+	if err != nil {
+		return Scene{}, sceneNotFound(err, in.ID)
+	}
+	s.synced(ctx)
+	return sc, nil
 }
 
 // DeleteScene removes a scene.
 func (s *Service) DeleteScene(ctx context.Context, tenantID, id string) error {
-	return sceneNotFound(s.store.DeleteScene(ctx, tenantID, id), id)
+	if err := s.store.DeleteScene(ctx, tenantID, id); err != nil {
+		return sceneNotFound(err, id)
+	}
+	s.synced(ctx)
+	return nil
 }
 
 // Scene returns one scene.
@@ -141,6 +155,9 @@ func (s *Service) CreateRules(ctx context.Context, tenantID string, rules []Faul
 		return &aiccd.Error{Kind: aiccd.KindConflict, Err: err, Message: fmt.Sprintf(
 			"a %s rule %q active from %s already exists", r.SceneCode, r.Rule.String(), r.ActiveFrom.Format("2006-01-02T15:04:05.000Z07:00"))}
 	}
+	if err == nil {
+		s.synced(ctx)
+	}
 	return err
 }
 
@@ -151,12 +168,20 @@ func (s *Service) UpdateRule(ctx context.Context, tenantID string, id int64, p R
 		next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, s.now()
 		return next, err
 	})
-	return r, ruleNotFound(err, id)
+	if err != nil {
+		return FaultRule{}, ruleNotFound(err, id)
+	}
+	s.synced(ctx)
+	return r, nil
 }
 
 // DeleteRule removes a rule.
 func (s *Service) DeleteRule(ctx context.Context, tenantID string, id int64) error {
-	return ruleNotFound(s.store.DeleteRule(ctx, tenantID, id), id)
+	if err := s.store.DeleteRule(ctx, tenantID, id); err != nil {
+		return ruleNotFound(err, id)
+	}
+	s.synced(ctx)
+	return nil
 }
 
 // Rule returns one rule.
@@ -189,3 +214,7 @@ func ruleNotFound(err error, id int64) error {
 	}
 	return err
 }
+
+// synced returns once this replica's copy of the tenant's settings, scenes
+// and rules reflects the write just committed.
+func (s *Service) synced(ctx context.Context) { s.cache.feed.Sync(ctx) }

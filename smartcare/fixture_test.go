@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
@@ -82,6 +83,21 @@ func (f *fixture) replica(t testing.TB) *smartcare.Service {
 	}
 	t.Cleanup(func() { db.Close() })
 	return smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, f.clock), f.clock, f.ids)
+}
+
+// followingReplica is a replica that follows the database's change feed,
+// as a serving process does: its queries read only the records while the
+// feed vouches for its rules. Its hub's Sync waits until it has received
+// every change committed before.
+func (f *fixture) followingReplica(t testing.TB) (*smartcare.Service, *changefeed.Hub) {
+	t.Helper()
+	db, err := database.Open(context.Background(), f.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	hub := dbtest.Follow(t, db)
+	return smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, f.clock), f.clock, f.ids, smartcare.WithFeed(hub)), hub
 }
 
 // newTenant creates a tenant with settings and scenes.

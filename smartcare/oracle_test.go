@@ -213,9 +213,12 @@ func TestEngineAgreesWithBruteForceOracle(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// Queries alternate between two replicas while a third changes
-		// rules and scenes between them.
-		replicas := []*smartcare.Service{f.svc, f.replica(t)}
+		// Queries go round three replicas while a fourth changes rules and
+		// scenes between them. The third follows the change feed and
+		// answers from the rules in memory; before it is asked after a
+		// change, it is given the time to receive the change.
+		following, hub := f.followingReplica(t)
+		replicas := []*smartcare.Service{f.svc, f.replica(t), following}
 		admin := f.replica(t)
 		subjects := feed.MSISDNs()
 		start, end := feed.Options().Start, feed.Options().Start.Add(feed.Options().Span)
@@ -223,6 +226,7 @@ func TestEngineAgreesWithBruteForceOracle(t *testing.T) {
 		for i := range queries {
 			if i%100 == 99 {
 				mutate(t, rng, admin, o, recs)
+				hub.Sync(ctx)
 			}
 			req := smartcare.FaultyUserRequest{QueryFlag: "1", SessionID: strconv.Itoa(i)}
 			switch p := rng.IntN(20); {
@@ -247,7 +251,7 @@ func TestEngineAgreesWithBruteForceOracle(t *testing.T) {
 			}
 
 			wantCode, want := o.answer(req)
-			res, err := replicas[i%2].QueryFaultyUser(ctx, "oracle", req)
+			res, err := replicas[i%3].QueryFaultyUser(ctx, "oracle", req)
 			gotCode := smartcare.ReturnCodeOf(err)
 			var got []oracleMatch
 			if err == nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -42,6 +43,12 @@ type Option func(*Service)
 // WithMaxQueuedTasks bounds the delimitation tasks one tenant may have
 // queued or running at once (DefaultMaxQueuedTasks otherwise).
 func WithMaxQueuedTasks(n int) Option { return func(s *Service) { s.maxQueuedTasks = n } }
+
+// WithFeed keeps the tenants' settings, scenes and rules in memory, exact
+// across replicas through the change feed followed on feed, so that a
+// query reads only the subscriber's records. Without it every query also
+// reads the tenant's versions.
+func WithFeed(feed *changefeed.Hub) Option { return func(s *Service) { s.cache.follow(feed) } }
 
 // NewService returns a Service over store.
 func NewService(store Store, tenants Tenants, clock aiccd.Clock, ids aiccd.IDGenerator, opts ...Option) *Service {
@@ -75,18 +82,32 @@ func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req Faul
 	if err != nil {
 		return FaultyUserResult{}, err
 	}
-	// With the tenant's rules in memory, the records are read in the same
-	// round trip as the versions that tell whether those rules are still
-	// current, and the answer is used only when they are. Otherwise (or
-	// when the cached config refuses the query) the query starts over from
-	// current rules: nothing is ever answered from a stale snapshot.
-	if snap, ok := s.cache.cached(tenantID); ok {
+	// While the change feed vouches for the tenant's rules in memory, only
+	// the records are read.
+	if snap, ok := s.cache.fresh(tenantID); ok {
+		scene, from, to, err := s.resolve(snap.config, q)
+		if err != nil {
+			return FaultyUserResult{}, err
+		}
+		recs, err := s.store.Records(ctx, tenantID, q.MSISDN, from, to, s.maxQueryRecords+1)
+		if err != nil {
+			return FaultyUserResult{}, dacError(err)
+		}
+		return s.correlate(snap, q, scene, from, to, recs)
+	}
+	// Otherwise, with the tenant's rules in memory, the records are read in
+	// the same round trip as the versions that tell whether those rules are
+	// still current, and the answer is used only when they are. Otherwise
+	// (or when the cached config refuses the query) the query starts over
+	// from current rules: nothing is ever answered from a stale snapshot.
+	if tc, snap, gen, ok := s.cache.cached(tenantID); ok {
 		if scene, from, to, err := s.resolve(snap.config, q); err == nil {
 			v, recs, err := s.store.VersionedRecords(ctx, tenantID, q.MSISDN, from, to, s.maxQueryRecords+1)
 			if err != nil {
 				return FaultyUserResult{}, dacError(err)
 			}
 			if snap.at(v) {
+				tc.vouch(snap, gen)
 				return s.correlate(snap, q, scene, from, to, recs)
 			}
 		}

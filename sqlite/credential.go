@@ -329,31 +329,7 @@ func (s *CredentialStore) UpdateAccessKey(ctx context.Context, ak string, change
 	})
 }
 
-// Events and settings.
-
-// AddEvent implements credential.Store. On one machine the process clock
-// is the database's clock.
-func (s *CredentialStore) AddEvent(ctx context.Context, e credential.Event) error {
-	_, err := s.db.write.ExecContext(ctx, `INSERT INTO credential_events (kind, subject, at) VALUES (?, ?, ?)`,
-		e.Kind, e.Subject, time.Now().UnixMilli())
-	return translate(err)
-}
-
-// EventsSince implements credential.Store.
-func (s *CredentialStore) EventsSince(ctx context.Context, since time.Time) ([]credential.Event, time.Time, error) {
-	now := time.Now()
-	events, err := queryAll(ctx, s.db, func(row scanner) (credential.Event, error) {
-		var e credential.Event
-		return e, translate(row.Scan(&e.Kind, &e.Subject))
-	}, `SELECT kind, subject FROM credential_events WHERE at >= ? ORDER BY id`, since.UnixMilli())
-	return events, now, err
-}
-
-// DeleteEventsBefore implements credential.Store.
-func (s *CredentialStore) DeleteEventsBefore(ctx context.Context, before time.Time) error {
-	_, err := s.db.write.ExecContext(ctx, `DELETE FROM credential_events WHERE at < ?`, before.UnixMilli())
-	return translate(err)
-}
+// Settings.
 
 // Setting implements credential.Store.
 func (s *CredentialStore) Setting(ctx context.Context, key string) (string, error) {

@@ -186,28 +186,7 @@ func testCredentials(t *testing.T, db *database.DB) {
 		}
 	})
 
-	t.Run("events and settings", func(t *testing.T) {
-		_, now, err := s.EventsSince(ctx, time.Time{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		since := now.Add(-time.Second)
-		for _, e := range []credential.Event{{Kind: credential.EventAppKey, Subject: "k"}, {Kind: credential.EventToken, Subject: "ab"}} {
-			if err := s.AddEvent(ctx, e); err != nil {
-				t.Fatal(err)
-			}
-		}
-		events, next, err := s.EventsSince(ctx, since)
-		if err != nil || len(events) != 2 || events[0].Subject != "k" || next.Before(now) {
-			t.Fatalf("EventsSince = %+v, %s, %v", events, next, err)
-		}
-		if err := s.DeleteEventsBefore(ctx, next.Add(time.Second)); err != nil {
-			t.Fatal(err)
-		}
-		if events, _, _ := s.EventsSince(ctx, since); len(events) != 0 {
-			t.Fatalf("events left after DeleteEventsBefore: %v", events)
-		}
-
+	t.Run("settings", func(t *testing.T) {
 		if _, err := s.Setting(ctx, "k"); !errors.Is(err, aiccd.ErrNotFound) {
 			t.Fatalf("missing setting: %v", err)
 		}

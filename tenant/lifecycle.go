@@ -174,5 +174,6 @@ func (s *Service) change(ctx context.Context, id string, fn func(t *Tenant) erro
 	case err != nil:
 		return Tenant{}, err
 	}
+	s.feed.Sync(ctx)
 	return t, nil
 }

@@ -6,13 +6,18 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/changefeed"
 )
 
 // DefaultTrialPeriod is how long a trial lasts unless told otherwise.
 const DefaultTrialPeriod = 30 * 24 * time.Hour
+
+// maxCachedTenants bounds the tenants kept in memory: about 1 KB each.
+const maxCachedTenants = 100_000
 
 // Service applies the tenant rules on top of a Store.
 type Service struct {
@@ -23,6 +28,10 @@ type Service struct {
 	demo  bool
 	// frozen is the trial the clock does not expire ("" for none).
 	frozen string
+	feed   *changefeed.Hub
+	// tenants is the read model every authenticated request reads its
+	// tenant from.
+	tenants *changefeed.Cache[string, *storedTenant]
 }
 
 // An Option configures a Service.
@@ -34,6 +43,11 @@ func WithKeys(keys Keys) Option { return func(s *Service) { s.keys = keys } }
 
 // WithIDs draws the IDs of trial tenants and resources from ids.
 func WithIDs(ids aiccd.IDGenerator) Option { return func(s *Service) { s.ids = ids } }
+
+// WithFeed keeps the tenants read on every request in memory, exact
+// across replicas through the change feed followed on feed. Without it
+// every read goes to the store.
+func WithFeed(feed *changefeed.Hub) Option { return func(s *Service) { s.feed = feed } }
 
 // WithDemo puts the service in demo mode: DemoVerificationCode is accepted
 // for any phone number.
@@ -50,6 +64,7 @@ func NewService(store Store, clock aiccd.Clock, opts ...Option) *Service {
 	for _, o := range opts {
 		o(s)
 	}
+	s.tenants = changefeed.NewCache[string, *storedTenant](s.feed, changefeed.Tenant, changefeed.StringKey, maxCachedTenants)
 	return s
 }
 
@@ -192,20 +207,51 @@ func checkPortalURL(raw string) error {
 }
 
 // Get returns the tenant with id, its profile opened and its status as of
-// now.
+// now, from memory when the change feed allows.
 func (s *Service) Get(ctx context.Context, id string) (Tenant, error) {
-	t, err := s.store.Get(ctx, id)
+	st, err := s.tenants.Load(ctx, id, s.load)
 	if err != nil {
-		if errors.Is(err, aiccd.ErrNotFound) {
-			return Tenant{}, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("tenant %q does not exist", id), Err: err}
-		}
 		return Tenant{}, err
 	}
-	if err := s.open(&t); err != nil {
+	t, err := st.open(s)
+	if err != nil {
 		return Tenant{}, err
 	}
 	s.applyClock(&t)
 	return t, nil
+}
+
+// storedTenant is a tenant as stored and, once a caller needed it, with
+// its profile opened: the standing check of every request reads the
+// tenant without opening personal data, the mall's reads open it once.
+type storedTenant struct {
+	sealed Tenant
+	once   sync.Once
+	opened Tenant
+	err    error
+}
+
+// load reads the tenant with id from the store.
+func (s *Service) load(ctx context.Context, id string) (*storedTenant, error) {
+	t, err := s.store.Get(ctx, id)
+	if err != nil {
+		if errors.Is(err, aiccd.ErrNotFound) {
+			return nil, &aiccd.Error{Kind: aiccd.KindNotFound, Message: fmt.Sprintf("tenant %q does not exist", id), Err: err}
+		}
+		return nil, err
+	}
+	return &storedTenant{sealed: t}, nil
+}
+
+// open returns the tenant with its profile opened, computed once.
+func (st *storedTenant) open(s *Service) (Tenant, error) {
+	st.once.Do(func() {
+		t := st.sealed
+		if st.err = s.open(&t); st.err == nil {
+			st.opened = t
+		}
+	})
+	return st.opened, st.err
 }
 
 // List returns every tenant, ordered by ID, with its status as of now and
@@ -278,13 +324,14 @@ func (s *Service) Trial(ctx context.Context, id string) (Tenant, error) {
 // vendor APIs passes through it, so it reads the tenant once and opens no
 // personal data.
 func (s *Service) CheckInService(ctx context.Context, id string) error {
-	t, err := s.store.Get(ctx, id)
+	st, err := s.tenants.Load(ctx, id, s.load)
 	switch {
 	case errors.Is(err, aiccd.ErrNotFound):
 		return &aiccd.Error{Kind: aiccd.KindUnauthorized, Code: CodeNotInService, Message: fmt.Sprintf("tenant %q does not exist", id), Err: err}
 	case err != nil:
 		return err
 	}
+	t := st.sealed
 	s.applyClock(&t)
 	if !t.Status.InService() {
 		return aiccd.Errorf(aiccd.KindUnauthorized, "tenant %q is in space status %s, not in service", id, t.Status).WithCode(CodeNotInService)

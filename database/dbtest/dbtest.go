@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/database"
 	"github.com/jackc/pgx/v5"
 )
@@ -103,4 +104,24 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Follow returns a hub that follows db's change feed until t ends, once
+// the feed is live: services built on it keep their read models as a
+// serving process does.
+func Follow(t testing.TB, db *database.DB) *changefeed.Hub {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	h := changefeed.NewHub(nil)
+	done := make(chan struct{})
+	go func() { db.Feed.Follow(ctx, h); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(10 * time.Second)
+	for !h.Live() {
+		if time.Now().After(deadline) {
+			t.Fatal("the change feed did not start within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return h
 }
