@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/aiccd/aiccd"
@@ -76,8 +77,9 @@ func (s *Service) SetAppKeyEnabled(ctx context.Context, key string, enabled bool
 	return k, nil
 }
 
-// RotateAppKey gives an app key a new secret and revokes the tokens
-// obtained with the old one.
+// RotateAppKey gives an app key a new secret, which revokes the tokens
+// obtained with the old one: a gateway token is signed with its key's
+// secret hash (gatewaytoken.go).
 func (s *Service) RotateAppKey(ctx context.Context, key string) (AppKey, string, error) {
 	secret := newToken()
 	k, err := s.store.UpdateAppKey(ctx, key, func(k AppKey) (AppKey, error) {
@@ -86,9 +88,6 @@ func (s *Service) RotateAppKey(ctx context.Context, key string) (AppKey, string,
 	})
 	if err != nil {
 		return AppKey{}, "", appKeyNotFound(err, key)
-	}
-	if _, err := s.store.RevokeTokens(ctx, TokenGateway, key, "", k.UpdatedAt); err != nil {
-		return AppKey{}, "", err
 	}
 	s.synced(ctx)
 	return k, secret, nil
@@ -115,9 +114,13 @@ type GatewayToken struct {
 // key's tenant in. admit's refusal is returned as it is, and no token is
 // issued; it is not a failed authentication, as the secret was right. The
 // rate limit applies to the requests of each source address, and to the
-// tokens of each app key as to its other requests.
+// tokens of each app key as to its other requests. Nothing is written: the
+// token carries what verifying it needs (gatewaytoken.go).
 func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret string, ttl time.Duration,
 	admit func(ctx context.Context, tenantID string) error) (GatewayToken, error) {
+	if s.gateway == nil {
+		return GatewayToken{}, errNoGatewayKeys
+	}
 	if ttl < time.Second || ttl > MaxGatewayTokenTTL {
 		return GatewayToken{}, aiccd.Errorf(aiccd.KindInvalid, "X-Token-Expire must be from 1 to 3600 seconds")
 	}
@@ -151,27 +154,59 @@ func (s *Service) IssueGatewayToken(ctx context.Context, appKey, appSecret strin
 	if err := admit(ctx, k.TenantID); err != nil {
 		return GatewayToken{}, err
 	}
-	token := newToken()
-	now := s.clock.Now().UTC()
-	t := Token{
-		Hash: hashSecret(token), Kind: TokenGateway, TenantID: k.TenantID, Subject: k.Key,
-		CreatedAt: now.Truncate(time.Millisecond), ExpiresAt: now.Add(ttl).Truncate(time.Millisecond),
+	if k.ID <= 0 || k.ID > math.MaxUint32 {
+		return GatewayToken{}, aiccd.Errorf(aiccd.KindInternal, "app key %q has ID %d, which a gateway token cannot carry", k.Key, k.ID)
 	}
-	if err := s.store.CreateToken(ctx, t); err != nil {
-		return GatewayToken{}, err
-	}
-	return GatewayToken{AccessToken: token, AppKey: k.Key, TenantID: k.TenantID, CreatedAt: now, ExpiresIn: ttl}, nil
+	now := s.clock.Now()
+	token := s.gateway.issue(k, gatewayClaims{keyID: k.ID, issuedAt: now.UnixMilli(), lifetime: ttl})
+	return GatewayToken{AccessToken: token, AppKey: k.Key, TenantID: k.TenantID, CreatedAt: now.UTC(), ExpiresIn: ttl}, nil
 }
 
-var errBadToken = aiccd.Errorf(aiccd.KindUnauthorized, "the access token is invalid")
+var (
+	errBadToken      = aiccd.Errorf(aiccd.KindUnauthorized, "the access token is invalid")
+	errNoGatewayKeys = aiccd.Errorf(aiccd.KindInternal, "no gateway token key is configured")
+	errTokenExpired  = &aiccd.Error{Kind: aiccd.KindUnauthorized, Code: CodeTokenExpired, Message: "the access token has expired"}
+)
 
-// VerifyGatewayToken returns the caller a Bearer token authenticates.
+// VerifyGatewayToken returns the caller a Bearer token authenticates: a
+// token issued by any replica for an app key that is enabled and has the
+// secret it had then, not expired. Only the key is read, from memory when
+// the change feed allows.
 func (s *Service) VerifyGatewayToken(ctx context.Context, token string) (GatewayPrincipal, error) {
-	t, err := s.verifyToken(ctx, token, TokenGateway)
+	if s.gateway == nil {
+		return GatewayPrincipal{}, errNoGatewayKeys
+	}
+	raw, c, ok := s.gateway.open(token)
+	if !ok {
+		return GatewayPrincipal{}, errBadToken
+	}
+	k, err := s.appKeyByID(ctx, c.keyID)
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return GatewayPrincipal{}, errBadToken
+	}
 	if err != nil {
 		return GatewayPrincipal{}, err
 	}
-	return GatewayPrincipal{TenantID: t.tenantID, AppKey: t.subject}, nil
+	if !s.gateway.signedBy(raw, k) || !k.Enabled {
+		return GatewayPrincipal{}, errBadToken
+	}
+	if s.clock.Now().UnixMilli() >= c.expiresAt() {
+		return GatewayPrincipal{}, errTokenExpired
+	}
+	return GatewayPrincipal{TenantID: k.TenantID, AppKey: k.Key}, nil
+}
+
+// appKeyByID returns the app key with ID id.
+func (s *Service) appKeyByID(ctx context.Context, id int64) (AppKey, error) {
+	key, err := s.appKeyNames.Load(ctx, id, s.loadAppKeyName)
+	if err != nil {
+		return AppKey{}, err
+	}
+	k, err := s.appKeys.Load(ctx, key, s.loadAppKey)
+	if err == nil && k.ID != id {
+		return AppKey{}, aiccd.ErrNotFound // the key was deleted and its name taken again
+	}
+	return k, err
 }
 
 // verifiedToken is the caller a valid token authenticates.
@@ -181,7 +216,8 @@ type verifiedToken struct {
 	cloud    CloudPrincipal // IAM tokens
 }
 
-// verifyToken checks a stored token of kind and what it belongs to.
+// verifyToken checks a stored token (mall or IAM) of kind and what it
+// belongs to.
 func (s *Service) verifyToken(ctx context.Context, token string, kind TokenKind) (verifiedToken, error) {
 	if token == "" || len(token) > 512 {
 		return verifiedToken{}, errBadToken
@@ -197,21 +233,10 @@ func (s *Service) verifyToken(ctx context.Context, token string, kind TokenKind)
 		return verifiedToken{}, errTokenExpired
 	}
 	v := verifiedToken{tenantID: t.tenantID, subject: t.subject}
-	switch kind {
-	case TokenGateway:
-		k, err := s.appKeys.Load(ctx, t.subject, s.loadAppKey)
-		if errors.Is(err, aiccd.ErrNotFound) || (err == nil && !k.Enabled) {
-			return verifiedToken{}, errBadToken
-		}
-		if err != nil {
-			return verifiedToken{}, err
-		}
-	case TokenIAM:
+	if kind == TokenIAM {
 		if v.cloud, err = s.iamPrincipal(ctx, t.subject); err != nil {
 			return verifiedToken{}, err
 		}
 	}
 	return v, nil
 }
-
-var errTokenExpired = &aiccd.Error{Kind: aiccd.KindUnauthorized, Code: CodeTokenExpired, Message: "the access token has expired"}

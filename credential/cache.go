@@ -10,7 +10,8 @@ import (
 
 // Everything a verification reads is kept in memory, per entity, so that
 // a request with a known credential costs no database round trip: stored
-// tokens, app keys, accounts, IAM users and AKs with their opened SKs.
+// tokens, app keys (and their names by ID, for gateway tokens), accounts,
+// IAM users and AKs with their opened SKs.
 // Each is a read model of the change feed (package changefeed): a change
 // committed by any replica or admin command drops the entity it names, and
 // while the feed is not live every verification reads the store. What is
@@ -52,6 +53,15 @@ func (s *Service) loadToken(ctx context.Context, hash [32]byte) (storedToken, er
 func (s *Service) loadAppKey(ctx context.Context, key string) (AppKey, error) {
 	return s.store.AppKey(ctx, key)
 }
+
+func (s *Service) loadAppKeyName(ctx context.Context, id int64) (string, error) {
+	k, err := s.store.AppKeyByID(ctx, id)
+	return k.Key, err
+}
+
+// sameName: an app key's ID never changes, so no change makes the cache of
+// key names by ID forget one.
+func sameName(string) (int64, bool) { return 0, false }
 
 func (s *Service) loadAccount(ctx context.Context, id string) (Account, error) {
 	return s.store.Account(ctx, id)

@@ -5,7 +5,8 @@
 // abuse protection around them (lockout after failed attempts, rate limits).
 //
 // No secret is stored in the clear. Secrets aiccd generates (app secrets,
-// tokens) carry 256 bits of entropy and are stored as SHA-256 hashes;
+// mall and IAM tokens) carry 256 bits of entropy and are stored as SHA-256
+// hashes; gateway tokens are not stored at all (gatewaytoken.go);
 // human-chosen IAM passwords are stored with argon2id; SKs, which must be
 // recoverable to verify HMACs, are sealed with the master key.
 package credential
@@ -18,6 +19,9 @@ import (
 // AppKey is an app of the app gateway: its key identifies it (and is the
 // X-APP-Key header); its secret obtains tokens from tokenByAkSk.
 type AppKey struct {
+	// ID is the number the database gave the key; its gateway tokens
+	// carry it.
+	ID         int64     `json:"-"`
 	Key        string    `json:"app_key"`
 	TenantID   string    `json:"tenant_id"`
 	Name       string    `json:"name"`
@@ -27,22 +31,22 @@ type AppKey struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
-// TokenKind tells the three kinds of opaque bearer token apart.
+// TokenKind tells the kinds of stored bearer token apart. Gateway tokens
+// are not stored (gatewaytoken.go).
 type TokenKind string
 
 // The token kinds.
 const (
-	TokenGateway TokenKind = "gateway" // Authorization: Bearer on /apiaccess/...
-	TokenMall    TokenKind = "mall"    // X-Auth-Token on the OMA mall interfaces
-	TokenIAM     TokenKind = "iam"     // X-Auth-Token on the partner APIs
+	TokenMall TokenKind = "mall" // X-Auth-Token on the OMA mall interfaces
+	TokenIAM  TokenKind = "iam"  // X-Auth-Token on the partner APIs
 )
 
 // Token is a stored bearer token. Only its hash is kept.
 type Token struct {
 	Hash      []byte
 	Kind      TokenKind
-	TenantID  string // gateway and mall tokens
-	Subject   string // gateway: the app key; mall: the tenant; iam: the IAM user ID
+	TenantID  string // mall tokens
+	Subject   string // mall: the tenant; iam: the IAM user ID
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	RevokedAt *time.Time
@@ -111,6 +115,7 @@ type AccessKey struct {
 type Store interface {
 	CreateAppKey(ctx context.Context, k AppKey) error
 	AppKey(ctx context.Context, key string) (AppKey, error)
+	AppKeyByID(ctx context.Context, id int64) (AppKey, error)
 	AppKeys(ctx context.Context, tenantID string) ([]AppKey, error)
 	// UpdateAppKey stores the Name, SecretHash, Enabled and UpdatedAt
 	// change returns.

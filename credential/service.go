@@ -60,13 +60,15 @@ type Service struct {
 	passwords *password.Verifier
 	feed      *changefeed.Hub
 	logger    *slog.Logger
+	gateway   *gatewayTokenKeys // nil when the Sealer derives no keys
 
 	// Read models of what verifications need (cache.go).
-	tokens     *changefeed.Cache[[32]byte, storedToken]
-	appKeys    *changefeed.Cache[string, AppKey]
-	accounts   *changefeed.Cache[string, Account]
-	users      *changefeed.Cache[string, IAMUser]
-	accessKeys *changefeed.Cache[string, openedKey]
+	tokens      *changefeed.Cache[[32]byte, storedToken]
+	appKeys     *changefeed.Cache[string, AppKey]
+	appKeyNames *changefeed.Cache[int64, string]
+	accounts    *changefeed.Cache[string, Account]
+	users       *changefeed.Cache[string, IAMUser]
+	accessKeys  *changefeed.Cache[string, openedKey]
 }
 
 // NewService returns a Service. Call Run to purge expired tokens.
@@ -83,11 +85,13 @@ func NewService(o Options) *Service {
 	return &Service{
 		store: o.Store, clock: o.Clock, sealer: o.Sealer, guard: o.Guard, limit: o.RateLimit, passwords: o.Passwords,
 		feed: o.Feed, logger: o.Logger,
-		tokens:     changefeed.NewCache[[32]byte, storedToken](o.Feed, changefeed.Token, parseTokenKey, o.CacheSize),
-		appKeys:    changefeed.NewCache[string, AppKey](o.Feed, changefeed.AppKey, changefeed.StringKey, o.CacheSize),
-		accounts:   changefeed.NewCache[string, Account](o.Feed, changefeed.Account, changefeed.StringKey, o.CacheSize),
-		users:      changefeed.NewCache[string, IAMUser](o.Feed, changefeed.IAMUser, changefeed.StringKey, o.CacheSize),
-		accessKeys: changefeed.NewCache[string, openedKey](o.Feed, changefeed.AccessKey, changefeed.StringKey, o.CacheSize),
+		gateway:     newGatewayTokenKeys(o.Sealer),
+		tokens:      changefeed.NewCache[[32]byte, storedToken](o.Feed, changefeed.Token, parseTokenKey, o.CacheSize),
+		appKeys:     changefeed.NewCache[string, AppKey](o.Feed, changefeed.AppKey, changefeed.StringKey, o.CacheSize),
+		appKeyNames: changefeed.NewCache[int64, string](o.Feed, changefeed.AppKey, sameName, o.CacheSize),
+		accounts:    changefeed.NewCache[string, Account](o.Feed, changefeed.Account, changefeed.StringKey, o.CacheSize),
+		users:       changefeed.NewCache[string, IAMUser](o.Feed, changefeed.IAMUser, changefeed.StringKey, o.CacheSize),
+		accessKeys:  changefeed.NewCache[string, openedKey](o.Feed, changefeed.AccessKey, changefeed.StringKey, o.CacheSize),
 	}
 }
 

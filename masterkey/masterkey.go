@@ -129,6 +129,12 @@ func (k *Key) Blind(purpose string, value []byte) []byte {
 	return mac.Sum(nil)
 }
 
+// Derive returns a 32-byte key for one purpose, derived from the master
+// key: a use that needs a key of its own (sealing and signing gateway
+// tokens) never holds the master key itself, and no two purposes share a
+// key.
+func (k *Key) Derive(purpose string) []byte { return derive(k.raw, purpose) }
+
 // derive returns a subkey of raw for one use, so that no two uses share
 // a key.
 func derive(raw []byte, use string) []byte {

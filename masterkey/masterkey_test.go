@@ -84,3 +84,15 @@ func TestBlind(t *testing.T) {
 		t.Fatal("the digest shows the value")
 	}
 }
+
+func TestDeriveSeparatesPurposes(t *testing.T) {
+	k, _ := New(bytes.Repeat([]byte{7}, Size))
+	other, _ := New(bytes.Repeat([]byte{8}, Size))
+	a, b := k.Derive("purpose a"), k.Derive("purpose b")
+	if len(a) != 32 || bytes.Equal(a, b) || !bytes.Equal(a, k.Derive("purpose a")) || bytes.Equal(a, other.Derive("purpose a")) {
+		t.Fatalf("Derive: %x %x", a, b)
+	}
+	if bytes.Equal(a, k.raw) || bytes.Equal(a, k.blind) {
+		t.Fatal("a derived key is the master key or the blind index key")
+	}
+}

@@ -48,9 +48,13 @@ func utc(ts ...*time.Time) {
 
 const appKeyColumns = `app_key, tenant_id, name, secret_hash, enabled, created_at, updated_at`
 
+// appKeyRead is what reads select: the columns and the ID the database
+// gave the key.
+const appKeyRead = appKeyColumns + `, id`
+
 func scanAppKey(row pgx.Row) (credential.AppKey, error) {
 	var k credential.AppKey
-	if err := row.Scan(&k.Key, &k.TenantID, &k.Name, &k.SecretHash, &k.Enabled, &k.CreatedAt, &k.UpdatedAt); err != nil {
+	if err := row.Scan(&k.Key, &k.TenantID, &k.Name, &k.SecretHash, &k.Enabled, &k.CreatedAt, &k.UpdatedAt, &k.ID); err != nil {
 		return credential.AppKey{}, translate(err)
 	}
 	utc(&k.CreatedAt, &k.UpdatedAt)
@@ -66,19 +70,24 @@ func (s *CredentialStore) CreateAppKey(ctx context.Context, k credential.AppKey)
 
 // AppKey implements credential.Store.
 func (s *CredentialStore) AppKey(ctx context.Context, key string) (credential.AppKey, error) {
-	return scanAppKey(s.db.pool.QueryRow(ctx, `SELECT `+appKeyColumns+` FROM app_keys WHERE app_key = $1`, key))
+	return scanAppKey(s.db.pool.QueryRow(ctx, `SELECT `+appKeyRead+` FROM app_keys WHERE app_key = $1`, key))
+}
+
+// AppKeyByID implements credential.Store.
+func (s *CredentialStore) AppKeyByID(ctx context.Context, id int64) (credential.AppKey, error) {
+	return scanAppKey(s.db.pool.QueryRow(ctx, `SELECT `+appKeyRead+` FROM app_keys WHERE id = $1`, id))
 }
 
 // AppKeys implements credential.Store.
 func (s *CredentialStore) AppKeys(ctx context.Context, tenantID string) ([]credential.AppKey, error) {
-	return queryAll(ctx, s.db, scanAppKey, `SELECT `+appKeyColumns+` FROM app_keys
+	return queryAll(ctx, s.db, scanAppKey, `SELECT `+appKeyRead+` FROM app_keys
 		WHERE $1 = '' OR tenant_id = $1 ORDER BY tenant_id, created_at, app_key`, tenantID)
 }
 
 // UpdateAppKey implements credential.Store.
 func (s *CredentialStore) UpdateAppKey(ctx context.Context, key string, change func(credential.AppKey) (credential.AppKey, error)) (credential.AppKey, error) {
 	return update(ctx, s.db, func(tx pgx.Tx) (credential.AppKey, error) {
-		return scanAppKey(tx.QueryRow(ctx, `SELECT `+appKeyColumns+` FROM app_keys WHERE app_key = $1 FOR UPDATE`, key))
+		return scanAppKey(tx.QueryRow(ctx, `SELECT `+appKeyRead+` FROM app_keys WHERE app_key = $1 FOR UPDATE`, key))
 	}, change, func(tx pgx.Tx, _, k credential.AppKey) error {
 		_, err := tx.Exec(ctx, `UPDATE app_keys SET name = $1, secret_hash = $2, enabled = $3, updated_at = $4 WHERE app_key = $5`,
 			k.Name, k.SecretHash, k.Enabled, k.UpdatedAt, key)

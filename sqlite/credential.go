@@ -59,10 +59,13 @@ func queryAll[T any](ctx context.Context, db *DB, scan func(scanner) (T, error),
 
 const appKeyColumns = `app_key, tenant_id, name, secret_hash, enabled, created_at, updated_at`
 
+// appKeyRead is what reads select: the columns and the key's ID.
+const appKeyRead = appKeyColumns + `, id`
+
 func scanAppKey(row scanner) (credential.AppKey, error) {
 	var k credential.AppKey
 	var created, updated int64
-	if err := row.Scan(&k.Key, &k.TenantID, &k.Name, &k.SecretHash, &k.Enabled, &created, &updated); err != nil {
+	if err := row.Scan(&k.Key, &k.TenantID, &k.Name, &k.SecretHash, &k.Enabled, &created, &updated, &k.ID); err != nil {
 		return credential.AppKey{}, translate(err)
 	}
 	k.CreatedAt, k.UpdatedAt = fromMS(created), fromMS(updated)
@@ -71,26 +74,33 @@ func scanAppKey(row scanner) (credential.AppKey, error) {
 
 // CreateAppKey implements credential.Store.
 func (s *CredentialStore) CreateAppKey(ctx context.Context, k credential.AppKey) error {
-	_, err := s.db.write.ExecContext(ctx, `INSERT INTO app_keys (`+appKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	// The next ID: writers take turns, so no other can take it meanwhile.
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO app_keys (`+appKeyColumns+`, id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) + 1 FROM app_keys))`,
 		k.Key, k.TenantID, k.Name, k.SecretHash, k.Enabled, ms(k.CreatedAt), ms(k.UpdatedAt))
 	return translate(err)
 }
 
 // AppKey implements credential.Store.
 func (s *CredentialStore) AppKey(ctx context.Context, key string) (credential.AppKey, error) {
-	return scanAppKey(s.db.read.QueryRowContext(ctx, `SELECT `+appKeyColumns+` FROM app_keys WHERE app_key = ?`, key))
+	return scanAppKey(s.db.read.QueryRowContext(ctx, `SELECT `+appKeyRead+` FROM app_keys WHERE app_key = ?`, key))
+}
+
+// AppKeyByID implements credential.Store.
+func (s *CredentialStore) AppKeyByID(ctx context.Context, id int64) (credential.AppKey, error) {
+	return scanAppKey(s.db.read.QueryRowContext(ctx, `SELECT `+appKeyRead+` FROM app_keys WHERE id = ?`, id))
 }
 
 // AppKeys implements credential.Store.
 func (s *CredentialStore) AppKeys(ctx context.Context, tenantID string) ([]credential.AppKey, error) {
-	return queryAll(ctx, s.db, scanAppKey, `SELECT `+appKeyColumns+` FROM app_keys
+	return queryAll(ctx, s.db, scanAppKey, `SELECT `+appKeyRead+` FROM app_keys
 		WHERE ? = '' OR tenant_id = ? ORDER BY tenant_id, created_at, app_key`, tenantID, tenantID)
 }
 
 // UpdateAppKey implements credential.Store.
 func (s *CredentialStore) UpdateAppKey(ctx context.Context, key string, change func(credential.AppKey) (credential.AppKey, error)) (credential.AppKey, error) {
 	return update(ctx, s.db, func(tx *sql.Tx) (credential.AppKey, error) {
-		return scanAppKey(tx.QueryRowContext(ctx, `SELECT `+appKeyColumns+` FROM app_keys WHERE app_key = ?`, key))
+		return scanAppKey(tx.QueryRowContext(ctx, `SELECT `+appKeyRead+` FROM app_keys WHERE app_key = ?`, key))
 	}, change, func(tx *sql.Tx, _, k credential.AppKey) error {
 		_, err := tx.ExecContext(ctx, `UPDATE app_keys SET name = ?, secret_hash = ?, enabled = ?, updated_at = ? WHERE app_key = ?`,
 			k.Name, k.SecretHash, k.Enabled, ms(k.UpdatedAt), key)
