@@ -18,7 +18,7 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 		Short: "Inject failures for an integrator's requests: latency, forced codes, connection resets",
 		Long: "Fault rules apply to the requests of one tenant (or partner account) or app key, to one\n" +
 			"endpoint or all of them, for the next --count requests or every request (--count -1),\n" +
-			"and to --percent of them. Every replica applies them within a second.",
+			"and to --percent of them. Every replica applies them within 0.1 s (the change feed).",
 	}
 	var f fault.Fault
 	var latency time.Duration

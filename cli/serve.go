@@ -73,6 +73,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		AdminToken:     cfg.AdminToken,
 		Tenants:        a.tenants,
 		Credentials:    a.credentials,
+		Feed:           a.feed,
 		Faults:         a.faults,
 		Journal:        a.journal,
 		JournalBodies:  cfg.JournalBodies,

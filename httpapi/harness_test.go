@@ -99,7 +99,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	j := journal.New(db.Journal, 50, nilLogger())
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
-		Tenants: tenants, Credentials: creds, Faults: faults, Journal: j, JournalBodies: true,
+		Tenants: tenants, Credentials: creds, Feed: hub, Faults: faults, Journal: j, JournalBodies: true,
 		Customers: customers, SmartCare: care, AccessCodes: codes,
 	})
 	return &env{t: t, db: db, feed: hub, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}

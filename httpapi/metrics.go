@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/database"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -16,7 +17,7 @@ type metrics struct {
 	faults   *prometheus.CounterVec
 }
 
-func newMetrics(reg prometheus.Registerer, pools func() []database.PoolStats) *metrics {
+func newMetrics(reg prometheus.Registerer, pools func() []database.PoolStats, feed *changefeed.Hub) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aiccd_http_requests_total",
@@ -39,7 +40,39 @@ func newMetrics(reg prometheus.Registerer, pools func() []database.PoolStats) *m
 	if pools != nil {
 		reg.MustRegister(&poolCollector{stats: pools})
 	}
+	if feed != nil {
+		reg.MustRegister(&feedCollector{feed: feed})
+	}
 	return m
+}
+
+// feedCollector reports the change feed at scrape time.
+type feedCollector struct{ feed *changefeed.Hub }
+
+var (
+	feedLive = prometheus.NewDesc("aiccd_changefeed_live",
+		"1 while the change feed is live and the read models answer from memory; 0 while they read the database.", nil, nil)
+	feedChanges = prometheus.NewDesc("aiccd_changefeed_changes_total",
+		"Changes delivered by the change feed.", nil, nil)
+	feedBreaks = prometheus.NewDesc("aiccd_changefeed_breaks_total",
+		"Times the change feed lost its subscription and the read models were emptied.", nil, nil)
+)
+
+func (c *feedCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- feedLive
+	ch <- feedChanges
+	ch <- feedBreaks
+}
+
+func (c *feedCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.feed.Stats()
+	live := 0.0
+	if s.Live {
+		live = 1
+	}
+	ch <- prometheus.MustNewConstMetric(feedLive, prometheus.GaugeValue, live)
+	ch <- prometheus.MustNewConstMetric(feedChanges, prometheus.CounterValue, float64(s.Changes))
+	ch <- prometheus.MustNewConstMetric(feedBreaks, prometheus.CounterValue, float64(s.Breaks))
 }
 
 func (m *metrics) observe(route string, status int, d time.Duration) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/fault"
@@ -42,6 +43,9 @@ type Options struct {
 
 	Tenants     *tenant.Service
 	Credentials *credential.Service
+	// Feed is the change feed the services' read models follow, for
+	// metrics; nil: none.
+	Feed *changefeed.Hub
 
 	// Faults injects the failures integrators configure; nil disables it.
 	Faults *fault.Service
@@ -136,7 +140,7 @@ func New(o Options) *Server {
 	if s.db != nil {
 		pools = s.db.PoolStats
 	}
-	s.metrics = newMetrics(s.registry, pools)
+	s.metrics = newMetrics(s.registry, pools, o.Feed)
 	s.mux = s.routes()
 	s.handler = s.instrument(s.recoverPanics(s.limitBody(http.HandlerFunc(s.dispatch))))
 	return s
