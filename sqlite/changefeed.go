@@ -18,7 +18,7 @@ import (
 // here within a few milliseconds at the cost of nothing measurable.
 const (
 	// feedPoll is how often the feed looks for commits.
-	feedPoll = 2 * time.Millisecond
+	feedPoll = 5 * time.Millisecond
 	// feedStall: a feed that could not poll for this long (a stopped
 	// process, a stalled disk) may find the outbox pruned past where it
 	// stopped, so it starts over as after a break.
