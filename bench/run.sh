@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # aiccd's load harness: builds aiccd, loads demo data plus generated volume
-# on SQLite and on PostgreSQL, drives five endpoints with wrk at 32
+# on SQLite and on PostgreSQL, drives six endpoints with wrk at 32
 # connections, and measures two references on the same machine in the same
 # run: a minimal net/http JSON handler (the ceiling) and Prism serving
 # aiccd's own OpenAPI document. Writes bench/out/results.md and the
@@ -86,10 +86,11 @@ lua() {
   } > "$OUT/$name.lua"
 }
 
-# load NAME BASEURL PID: runs wrk, samples the server's RSS, prints
-# "req/s p50_ms p99_ms peak_rss_mb".
+# load NAME BASEURL PID [ENGINE]: runs wrk, samples the server's RSS, prints
+# "req/s p50_ms p99_ms peak_rss_mb"; with PROFILE set and an ENGINE given,
+# saves aiccd's CPU profile of the run as $OUT/ENGINE-NAME.pprof.
 load() {
-  local name=$1 base=$2 pid=$3 peak=0
+  local name=$1 base=$2 pid=$3 engine=${4:-} peak=0 profiler=
   ( while kill -0 "$pid" 2>/dev/null; do
       awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null; sleep 0.2
     done ) > "$OUT/$name.rss" &
@@ -97,7 +98,13 @@ load() {
   # A short warm-up, not measured: connections, prepared statements and
   # caches are set up as they would be on a server already in service.
   wrk -t"$THREADS" -c"$CONNS" -d2s -s "$OUT/$name.lua" "$base" >/dev/null 2>&1 || true
+  if [ -n "${PROFILE:-}" ] && [ -n "$engine" ]; then
+    ( sleep 1; curl -s -H "Authorization: Bearer $ADMIN_TOKEN" -o "$OUT/$engine-$name.pprof" \
+        "$base/admin/debug/pprof/profile?seconds=$(( ${DURATION%s} - 2 ))" ) &
+    profiler=$!
+  fi
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$OUT/$name.lua" "$base" > "$OUT/$name.wrk" 2>&1 || true
+  [ -n "$profiler" ] && { wait "$profiler" || true; }
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
   peak=$(sort -n "$OUT/$name.rss" | tail -1)
   awk -v peak="${peak:-0}" '
@@ -109,10 +116,10 @@ load() {
     END { printf "%.0f %.2f %.2f %.0f %s\n", rps, p50, p99, peak/1024, (bad == "" ? 0 : bad) }' "$OUT/$name.wrk"
 }
 
-ENDPOINTS="tokenByAkSk querytenantbasic check-user queryAccessCodeList queryfaultyuser"
+ENDPOINTS="tokenByAkSk querytenantbasic querytenantinfo check-user queryAccessCodeList queryfaultyuser"
 declare -A RESULT READY
 
-scripts() { # scripts BASEURL: writes the wrk scripts of the five endpoints against BASEURL
+scripts() { # scripts BASEURL: writes the wrk scripts of the endpoints against BASEURL
   local base=$1 token signed
   token=$(curl -s -X POST "$base/apigovernance/api/oauth/tokenByAkSk" -H 'Content-Type: application/json' \
     -d '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}' | sed -n 's/.*"AccessToken":"\([^"]*\)".*/\1/p')
@@ -121,6 +128,7 @@ scripts() { # scripts BASEURL: writes the wrk scripts of the five endpoints agai
   mapfile -t signed < <("$OUT/sign" -url "$base/v1.0/demo-partner/partner/customer-mgr/check-user" -body "$check")
   lua tokenByAkSk POST /apigovernance/api/oauth/tokenByAkSk '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}'
   lua querytenantbasic GET /rest/oma/softwareconsole/tenant/querytenantbasic "" "X-Auth-Token: demo-mall-token"
+  lua querytenantinfo GET /rest/oma/softwareconsole/trialtenant/querytenantinfo "" "X-Auth-Token: demo-trial-token"
   lua check-user POST /v1.0/demo-partner/partner/customer-mgr/check-user "$check" "${signed[@]}"
   lua queryAccessCodeList POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList \
     '{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}' "Authorization: Bearer $token" "X-APP-Key: demo-app-key"
@@ -151,7 +159,7 @@ for engine in sqlite postgres; do
   say "ready in ${READY[$engine]} ms on an existing database; loading"
   scripts "http://127.0.0.1:$PORT"
   for ep in $ENDPOINTS; do
-    RESULT[$engine,$ep]=$(load "$ep" "http://127.0.0.1:$PORT" "$PID")
+    RESULT[$engine,$ep]=$(load "$ep" "http://127.0.0.1:$PORT" "$PID" "$engine")
     echo "$engine $ep: ${RESULT[$engine,$ep]}" >&2
   done
   stop_aiccd
