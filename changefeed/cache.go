@@ -108,10 +108,3 @@ func (c *Cache[K, V]) Flush() {
 	clear(c.m)
 	c.mu.Unlock()
 }
-
-// Len returns how many values the cache holds.
-func (c *Cache[K, V]) Len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}
