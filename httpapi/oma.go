@@ -35,7 +35,7 @@ func (s *Server) queryTenantBasic(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	m := t.Profile.Masked()
+	m := t.MallProfile()
 	writeJSON(w, http.StatusOK, tenantBasic{
 		MobilePhone: m.Mobile, Company: m.Company, CustomerName: m.ContactName, Email: m.Email,
 		VDN: t.VDN, CreateDate: t.CreatedAt.UnixMilli(), TenantSpaceStatus: string(t.Status), PortalURL: t.PortalURL,
@@ -62,7 +62,7 @@ func (s *Server) queryTrialTenantInfo(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	m := t.Profile.Masked()
+	m := t.MallProfile()
 	writeJSON(w, http.StatusOK, trialTenantInfo{
 		ExpiryDate: t.TrialExpiresAt.UnixMilli(), MobilePhone: m.Mobile, PortalURL: t.PortalURL, Company: m.Company,
 		TenantSpaceStatus: string(t.Status), CustomerName: m.ContactName, Email: m.Email, CreateDate: t.CreatedAt.UnixMilli(),

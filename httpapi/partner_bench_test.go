@@ -41,6 +41,7 @@ func BenchmarkCheckUserHTTP(b *testing.B) {
 	}{{"sqlite", dbtest.SQLiteURL}, {"postgres", dbtest.PostgresURL}} {
 		// The server belongs to the parent, which runs once.
 		e := newEnv(b, engine.dsn(b))
+		e.follow() // the IAM token verified from memory, as aiccd serve does
 		start := time.Now()
 		fillBenchDirectory(b, e.customers, n)
 		b.Logf("%s: %d customers imported in %s", engine.name, n, time.Since(start).Round(time.Millisecond))

@@ -243,13 +243,17 @@ func (s *Service) load(ctx context.Context, id string) (*storedTenant, error) {
 	return &storedTenant{sealed: t}, nil
 }
 
-// open returns the tenant with its profile opened, computed once.
+// open returns the tenant with its profile opened, and the profile masked
+// for the mall (MallProfile), both computed once.
 func (st *storedTenant) open(s *Service) (Tenant, error) {
 	st.once.Do(func() {
 		t := st.sealed
-		if st.err = s.open(&t); st.err == nil {
-			st.opened = t
+		if st.err = s.open(&t); st.err != nil {
+			return
 		}
+		masked := t.Profile.Masked()
+		t.masked = &masked
+		st.opened = t
 	})
 	return st.opened, st.err
 }

@@ -65,6 +65,20 @@ type Tenant struct {
 	EmailIndex  []byte `json:"-"`
 	// Revision counts updates.
 	Revision int64 `json:"-"`
+
+	// masked is Profile as the mall sees it, computed once when the
+	// Service read the tenant (see MallProfile).
+	masked *Profile
+}
+
+// MallProfile returns the profile as the business software mall sees it
+// (Profile.Masked): computed once when the Service read the tenant, which
+// the read model then serves to every request.
+func (t Tenant) MallProfile() Profile {
+	if t.masked != nil {
+		return *t.masked
+	}
+	return t.Profile.Masked()
 }
 
 // LogValue logs a tenant by what identifies it, never its profile: a JSON

@@ -1,0 +1,31 @@
+package httpapi
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+)
+
+// BenchmarkQueryTenantBasic is aiccd's own work for the mall's most
+// frequent read, without the network: the middleware, the mall token and
+// the tenant from the read models (the server follows the change feed, as
+// aiccd serve does), the masked answer encoded.
+//
+//	go test -run XXX -bench BenchmarkQueryTenantBasic -benchmem ./httpapi
+func BenchmarkQueryTenantBasic(b *testing.B) {
+	e := newEnv(b, dbtest.SQLiteURL(b))
+	e.srv.journalBodies = false // serve's default
+	e.follow()
+	r := httptest.NewRequest("GET", "/rest/oma/softwareconsole/tenant/querytenantbasic", nil)
+	r.Header.Set("X-Auth-Token", demo.MallToken)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		e.srv.ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatalf("querytenantbasic: %d %s", w.Code, w.Body)
+		}
+	}
+}
