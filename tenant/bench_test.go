@@ -10,8 +10,10 @@ import (
 )
 
 // BenchmarkCheckInService is the check every authenticated request of the
-// vendor APIs makes: one read of a tenant with a profile, by its key, on
-// each engine, from 2 goroutines.
+// vendor APIs makes, of a tenant with a profile, on each engine, from 2
+// goroutines: from the store (a service that follows no change feed, as
+// admin commands) and from the tenants' read model (following it, as
+// aiccd serve).
 //
 //	go test -run XXX -bench BenchmarkCheckInService -benchtime 2s ./tenant
 func BenchmarkCheckInService(b *testing.B) {
@@ -20,28 +22,36 @@ func BenchmarkCheckInService(b *testing.B) {
 		name string
 		dsn  func(testing.TB) string
 	}{{"sqlite", dbtest.SQLiteURL}, {"postgres", dbtest.PostgresURL}} {
-		b.Run(engine.name, func(b *testing.B) {
-			db := dbtest.Open(b, engine.dsn(b))
-			c := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-			svc := tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey))
-			if _, err := svc.CreateFrom(ctx, tenant.Draft{ID: "acme", Profile: huawei}); err != nil {
-				b.Fatal(err)
-			}
-			// Open the pool's connections before timing.
-			for range 100 {
-				if err := svc.CheckInService(ctx, "acme"); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
+		db := dbtest.Open(b, engine.dsn(b))
+		c := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+		if _, err := tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey)).CreateFrom(ctx, tenant.Draft{ID: "acme", Profile: huawei}); err != nil {
+			b.Fatal(err)
+		}
+		for _, from := range []struct {
+			name string
+			svc  *tenant.Service
+		}{
+			{"store", tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey))},
+			{"read model", tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey), tenant.WithFeed(dbtest.Follow(b, db)))},
+		} {
+			b.Run(engine.name+"/"+from.name, func(b *testing.B) {
+				svc := from.svc
+				// Open the pool's connections before timing.
+				for range 100 {
 					if err := svc.CheckInService(ctx, "acme"); err != nil {
 						b.Fatal(err)
 					}
 				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := svc.CheckInService(ctx, "acme"); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
 			})
-		})
+		}
 	}
 }
