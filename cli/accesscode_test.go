@@ -15,7 +15,7 @@ import (
 )
 
 func TestAdminAccessCodesAndRoutes(t *testing.T) {
-	run := runner(t, dbtest.SQLiteURL(t))
+	run := runner(t, migrated(t, dbtest.SQLiteURL(t)))
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestAdminAccessCodesAndRoutes(t *testing.T) {
 }
 
 func TestImportAccessCodes(t *testing.T) {
-	dsn := dbtest.SQLiteURL(t)
+	dsn := migrated(t, dbtest.SQLiteURL(t))
 	run := runner(t, dsn)
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {
 		t.Fatal(err)

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/database"
 
 	"github.com/spf13/cobra"
@@ -43,16 +41,17 @@ func newAdminCommand(e *env) *cobra.Command {
 }
 
 // withDatabase loads the configuration of cmd, opens its database (without
-// migrating it) and runs fn with it, closing it afterwards: for commands
-// that work on the database itself rather than through the services.
-func (e *env) withDatabase(cmd *cobra.Command, fn func(ctx context.Context, db *database.DB) error) error {
+// migrating it; creating it only with create) and runs fn with it, closing
+// it afterwards: for commands that work on the database itself rather
+// than through the services.
+func (e *env) withDatabase(cmd *cobra.Command, create bool, fn func(ctx context.Context, db *database.DB) error) error {
 	cfg, err := e.loadConfig(cmd)
 	if err != nil {
 		return err
 	}
-	db, err := database.Open(cmd.Context(), cfg.Database)
+	db, err := openDatabase(cmd.Context(), cfg, create)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
+		return err
 	}
 	defer db.Close()
 	return fn(cmd.Context(), db)
@@ -65,7 +64,7 @@ func (e *env) withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app) e
 	if err != nil {
 		return err
 	}
-	a, err := openApp(cmd.Context(), cfg, e.newLogger(cfg))
+	a, err := openApp(cmd.Context(), cfg, e.newLogger(cfg), false)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 // write a key file into the working directory.
 func TestAdminCustomers(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		dsn = migrated(t, dsn)
 		run := func(args ...string) (string, string, error) {
 			var out, errOut bytes.Buffer
 			err := Run(context.Background(), append(args, "--database", dsn, "--master-key", testMasterKey), nil, &out, &errOut)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -48,17 +49,21 @@ type app struct {
 }
 
 // openApp opens and migrates the configured database, loads the master
-// key and builds the services. The caller closes it.
-func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, error) {
-	key, err := loadMasterKey(cfg, logger)
+// key and builds the services. Only serve creates a database (create);
+// see openDatabase. The caller closes it.
+func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create bool) (*app, error) {
+	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	db, err := openDatabase(octx, cfg, create)
 	if err != nil {
 		return nil, err
 	}
-	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	db, err := database.Open(octx, cfg.Database)
+	// The key after the database: a command pointed at the wrong place
+	// must not leave a new key file there either.
+	key, err := loadMasterKey(cfg, logger)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
+		db.Close()
+		return nil, err
 	}
 	applied, err := db.Migrate(octx)
 	if err != nil {
@@ -118,6 +123,31 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app,
 	}
 	return a, nil
 }
+
+// openDatabase opens the configured database. With create, a database
+// that does not exist yet is created (serve, migrate); otherwise its
+// absence is an error that says where the command looked and how to point
+// it elsewhere, instead of an empty database answering as if nothing had
+// been provisioned.
+func openDatabase(ctx context.Context, cfg config.Config, create bool) (*database.DB, error) {
+	open := database.OpenExisting
+	if create {
+		open = database.Open
+	}
+	db, err := open(ctx, cfg.Database)
+	if errors.Is(err, database.ErrNoDatabase) {
+		return nil, fmt.Errorf("%w (database setting: %s)\n%s", err, config.MaskURL(cfg.Database), noDatabaseHint)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", config.MaskURL(cfg.Database), err)
+	}
+	return db, nil
+}
+
+// noDatabaseHint follows the error of a command that found no database.
+const noDatabaseHint = "Only 'aiccd serve' and 'aiccd migrate' create a database. Point this command at yours with\n" +
+	"--database PATH_OR_URL, the AICCD_DATABASE variable, or 'database:' in the configuration file\n" +
+	"(--config FILE or AICCD_CONFIG); a relative path is taken from the current directory."
 
 // loadMasterKey returns the configured master key, or the key file's,
 // creating the file on first start.

@@ -18,7 +18,7 @@ func newBackupCommand(e *env) *cobra.Command {
 			"Back up the master key file too: sealed secrets cannot be read without it.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withDatabase(cmd, func(ctx context.Context, db *database.DB) error {
+			return e.withDatabase(cmd, false, func(ctx context.Context, db *database.DB) error {
 				if err := db.Backup(ctx, args[0]); err != nil {
 					return err
 				}

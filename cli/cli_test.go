@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 )
@@ -56,6 +57,17 @@ func runCLI(t *testing.T, dsn string, args ...string) (stdout, stderr string, er
 	var out, errOut bytes.Buffer
 	err = Run(context.Background(), append(args, "--database", dsn, "--master-key", testMasterKey), nil, &out, &errOut)
 	return out.String(), errOut.String(), err
+}
+
+// migrated creates aiccd's schema in the empty database dsn, as `aiccd
+// migrate` does (admin and import commands never create a database), and
+// returns dsn.
+func migrated(t *testing.T, dsn string) string {
+	t.Helper()
+	if _, errOut, err := runCLI(t, dsn, "migrate"); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, errOut)
+	}
+	return dsn
 }
 
 // runner returns runCLI bound to one database.
@@ -237,6 +249,60 @@ func TestMigrateAndVersion(t *testing.T) {
 	}
 }
 
+// TestCommandsNeverCreateADatabase: run from the wrong directory, or
+// against an empty PostgreSQL database, every command but serve and
+// migrate refuses, says where it looked and how to point it elsewhere, and
+// leaves nothing behind.
+func TestCommandsNeverCreateADatabase(t *testing.T) {
+	t.Parallel()
+	csvPath := filepath.Join(t.TempDir(), "tenants.csv")
+	os.WriteFile(csvPath, []byte("id\nalpha\n"), 0o600)
+	commands := [][]string{
+		{"admin", "tenant", "list"},
+		{"admin", "tenant", "create", "acme"},
+		{"admin", "requests"},
+		{"import", "tenants", csvPath},
+		{"backup", filepath.Join(t.TempDir(), "backup.db")},
+		{"check"},
+		{"migrate", "--status"},
+	}
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		dir := t.TempDir()
+		where := dsn
+		if strings.HasPrefix(dsn, "postgres") {
+			where = "holds no aiccd schema"
+		} else {
+			dsn = filepath.Join(dir, "aiccd-data", "aiccd.db")
+			where = dsn + " does not exist"
+		}
+		for _, args := range commands {
+			var out, errOut bytes.Buffer
+			err := Run(context.Background(), append(args, "--database", dsn, "--master-key-file", filepath.Join(dir, "master.key")), nil, &out, &errOut)
+			if err == nil {
+				t.Fatalf("%v: no error\n%s", args, out.String())
+			}
+			for _, want := range []string{where, "--database", "AICCD_DATABASE", "--config", "aiccd migrate"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("%v: the error does not say %q:\n%v", args, want, err)
+				}
+			}
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("left behind: %v", entries)
+		}
+		if strings.HasPrefix(dsn, "postgres") {
+			db, err := database.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if current, _, err := db.SchemaVersion(context.Background()); err != nil || current != 0 {
+				t.Fatalf("schema version %d, %v: migrated by a command that must not create", current, err)
+			}
+		}
+	})
+}
+
 func TestServeRejectsBadConfig(t *testing.T) {
 	var out bytes.Buffer
 	err := Run(context.Background(), []string{"serve", "--log-format", "xml"}, nil, &out, &out)
@@ -251,7 +317,7 @@ func TestServeRejectsBadConfig(t *testing.T) {
 }
 
 func TestAdminTenantCreateAndList(t *testing.T) {
-	dsn := dbtest.SQLiteURL(t)
+	dsn := migrated(t, dbtest.SQLiteURL(t))
 	run := func(args ...string) (string, error) {
 		var out, errOut bytes.Buffer
 		err := Run(context.Background(), append(args, "--database", dsn), nil, &out, &errOut)
@@ -277,7 +343,7 @@ func TestAdminTenantCreateAndList(t *testing.T) {
 }
 
 func TestImportTenants(t *testing.T) {
-	dsn := dbtest.SQLiteURL(t)
+	dsn := migrated(t, dbtest.SQLiteURL(t))
 	csvPath := filepath.Join(t.TempDir(), "tenants.csv")
 	os.WriteFile(csvPath, []byte("id,name\nalpha,Alpha\nBAD ID,x\nbeta,Beta\nalpha,again\n"), 0o600)
 	var out, errOut bytes.Buffer

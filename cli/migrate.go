@@ -17,7 +17,8 @@ func newMigrateCommand(e *env) *cobra.Command {
 			"serve does the same at start-up; run this to migrate ahead of a rolling upgrade.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withDatabase(cmd, func(ctx context.Context, db *database.DB) error {
+			// --status reports; only a migration creates the database.
+			return e.withDatabase(cmd, !status, func(ctx context.Context, db *database.DB) error {
 				if !status {
 					applied, err := db.Migrate(ctx)
 					if err != nil {
@@ -46,7 +47,7 @@ func newCheckCommand(e *env) *cobra.Command {
 			"PostgreSQL a read of every table and, with the amcheck extension, of every index.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withDatabase(cmd, func(ctx context.Context, db *database.DB) error {
+			return e.withDatabase(cmd, false, func(ctx context.Context, db *database.DB) error {
 				if err := db.IntegrityCheck(ctx); err != nil {
 					return err
 				}

@@ -43,7 +43,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	logger := e.newLogger(cfg)
 	logger.Debug("configuration", "config", cfg)
 
-	a, err := openApp(ctx, cfg, logger)
+	a, err := openApp(ctx, cfg, logger, true)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,10 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aiccd/aiccd/accesscode"
@@ -130,6 +134,43 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return out
 		},
 	}, nil
+}
+
+// ErrNoDatabase is OpenExisting's answer for a place that holds no aiccd
+// database: a SQLite file that does not exist or a database without
+// aiccd's schema.
+var ErrNoDatabase = errors.New("no aiccd database")
+
+// OpenExisting opens the database dsn names, like Open, but never creates
+// one: only serve and migrate do. A command run from the wrong directory
+// must not leave an empty database (and a master key) behind and answer
+// from it as if nothing were provisioned.
+func OpenExisting(ctx context.Context, dsn string) (*DB, error) {
+	if EngineOf(dsn) == SQLite {
+		path, err := sqlite.Path(dsn)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			if abs, err := filepath.Abs(path); err == nil {
+				path = abs
+			}
+			return nil, fmt.Errorf("%w: %s does not exist", ErrNoDatabase, path)
+		}
+	}
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	current, _, err := db.SchemaVersion(ctx)
+	if err == nil && current == 0 {
+		err = fmt.Errorf("%w: it holds no aiccd schema", ErrNoDatabase)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 func sqlStats(name string, s sql.DBStats) PoolStats {

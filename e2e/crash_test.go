@@ -154,6 +154,7 @@ func TestImportSurvivesKill(t *testing.T) {
 		file := filepath.Join(dir, "tenants.csv")
 		os.WriteFile(file, []byte(b.String()), 0o600)
 
+		cli(t, dir, "migrate", "--database", dsn) // imports never create a database
 		cmd := command(dir, "import", "tenants", file, "--database", dsn)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

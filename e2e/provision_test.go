@@ -68,6 +68,8 @@ func provision(t *testing.T, dir, dsn string) *world {
 	w := &world{dir: dir, dsn: dsn, now: time.Now().UTC().Truncate(time.Second), codes: map[string]string{}}
 	now := w.now
 
+	cli(t, dir, "migrate", "--database", dsn) // admin commands never create a database
+
 	w.admin(t, "tenant", "create", "acme", "--name", "Acme Ltd", "--company", "Acme Trading Co", "--contact", "lilei",
 		"--email", "lilei@acme.example", "--mobile", "13800138000", "--vdn", "201", "--portal-url", "https://acme.example/portal")
 	w.admin(t, "tenant", "create", "globex", "--name", "Globex", "--company", "Globex Corporation", "--contact", "hank",
