@@ -33,9 +33,10 @@ func newRestoreCommand(e *env) *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "restore FILE --yes",
-		Short: "Replace the database with a backup (stop aiccd first)",
+		Short: "Replace the database with a backup (refused while aiccd uses it)",
 		Long: "Replace the configured database with a backup made by `aiccd backup`, after checking\n" +
-			"the backup's integrity and schema version. Stop every aiccd serving the database first.",
+			"the backup's integrity and schema version. It refuses while an aiccd uses the database:\n" +
+			"stop every aiccd serving it first.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !yes {

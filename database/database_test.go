@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,13 @@ func TestBackupAndRestore(t *testing.T) {
 		}
 		if err := db.Tenants.Create(ctx, tenant.Tenant{ID: "after", CreatedAt: at, UpdatedAt: at}); err != nil {
 			t.Fatal(err)
+		}
+		// A restore under an open database would lose what it writes.
+		if err := database.Restore(ctx, dsn, backup); err == nil || !strings.Contains(err.Error(), "is in use") {
+			t.Fatalf("restore while the database is open: %v", err)
+		}
+		if ts, err := db.Tenants.List(ctx); err != nil || len(ts) != 2 {
+			t.Fatalf("after a refused restore: %+v, %v", ts, err)
 		}
 		db.Close()
 

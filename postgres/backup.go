@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Backup writes the database to path with pg_dump's custom format, which
@@ -31,9 +33,43 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 }
 
 // Restore loads a pg_dump backup into the database at url, replacing the
-// objects it contains. aiccd should not be serving from url meanwhile.
+// objects it contains. It refuses while an aiccd is connected to the
+// database (see refuseInUse).
 func Restore(ctx context.Context, url, from string) error {
+	if err := refuseInUse(ctx, url); err != nil {
+		return err
+	}
 	return runTool(ctx, "pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname="+url, from)
+}
+
+// refuseInUse fails while connections of aiccd, which name themselves by
+// application_name (see Open), are open to the database at url: pg_restore
+// --clean drops and recreates the tables under them, and what they write
+// meanwhile is lost or fails.
+func refuseInUse(ctx context.Context, url string) error {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("postgres URL: %w", err)
+	}
+	name := applicationNameOf(cfg.RuntimeParams)
+	cfg.RuntimeParams["application_name"] = name + " restore"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var n int
+	var clients string
+	err = conn.QueryRow(ctx, `SELECT count(*), coalesce(string_agg(DISTINCT coalesce(host(client_addr), 'a local socket'), ', '), '')
+		FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`, name).Scan(&n, &clients)
+	if err != nil {
+		return translate(err)
+	}
+	if n > 0 {
+		return fmt.Errorf("database %s is in use: %d connection(s) of aiccd (application_name %q) from %s; stop every aiccd using it first",
+			cfg.Database, n, name, clients)
+	}
+	return nil
 }
 
 // IntegrityCheck verifies every B-tree index of aiccd's tables against its

@@ -25,6 +25,17 @@ var migrationFS embed.FS
 // several replicas start at once ("aiccd" in ASCII).
 const migrationLock = 0x6169636364
 
+// applicationNameOf is the application_name aiccd's connections give
+// PostgreSQL: the URL's, or "aiccd". Operators see aiccd by it in
+// pg_stat_activity, and restore tells by it that aiccd still uses a
+// database.
+func applicationNameOf(params map[string]string) string {
+	if name := params["application_name"]; name != "" {
+		return name
+	}
+	return "aiccd"
+}
+
 // DB is a pool of connections to one PostgreSQL database.
 type DB struct {
 	pool *pgxpool.Pool
@@ -41,6 +52,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = 16
 	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = applicationNameOf(cfg.ConnConfig.RuntimeParams)
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 15 * time.Second
 	if cfg.ConnConfig.ConnectTimeout == 0 {

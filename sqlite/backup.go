@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/database/migration"
 )
 
@@ -70,8 +71,8 @@ func integrityCheck(ctx context.Context, q *sql.DB) error {
 // Restore replaces the database at dsn with the backup at from, after
 // checking the backup's integrity and that its schema is one this binary
 // knows. The checks run on the copy that then replaces the database, so
-// the file checked is the file installed. aiccd must not be running on
-// dsn meanwhile.
+// the file checked is the file installed. It refuses while the database
+// is open (see refuseInUse).
 func Restore(ctx context.Context, dsn, from string) error {
 	path, err := Path(dsn)
 	if err != nil {
@@ -94,6 +95,10 @@ func Restore(ctx context.Context, dsn, from string) error {
 	if err := checkBackup(ctx, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("%s: %w", from, err)
+	}
+	if err := refuseInUse(ctx, path); err != nil {
+		os.Remove(tmp)
+		return err
 	}
 	// The old database's write-ahead log must not be replayed onto the
 	// restored file.
@@ -126,6 +131,30 @@ func checkBackup(ctx context.Context, path string) error {
 	}
 	_, err = migration.Pending(ms, version)
 	return err
+}
+
+// refuseInUse fails while any connection, of this process or another, has
+// the database at path open: replacing the file under a running aiccd
+// would let it go on writing to the replaced file, and everything it
+// wrote would be lost. Every aiccd connection holds a shared lock of the
+// write-ahead log for as long as it is open (serve keeps its writer open
+// until it stops), and leaving WAL mode needs the only connection, so
+// SQLite refuses it while another is open.
+func refuseInUse(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	db, err := sql.Open("sqlite", fileURI(path, "_pragma=busy_timeout(0)"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var mode string
+	err = db.QueryRowContext(ctx, "PRAGMA journal_mode=DELETE").Scan(&mode)
+	if errors.Is(translate(err), aiccd.ErrUnavailable) || (err == nil && mode != "delete") {
+		return fmt.Errorf("%s is in use: an aiccd (serve, or an admin, import or backup command) has it open; stop it first", path)
+	}
+	return translate(err)
 }
 
 func copyFile(from, to string) error {
