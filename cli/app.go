@@ -17,6 +17,7 @@ import (
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/httpapi"
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/partner"
@@ -97,7 +98,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create
 		a.Close()
 		return nil, err
 	}
-	a.faults = fault.NewService(db.Faults, clock, a.ids, a.feed)
+	a.faults = fault.NewService(db.Faults, clock, a.ids, a.feed, httpapi.FaultEndpoints())
 	if cfg.JournalSize > 0 {
 		a.journal = journal.New(db.Journal, cfg.JournalSize, logger)
 	}

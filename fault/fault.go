@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,22 +65,31 @@ type Store interface {
 // feed, which every creation, deletion and spent count of a rule changes.
 // Without a live feed every request reads the rules from the store.
 type Service struct {
-	store Store
-	clock aiccd.Clock
-	ids   aiccd.IDGenerator
-	feed  *changefeed.Hub
-	rules *changefeed.Cache[struct{}, []Fault]
+	store     Store
+	clock     aiccd.Clock
+	ids       aiccd.IDGenerator
+	endpoints []string
+	feed      *changefeed.Hub
+	rules     *changefeed.Cache[struct{}, []Fault]
 }
 
-// NewService returns a Service whose rules follow feed (nil: none).
-func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, feed *changefeed.Hub) *Service {
+// NewService returns a Service whose rules follow feed (nil: none) and may
+// name the endpoints given (route patterns, "POST /v3/auth/tokens").
+func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, feed *changefeed.Hub, endpoints []string) *Service {
 	anyRule := func(string) (struct{}, bool) { return struct{}{}, true }
-	return &Service{store: store, clock: clock, ids: ids, feed: feed,
+	return &Service{store: store, clock: clock, ids: ids, feed: feed, endpoints: endpoints,
 		rules: changefeed.NewCache[struct{}, []Fault](feed, changefeed.Fault, anyRule, 1)}
 }
 
-// Validate checks a rule as an admin gave it and fills its defaults.
-func Validate(f Fault) (Fault, error) {
+// Validate checks a rule as an admin gave it and fills its defaults. Its
+// endpoint, if any, must name one of endpoints (route patterns) by its
+// pattern or its last path segment: a misspelt endpoint would make a rule
+// that never fires, and a test that passes for the wrong reason.
+func Validate(f Fault, endpoints []string) (Fault, error) {
+	if f.Endpoint != "" && !slices.ContainsFunc(endpoints, func(route string) bool { return names(f.Endpoint, route) }) {
+		return f, aiccd.Errorf(aiccd.KindInvalid, "endpoint %q is not one that fault rules apply to; give one of %s, or its route pattern",
+			f.Endpoint, strings.Join(lastSegments(endpoints), ", "))
+	}
 	switch {
 	case f.TenantID == "" && f.AppKey == "":
 		return f, aiccd.Errorf(aiccd.KindInvalid, "a fault needs a tenant_id or an app_key to apply to")
@@ -107,7 +117,7 @@ func Validate(f Fault) (Fault, error) {
 // Create stores a new rule; it applies here at once and on every replica
 // within the change feed's Lease.
 func (s *Service) Create(ctx context.Context, f Fault) (Fault, error) {
-	f, err := Validate(f)
+	f, err := Validate(f, s.endpoints)
 	if err != nil {
 		return Fault{}, err
 	}
@@ -184,11 +194,27 @@ func (f Fault) matches(tenantID, appKey, route string) bool {
 	if f.AppKey != "" && f.AppKey != appKey {
 		return false
 	}
-	if f.Endpoint == "" || f.Endpoint == route {
-		return true
-	}
+	return f.Endpoint == "" || names(f.Endpoint, route)
+}
+
+// names reports whether endpoint, as a rule gives it, names route: the
+// whole pattern or its last path segment.
+func names(endpoint, route string) bool {
+	return endpoint == route || lastSegment(route) == endpoint
+}
+
+func lastSegment(route string) string {
 	_, p, _ := strings.Cut(route, " ")
-	return path.Base(p) == f.Endpoint
+	return path.Base(p)
+}
+
+// lastSegments lists the short names of routes, for messages.
+func lastSegments(routes []string) []string {
+	out := make([]string, len(routes))
+	for i, r := range routes {
+		out[i] = lastSegment(r)
+	}
+	return out
 }
 
 // String describes a rule for logs and tables.

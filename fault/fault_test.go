@@ -1,11 +1,22 @@
 package fault
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
+
+var endpoints = []string{"POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser", "POST /v1.0/{partner_id}/partner/customer-mgr/check-user"}
 
 func TestValidate(t *testing.T) {
-	ok := Fault{TenantID: "t", LatencyMS: 10, Remaining: 1}
-	if f, err := Validate(ok); err != nil || f.Percent != 100 {
-		t.Fatalf("Validate(ok) = %+v, %v", f, err)
+	for _, ok := range []Fault{
+		{TenantID: "t", LatencyMS: 10, Remaining: 1},
+		{TenantID: "t", LatencyMS: 10, Remaining: 1, Endpoint: "queryfaultyuser"},
+		{TenantID: "t", LatencyMS: 10, Remaining: 1, Endpoint: "check-user"},
+		{TenantID: "t", LatencyMS: 10, Remaining: 1, Endpoint: endpoints[1]},
+	} {
+		if f, err := Validate(ok, endpoints); err != nil || f.Percent != 100 {
+			t.Fatalf("Validate(%+v) = %+v, %v", ok, f, err)
+		}
 	}
 	for name, f := range map[string]Fault{
 		"no scope":         {LatencyMS: 10, Remaining: 1},
@@ -17,10 +28,16 @@ func TestValidate(t *testing.T) {
 		"zero remaining":   {TenantID: "t", LatencyMS: 1},
 		"remaining -2":     {TenantID: "t", LatencyMS: 1, Remaining: -2},
 		"percent 101":      {TenantID: "t", LatencyMS: 1, Remaining: 1, Percent: 101},
+		"unknown endpoint": {TenantID: "t", LatencyMS: 1, Remaining: 1, Endpoint: "nosuchendpoint"},
+		"endpoint's case":  {TenantID: "t", LatencyMS: 1, Remaining: 1, Endpoint: "QueryFaultyUser"},
 	} {
-		if _, err := Validate(f); err == nil {
+		if _, err := Validate(f, endpoints); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	_, err := Validate(Fault{TenantID: "t", LatencyMS: 1, Remaining: 1, Endpoint: "nosuchendpoint"}, endpoints)
+	if err == nil || !strings.Contains(err.Error(), `endpoint "nosuchendpoint"`) || !strings.Contains(err.Error(), "queryfaultyuser, check-user") {
+		t.Fatalf("the refusal does not list the endpoints: %v", err)
 	}
 }
 

@@ -44,7 +44,7 @@ func (s *Server) adminListTenants(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) adminCreateTenant(w http.ResponseWriter, r *http.Request) error {
 	var req tenantDraft
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	d, err := req.draft()
@@ -70,7 +70,7 @@ func (s *Server) adminCreateAppKey(w http.ResponseWriter, r *http.Request) error
 	var req struct {
 		Name string `json:"name"`
 	}
-	if err := decodeOptionalJSON(r, &req); err != nil {
+	if err := decodeOptionalAdminJSON(r, &req); err != nil {
 		return err
 	}
 	k, secret, err := s.credentials.CreateAppKey(r.Context(), r.PathValue("tenant"), req.Name)
@@ -96,7 +96,7 @@ func decodeEnabled(r *http.Request) (bool, error) {
 	var req struct {
 		Enabled *bool `json:"enabled"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return false, err
 	}
 	if req.Enabled == nil {
@@ -133,7 +133,7 @@ func (s *Server) adminIssueMallToken(w http.ResponseWriter, r *http.Request) err
 	var req struct {
 		TTLSeconds int64 `json:"ttl_seconds"`
 	}
-	if err := decodeOptionalJSON(r, &req); err != nil {
+	if err := decodeOptionalAdminJSON(r, &req); err != nil {
 		return err
 	}
 	ttl := credential.DefaultMallTokenTTL
@@ -174,7 +174,7 @@ func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) erro
 		Name    string `json:"name"`
 		Partner bool   `json:"partner"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	a, err := s.credentials.CreateAccount(r.Context(), req.ID, req.Name, req.Partner)
@@ -187,7 +187,7 @@ func (s *Server) adminUpdateAccount(w http.ResponseWriter, r *http.Request) erro
 		Partner *bool `json:"partner"`
 		Enabled *bool `json:"enabled"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	a, err := s.credentials.Account(ctx, r.PathValue("account"))
@@ -217,7 +217,7 @@ func (s *Server) adminCreateIAMUser(w http.ResponseWriter, r *http.Request) erro
 		Name     string `json:"name"`
 		Password string `json:"password"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	u, err := s.credentials.CreateIAMUser(r.Context(), r.PathValue("account"), req.Name, req.Password)
@@ -229,7 +229,7 @@ func (s *Server) adminUpdateIAMUser(w http.ResponseWriter, r *http.Request) erro
 		Enabled  *bool  `json:"enabled"`
 		Password string `json:"password"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	if req.Enabled == nil {
@@ -254,7 +254,7 @@ func (s *Server) adminCreateAccessKey(w http.ResponseWriter, r *http.Request) er
 	var req struct {
 		Description string `json:"description"`
 	}
-	if err := decodeOptionalJSON(r, &req); err != nil {
+	if err := decodeOptionalAdminJSON(r, &req); err != nil {
 		return err
 	}
 	k, sk, err := s.credentials.CreateAccessKey(r.Context(), r.PathValue("account"), req.Description)

@@ -55,7 +55,7 @@ func (s *Server) adminListAccessCodes(w http.ResponseWriter, r *http.Request) er
 
 func (s *Server) adminAddAccessCode(w http.ResponseWriter, r *http.Request) error {
 	var d accesscode.Draft
-	if err := decodeJSON(r, &d); err != nil {
+	if err := decodeAdminJSON(r, &d); err != nil {
 		return err
 	}
 	a, err := s.accessCodes.Add(r.Context(), r.PathValue("tenant"), d)
@@ -77,7 +77,7 @@ func (s *Server) adminUpdateAccessCode(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var p accesscode.Patch
-	if err := decodeJSON(r, &p); err != nil {
+	if err := decodeAdminJSON(r, &p); err != nil {
 		return err
 	}
 	a, err := s.accessCodes.Update(r.Context(), r.PathValue("tenant"), id, p)
@@ -113,7 +113,7 @@ func (s *Server) adminListRoutes(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) adminAddRoute(w http.ResponseWriter, r *http.Request) error {
 	var d accesscode.RouteDraft
-	if err := decodeJSON(r, &d); err != nil {
+	if err := decodeAdminJSON(r, &d); err != nil {
 		return err
 	}
 	rt, err := s.accessCodes.AddRoute(r.Context(), r.PathValue("tenant"), d)
@@ -135,7 +135,7 @@ func (s *Server) adminUpdateRoute(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var p accesscode.RoutePatch
-	if err := decodeJSON(r, &p); err != nil {
+	if err := decodeAdminJSON(r, &p); err != nil {
 		return err
 	}
 	rt, err := s.accessCodes.UpdateRoute(r.Context(), r.PathValue("tenant"), id, p)

@@ -23,7 +23,7 @@ func (s *Server) adminUpdateSmartCareSettings(w http.ResponseWriter, r *http.Req
 		TimeZone                *string `json:"timeZone"`
 		RetentionDays           *int    `json:"retentionDays"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	p := smartcare.SettingsPatch{TimeZone: req.TimeZone, RetentionDays: req.RetentionDays}
@@ -48,7 +48,7 @@ func (s *Server) adminListScenes(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) adminCreateScene(w http.ResponseWriter, r *http.Request) error {
 	var b sceneBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := decodeAdminJSON(r, &b); err != nil {
 		return err
 	}
 	sc, err := s.smartcare.CreateScene(r.Context(), r.PathValue("tenant"), smartcare.SceneInput{ID: b.ID, Name: b.Name, SceneCodes: b.SceneCodes})
@@ -57,7 +57,7 @@ func (s *Server) adminCreateScene(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) adminUpdateScene(w http.ResponseWriter, r *http.Request) error {
 	var b sceneBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := decodeAdminJSON(r, &b); err != nil {
 		return err
 	}
 	sc, err := s.smartcare.UpdateScene(r.Context(), r.PathValue("tenant"), smartcare.SceneInput{ID: r.PathValue("id"), Name: b.Name, SceneCodes: b.SceneCodes})
@@ -131,7 +131,7 @@ func (s *Server) adminListRules(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request) error {
 	var b ruleBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := decodeAdminJSON(r, &b); err != nil {
 		return err
 	}
 	p, err := b.patch()
@@ -165,7 +165,7 @@ func (s *Server) adminUpdateRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b ruleBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := decodeAdminJSON(r, &b); err != nil {
 		return err
 	}
 	p, err := b.patch()

@@ -60,7 +60,7 @@ func (s *Server) adminUpdateTenant(w http.ResponseWriter, r *http.Request) error
 		SpaceStatus    *string    `json:"space_status"`
 		TrialExpiresAt *time.Time `json:"trial_expires_at"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	p := tenant.Patch{
@@ -102,7 +102,7 @@ func (s *Server) adminAddResource(w http.ResponseWriter, r *http.Request) error 
 		StartAt  time.Time `json:"start_at"`
 		EndAt    time.Time `json:"end_at"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	res, err := s.tenants.AddResource(r.Context(), r.PathValue("tenant"), tenant.ResourceDraft{
@@ -130,7 +130,7 @@ func (s *Server) adminIssueVerificationCode(w http.ResponseWriter, r *http.Reque
 		Phone      string `json:"phone"`
 		TTLSeconds int64  `json:"ttl_seconds"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
 	}
 	if req.TTLSeconds < 0 {

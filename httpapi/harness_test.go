@@ -95,7 +95,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		SmartCare: care, AccessCodes: codes}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
-	faults := fault.NewService(db.Faults, clock, ids, hub)
+	faults := fault.NewService(db.Faults, clock, ids, hub, FaultEndpoints())
 	j := journal.New(db.Journal, 50, nilLogger())
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,

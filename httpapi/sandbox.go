@@ -200,12 +200,46 @@ func (s *Server) adminCreateFault(w http.ResponseWriter, r *http.Request) error 
 	if s.faults == nil {
 		return errNotFound
 	}
-	var f fault.Fault
-	if err := decodeJSON(r, &f); err != nil {
+	var b faultBody
+	if err := decodeAdminJSON(r, &b); err != nil {
 		return err
 	}
-	f, err := s.faults.Create(r.Context(), f)
+	f, err := s.faults.Create(r.Context(), fault.Fault{
+		TenantID: b.TenantID, AppKey: b.AppKey, Endpoint: b.Endpoint, LatencyMS: b.LatencyMS,
+		Status: b.Status, Code: b.Code, Reset: b.Reset, Remaining: b.Remaining, Percent: b.Percent,
+	})
 	return reply(w, http.StatusCreated, f, err)
+}
+
+// faultBody is a new fault rule as the admin API takes it: the rule
+// without what aiccd assigns (its ID and creation time).
+type faultBody struct {
+	TenantID  string `json:"tenant_id"`
+	AppKey    string `json:"app_key"`
+	Endpoint  string `json:"endpoint"`
+	LatencyMS int    `json:"latency_ms"`
+	Status    int    `json:"status"`
+	Code      string `json:"code"`
+	Reset     bool   `json:"reset"`
+	Remaining int    `json:"remaining"`
+	Percent   int    `json:"percent"`
+}
+
+// FaultEndpoints returns the route patterns of the endpoints fault rules
+// apply to: the vendor endpoints that serve an authenticated tenant or
+// account (serveAs). Those of the app gateway and IAM issue the tokens
+// the others are called with, and the admin and operations endpoints are
+// aiccd's own.
+func FaultEndpoints() []string {
+	var out []string
+	for _, route := range New(Options{}).Routes() {
+		_, path, _ := strings.Cut(route, " ")
+		switch familyOf(path) {
+		case familyOMA, familyPartner, familyCC, familySmartCare:
+			out = append(out, route)
+		}
+	}
+	return out
 }
 
 func (s *Server) adminDeleteFault(w http.ResponseWriter, r *http.Request) error {
