@@ -124,8 +124,12 @@ func newAdminRequestsCommand(e *env) *cobra.Command {
 func printRequests(e *env, cmd *cobra.Command, es []journal.Entry) error {
 	tbl := table{header: []string{"TIME", "TENANT", "METHOD", "PATH", "STATUS", "CODE", "MS", "CALLER", "REQUEST ID", "NOTE"}}
 	for _, r := range es {
+		status := strconv.Itoa(r.Status)
+		if r.Outcome != "" {
+			status = r.Outcome // no status: what the client saw instead
+		}
 		tbl.rows = append(tbl.rows, []string{r.At.Format("2006-01-02T15:04:05.000Z07:00"), r.TenantID, r.Method, r.Path,
-			strconv.Itoa(r.Status), r.Code, strconv.FormatFloat(r.DurationMS, 'f', 1, 64), r.Caller, r.RequestID, requestNote(r)})
+			status, r.Code, strconv.FormatFloat(r.DurationMS, 'f', 1, 64), r.Caller, r.RequestID, requestNote(r)})
 	}
 	return output(e.stdout, outputFlag(cmd), es, tbl)
 }

@@ -55,7 +55,8 @@ type JournalEntry struct {
 	Method     string    `json:"method"`
 	Path       string    `json:"path"`
 	Route      string    `json:"route"`
-	Status     int       `json:"status"`
+	Status     int       `json:"status"`  // 0 when the client got no answer (see Outcome)
+	Outcome    string    `json:"outcome"` // "reset" when a fault rule reset the connection; "" for an answer
 	DurationMS float64   `json:"duration_ms"`
 	Code       string    `json:"code"`   // the answer's error_code or returnCode
 	Caller     string    `json:"caller"` // app key, AK, IAM user or mall token

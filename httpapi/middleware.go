@@ -67,6 +67,7 @@ type recorder struct {
 	// the journal: families whose answers carry only the page's sentence
 	// leave it out of the answer.
 	errDetail string
+	outcome   string       // journal.OutcomeReset when the connection was reset unanswered
 	info      *requestInfo // nil when nothing is journaled
 	head      bytes.Buffer // the start of a journaled answer
 }
@@ -116,7 +117,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 
 		next.ServeHTTP(rec, r)
 
-		if rec.status == 0 {
+		if rec.status == 0 && rec.outcome == "" {
 			rec.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
@@ -151,6 +152,9 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		}
 		if rec.errDetail != "" {
 			attrs = append(attrs, slog.String("detail", rec.errDetail))
+		}
+		if rec.outcome != "" {
+			attrs = append(attrs, slog.String("outcome", rec.outcome))
 		}
 		s.logger.LogAttrs(r.Context(), level, "request", attrs...)
 	})

@@ -68,6 +68,9 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) b
 	}
 	switch {
 	case f.Reset:
+		if rec, ok := w.(*recorder); ok {
+			rec.outcome = journal.OutcomeReset // what the client saw: no status, no bytes
+		}
 		resetConnection(w)
 		return true
 	case f.Status != 0 || f.Code != "":
@@ -125,6 +128,7 @@ func (s *Server) journalEntry(r *http.Request, info *requestInfo, rec *recorder,
 		Path:        r.URL.Path,
 		Route:       route,
 		Status:      rec.status,
+		Outcome:     rec.outcome,
 		DurationMS:  float64(elapsed.Microseconds()) / 1000,
 		Code:        familyCode(rec.head.Bytes()),
 		Caller:      info.caller,

@@ -128,6 +128,24 @@ func TestFaultResetAndForcedStatus(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("after the rules ran out: %d", resp.StatusCode)
 	}
+	// The journal says what the client saw: the reset got no status and
+	// no bytes, not a 200.
+	w := e.do(request{method: "GET", path: "/admin/v1/requests?tenant=demo&limit=3", header: map[string]string{"Authorization": "Bearer " + testAdminToken}})
+	var list struct{ Items []journal.Entry }
+	if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil || len(list.Items) != 3 {
+		t.Fatalf("journal: %v %s", err, w.Body)
+	}
+	for i, want := range []struct {
+		status  int
+		outcome string
+	}{{200, ""}, {503, ""}, {0, journal.OutcomeReset}} {
+		if got := list.Items[i]; got.Status != want.status || got.Outcome != want.outcome {
+			t.Errorf("entry %d: status %d outcome %q, want %d %q", i, got.Status, got.Outcome, want.status, want.outcome)
+		}
+	}
+	if got := list.Items[2]; got.ResponseBody != "" || !strings.Contains(w.Body.String(), `"status":0,"outcome":"reset"`) {
+		t.Errorf("the reset's entry: %+v", got)
+	}
 }
 
 func TestFaultsNeedTheAdminToken(t *testing.T) {

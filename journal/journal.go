@@ -23,7 +23,8 @@ type Entry struct {
 	Method     string    `json:"method"`
 	Path       string    `json:"path"`
 	Route      string    `json:"route"`
-	Status     int       `json:"status"`
+	Status     int       `json:"status"`            // 0 when the client got no answer (see Outcome)
+	Outcome    string    `json:"outcome,omitempty"` // "" for an answer; OutcomeReset
 	DurationMS float64   `json:"duration_ms"`
 	Code       string    `json:"code,omitempty"`   // error_code or returnCode of the answer
 	Caller     string    `json:"caller,omitempty"` // app key, AK or IAM user
@@ -40,6 +41,10 @@ type Entry struct {
 
 // MaxIgnoredKeys bounds the ignored keys kept of one request.
 const MaxIgnoredKeys = 16
+
+// OutcomeReset is the outcome of a request whose connection aiccd reset
+// without answering (a fault rule): the client saw the reset, no status.
+const OutcomeReset = "reset"
 
 // Store persists entries.
 type Store interface {

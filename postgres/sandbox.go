@@ -52,7 +52,7 @@ func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
 // AddEntries implements journal.Store with one COPY.
 func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
 	_, err := s.db.pool.CopyFrom(ctx, pgx.Identifier{"request_journal"},
-		[]string{"tenant_id", "at", "request_id", "method", "path", "route", "status", "duration_ms", "code", "caller",
+		[]string{"tenant_id", "at", "request_id", "method", "path", "route", "status", "outcome", "duration_ms", "code", "caller",
 			"detail", "ignored_keys", "request_body", "response_body"},
 		pgx.CopyFromSlice(len(es), func(i int) ([]any, error) {
 			e := es[i]
@@ -60,7 +60,7 @@ func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error
 			if ignored == nil {
 				ignored = []string{} // the column is NOT NULL
 			}
-			return []any{e.TenantID, e.At, e.RequestID, e.Method, e.Path, e.Route, e.Status, e.DurationMS, e.Code, e.Caller,
+			return []any{e.TenantID, e.At, e.RequestID, e.Method, e.Path, e.Route, e.Status, e.Outcome, e.DurationMS, e.Code, e.Caller,
 				e.Detail, ignored, e.RequestBody, e.ResponseBody}, nil
 		}))
 	return translate(err)
@@ -70,14 +70,14 @@ func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error
 func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) ([]journal.Entry, error) {
 	return queryAll(ctx, s.db, func(row pgx.Row) (journal.Entry, error) {
 		var e journal.Entry
-		err := row.Scan(&e.TenantID, &e.At, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.DurationMS,
+		err := row.Scan(&e.TenantID, &e.At, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.Outcome, &e.DurationMS,
 			&e.Code, &e.Caller, &e.Detail, &e.IgnoredKeys, &e.RequestBody, &e.ResponseBody)
 		e.At = e.At.UTC()
 		if len(e.IgnoredKeys) == 0 {
 			e.IgnoredKeys = nil // as an entry without ignored keys is built
 		}
 		return e, translate(err)
-	}, `SELECT tenant_id, at, request_id, method, path, route, status, duration_ms, code, caller, detail, ignored_keys,
+	}, `SELECT tenant_id, at, request_id, method, path, route, status, outcome, duration_ms, code, caller, detail, ignored_keys,
 		request_body, response_body FROM request_journal WHERE $1 = '' OR tenant_id = $1 ORDER BY id DESC LIMIT $2`, tenantID, limit)
 }
 

@@ -60,15 +60,15 @@ func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
 func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO request_journal (tenant_id, at, request_id, method, path, route,
-			status, duration_ms, code, caller, detail, ignored_keys, request_body, response_body)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			status, outcome, duration_ms, code, caller, detail, ignored_keys, request_body, response_body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, e := range es {
 			if _, err := stmt.ExecContext(ctx, e.TenantID, ms(e.At), e.RequestID, e.Method, e.Path, e.Route,
-				e.Status, e.DurationMS, e.Code, e.Caller, e.Detail, ignoredKeysText(e.IgnoredKeys), e.RequestBody, e.ResponseBody); err != nil {
+				e.Status, e.Outcome, e.DurationMS, e.Code, e.Caller, e.Detail, ignoredKeysText(e.IgnoredKeys), e.RequestBody, e.ResponseBody); err != nil {
 				return err
 			}
 		}
@@ -82,7 +82,7 @@ func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) 
 		var e journal.Entry
 		var at int64
 		var ignored string
-		err := row.Scan(&e.TenantID, &at, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.DurationMS,
+		err := row.Scan(&e.TenantID, &at, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.Outcome, &e.DurationMS,
 			&e.Code, &e.Caller, &e.Detail, &ignored, &e.RequestBody, &e.ResponseBody)
 		if err != nil {
 			return e, translate(err)
@@ -94,7 +94,7 @@ func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) 
 			}
 		}
 		return e, nil
-	}, `SELECT tenant_id, at, request_id, method, path, route, status, duration_ms, code, caller, detail, ignored_keys,
+	}, `SELECT tenant_id, at, request_id, method, path, route, status, outcome, duration_ms, code, caller, detail, ignored_keys,
 		request_body, response_body FROM request_journal WHERE ? = '' OR tenant_id = ? ORDER BY id DESC LIMIT ?`, tenantID, tenantID, limit)
 }
 

@@ -58,6 +58,8 @@ func testSandbox(t *testing.T, db *database.DB) {
 				}
 			}
 		}
+		// A request whose connection a fault rule reset got no status.
+		es[8].Status, es[8].Outcome, es[8].Code = 0, journal.OutcomeReset, ""
 		if err := s.AddEntries(ctx, es); err != nil {
 			t.Fatal(err)
 		}

@@ -523,6 +523,21 @@ func (e IssuedMallTokenKind) Valid() bool {
 	}
 }
 
+// Defines values for JournalEntryOutcome.
+const (
+	Reset JournalEntryOutcome = "reset"
+)
+
+// Valid indicates whether the value is a known member of the JournalEntryOutcome enum.
+func (e JournalEntryOutcome) Valid() bool {
+	switch e {
+	case Reset:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MediaTypeID.
 const (
 	MediaTypeIDN18 MediaTypeID = 18
@@ -1794,7 +1809,10 @@ type JournalEntry struct {
 	// IgnoredKeys Keys of the request body no field read, as paths (auth.scope.Domain); a field's name in another case than the page's is one of them.
 	IgnoredKeys *[]string `json:"ignored_keys,omitempty"`
 	Method      string    `json:"method"`
-	Path        string    `json:"path"`
+
+	// Outcome Present when the client got no answer: reset, the connection was reset by a fault rule.
+	Outcome *JournalEntryOutcome `json:"outcome,omitempty"`
+	Path    string               `json:"path"`
 
 	// RequestBody Masked (--journal-bodies).
 	RequestBody *string `json:"request_body,omitempty"`
@@ -1803,9 +1821,14 @@ type JournalEntry struct {
 	// ResponseBody Masked (--journal-bodies).
 	ResponseBody *string `json:"response_body,omitempty"`
 	Route        string  `json:"route"`
-	Status       int     `json:"status"`
-	TenantId     string  `json:"tenant_id"`
+
+	// Status The HTTP status answered; 0 when the client got no answer (see outcome).
+	Status   int    `json:"status"`
+	TenantId string `json:"tenant_id"`
 }
+
+// JournalEntryOutcome Present when the client got no answer: reset, the connection was reset by a fault rule.
+type JournalEntryOutcome string
 
 // JournalList defines model for JournalList.
 type JournalList struct {
