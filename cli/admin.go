@@ -57,8 +57,9 @@ func (e *env) withDatabase(cmd *cobra.Command, create bool, fn func(ctx context.
 	return fn(cmd.Context(), db)
 }
 
-// withApp loads the configuration of cmd, opens the application and runs
-// fn with it, closing it afterwards.
+// withApp loads the configuration of cmd, opens the application, checks
+// the tenant or account the command is scoped to (see checkScope) and
+// runs fn with it, closing it afterwards.
 func (e *env) withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app) error) error {
 	cfg, err := e.loadConfig(cmd)
 	if err != nil {
@@ -69,5 +70,8 @@ func (e *env) withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app) e
 		return err
 	}
 	defer a.Close()
+	if err := checkScope(cmd.Context(), cmd, a); err != nil {
+		return err
+	}
 	return fn(cmd.Context(), a)
 }

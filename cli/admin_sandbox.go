@@ -23,9 +23,10 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 	var f fault.Fault
 	var latency time.Duration
 	add := &cobra.Command{
-		Use:   "add (--tenant T | --app-key K) [--endpoint E] [--latency D] [--status N] [--code C] [--reset] [--count N] [--percent P]",
-		Short: "Add a fault rule",
-		Args:  cobra.NoArgs,
+		Use:         "add (--tenant T | --app-key K) [--endpoint E] [--latency D] [--status N] [--code C] [--reset] [--count N] [--percent P]",
+		Short:       "Add a fault rule",
+		Annotations: map[string]string{accountsTooAnnotation: "yes"},
+		Args:        cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.LatencyMS = int(latency.Milliseconds())
 			return e.withApp(cmd, func(ctx context.Context, a *app) error {
@@ -97,8 +98,9 @@ func newAdminRequestsCommand(e *env) *cobra.Command {
 	var tenantID string
 	var limit int
 	cmd := &cobra.Command{
-		Use:   "requests [--tenant T] [--limit N]",
-		Short: "Show the request journal: what clients sent and what aiccd answered, newest first",
+		Use:         "requests [--tenant T] [--limit N]",
+		Annotations: map[string]string{accountsTooAnnotation: "yes"},
+		Short:       "Show the request journal: what clients sent and what aiccd answered, newest first",
 		Long: "Show the newest requests of a tenant (or partner account), or of all of them.\n" +
 			"A running server writes its journal twice a second; GET /admin/v1/requests also\n" +
 			"shows what it has not written yet.",

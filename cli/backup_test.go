@@ -12,7 +12,7 @@ import (
 // installed as the other. Backups are the owner's only.
 func TestRestoreOnePath(t *testing.T) {
 	dir := t.TempDir()
-	run := runner(t, filepath.Join(dir, "live.db"))
+	run := runner(t, migrated(t, filepath.Join(dir, "live.db")))
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/aiccd/aiccd/config"
 	"github.com/spf13/cobra"
@@ -15,12 +17,19 @@ import (
 // Run executes the command line args (without the program name). environ
 // is the process environment in os.Environ form; output goes to stdout and
 // logs to stderr.
+//
+// An error is also reported on stderr (see report), so that every way of
+// running aiccd shows it alike.
 func Run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
 	root := newRoot(&env{environ: environ, stdout: stdout, stderr: stderr})
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	return root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		report(stderr, cmd, err)
+	}
+	return err
 }
 
 // env is the process context every command runs in.
@@ -52,7 +61,35 @@ func newRoot(e *env) *cobra.Command {
 		newRestoreCommand(e),
 		newDemoCommand(e),
 	)
+	for _, c := range root.Commands() {
+		refuseUnknownSubcommands(c)
+	}
 	return root
+}
+
+// refuseUnknownSubcommands makes cmd and every command below it that only
+// groups others fail on an argument that names none of them ("aiccd admin
+// tenant lst"), with cobra's suggestions, where cobra would print the
+// group's help and exit 0 as if the command had run.
+func refuseUnknownSubcommands(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		refuseUnknownSubcommands(c)
+	}
+	if !cmd.HasSubCommands() || cmd.Runnable() {
+		return
+	}
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.SuggestionsMinimumDistance = 2 // cobra's default, which it sets on the root only
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return fmt.Errorf("%s ('%s --help' lists its commands)", msg, cmd.CommandPath())
+	}
 }
 
 // loadConfig reads the configuration of cmd from all its layers.

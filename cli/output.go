@@ -43,9 +43,7 @@ func output(w io.Writer, format outputFormat, v any, tbl table) error {
 		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
 			v = []any{} // an empty list, not null
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return writeJSON(w, v)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(tbl.header, "\t"))
@@ -56,6 +54,15 @@ func output(w io.Writer, format outputFormat, v any, tbl table) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	return tw.Flush()
+}
+
+// writeJSON writes v as indented JSON, "&", "<" and ">" as they are (the
+// admin API writes them so too), not as \u0026.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // outputFlag returns the -o value of cmd (defined on the admin root).

@@ -120,9 +120,14 @@ func Load(fs *pflag.FlagSet, environ []string) (Config, error) {
 		if err := fk.Load(file.Provider(path), parser); err != nil {
 			return Config{}, fmt.Errorf("config file %s: %w", path, err)
 		}
+		values := fk.All()
 		for _, key := range fk.Keys() {
+			v := values[key]
 			if !slices.Contains(known, key) {
-				return Config{}, fmt.Errorf("config file %s: unknown setting %q", path, key)
+				return Config{}, fmt.Errorf("config file %s: unknown setting %q; the settings are %s", path, key, strings.Join(known, ", "))
+			}
+			if err := checkValue(key, v); err != nil {
+				return Config{}, fmt.Errorf("config file %s: %s: %w", path, key, err)
 			}
 		}
 		if err := k.Merge(fk); err != nil {
@@ -133,6 +138,14 @@ func Load(fs *pflag.FlagSet, environ []string) (Config, error) {
 	envKeys := map[string]string{}
 	for _, key := range known {
 		envKeys[EnvName(key)] = key
+	}
+	for _, kv := range environ {
+		name, value, _ := strings.Cut(kv, "=")
+		if key, ok := envKeys[name]; ok {
+			if err := checkValue(key, value); err != nil {
+				return Config{}, fmt.Errorf("environment variable %s (%s): %w", name, key, err)
+			}
+		}
 	}
 	err := k.Load(env.Provider(".", env.Opt{
 		Prefix:      EnvPrefix,

@@ -68,6 +68,12 @@ func TestPrecedence(t *testing.T) {
 		{"task quota from env", nil, []string{"AICCD_SMARTCARE_MAX_QUEUED_TASKS=20"}, func(c Config) bool {
 			return c.SmartCareMaxQueuedTasks == 20
 		}},
+		{"a bare zero duration", []string{"--config", yamlFile}, []string{"AICCD_SHUTDOWN_DELAY=0"}, func(c Config) bool {
+			return c.ShutdownDelay == 0
+		}},
+		{"whole numbers, durations and switches as files write them", []string{"--config", writeFile(t, "ok.yaml", "node-id: 7\nshutdown-delay: 0\nidle-timeout: 90s\ndemo: true\nrate-limit: 2\naddr: 127.0.0.1:9\n")}, nil, func(c Config) bool {
+			return c.NodeID == 7 && c.IdleTimeout == 90*time.Second && c.Demo && c.RateLimit == 2 && c.Addr == "127.0.0.1:9"
+		}},
 		{"unrelated env is ignored", nil, []string{"AICCD_NOT_A_SETTING=1", "PATH=/bin", "AICCD_ADDR"}, func(c Config) bool {
 			return c == Default()
 		}},
@@ -101,6 +107,15 @@ func TestLoadRejects(t *testing.T) {
 		{"zero partner mobile limit", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=0"}, "partner-mobile-limit"},
 		{"partner mobile limit not a number", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=five"}, "partner-mobile-limit"},
 		{"zero task quota", nil, []string{"AICCD_SMARTCARE_MAX_QUEUED_TASKS=0"}, "smartcare-max-queued-tasks"},
+		{"unknown file key lists the keys", []string{"--config", writeFile(t, "a.yaml", "adr: x\n")}, nil, "the settings are addr, admin-token,"},
+		{"a number that is not", []string{"--config", writeFile(t, "n.yaml", "max-body-bytes: lots\n")}, nil, `n.yaml: max-body-bytes: "lots" is not a whole number`},
+		{"a fraction for a count", []string{"--config", writeFile(t, "f.yaml", "node-id: 1.5\n")}, nil, `f.yaml: node-id: 1.5 is not a whole number`},
+		{"not a switch", []string{"--config", writeFile(t, "b.yaml", "demo: maybe\n")}, nil, `b.yaml: demo: "maybe" is not true or false`},
+		{"a duration without its unit", []string{"--config", writeFile(t, "d.yaml", "shutdown-timeout: 5\n")}, nil, `d.yaml: shutdown-timeout: 5 has no unit; write a duration such as 5s`},
+		{"a TOML type error", []string{"--config", writeFile(t, "t.toml", "demo = 3\n")}, nil, `t.toml: demo: 3 is not true or false`},
+		{"a list for a value", []string{"--config", writeFile(t, "l.yaml", "addr: [a, b]\n")}, nil, `l.yaml: addr:`},
+		{"an environment type error", nil, []string{"AICCD_NODE_ID=x"}, `environment variable AICCD_NODE_ID (node-id): "x" is not a whole number`},
+		{"an environment duration", nil, []string{"AICCD_SHUTDOWN_DELAY=5"}, `environment variable AICCD_SHUTDOWN_DELAY (shutdown-delay): 5 has no unit`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(flags(t, tc.args...), tc.environ)

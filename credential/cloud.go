@@ -64,6 +64,9 @@ func (s *Service) UpdateAccount(ctx context.Context, id string, isPartner, enabl
 func (s *Service) Account(ctx context.Context, id string) (Account, error) { return s.account(ctx, id) }
 
 func (s *Service) account(ctx context.Context, id string) (Account, error) {
+	if !storable(id) {
+		return Account{}, accountNotFound(aiccd.ErrNotFound, id)
+	}
 	a, err := s.store.Account(ctx, id)
 	return a, accountNotFound(err, id)
 }

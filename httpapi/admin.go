@@ -11,6 +11,25 @@ import (
 // The admin API provisions what the admin CLI provisions, for scripts and
 // tools that reach aiccd over HTTP. Every route is behind s.admin.
 
+// adminScope refuses a request whose path names a tenant or cloud account
+// that does not exist, with the answer a look-up of it gives (404, "tenant
+// "x" does not exist"): a list under a misspelt tenant would otherwise
+// answer an empty list, as if the tenant had nothing. The admin CLI does
+// the same for its --tenant and --account flags.
+func (s *Server) adminScope(r *http.Request) error {
+	if id := r.PathValue("tenant"); id != "" {
+		if _, err := s.tenants.Get(r.Context(), id); err != nil {
+			return err
+		}
+	}
+	if id := r.PathValue("account"); id != "" {
+		if _, err := s.credentials.Account(r.Context(), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func writeList[T any](w http.ResponseWriter, items []T) {
 	if items == nil {
 		items = []T{}

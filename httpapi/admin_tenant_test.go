@@ -71,3 +71,32 @@ func TestAdminTenantAPI(t *testing.T) {
 	call("POST", "/admin/v1/tenants/nobody/resources", `{"type":"agent","quantity":1,"start_at":"2026-01-01T00:00:00Z","end_at":"2027-01-01T00:00:00Z"}`, 404)
 	call("POST", "/admin/v1/verificationcodes", `{"phone":"12"}`, 400)
 }
+
+// TestAdminListsUnderUnknownTenants: a list under a tenant or account
+// that does not exist is a 404 that names it, not an empty list.
+func TestAdminListsUnderUnknownTenants(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, dbtest.SQLiteURL(t))
+	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
+	for path, want := range map[string]string{
+		"/admin/v1/tenants/nosuch/resources":        `tenant \"nosuch\" does not exist`,
+		"/admin/v1/tenants/nosuch/appkeys":          `tenant \"nosuch\" does not exist`,
+		"/admin/v1/tenants/nosuch/malltokens":       `tenant \"nosuch\" does not exist`,
+		"/admin/v1/tenants/nosuch/accesscodes":      `tenant \"nosuch\" does not exist`,
+		"/admin/v1/tenants/nosuch/calledroutes":     `tenant \"nosuch\" does not exist`,
+		"/admin/v1/tenants/nosuch/smartcare/scenes": `tenant \"nosuch\" does not exist`,
+		"/admin/v1/tenants/nosuch/smartcare/rules":  `tenant \"nosuch\" does not exist`,
+		"/admin/v1/accounts/nosuch/users":           `account \"nosuch\" does not exist`,
+		"/admin/v1/accounts/nosuch/accesskeys":      `account \"nosuch\" does not exist`,
+		"/admin/v1/requests?tenant=nosuch":          `no tenant or cloud account has ID \"nosuch\"`,
+	} {
+		w := e.do(request{method: "GET", path: path, header: admin})
+		if w.Code != 404 || !strings.Contains(strings.ToLower(w.Body.String()), strings.ToLower(want)) {
+			t.Errorf("%s: %d %s", path, w.Code, w.Body)
+		}
+	}
+	// A partner account has a journal too.
+	if w := e.do(request{method: "GET", path: "/admin/v1/requests?tenant=demo-partner", header: admin}); w.Code != 200 {
+		t.Errorf("the journal of a partner account: %d %s", w.Code, w.Body)
+	}
+}

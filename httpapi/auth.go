@@ -192,6 +192,9 @@ func (s *Server) admin(h handlerFunc) handlerFunc {
 		if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.adminToken)) != 1 {
 			return errAdminToken
 		}
+		if err := s.adminScope(r); err != nil {
+			return err
+		}
 		return h(w, r)
 	}
 }

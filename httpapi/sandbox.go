@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
 )
@@ -267,6 +268,18 @@ func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request) error
 		return nil
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	if id := r.URL.Query().Get("tenant"); id != "" {
+		// A tenant, or the partner account of a partner API request.
+		if _, err := s.tenants.Get(r.Context(), id); aiccd.KindOf(err) == aiccd.KindNotFound {
+			if _, err := s.credentials.Account(r.Context(), id); aiccd.KindOf(err) == aiccd.KindNotFound {
+				return aiccd.Errorf(aiccd.KindNotFound, "no tenant or cloud account has ID %q", id)
+			} else if err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+	}
 	// Entries still in the buffer are part of the answer.
 	if err := s.journal.Flush(r.Context()); err != nil {
 		return err

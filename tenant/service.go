@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/changefeed"
@@ -209,6 +211,11 @@ func checkPortalURL(raw string) error {
 // Get returns the tenant with id, its profile opened and its status as of
 // now, from memory when the change feed allows.
 func (s *Service) Get(ctx context.Context, id string) (Tenant, error) {
+	// Text a store cannot hold names no tenant; PostgreSQL would answer
+	// it with an error rather than no row.
+	if !utf8.ValidString(id) || strings.ContainsRune(id, 0) {
+		return Tenant{}, aiccd.Errorf(aiccd.KindNotFound, "tenant %q does not exist", id)
+	}
 	st, err := s.tenants.Load(ctx, id, s.load)
 	if err != nil {
 		return Tenant{}, err

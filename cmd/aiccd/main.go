@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -23,11 +22,7 @@ func main() {
 }
 
 // run is main without the process: tests call it with their own arguments,
-// environment and output.
+// environment and output. cli.Run reports the error.
 func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	err := cli.Run(ctx, args, environ, stdout, stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, "aiccd:", err)
-	}
-	return err
+	return cli.Run(ctx, args, environ, stdout, stderr)
 }
