@@ -99,7 +99,7 @@ func (o *bulkOptions) addFlags(cmd *cobra.Command, ndjson bool) {
 		formats = "csv or ndjson"
 	}
 	cmd.Flags().StringVar(&o.format, "format", "", "file format: "+formats+" (default: by file name; .gz is decompressed)")
-	cmd.Flags().BoolVar(&o.resume, "resume", false, "continue an interrupted import from its saved position")
+	cmd.Flags().BoolVar(&o.resume, "resume", false, "continue an interrupted import of FILE after its last committed line (refused when there is none)")
 	cmd.Flags().IntVar(&o.maxErrors, "max-errors", 0, "stop after this many rejected rows (0: never)")
 	cmd.Flags().StringVar(&o.errorsTo, "errors", "", "also write every rejected row's line number and reason to this file")
 }
@@ -139,12 +139,27 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 		return bulkResult{}, fmt.Errorf("%s: unsupported format %q", path, format)
 	}
 
+	// --resume continues exactly after the last committed line of an
+	// earlier run of this file, and only then: run without one, it would
+	// import the whole file again. An import over an interrupted one
+	// would import its committed rows twice.
 	cp := checkpoint{path: path + ".import-position"}
+	earlier, found, err := cp.load(info)
+	if err != nil && o.resume {
+		return bulkResult{}, err
+	}
+	switch {
+	case o.resume && !found:
+		return bulkResult{}, fmt.Errorf("nothing to resume: no interrupted import of %s (it has no %s, which an import "+
+			"saves after its first committed batch and removes when it finishes); run without --resume to import it", path, cp.path)
+	case !o.resume && found:
+		return bulkResult{}, fmt.Errorf("%s has an interrupted import: %d rows up to line %d are committed. Continue it with --resume, "+
+			"or delete %s to import the whole file again", path, earlier.Rows, earlier.Line, cp.path)
+	}
 	skip := 0
 	if o.resume {
-		if skip, err = cp.load(info); err != nil {
-			return bulkResult{}, err
-		}
+		skip = earlier.Rows
+		fmt.Fprintf(e.stderr, "resuming %s after line %d: %d rows were committed before\n", path, earlier.Line, earlier.Rows)
 	}
 
 	bar := newProgress(e.stderr, info.Size(), "importing "+spec.what)
@@ -193,17 +208,19 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	}
 
 	// write stores one batch, then saves the position: consumed data rows
-	// (the batch's and the rejected ones before it) are done.
-	write := func(batch []T, lines []int, consumed int) error {
+	// (the batch's and the rejected ones before it) are done, up to the
+	// file's line lastLine.
+	write := func(batch []T, lines []int, consumed, lastLine int) error {
 		if err := writeBisecting(ctx, spec.write, batch, lines, reject, imported); err != nil {
 			return err
 		}
-		return cp.save(info, consumed)
+		return cp.save(info, position{Rows: consumed, Line: lastLine})
 	}
 
 	batch := make([]T, 0, spec.batchSize)
 	lines := make([]int, 0, spec.batchSize)
 	done := skip      // data rows consumed, for the checkpoint
+	seenLine := 0     // the file line of the last row consumed
 	committed := skip // data rows consumed up to the last committed batch
 	var inFlight chan error
 	// wait collects the outcome of the batch being written, if any.
@@ -222,11 +239,11 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 		if err := wait(); err != nil {
 			return err
 		}
-		b, l, consumed := batch, lines, done+len(batch)
+		b, l, consumed, lastLine := batch, lines, done+len(batch), seenLine
 		done = consumed
 		if !spec.pipeline {
 			batch, lines = batch[:0], lines[:0]
-			if err := write(b, l, consumed); err != nil {
+			if err := write(b, l, consumed, lastLine); err != nil {
 				return err
 			}
 			committed = consumed
@@ -236,7 +253,7 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 		batch, lines = make([]T, 0, spec.batchSize), make([]int, 0, spec.batchSize)
 		inFlight = make(chan error, 1)
 		go func(ch chan error) {
-			err := write(b, l, consumed)
+			err := write(b, l, consumed, lastLine)
 			if err == nil {
 				committed = consumed
 			}
@@ -246,6 +263,7 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	}
 
 	row := func(line int, v T, perr error) error {
+		seenLine = line
 		if perr != nil {
 			done++
 			return reject(line, perr)
@@ -288,7 +306,9 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	fmt.Fprintf(e.stdout, "imported %d %s, rejected %d, in %s (%.0f rows/s)\n",
 		res.Imported, spec.what, res.Rejected, res.Elapsed.Round(time.Millisecond), rate)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "import interrupted after %d rows; run again with --resume to continue\n", committed)
+		if committed > 0 { // else there is nothing to resume
+			fmt.Fprintf(e.stderr, "import interrupted after %d rows; run again with --resume to continue\n", committed)
+		}
 		return res, err
 	}
 	cp.remove()
@@ -475,36 +495,44 @@ func newProgress(w io.Writer, size int64, what string) *progressbar.ProgressBar 
 }
 
 // checkpoint is the saved position of an import: how many data rows of
-// which version of the file are committed.
+// which version of the file are committed, up to which line. It is saved
+// after each batch's commit, so a process killed between the two (a
+// window of microseconds) leaves the position one batch behind: resuming
+// offers that batch again, whose keyed rows (tenants, customers, access
+// codes) are then reported as existing.
 type checkpoint struct{ path string }
 
 type position struct {
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"mod_time"`
-	Rows    int       `json:"rows"`
+	Rows    int       `json:"rows"` // data rows committed, rejected ones included
+	Line    int       `json:"line"` // the file's line of the last of them
 }
 
-func (c checkpoint) load(info os.FileInfo) (int, error) {
+// load returns the saved position, and whether there is one for this
+// version of the file. A position saved for another version is an error
+// (found false), which only a resume reports.
+func (c checkpoint) load(info os.FileInfo) (p position, found bool, err error) {
 	b, err := os.ReadFile(c.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+		return p, false, nil
 	}
 	if err != nil {
-		return 0, err
+		return p, false, err
 	}
-	var p position
 	if err := json.Unmarshal(b, &p); err != nil {
-		return 0, fmt.Errorf("%s: %w", c.path, err)
+		return p, false, fmt.Errorf("%s: %w", c.path, err)
 	}
 	if p.Size != info.Size() || !p.ModTime.Equal(info.ModTime()) {
-		return 0, fmt.Errorf("%s was saved for another version of the file; remove it to start over", c.path)
+		return p, false, fmt.Errorf("%s was saved for another version of the file; remove it to start over", c.path)
 	}
-	return p.Rows, nil
+	return p, true, nil
 }
 
-// save records rows atomically: a crash leaves the old or the new position.
-func (c checkpoint) save(info os.FileInfo, rows int) error {
-	b, _ := json.Marshal(position{Size: info.Size(), ModTime: info.ModTime(), Rows: rows})
+// save records p atomically: a crash leaves the old or the new position.
+func (c checkpoint) save(info os.FileInfo, p position) error {
+	p.Size, p.ModTime = info.Size(), info.ModTime()
+	b, _ := json.Marshal(p)
 	tmp := c.path + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return err

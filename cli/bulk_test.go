@@ -136,12 +136,30 @@ func TestBulkResumesAfterAFailure(t *testing.T) {
 	if len(store) != 6 {
 		t.Fatalf("%d rows committed before the failure, want 6", len(store))
 	}
+	// Run again without --resume, it would import the first six twice.
+	if _, err := runBulk(context.Background(), e, path, memSpec(store, 0), bulkOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "has an interrupted import: 6 rows up to line 7 are committed. Continue it with --resume") {
+		t.Fatalf("a new import over an interrupted one: %v", err)
+	}
+	var errOut bytes.Buffer
+	e.stderr = &errOut
 	res, err := runBulk(context.Background(), e, path, memSpec(store, 0), bulkOptions{resume: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Skipped != 6 || res.Imported != 4 || len(store) != 10 {
 		t.Fatalf("resume: %+v, %d stored", res, len(store))
+	}
+	if !strings.Contains(errOut.String(), "resuming "+path+" after line 7: 6 rows were committed before") {
+		t.Fatalf("the resume does not say where it continues: %s", errOut.String())
+	}
+	// Finished, there is nothing left to resume.
+	if _, err := runBulk(context.Background(), e, path, memSpec(store, 0), bulkOptions{resume: true}); err == nil ||
+		!strings.Contains(err.Error(), "nothing to resume") {
+		t.Fatalf("a resume of a finished import: %v", err)
+	}
+	if len(store) != 10 {
+		t.Fatalf("%d stored", len(store))
 	}
 	keys := slices.Sorted(func(yield func(string) bool) {
 		for k := range store {
@@ -152,6 +170,25 @@ func TestBulkResumesAfterAFailure(t *testing.T) {
 	})
 	if keys[0] != "k0" || keys[9] != "k9" {
 		t.Fatalf("keys %v", keys)
+	}
+}
+
+// TestBulkResumeNeedsAnEarlierRun: --resume on a file never imported, or
+// imported to its end, imports nothing, where it once imported the whole
+// file again.
+func TestBulkResumeNeedsAnEarlierRun(t *testing.T) {
+	path := writeTemp(t, "pairs.ndjson", []byte("{\"key\":\"a\",\"n\":\"1\"}\n"))
+	store := map[string]int{}
+	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	_, err := runBulk(context.Background(), e, path, memSpec(store, 0), bulkOptions{resume: true})
+	if err == nil || !strings.Contains(err.Error(), "nothing to resume: no interrupted import of "+path) || len(store) != 0 {
+		t.Fatalf("resume without an earlier run: %v, %v", err, store)
+	}
+	if _, err := runBulk(context.Background(), e, path, memSpec(store, 0), bulkOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runBulk(context.Background(), e, path, memSpec(store, 0), bulkOptions{resume: true}); err == nil || len(store) != 1 {
+		t.Fatalf("resume after a finished import: %v, %v", err, store)
 	}
 }
 

@@ -292,6 +292,14 @@ func testSmartCareRecords(t *testing.T, s smartcare.Store, at time.Time) {
 	if len(got) != 1 || got[0].Dimensions[0].Value != "B" {
 		t.Fatalf("tenant sc-b sees %+v", got)
 	}
+	// A record delivered twice is stored twice: the feed is kept as it was
+	// delivered (docs/compatibility.md, "Subscriber records").
+	if err := s.AppendRecords(ctx, "sc-b", []smartcare.Record{record(m, at.Add(time.Second), "SMS", "LAC_TAC", "B")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.Records(ctx, "sc-b", m, at, midnight, 10); len(got) != 2 || !recordsEqual(got[:1], got[1:]) {
+		t.Fatalf("a record appended twice: %+v", got)
+	}
 	// A large batch goes in whole.
 	big := make([]smartcare.Record, 1234)
 	for i := range big {
