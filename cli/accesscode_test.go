@@ -35,12 +35,12 @@ func TestAdminAccessCodesAndRoutes(t *testing.T) {
 		t.Fatalf("unknown tenant: %v", err)
 	}
 	out, _, err = run("admin", "accesscode", "list", "--tenant", "acme", "--description", "热线", "-o", "json")
-	var listed []accesscode.AccessCode
-	if err != nil || json.Unmarshal([]byte(out), &listed) != nil || len(listed) != 1 || listed[0].Code != "4001" ||
-		*listed[0].N400Number != "400-800-1234" || !strings.Contains(out, `"id": "`) {
+	var page struct{ Items []accesscode.AccessCode }
+	if err != nil || json.Unmarshal([]byte(out), &page) != nil || len(page.Items) != 1 || page.Items[0].Code != "4001" ||
+		*page.Items[0].N400Number != "400-800-1234" || !strings.Contains(out, `"id": "`) {
 		t.Fatalf("list -o json: %v\n%s", err, out)
 	}
-	id := listed[0].ID
+	id := page.Items[0].ID
 	idArg := strings.TrimSpace(regexp.MustCompile(`"id": "(\d+)"`).FindStringSubmatch(out)[1])
 
 	out, _, err = run("admin", "calledroute", "add", "--tenant", "acme", "--access-code", "4001", "--ext-code", "2",
@@ -113,8 +113,9 @@ func TestImportAccessCodes(t *testing.T) {
 		}
 	}
 	out, _, _ = run("admin", "accesscode", "list", "--tenant", "acme", "-o", "json")
-	var got []accesscode.AccessCode
-	json.Unmarshal([]byte(out), &got)
+	var page struct{ Items []accesscode.AccessCode }
+	json.Unmarshal([]byte(out), &page)
+	got := page.Items
 	if len(got) != 3 || got[1].Code != "102" || *got[1].Description != " spaced 热线 " || got[1].CallAttr != 1 ||
 		got[2].ID != 1124167935465633793 || got[2].MediaType != 5 || got[2].CallAttr != 3 || got[2].Description != nil {
 		t.Fatalf("imported: %s", out)

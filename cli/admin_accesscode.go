@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -67,7 +68,7 @@ func newAccessCodeAdd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAccessCodes(e, cmd, []accesscode.AccessCode{ac})
+				return e.printOne(cmd, ac, accessCodeTable([]accesscode.AccessCode{ac}))
 			})
 		},
 	}
@@ -110,7 +111,7 @@ func newAccessCodeList(e *env) *cobra.Command {
 					}
 					after = page.Items[len(page.Items)-1].Code
 				}
-				return printAccessCodes(e, cmd, out)
+				return printList(e, cmd, out, accessCodeTable(out))
 			})
 		},
 	}
@@ -164,7 +165,7 @@ func newAccessCodeUpdate(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAccessCodes(e, cmd, []accesscode.AccessCode{ac})
+				return e.printOne(cmd, ac, accessCodeTable([]accesscode.AccessCode{ac}))
 			})
 		},
 	}
@@ -193,7 +194,12 @@ func newTenantDeleteCommand(e *env, short string, del func(ctx context.Context, 
 			if err != nil {
 				return err
 			}
-			return e.withApp(cmd, func(ctx context.Context, a *app) error { return del(ctx, a, tenant, id) })
+			return e.withApp(cmd, func(ctx context.Context, a *app) error {
+				if err := del(ctx, a, tenant, id); err != nil {
+					return err
+				}
+				return e.printDone(cmd, "deleted", true, fmt.Sprintf("deleted %d of tenant %s", id, tenant))
+			})
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant ID (required)")
@@ -210,14 +216,14 @@ func parseID(s string) (int64, error) {
 	return id, nil
 }
 
-func printAccessCodes(e *env, cmd *cobra.Command, acs []accesscode.AccessCode) error {
+func accessCodeTable(acs []accesscode.AccessCode) table {
 	tbl := table{header: []string{"ID", "ACCESS CODE", "MEDIA TYPE", "N400 NUMBER", "DESCRIPTION", "CALL ATTR", "UPDATED"}}
 	for _, a := range acs {
 		tbl.rows = append(tbl.rows, []string{strconv.FormatInt(a.ID, 10), a.Code,
 			strconv.Itoa(int(a.MediaType)) + " " + a.MediaType.String(), orDash(a.N400Number), orDash(a.Description),
 			strconv.Itoa(int(a.CallAttr)) + " " + a.CallAttr.String(), a.UpdatedAt.Format(time.RFC3339)})
 	}
-	return output(e.stdout, outputFlag(cmd), acs, tbl)
+	return tbl
 }
 
 func orDash(s *string) string {

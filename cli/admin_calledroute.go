@@ -67,7 +67,7 @@ func newRouteAdd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printRoutes(e, cmd, []accesscode.Route{r})
+				return e.printOne(cmd, r, routeTable([]accesscode.Route{r}))
 			})
 		},
 	}
@@ -113,7 +113,7 @@ func newRouteList(e *env) *cobra.Command {
 						break
 					}
 				}
-				return printRoutes(e, cmd, out)
+				return printList(e, cmd, out, routeTable(out))
 			})
 		},
 	}
@@ -172,7 +172,7 @@ func newRouteUpdate(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printRoutes(e, cmd, []accesscode.Route{r})
+				return e.printOne(cmd, r, routeTable([]accesscode.Route{r}))
 			})
 		},
 	}
@@ -187,7 +187,7 @@ func newRouteDelete(e *env) *cobra.Command {
 		})
 }
 
-func printRoutes(e *env, cmd *cobra.Command, rs []accesscode.Route) error {
+func routeTable(rs []accesscode.Route) table {
 	tbl := table{header: []string{"ID", "DNID", "ACCESS CODE", "EXT CODE", "MEDIA TYPE", "DEVICE", "DEVICE DESC", "EDITABLE", "UPDATED"}}
 	for _, r := range rs {
 		tbl.rows = append(tbl.rows, []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.DNID, 10), r.AccessCode,
@@ -195,5 +195,5 @@ func printRoutes(e *env, cmd *cobra.Command, rs []accesscode.Route) error {
 			r.DeviceType.String() + " " + strconv.FormatInt(r.DeviceID, 10), orDash(r.DeviceDesc),
 			strconv.Itoa(int(r.Editable)), r.UpdatedAt.Format(time.RFC3339)})
 	}
-	return output(e.stdout, outputFlag(cmd), rs, tbl)
+	return tbl
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"time"
@@ -40,7 +39,7 @@ func newAdminUserCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printConsoleUsers(e, cmd, []admin.User{u})
+				return e.printOne(cmd, u, consoleUserTable([]admin.User{u}))
 			})
 		},
 	}
@@ -55,7 +54,7 @@ func newAdminUserCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printConsoleUsers(e, cmd, us)
+				return printList(e, cmd, us, consoleUserTable(us))
 			})
 		},
 	}
@@ -66,8 +65,7 @@ func newAdminUserCommand(e *env) *cobra.Command {
 				if err := a.admins.DeleteUser(ctx, args[0]); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "deleted user %s\n", args[0])
-				return nil
+				return e.printDone(cmd, "deleted", true, fmt.Sprintf("deleted user %s", args[0]))
 			})
 		},
 	}
@@ -102,12 +100,12 @@ func promptPassword(cmd *cobra.Command, e *env) (string, error) {
 	return pw, nil
 }
 
-func printConsoleUsers(e *env, cmd *cobra.Command, us []admin.User) error {
+func consoleUserTable(us []admin.User) table {
 	tbl := table{header: []string{"NAME", "ROLE", "CREATED"}}
 	for _, u := range us {
 		tbl.rows = append(tbl.rows, []string{u.Name, string(u.Role), u.CreatedAt.Format(time.RFC3339)})
 	}
-	return output(e.stdout, outputFlag(cmd), us, tbl)
+	return tbl
 }
 
 func newAdminAuditCommand(e *env) *cobra.Command {
@@ -130,7 +128,7 @@ func newAdminAuditCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAudit(e.stdout, outputFlag(cmd), es)
+				return printList(e, cmd, es, auditTable(es))
 			})
 		},
 	}
@@ -140,10 +138,10 @@ func newAdminAuditCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printAudit(w io.Writer, format outputFormat, es []admin.AuditEntry) error {
+func auditTable(es []admin.AuditEntry) table {
 	tbl := table{header: []string{"ID", "AT", "ACTOR", "ACTION", "TARGET", "DETAIL", "SOURCE"}}
 	for _, a := range es {
 		tbl.rows = append(tbl.rows, []string{strconv.FormatInt(a.ID, 10), a.At.Format(time.RFC3339), a.Actor, a.Action, a.Target, a.Detail, a.Source})
 	}
-	return output(w, format, es, tbl)
+	return tbl
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/spf13/cobra"
 )
@@ -43,7 +44,7 @@ func newAdminAppKeyCommand(e *env) *cobra.Command {
 					return err
 				}
 				e.showOnce(cmd)
-				return printAppKeys(e, cmd, []credential.AppKey{k}, secret)
+				return printAppKeyWithSecret(e, cmd, k, secret)
 			})
 		},
 	}
@@ -59,7 +60,7 @@ func newAdminAppKeyCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAppKeys(e, cmd, ks, "")
+				return printList(e, cmd, ks, appKeyTable(ks, ""))
 			})
 		},
 	}
@@ -74,7 +75,7 @@ func newAdminAppKeyCommand(e *env) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					return printAppKeys(e, cmd, []credential.AppKey{k}, "")
+					return e.printOne(cmd, k, appKeyTable([]credential.AppKey{k}, ""))
 				})
 			},
 		}
@@ -88,7 +89,7 @@ func newAdminAppKeyCommand(e *env) *cobra.Command {
 					return err
 				}
 				e.showOnce(cmd)
-				return printAppKeys(e, cmd, []credential.AppKey{k}, secret)
+				return printAppKeyWithSecret(e, cmd, k, secret)
 			})
 		},
 	}
@@ -99,7 +100,7 @@ func newAdminAppKeyCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printAppKeys(e *env, cmd *cobra.Command, ks []credential.AppKey, secret string) error {
+func appKeyTable(ks []credential.AppKey, secret string) table {
 	tbl := table{header: []string{"APP KEY", "TENANT", "NAME", "ENABLED", "CREATED"}}
 	if secret != "" {
 		tbl.header = append(tbl.header, "APP SECRET")
@@ -111,13 +112,16 @@ func printAppKeys(e *env, cmd *cobra.Command, ks []credential.AppKey, secret str
 		}
 		tbl.rows = append(tbl.rows, row)
 	}
-	if secret != "" {
-		return output(e.stdout, outputFlag(cmd), struct {
-			credential.AppKey
-			AppSecret string `json:"app_secret"`
-		}{ks[0], secret}, tbl)
-	}
-	return output(e.stdout, outputFlag(cmd), ks, tbl)
+	return tbl
+}
+
+// printAppKeyWithSecret shows a new or rotated app key with its secret,
+// as the admin API does, once.
+func printAppKeyWithSecret(e *env, cmd *cobra.Command, k credential.AppKey, secret string) error {
+	return e.printOne(cmd, struct {
+		credential.AppKey
+		AppSecret string `json:"app_secret"`
+	}{k, secret}, appKeyTable([]credential.AppKey{k}, secret))
 }
 
 // --- mall tokens ----------------------------------------------------------
@@ -138,7 +142,7 @@ func newAdminMallTokenCommand(e *env) *cobra.Command {
 				}
 				e.showOnce(cmd)
 				info := t.Info()
-				return output(e.stdout, outputFlag(cmd), struct {
+				return e.printOne(cmd, struct {
 					credential.TokenInfo
 					Token string `json:"token"`
 				}{info, token}, table{
@@ -170,7 +174,7 @@ func newAdminMallTokenCommand(e *env) *cobra.Command {
 					}
 					tbl.rows = append(tbl.rows, []string{infos[i].ID, t.TenantID, stamp(t.CreatedAt), stamp(t.ExpiresAt), revoked})
 				}
-				return output(e.stdout, outputFlag(cmd), infos, tbl)
+				return printList(e, cmd, infos, tbl)
 			})
 		},
 	}
@@ -192,10 +196,9 @@ func newAdminMallTokenCommand(e *env) *cobra.Command {
 					return err
 				}
 				if n == 0 {
-					return errors.New("no unrevoked token matched")
+					return aiccd.Errorf(aiccd.KindNotFound, "no unrevoked mall token of tenant %q matched", tenantID)
 				}
-				fmt.Fprintf(e.stdout, "revoked %d token(s)\n", n)
-				return nil
+				return e.printDone(cmd, "revoked", n, fmt.Sprintf("revoked %d token(s)", n))
 			})
 		},
 	}
@@ -226,7 +229,7 @@ func newAdminAccountCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAccounts(e, cmd, []credential.Account{acc})
+				return e.printOne(cmd, acc, accountTable([]credential.Account{acc}))
 			})
 		},
 	}
@@ -241,7 +244,7 @@ func newAdminAccountCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAccounts(e, cmd, as)
+				return printList(e, cmd, as, accountTable(as))
 			})
 		},
 	}
@@ -263,7 +266,7 @@ func newAdminAccountCommand(e *env) *cobra.Command {
 				if acc, err = a.credentials.UpdateAccount(ctx, acc.ID, acc.IsPartner, acc.Enabled); err != nil {
 					return err
 				}
-				return printAccounts(e, cmd, []credential.Account{acc})
+				return e.printOne(cmd, acc, accountTable([]credential.Account{acc}))
 			})
 		},
 	}
@@ -274,12 +277,12 @@ func newAdminAccountCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printAccounts(e *env, cmd *cobra.Command, as []credential.Account) error {
+func accountTable(as []credential.Account) table {
 	tbl := table{header: []string{"ID", "NAME", "PARTNER", "ENABLED", "CREATED"}}
 	for _, a := range as {
 		tbl.rows = append(tbl.rows, []string{a.ID, a.Name, yesNo(a.IsPartner), yesNo(a.Enabled), stamp(a.CreatedAt)})
 	}
-	return output(e.stdout, outputFlag(cmd), as, tbl)
+	return tbl
 }
 
 // readPassword takes the password from --password, or from the first line
@@ -312,7 +315,7 @@ func newAdminIAMUserCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printIAMUsers(e, cmd, []credential.IAMUser{u})
+				return e.printOne(cmd, u, iamUserTable([]credential.IAMUser{u}))
 			})
 		},
 	}
@@ -324,7 +327,7 @@ func newAdminIAMUserCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printIAMUsers(e, cmd, us)
+				return printList(e, cmd, us, iamUserTable(us))
 			})
 		},
 	}
@@ -340,7 +343,7 @@ func newAdminIAMUserCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printIAMUsers(e, cmd, []credential.IAMUser{u})
+				return e.printOne(cmd, u, iamUserTable([]credential.IAMUser{u}))
 			})
 		},
 	}
@@ -357,12 +360,12 @@ func newAdminIAMUserCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printIAMUsers(e *env, cmd *cobra.Command, us []credential.IAMUser) error {
+func iamUserTable(us []credential.IAMUser) table {
 	tbl := table{header: []string{"ACCOUNT", "NAME", "ID", "ENABLED", "CREATED"}}
 	for _, u := range us {
 		tbl.rows = append(tbl.rows, []string{u.AccountID, u.Name, u.ID, yesNo(u.Enabled), stamp(u.CreatedAt)})
 	}
-	return output(e.stdout, outputFlag(cmd), us, tbl)
+	return tbl
 }
 
 func newAdminAccessKeyCommand(e *env) *cobra.Command {
@@ -378,7 +381,7 @@ func newAdminAccessKeyCommand(e *env) *cobra.Command {
 					return err
 				}
 				e.showOnce(cmd)
-				return printAccessKeys(e, cmd, []credential.AccessKey{k}, sk)
+				return printAccessKeyWithSecret(e, cmd, k, sk)
 			})
 		},
 	}
@@ -394,7 +397,7 @@ func newAdminAccessKeyCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printAccessKeys(e, cmd, ks, "")
+				return printList(e, cmd, ks, accessKeyTable(ks, ""))
 			})
 		},
 	}
@@ -409,7 +412,7 @@ func newAdminAccessKeyCommand(e *env) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					return printAccessKeys(e, cmd, []credential.AccessKey{k}, "")
+					return e.printOne(cmd, k, accessKeyTable([]credential.AccessKey{k}, ""))
 				})
 			},
 		}
@@ -423,7 +426,7 @@ func newAdminAccessKeyCommand(e *env) *cobra.Command {
 					return err
 				}
 				e.showOnce(cmd)
-				return printAccessKeys(e, cmd, []credential.AccessKey{k}, sk)
+				return printAccessKeyWithSecret(e, cmd, k, sk)
 			})
 		},
 	}
@@ -434,7 +437,7 @@ func newAdminAccessKeyCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printAccessKeys(e *env, cmd *cobra.Command, ks []credential.AccessKey, sk string) error {
+func accessKeyTable(ks []credential.AccessKey, sk string) table {
 	tbl := table{header: []string{"AK", "ACCOUNT", "DESCRIPTION", "ENABLED", "CREATED"}}
 	if sk != "" {
 		tbl.header = append(tbl.header, "SK")
@@ -446,11 +449,14 @@ func printAccessKeys(e *env, cmd *cobra.Command, ks []credential.AccessKey, sk s
 		}
 		tbl.rows = append(tbl.rows, row)
 	}
-	if sk != "" {
-		return output(e.stdout, outputFlag(cmd), struct {
-			credential.AccessKey
-			SK string `json:"sk"`
-		}{ks[0], sk}, tbl)
-	}
-	return output(e.stdout, outputFlag(cmd), ks, tbl)
+	return tbl
+}
+
+// printAccessKeyWithSecret shows a new AK with its SK, as the admin API
+// does, once.
+func printAccessKeyWithSecret(e *env, cmd *cobra.Command, k credential.AccessKey, sk string) error {
+	return e.printOne(cmd, struct {
+		credential.AccessKey
+		SK string `json:"sk"`
+	}{k, sk}, accessKeyTable([]credential.AccessKey{k}, sk))
 }

@@ -39,7 +39,7 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printCustomers(e, cmd, []partner.Customer{c})
+				return e.printOne(cmd, c, customerTable([]partner.Customer{c}))
 			})
 		},
 	}
@@ -61,7 +61,7 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printCustomers(e, cmd, cs)
+				return printList(e, cmd, cs, customerTable(cs))
 			})
 		},
 	}
@@ -79,7 +79,7 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printCustomers(e, cmd, []partner.Customer{c})
+				return e.printOne(cmd, c, customerTable([]partner.Customer{c}))
 			})
 		},
 	}
@@ -94,7 +94,7 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printCustomers(e, cmd, []partner.Customer{c})
+				return e.printOne(cmd, c, customerTable([]partner.Customer{c}))
 			})
 		},
 	}
@@ -113,7 +113,7 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 				if partner.SearchType(args[0]) == partner.SearchMobile {
 					remaining = strconv.Itoa(res.Remaining)
 				}
-				return output(e.stdout, outputFlag(cmd), struct {
+				return e.printOne(cmd, struct {
 					Used         bool `json:"used"`
 					LimitReached bool `json:"limit_reached"`
 					Remaining    *int `json:"remaining,omitempty"`
@@ -149,12 +149,12 @@ func mustBePartner(ctx context.Context, a *app, id string) error {
 	return nil
 }
 
-func printCustomers(e *env, cmd *cobra.Command, cs []partner.Customer) error {
+func customerTable(cs []partner.Customer) table {
 	tbl := table{header: []string{"ID", "PARTNER", "NAME", "EMAIL", "MOBILE", "PASSWORD", "CREATED"}}
 	for _, c := range cs {
 		tbl.rows = append(tbl.rows, []string{c.ID, c.PartnerID, c.Name, dash(c.Email), dash(c.Mobile), yesNo(c.HasPassword), stamp(c.CreatedAt)})
 	}
-	return output(e.stdout, outputFlag(cmd), cs, tbl)
+	return tbl
 }
 
 func dash(s string) string {

@@ -34,7 +34,7 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printFaults(e, cmd, []fault.Fault{created})
+				return e.printOne(cmd, created, faultTable([]fault.Fault{created}))
 			})
 		},
 	}
@@ -57,7 +57,7 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printFaults(e, cmd, fs)
+				return printList(e, cmd, fs, faultTable(fs))
 			})
 		},
 	}
@@ -72,8 +72,7 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 				if err := a.faults.Delete(ctx, id); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "deleted fault %d\n", id)
-				return nil
+				return e.printDone(cmd, "deleted", true, fmt.Sprintf("deleted fault %d", id))
 			})
 		},
 	}
@@ -81,7 +80,7 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printFaults(e *env, cmd *cobra.Command, fs []fault.Fault) error {
+func faultTable(fs []fault.Fault) table {
 	tbl := table{header: []string{"ID", "TENANT", "APP KEY", "ENDPOINT", "EFFECT", "REMAINING", "PERCENT"}}
 	for _, f := range fs {
 		remaining := strconv.Itoa(f.Remaining)
@@ -91,7 +90,7 @@ func printFaults(e *env, cmd *cobra.Command, fs []fault.Fault) error {
 		tbl.rows = append(tbl.rows, []string{strconv.FormatInt(f.ID, 10), f.TenantID, f.AppKey, f.Endpoint,
 			f.String(), remaining, strconv.Itoa(f.Percent)})
 	}
-	return output(e.stdout, outputFlag(cmd), fs, tbl)
+	return tbl
 }
 
 func newAdminRequestsCommand(e *env) *cobra.Command {
@@ -114,7 +113,7 @@ func newAdminRequestsCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printRequests(e, cmd, es)
+				return printList(e, cmd, es, requestTable(es))
 			})
 		},
 	}
@@ -123,7 +122,7 @@ func newAdminRequestsCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printRequests(e *env, cmd *cobra.Command, es []journal.Entry) error {
+func requestTable(es []journal.Entry) table {
 	tbl := table{header: []string{"TIME", "TENANT", "METHOD", "PATH", "STATUS", "CODE", "MS", "CALLER", "REQUEST ID", "NOTE"}}
 	for _, r := range es {
 		status := strconv.Itoa(r.Status)
@@ -133,7 +132,7 @@ func printRequests(e *env, cmd *cobra.Command, es []journal.Entry) error {
 		tbl.rows = append(tbl.rows, []string{r.At.Format("2006-01-02T15:04:05.000Z07:00"), r.TenantID, r.Method, r.Path,
 			status, r.Code, strconv.FormatFloat(r.DurationMS, 'f', 1, 64), r.Caller, r.RequestID, requestNote(r)})
 	}
-	return output(e.stdout, outputFlag(cmd), es, tbl)
+	return tbl
 }
 
 // requestNote says in one cell why a request was refused and which keys

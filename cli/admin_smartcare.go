@@ -32,12 +32,12 @@ func newAdminSmartCareCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printScenes(e *env, cmd *cobra.Command, scs []smartcare.Scene) error {
+func sceneTable(scs []smartcare.Scene) table {
 	tbl := table{header: []string{"ID", "NAME", "SCENE CODES", "UPDATED"}}
 	for _, s := range scs {
 		tbl.rows = append(tbl.rows, []string{s.ID, s.Name, strings.Join(s.SceneCodes, ","), s.UpdatedAt.Format(time.RFC3339)})
 	}
-	return output(e.stdout, outputFlag(cmd), scs, tbl)
+	return tbl
 }
 
 func newAdminSceneCommand(e *env) *cobra.Command {
@@ -55,7 +55,7 @@ func newAdminSceneCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printScenes(e, cmd, []smartcare.Scene{sc})
+				return e.printOne(cmd, sc, sceneTable([]smartcare.Scene{sc}))
 			})
 		},
 	}
@@ -64,23 +64,19 @@ func newAdminSceneCommand(e *env) *cobra.Command {
 		Short: "Change a complaint scene's name or scene codes",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var p smartcare.ScenePatch
+			if cmd.Flags().Changed("name") {
+				p.Name = &name
+			}
+			if cmd.Flags().Changed("codes") {
+				p.SceneCodes = codes
+			}
 			return e.withApp(cmd, func(ctx context.Context, a *app) error {
-				cur, err := a.smartcare.Scene(ctx, tenantID, args[0])
+				sc, err := a.smartcare.UpdateScene(ctx, tenantID, args[0], p)
 				if err != nil {
 					return err
 				}
-				in := smartcare.SceneInput{ID: cur.ID, Name: cur.Name, SceneCodes: cur.SceneCodes}
-				if cmd.Flags().Changed("name") {
-					in.Name = name
-				}
-				if cmd.Flags().Changed("codes") {
-					in.SceneCodes = codes
-				}
-				sc, err := a.smartcare.UpdateScene(ctx, tenantID, in)
-				if err != nil {
-					return err
-				}
-				return printScenes(e, cmd, []smartcare.Scene{sc})
+				return e.printOne(cmd, sc, sceneTable([]smartcare.Scene{sc}))
 			})
 		},
 	}
@@ -99,7 +95,7 @@ func newAdminSceneCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printScenes(e, cmd, scs)
+				return printList(e, cmd, scs, sceneTable(scs))
 			})
 		},
 	}
@@ -112,8 +108,7 @@ func newAdminSceneCommand(e *env) *cobra.Command {
 				if err := a.smartcare.DeleteScene(ctx, tenantID, args[0]); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "deleted scene %s\n", args[0])
-				return nil
+				return e.printDone(cmd, "deleted", true, fmt.Sprintf("deleted scene %s", args[0]))
 			})
 		},
 	}
@@ -124,7 +119,7 @@ func newAdminSceneCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printRules(e *env, cmd *cobra.Command, rules []smartcare.FaultRule) error {
+func ruleTable(rules []smartcare.FaultRule) table {
 	tbl := table{header: []string{"ID", "SCENE CODE", "REFLECTION RULE", "ACTIVE FROM", "ACTIVE UNTIL", "DESCRIPTION"}}
 	for _, r := range rules {
 		until := "(ongoing)"
@@ -133,7 +128,7 @@ func printRules(e *env, cmd *cobra.Command, rules []smartcare.FaultRule) error {
 		}
 		tbl.rows = append(tbl.rows, []string{smartcare.FormatID(r.ID), r.SceneCode, r.Rule.String(), r.ActiveFrom.Format(time.RFC3339), until, r.Description})
 	}
-	return output(e.stdout, outputFlag(cmd), rules, tbl)
+	return tbl
 }
 
 // ruleFlags are the flags that describe a rule.
@@ -182,7 +177,7 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printRules(e, cmd, []smartcare.FaultRule{r})
+				return e.printOne(cmd, r, ruleTable([]smartcare.FaultRule{r}))
 			})
 		},
 	}
@@ -232,7 +227,7 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printRules(e, cmd, []smartcare.FaultRule{r})
+				return e.printOne(cmd, r, ruleTable([]smartcare.FaultRule{r}))
 			})
 		},
 	}
@@ -249,7 +244,7 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printRules(e, cmd, rules)
+				return printList(e, cmd, rules, ruleTable(rules))
 			})
 		},
 	}
@@ -270,8 +265,7 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 				if err := a.smartcare.DeleteRule(ctx, tenantID, id); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "deleted rule %d\n", id)
-				return nil
+				return e.printDone(cmd, "deleted", true, fmt.Sprintf("deleted rule %d", id))
 			})
 		},
 	}
@@ -283,13 +277,13 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 		Use:   "check EXPR",
 		Short: "Check a reflection rule and print its normal form, without a database",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := smartcare.ParseReflectionRule(args[0])
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, r.String())
-			return nil
+			return e.printOne(cmd, map[string]string{"reflection_rule": r.String()}, table{
+				header: []string{"REFLECTION RULE"}, rows: [][]string{{r.String()}}})
 		},
 	}
 	cmd.AddCommand(create, list, update, del, check)
@@ -336,7 +330,7 @@ func newAdminSmartCareSettingsCommand(e *env) *cobra.Command {
 				if st.RetentionDays > 0 {
 					ret = strconv.Itoa(st.RetentionDays) + " days"
 				}
-				return output(e.stdout, outputFlag(cmd), st, table{
+				return e.printOne(cmd, st, table{
 					header: []string{"SETTING", "VALUE"},
 					rows: [][]string{
 						{"default backtrace", fmt.Sprintf("%d s", int64(st.DefaultBacktrace.Seconds()))},
@@ -422,7 +416,7 @@ func newAdminSmartCareRecordsCommand(e *env) *cobra.Command {
 					}
 					tbl.rows = append(tbl.rows, []string{r.EventTime.Format("2006-01-02T15:04:05.000Z07:00"), r.SceneCode, strings.Join(dims, " ")})
 				}
-				return output(e.stdout, outputFlag(cmd), recs, tbl)
+				return printList(e, cmd, recs, tbl)
 			})
 		},
 	}

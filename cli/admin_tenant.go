@@ -224,7 +224,7 @@ func printTenants(e *env, cmd *cobra.Command, ts []tenant.Tenant) error {
 	for _, t := range ts {
 		tbl.rows = append(tbl.rows, []string{t.ID, t.Name, string(t.Kind), t.Status.String(), t.VDN, stamp(t.CreatedAt), expiry(t)})
 	}
-	return output(e.stdout, outputFlag(cmd), ts, tbl)
+	return printList(e, cmd, ts, tbl)
 }
 
 // printTenant shows one tenant field by field, its contact details in the
@@ -241,7 +241,7 @@ func printTenant(e *env, cmd *cobra.Command, t tenant.Tenant, masked bool) error
 	} {
 		tbl.rows = append(tbl.rows, row[:])
 	}
-	return output(e.stdout, outputFlag(cmd), t, tbl)
+	return e.printOne(cmd, t, tbl)
 }
 
 func newAdminResourceCommand(e *env) *cobra.Command {
@@ -267,7 +267,7 @@ func newAdminResourceCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printResources(e, cmd, []tenant.Resource{r})
+				return e.printOne(cmd, r, resourceTable([]tenant.Resource{r}))
 			})
 		},
 	}
@@ -290,7 +290,7 @@ func newAdminResourceCommand(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printResources(e, cmd, rs)
+				return printList(e, cmd, rs, resourceTable(rs))
 			})
 		},
 	}
@@ -304,8 +304,7 @@ func newAdminResourceCommand(e *env) *cobra.Command {
 				if err := a.tenants.CancelResource(ctx, tenantID, args[0]); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "resource %s of tenant %s cancelled\n", args[0], tenantID)
-				return nil
+				return e.printDone(cmd, "cancelled", true, fmt.Sprintf("resource %s of tenant %s cancelled", args[0], tenantID))
 			})
 		},
 	}
@@ -316,13 +315,13 @@ func newAdminResourceCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func printResources(e *env, cmd *cobra.Command, rs []tenant.Resource) error {
+func resourceTable(rs []tenant.Resource) table {
 	tbl := table{header: []string{"ID", "TENANT", "TYPE", "SPEC", "QUANTITY", "START", "END", "STATUS"}}
 	for _, r := range rs {
 		tbl.rows = append(tbl.rows, []string{r.ID, r.TenantID, r.Type, r.Spec, strconv.FormatInt(r.Quantity, 10),
 			stamp(r.StartAt), stamp(r.EndAt), string(r.Status)})
 	}
-	return output(e.stdout, outputFlag(cmd), rs, tbl)
+	return tbl
 }
 
 func newAdminVerifyCodeCommand(e *env) *cobra.Command {
@@ -342,8 +341,7 @@ func newAdminVerifyCodeCommand(e *env) *cobra.Command {
 					return err
 				}
 				phone := tenant.NormalizeMobile(args[0])
-				return output(e.stdout, outputFlag(cmd),
-					map[string]any{"phone": phone, "code": code, "expires_at": expires},
+				return e.printOne(cmd, map[string]any{"phone": phone, "code": code, "expires_at": expires},
 					table{header: []string{"PHONE", "CODE", "EXPIRES"}, rows: [][]string{{phone, code, stamp(expires)}}})
 			})
 		},

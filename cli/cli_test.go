@@ -177,7 +177,7 @@ func TestServeOnBothEngines(t *testing.T) {
 // the other credentials, are refused over HTTP with the pages' 401.
 func TestServeDemoRefusesTenantsNotInService(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
-		run := runner(t, dsn)
+		run := runner(t, migrated(t, dsn))
 		if _, stderr, err := run("admin", "tenant", "create", "acme-trial", "--kind", "trial",
 			"--created", "2024-01-01T00:00:00Z", "--trial-expires", "2024-02-01T00:00:00Z"); err != nil {
 			t.Fatalf("%v\n%s", err, stderr)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 	"text/tabwriter"
 
@@ -37,12 +36,47 @@ type table struct {
 	rows   [][]string
 }
 
+// Every admin command prints, with -o json, what the admin API answers for
+// the same operation, so that a script reads one format whichever it uses:
+//
+//   - one thing created, shown or changed: that object (printOne);
+//   - a list: {"items":[…]} (printList);
+//   - an operation that leaves nothing to show: what it did,
+//     {"deleted":true}, {"cancelled":true}, {"revoked":N} (printDone);
+//   - an error: {"error":{"code":…,"message":…}} on stderr (report).
+//
+// Keys are snake_case, times RFC 3339, 64-bit IDs strings, and "&" is
+// written as it is. The one command that prints a vendor API's answer,
+// `admin smartcare query`, prints its body as that API sends it.
+
+// printOne shows one object, field by field in tbl for people.
+func (e *env) printOne(cmd *cobra.Command, v any, tbl table) error {
+	return output(e.stdout, outputFlag(cmd), v, tbl)
+}
+
+// printList shows a list: {"items":[…]}, or tbl.
+func printList[T any](e *env, cmd *cobra.Command, items []T, tbl table) error {
+	if items == nil {
+		items = []T{} // an empty list, not null
+	}
+	return output(e.stdout, outputFlag(cmd), struct {
+		Items []T `json:"items"`
+	}{items}, tbl)
+}
+
+// printDone shows what an operation did that leaves no object: {key:
+// value}, or sentence.
+func (e *env) printDone(cmd *cobra.Command, key string, value any, sentence string) error {
+	if outputFlag(cmd) == outputJSON {
+		return writeJSON(e.stdout, map[string]any{key: value})
+	}
+	_, err := fmt.Fprintln(e.stdout, sentence)
+	return err
+}
+
 // output writes v as indented JSON, or tbl as an aligned table.
 func output(w io.Writer, format outputFormat, v any, tbl table) error {
 	if format == outputJSON {
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
-			v = []any{} // an empty list, not null
-		}
 		return writeJSON(w, v)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

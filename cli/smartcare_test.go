@@ -35,7 +35,7 @@ func TestAdminSmartCare(t *testing.T) {
 	}
 	must("admin", "smartcare", "scene", "update", "1", "--tenant", "acme", "--codes", "SMS,DATA,VOICE")
 	out = must("admin", "smartcare", "scene", "list", "--tenant", "acme", "-o", "json")
-	if !strings.Contains(out, `"ccmSceneCodes": [`) || !strings.Contains(out, `"VOICE"`) || !strings.Contains(out, `"name": "SMS and data"`) {
+	if !strings.Contains(out, `"ccm_scene_codes": [`) || !strings.Contains(out, `"VOICE"`) || !strings.Contains(out, `"name": "SMS and data"`) {
 		t.Fatalf("scene list:\n%s", out)
 	}
 
@@ -47,16 +47,16 @@ func TestAdminSmartCare(t *testing.T) {
 	}
 	out = must("admin", "smartcare", "rule", "create", "--tenant", "acme", "--scene-code", "data",
 		"--rule", "sai_cgi_ecgi=5200504B2007&LAC_TAC=5200504B2007", "--from", "2024-07-18T00:00:00Z", "-o", "json")
-	var created []struct {
+	var created struct {
 		ID             string     `json:"id"`
-		ReflectionRule string     `json:"reflectionRule"`
-		ActiveUntil    *time.Time `json:"activeUntil"`
+		ReflectionRule string     `json:"reflection_rule"`
+		ActiveUntil    *time.Time `json:"active_until"`
 	}
-	if err := json.Unmarshal([]byte(out), &created); err != nil || len(created) != 1 ||
-		created[0].ReflectionRule != "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007" || created[0].ActiveUntil != nil {
+	if err := json.Unmarshal([]byte(out), &created); err != nil ||
+		created.ReflectionRule != "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007" || created.ActiveUntil != nil {
 		t.Fatalf("rule create: %v\n%s", err, out)
 	}
-	id := created[0].ID
+	id := created.ID
 	out = must("admin", "smartcare", "rule", "update", id, "--tenant", "acme", "--until", "2024-07-18T06:00:00Z")
 	if !strings.Contains(out, "2024-07-18T06:00:00Z") {
 		t.Fatalf("rule update:\n%s", out)
@@ -65,11 +65,11 @@ func TestAdminSmartCare(t *testing.T) {
 	if !strings.Contains(out, "(ongoing)") {
 		t.Fatalf("rule update to ongoing:\n%s", out)
 	}
-	if out := must("admin", "smartcare", "rule", "check", "rat = 4G&lac_tac=X"); out != "LAC_TAC=X&RAT=4G\n" {
+	if out := must("admin", "smartcare", "rule", "check", "rat = 4G&lac_tac=X"); out != "REFLECTION RULE\nLAC_TAC=X&RAT=4G\n" {
 		t.Fatalf("rule check: %q", out)
 	}
 	out = must("admin", "smartcare", "settings", "--tenant", "acme", "--time-zone", "Asia/Bangkok", "--retention-days", "0", "-o", "json")
-	if !strings.Contains(out, `"timeZone": "Asia/Bangkok"`) || !strings.Contains(out, `"retentionDays": 0`) || !strings.Contains(out, `"defaultBacktraceSeconds": 3600`) {
+	if !strings.Contains(out, `"time_zone": "Asia/Bangkok"`) || !strings.Contains(out, `"retention_days": 0`) || !strings.Contains(out, `"default_backtrace_seconds": 3600`) {
 		t.Fatalf("settings:\n%s", out)
 	}
 	if _, _, err := runCLI(t, dsn, "admin", "smartcare", "settings", "--tenant", "acme", "--default-backtrace", "30"); err == nil {
@@ -151,9 +151,9 @@ func TestDemoDataImportsOnBothEngines(t *testing.T) {
 			}
 		}
 		out, _, _ := runCLI(t, dsn, "admin", "smartcare", "rule", "list", "--tenant", "load", "--limit", "1000", "-o", "json")
-		var rs []map[string]any
-		if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != 56 {
-			t.Fatalf("%d rules imported (%v), want 6 faults and 50 past ones", len(rs), err)
+		var rs struct{ Items []map[string]any }
+		if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs.Items) != 56 {
+			t.Fatalf("%d rules imported (%v), want 6 faults and 50 past ones", len(rs.Items), err)
 		}
 	})
 }

@@ -12,16 +12,16 @@ import (
 
 // SmartCareSettings are a tenant's SmartCare settings.
 type SmartCareSettings struct {
-	DefaultBacktraceSeconds int64  `json:"defaultBacktraceSeconds"`
-	TimeZone                string `json:"timeZone"` // of ttid, IANA
-	RetentionDays           int    `json:"retentionDays"`
+	DefaultBacktraceSeconds int64  `json:"default_backtrace_seconds"`
+	TimeZone                string `json:"time_zone"` // of ttid, IANA
+	RetentionDays           int    `json:"retention_days"`
 }
 
 // SmartCareSettingsPatch changes the settings that are not nil.
 type SmartCareSettingsPatch struct {
-	DefaultBacktraceSeconds *int64  `json:"defaultBacktraceSeconds,omitempty"`
-	TimeZone                *string `json:"timeZone,omitempty"`
-	RetentionDays           *int    `json:"retentionDays,omitempty"`
+	DefaultBacktraceSeconds *int64  `json:"default_backtrace_seconds,omitempty"`
+	TimeZone                *string `json:"time_zone,omitempty"`
+	RetentionDays           *int    `json:"retention_days,omitempty"`
 }
 
 // GetSmartCareSettings reads a tenant's settings.
@@ -39,15 +39,15 @@ func (a *Admin) UpdateSmartCareSettings(ctx context.Context, tenantID string, p 
 type Scene struct {
 	ID            string    `json:"id"`
 	Name          string    `json:"name"`
-	CCMSceneCodes []string  `json:"ccmSceneCodes"`
-	CreatedAt     time.Time `json:"createdAt"`
-	UpdatedAt     time.Time `json:"updatedAt"`
+	CCMSceneCodes []string  `json:"ccm_scene_codes"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 type sceneInput struct {
 	ID            string   `json:"id,omitempty"`
 	Name          string   `json:"name"`
-	CCMSceneCodes []string `json:"ccmSceneCodes"`
+	CCMSceneCodes []string `json:"ccm_scene_codes"`
 }
 
 // ListScenes lists a tenant's scenes.
@@ -61,9 +61,9 @@ func (a *Admin) CreateScene(ctx context.Context, tenantID, id, name string, scen
 		sceneInput{ID: id, Name: name, CCMSceneCodes: sceneCodes}, http.StatusCreated)
 }
 
-// UpdateScene replaces a scene's name and scene codes.
+// UpdateScene sets a scene's name and scene codes.
 func (a *Admin) UpdateScene(ctx context.Context, tenantID, id, name string, sceneCodes ...string) (*Scene, error) {
-	return one[Scene](ctx, a, http.MethodPut, "/tenants/"+seg(tenantID)+"/smartcare/scenes/"+seg(id),
+	return one[Scene](ctx, a, http.MethodPatch, "/tenants/"+seg(tenantID)+"/smartcare/scenes/"+seg(id),
 		sceneInput{Name: name, CCMSceneCodes: sceneCodes}, http.StatusOK)
 }
 
@@ -76,29 +76,29 @@ func (a *Admin) DeleteScene(ctx context.Context, tenantID, id string) error {
 // ReflectionRule while it is active are affected by it.
 type Rule struct {
 	ID             string     `json:"id"`
-	CCMSceneCode   string     `json:"ccmSceneCode"`
-	ReflectionRule string     `json:"reflectionRule"`
-	ActiveFrom     time.Time  `json:"activeFrom"`
-	ActiveUntil    *time.Time `json:"activeUntil"` // nil while the fault is ongoing
+	CCMSceneCode   string     `json:"ccm_scene_code"`
+	ReflectionRule string     `json:"reflection_rule"`
+	ActiveFrom     time.Time  `json:"active_from"`
+	ActiveUntil    *time.Time `json:"active_until"` // nil while the fault is ongoing
 	Description    string     `json:"description"`
 }
 
 // RuleInput is a rule to create; a zero ActiveUntil makes it ongoing.
 type RuleInput struct {
-	CCMSceneCode   string    `json:"ccmSceneCode"`
-	ReflectionRule string    `json:"reflectionRule"`
-	ActiveFrom     time.Time `json:"activeFrom"`
-	ActiveUntil    time.Time `json:"activeUntil,omitzero"`
+	CCMSceneCode   string    `json:"ccm_scene_code"`
+	ReflectionRule string    `json:"reflection_rule"`
+	ActiveFrom     time.Time `json:"active_from"`
+	ActiveUntil    time.Time `json:"active_until,omitzero"`
 	Description    string    `json:"description,omitempty"`
 }
 
 // RulePatch changes the fields that are not nil. Times are RFC 3339 or
 // epoch milliseconds; an ActiveUntil of "" makes the fault ongoing.
 type RulePatch struct {
-	CCMSceneCode   *string `json:"ccmSceneCode,omitempty"`
-	ReflectionRule *string `json:"reflectionRule,omitempty"`
-	ActiveFrom     *string `json:"activeFrom,omitempty"`
-	ActiveUntil    *string `json:"activeUntil,omitempty"`
+	CCMSceneCode   *string `json:"ccm_scene_code,omitempty"`
+	ReflectionRule *string `json:"reflection_rule,omitempty"`
+	ActiveFrom     *string `json:"active_from,omitempty"`
+	ActiveUntil    *string `json:"active_until,omitempty"`
 	Description    *string `json:"description,omitempty"`
 }
 
@@ -113,7 +113,7 @@ type RuleFilter struct {
 func (a *Admin) ListRules(ctx context.Context, tenantID string, f RuleFilter) ([]Rule, error) {
 	q := url.Values{}
 	if f.CCMSceneCode != "" {
-		q.Set("ccmSceneCode", f.CCMSceneCode)
+		q.Set("ccm_scene_code", f.CCMSceneCode)
 	}
 	if f.After != "" {
 		q.Set("after", f.After)
@@ -147,9 +147,18 @@ func (a *Admin) DeleteRule(ctx context.Context, tenantID, id string) error {
 // Record is a subscriber record of the SmartCare feed.
 type Record struct {
 	MSISDN       string            `json:"msisdn"`
-	EventTime    Millis            `json:"eventTime"`
-	CCMSceneCode string            `json:"ccmSceneCode"`
+	EventTime    time.Time         `json:"event_time"`
+	CCMSceneCode string            `json:"ccm_scene_code"`
 	Dimensions   map[string]string `json:"dimensions"`
+}
+
+// feedLine is a record as the feed carries it, in the vendor's field
+// names: the lines IngestRecords sends.
+type feedLine struct {
+	MSISDN       string            `json:"msisdn"`
+	EventTime    int64             `json:"eventTime"` // epoch milliseconds
+	CCMSceneCode string            `json:"ccmSceneCode"`
+	Dimensions   map[string]string `json:"dimensions,omitempty"`
 }
 
 // ListRecords reads a subscriber's records in [from, to] as queries see
@@ -169,7 +178,7 @@ func (a *Admin) ListRecords(ctx context.Context, tenantID, msisdn string, from, 
 type IngestReport struct {
 	Imported       int64 `json:"imported"`
 	Rejected       int64 `json:"rejected"`
-	CommittedLines int64 `json:"committedLines"`
+	CommittedLines int64 `json:"committed_lines"`
 	Errors         []struct {
 		Line   int64  `json:"line"`
 		Reason string `json:"reason"`
@@ -183,7 +192,7 @@ func (a *Admin) IngestRecords(ctx context.Context, tenantID string, recs []Recor
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for _, r := range recs {
-		if err := enc.Encode(r); err != nil {
+		if err := enc.Encode(feedLine{r.MSISDN, r.EventTime.UnixMilli(), r.CCMSceneCode, r.Dimensions}); err != nil {
 			return nil, err
 		}
 	}

@@ -58,9 +58,6 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 // Time is m as a time.Time in UTC.
 func (m Millis) Time() time.Time { return time.UnixMilli(int64(m)).UTC() }
 
-// MillisOf is t in epoch milliseconds.
-func MillisOf(t time.Time) Millis { return Millis(t.UnixMilli()) }
-
 // flexString is a string the server may send as a JSON number.
 type flexString string
 

@@ -308,8 +308,8 @@ func (c *contract) adminSmartCare(t *testing.T) {
 	}
 
 	rep, err := a.IngestRecords(ctx, "globex", []client.Record{
-		{MSISDN: "6681000000001", EventTime: client.MillisOf(now.Add(-10 * time.Minute)), CCMSceneCode: "DATA", Dimensions: map[string]string{"LAC_TAC": "L9", "SAI_CGI_ECGI": "C9"}},
-		{MSISDN: "x", EventTime: client.MillisOf(now), CCMSceneCode: "DATA"},
+		{MSISDN: "6681000000001", EventTime: now.Add(-10 * time.Minute), CCMSceneCode: "DATA", Dimensions: map[string]string{"LAC_TAC": "L9", "SAI_CGI_ECGI": "C9"}},
+		{MSISDN: "x", EventTime: now, CCMSceneCode: "DATA"},
 	})
 	ok(t, "ingest records", err)
 	if rep.Imported != 1 || rep.Rejected != 1 || len(rep.Errors) != 1 || rep.Errors[0].Line != 2 {

@@ -197,12 +197,12 @@ func TestImportSurvivesKill(t *testing.T) {
 func countImported(t *testing.T, dir, dsn string) int {
 	t.Helper()
 	list := cli(t, dir, "admin", "tenant", "list", "-o", "json", "--database", dsn)
-	var ts []struct{ ID string }
+	var ts struct{ Items []struct{ ID string } }
 	if err := json.Unmarshal([]byte(list), &ts); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, tn := range ts {
+	for _, tn := range ts.Items {
 		if strings.HasPrefix(tn.ID, "imp-") {
 			n++
 		}

@@ -116,11 +116,11 @@ func provision(t *testing.T, dir, dsn string) *world {
 		"--mobile", "0086-13600000000", "--password", "Taken-pass-1")
 
 	code := func(tenant, code string, args ...string) {
-		var out []struct {
+		var out struct {
 			ID string `json:"id"`
 		}
 		w.adminJSON(t, &out, append([]string{"accesscode", "add", code, "--tenant", tenant}, args...)...)
-		w.codes[tenant+"/"+code] = out[0].ID
+		w.codes[tenant+"/"+code] = out.ID
 	}
 	code("acme", "4008001000", "--media-type", "5", "--description", "Main hotline", "--n400-number", "400-800-1000", "--call-attr", "3")
 	code("acme", "4008001001", "--media-type", "2", "--description", "Web click-to-dial", "--call-attr", "1")

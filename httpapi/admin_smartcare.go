@@ -19,9 +19,9 @@ func (s *Server) adminSmartCareSettings(w http.ResponseWriter, r *http.Request) 
 
 func (s *Server) adminUpdateSmartCareSettings(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
-		DefaultBacktraceSeconds *int64  `json:"defaultBacktraceSeconds"`
-		TimeZone                *string `json:"timeZone"`
-		RetentionDays           *int    `json:"retentionDays"`
+		DefaultBacktraceSeconds *int64  `json:"default_backtrace_seconds"`
+		TimeZone                *string `json:"time_zone"`
+		RetentionDays           *int    `json:"retention_days"`
 	}
 	if err := decodeAdminJSON(r, &req); err != nil {
 		return err
@@ -35,10 +35,17 @@ func (s *Server) adminUpdateSmartCareSettings(w http.ResponseWriter, r *http.Req
 	return reply(w, http.StatusOK, st, err)
 }
 
+// sceneBody is a new scene as the admin API takes it.
 type sceneBody struct {
 	ID         string   `json:"id"`
 	Name       string   `json:"name"`
-	SceneCodes []string `json:"ccmSceneCodes"`
+	SceneCodes []string `json:"ccm_scene_codes"`
+}
+
+// scenePatchBody changes the fields of a scene it gives.
+type scenePatchBody struct {
+	Name       *string  `json:"name"`
+	SceneCodes []string `json:"ccm_scene_codes"`
 }
 
 func (s *Server) adminListScenes(w http.ResponseWriter, r *http.Request) error {
@@ -56,11 +63,11 @@ func (s *Server) adminCreateScene(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) adminUpdateScene(w http.ResponseWriter, r *http.Request) error {
-	var b sceneBody
+	var b scenePatchBody
 	if err := decodeAdminJSON(r, &b); err != nil {
 		return err
 	}
-	sc, err := s.smartcare.UpdateScene(r.Context(), r.PathValue("tenant"), smartcare.SceneInput{ID: r.PathValue("id"), Name: b.Name, SceneCodes: b.SceneCodes})
+	sc, err := s.smartcare.UpdateScene(r.Context(), r.PathValue("tenant"), r.PathValue("id"), smartcare.ScenePatch{Name: b.Name, SceneCodes: b.SceneCodes})
 	return reply(w, http.StatusOK, sc, err)
 }
 
@@ -75,10 +82,10 @@ func (s *Server) adminDeleteScene(w http.ResponseWriter, r *http.Request) error 
 // ruleBody is a rule as the admin API takes it; times are RFC 3339 or
 // epoch milliseconds.
 type ruleBody struct {
-	SceneCode      *string `json:"ccmSceneCode"`
-	ReflectionRule *string `json:"reflectionRule"`
-	ActiveFrom     *string `json:"activeFrom"`
-	ActiveUntil    *string `json:"activeUntil"` // "" makes a fault ongoing
+	SceneCode      *string `json:"ccm_scene_code"`
+	ReflectionRule *string `json:"reflection_rule"`
+	ActiveFrom     *string `json:"active_from"`
+	ActiveUntil    *string `json:"active_until"` // "" makes a fault ongoing
 	Description    *string `json:"description"`
 }
 
@@ -97,11 +104,11 @@ func parseRuleTime(field string, v *string) (*time.Time, error) {
 }
 
 func (b ruleBody) patch() (smartcare.RulePatch, error) {
-	from, err := parseRuleTime("activeFrom", b.ActiveFrom)
+	from, err := parseRuleTime("active_from", b.ActiveFrom)
 	if err != nil {
 		return smartcare.RulePatch{}, err
 	}
-	until, err := parseRuleTime("activeUntil", b.ActiveUntil)
+	until, err := parseRuleTime("active_until", b.ActiveUntil)
 	if err != nil {
 		return smartcare.RulePatch{}, err
 	}
@@ -110,7 +117,7 @@ func (b ruleBody) patch() (smartcare.RulePatch, error) {
 
 func (s *Server) adminListRules(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := smartcare.RuleFilter{SceneCode: q.Get("ccmSceneCode")}
+	f := smartcare.RuleFilter{SceneCode: q.Get("ccm_scene_code")}
 	if v := q.Get("after"); v != "" {
 		id, ok := smartcare.ParseID(v)
 		if !ok {

@@ -85,7 +85,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("PATCH /admin/v1/tenants/{tenant}/smartcare/settings", s.api(s.admin(s.adminUpdateSmartCareSettings)))
 	handle("GET /admin/v1/tenants/{tenant}/smartcare/scenes", s.api(s.admin(s.adminListScenes)))
 	handle("POST /admin/v1/tenants/{tenant}/smartcare/scenes", s.api(s.admin(s.adminCreateScene)))
-	handle("PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id}", s.api(s.admin(s.adminUpdateScene)))
+	handle("PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id}", s.api(s.admin(s.adminUpdateScene)))
 	handle("DELETE /admin/v1/tenants/{tenant}/smartcare/scenes/{id}", s.api(s.admin(s.adminDeleteScene)))
 	handle("GET /admin/v1/tenants/{tenant}/smartcare/rules", s.api(s.admin(s.adminListRules)))
 	handle("POST /admin/v1/tenants/{tenant}/smartcare/rules", s.api(s.admin(s.adminCreateRule)))

@@ -207,27 +207,27 @@ func TestSmartCareAdminAPI(t *testing.T) {
 		e := newEnv(t, dsn)
 		admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 		base := "/admin/v1/tenants/demo/smartcare/"
-		w := e.do(request{method: "POST", path: base + "scenes", body: `{"id":"7","name":"voice","ccmSceneCodes":["VOICE"]}`, header: admin})
-		if w.Code != 201 || !strings.Contains(w.Body.String(), `"ccmSceneCodes":["VOICE"]`) {
+		w := e.do(request{method: "POST", path: base + "scenes", body: `{"id":"7","name":"voice","ccm_scene_codes":["VOICE"]}`, header: admin})
+		if w.Code != 201 || !strings.Contains(w.Body.String(), `"ccm_scene_codes":["VOICE"]`) {
 			t.Fatalf("create scene: %d %s", w.Code, w.Body)
 		}
 		w = e.do(request{method: "POST", path: base + "rules", header: admin,
-			body: `{"ccmSceneCode":"VOICE","reflectionRule":"LAC_TAC=1&FAILURE_CAUSE","activeFrom":"2026-11-23T00:00:00Z"}`})
+			body: `{"ccm_scene_code":"VOICE","reflection_rule":"LAC_TAC=1&FAILURE_CAUSE","active_from":"2026-11-23T00:00:00Z"}`})
 		if w.Code != 400 || !strings.Contains(w.Body.String(), `condition 2`) {
 			t.Fatalf("malformed rule: %d %s", w.Code, w.Body)
 		}
 		w = e.do(request{method: "POST", path: base + "rules", header: admin,
-			body: `{"ccmSceneCode":"VOICE","reflectionRule":"lac_tac=5200504B2007","activeFrom":"2026-11-23T00:00:00Z"}`})
+			body: `{"ccm_scene_code":"VOICE","reflection_rule":"lac_tac=5200504B2007","active_from":"2026-11-23T00:00:00Z"}`})
 		rule := decode(t, w)
-		if w.Code != 201 || rule["reflectionRule"] != "LAC_TAC=5200504B2007" || rule["activeUntil"] != nil {
+		if w.Code != 201 || rule["reflection_rule"] != "LAC_TAC=5200504B2007" || rule["active_until"] != nil {
 			t.Fatalf("create rule: %d %s", w.Code, w.Body)
 		}
-		w = e.do(request{method: "PATCH", path: base + "rules/" + rule["id"].(string), body: `{"activeUntil":"1795420800000"}`, header: admin})
-		if w.Code != 200 || !strings.Contains(w.Body.String(), `"activeUntil":"2026-11-23`) {
+		w = e.do(request{method: "PATCH", path: base + "rules/" + rule["id"].(string), body: `{"active_until":"1795420800000"}`, header: admin})
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"active_until":"2026-11-23`) {
 			t.Fatalf("end a rule: %d %s", w.Code, w.Body)
 		}
-		w = e.do(request{method: "PATCH", path: base + "settings", body: `{"defaultBacktraceSeconds":7200,"timeZone":"Europe/Paris"}`, header: admin})
-		if w.Code != 200 || !strings.Contains(w.Body.String(), `"defaultBacktraceSeconds":7200`) {
+		w = e.do(request{method: "PATCH", path: base + "settings", body: `{"default_backtrace_seconds":7200,"time_zone":"Europe/Paris"}`, header: admin})
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"default_backtrace_seconds":7200`) {
 			t.Fatalf("settings: %d %s", w.Code, w.Body)
 		}
 		feed := `{"msisdn":"6680512100999","eventTime":"2026-11-23T01:00:00Z","ccmSceneCode":"VOICE","dimensions":{"LAC_TAC":"5200504B2007"}}` + "\n" +

@@ -3,6 +3,8 @@ package openapi_test
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aiccd/aiccd/openapi"
@@ -63,4 +65,72 @@ func BenchmarkYAMLToJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestAdminAPIIsSnakeCase: every property of every schema an admin
+// operation takes or answers, and every query parameter, is snake_case,
+// and no admin path is updated with PUT: one convention for the whole
+// admin API (docs/compatibility.md, "Admin API").
+func TestAdminAPIIsSnakeCase(t *testing.T) {
+	var doc map[string]any
+	if err := yaml.Unmarshal(openapi.YAML(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	snake := regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+	seen := map[string]bool{}
+	var walk func(where string, v any)
+	walk = func(where string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				name := ref[strings.LastIndex(ref, "/")+1:]
+				if !seen[name] && strings.HasPrefix(ref, "#/components/schemas/") {
+					seen[name] = true
+					walk(name, schemas[name])
+				}
+				return
+			}
+			if props, ok := x["properties"].(map[string]any); ok {
+				for k := range props {
+					if !snake.MatchString(k) {
+						t.Errorf("%s: property %q is not snake_case", where, k)
+					}
+				}
+			}
+			for _, sub := range x {
+				walk(where, sub)
+			}
+		case []any:
+			for _, sub := range x {
+				walk(where, sub)
+			}
+		}
+	}
+	for path, item := range doc["paths"].(map[string]any) {
+		if !strings.HasPrefix(path, "/admin/v1/") {
+			continue
+		}
+		for method, op := range item.(map[string]any) {
+			if method == "put" {
+				t.Errorf("PUT %s: the admin API changes with PATCH", path)
+			}
+			if m, ok := op.(map[string]any); ok {
+				for _, p := range asList(m["parameters"]) {
+					if p := p.(map[string]any); p["in"] == "query" && !snake.MatchString(p["name"].(string)) {
+						t.Errorf("%s %s: query parameter %q is not snake_case", method, path, p["name"])
+					}
+				}
+			}
+			walk(method+" "+path, op)
+		}
+	}
+	if len(seen) < 30 {
+		t.Fatalf("only %d schemas reached", len(seen))
+	}
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

@@ -69,18 +69,16 @@ func (s *Service) CreateScene(ctx context.Context, tenantID string, in SceneInpu
 	return sc, nil
 }
 
-// UpdateScene replaces a scene's name and scene codes.
-func (s *Service) UpdateScene(ctx context.Context, tenantID string, in SceneInput) (Scene, error) {
-	sc, err := newScene(tenantID, in, s.now())
-	if err != nil {
-		return Scene{}, err
-	}
-	sc, err = s.store.UpdateScene(ctx, tenantID, in.ID, func(cur Scene) (Scene, error) {
-		sc.CreatedAt = cur.CreatedAt
-		return sc, nil
+// UpdateScene changes the fields of scene id that p sets.
+func (s *Service) UpdateScene(ctx context.Context, tenantID, id string, p ScenePatch) (Scene, error) {
+	now := s.now()
+	sc, err := s.store.UpdateScene(ctx, tenantID, id, func(cur Scene) (Scene, error) {
+		next, err := newScene(tenantID, p.apply(cur), now)
+		next.CreatedAt = cur.CreatedAt
+		return next, err
 	})
 	if err != nil {
-		return Scene{}, sceneNotFound(err, in.ID)
+		return Scene{}, sceneNotFound(err, id)
 	}
 	s.synced(ctx)
 	return sc, nil

@@ -59,7 +59,7 @@ type IngestReport struct {
 	// CommittedLines is the number of input lines whose records are
 	// stored (or were rejected): a client whose stream broke resends from
 	// the line after it.
-	CommittedLines int64          `json:"committedLines"`
+	CommittedLines int64          `json:"committed_lines"`
 	Errors         []RejectedLine `json:"errors"` // the first MaxReportedErrors
 }
 

@@ -315,7 +315,7 @@ func mutate(t *testing.T, rng *rand.Rand, admin *smartcare.Service, o *oracle, r
 		o.rules[r.ID] = oracleRule{id: r.ID, scene: r.SceneCode, text: r.Rule.String(), from: r.ActiveFrom, until: r.ActiveUntil}
 	case 2:
 		codes := []string{"DATA", "SMS", "VOICE"}[:1+rng.IntN(3)]
-		sc, err := admin.UpdateScene(ctx, "oracle", smartcare.SceneInput{ID: "3", SceneCodes: codes})
+		sc, err := admin.UpdateScene(ctx, "oracle", "3", smartcare.ScenePatch{SceneCodes: codes})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,6 +34,25 @@ type SceneInput struct {
 	SceneCodes []string
 }
 
+// ScenePatch changes the fields of a scene that are set: a nil Name or
+// SceneCodes leaves it as it is.
+type ScenePatch struct {
+	Name       *string
+	SceneCodes []string
+}
+
+// apply returns the input that makes sc with p's fields set.
+func (p ScenePatch) apply(sc Scene) SceneInput {
+	in := SceneInput{ID: sc.ID, Name: sc.Name, SceneCodes: sc.SceneCodes}
+	if p.Name != nil {
+		in.Name = *p.Name
+	}
+	if p.SceneCodes != nil {
+		in.SceneCodes = p.SceneCodes
+	}
+	return in
+}
+
 // validateSceneID checks a complaint scene ID: 1 to 64 letters, digits,
 // '-', '_' or '.', as complaint systems number or name their scenes.
 func validateSceneID(id string) error {

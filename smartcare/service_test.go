@@ -318,7 +318,7 @@ func TestReplicasSeeEachOthersChanges(t *testing.T) {
 		if got := rules(); len(got) != 1 {
 			t.Fatalf("a VOICE rule changed the answer of scene 1: %+v", got)
 		}
-		if _, err := a.UpdateScene(ctx, demo.TenantID, smartcare.SceneInput{ID: "1", SceneCodes: []string{"SMS", "DATA", "VOICE"}}); err != nil {
+		if _, err := a.UpdateScene(ctx, demo.TenantID, "1", smartcare.ScenePatch{SceneCodes: []string{"SMS", "DATA", "VOICE"}}); err != nil {
 			t.Fatal(err)
 		}
 		if got := rules(); len(got) != 2 || got[1].CCMSceneCode != "VOICE" || got[1].TTID != "2024-07-18 12:55:30" {
@@ -383,7 +383,7 @@ func TestRuleAdministration(t *testing.T) {
 		if _, err := f.svc.CreateScene(ctx, demo.TenantID, smartcare.SceneInput{ID: "2", SceneCodes: nil}); aiccd.KindOf(err) != aiccd.KindInvalid {
 			t.Fatalf("a scene without codes: %v", err)
 		}
-		if _, err := f.svc.UpdateScene(ctx, demo.TenantID, smartcare.SceneInput{ID: "7", SceneCodes: []string{"SMS"}}); aiccd.KindOf(err) != aiccd.KindNotFound {
+		if _, err := f.svc.UpdateScene(ctx, demo.TenantID, "7", smartcare.ScenePatch{SceneCodes: []string{"SMS"}}); aiccd.KindOf(err) != aiccd.KindNotFound {
 			t.Fatalf("update of a missing scene: %v", err)
 		}
 		st, err := f.svc.Settings(ctx, demo.TenantID)

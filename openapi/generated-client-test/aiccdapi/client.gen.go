@@ -1624,7 +1624,7 @@ type FaultInput struct {
 	// Code The family's code to answer with (SmartCare returnCode 5, CBC.0999, APIG.0308, ...).
 	Code *string `json:"code,omitempty"`
 
-	// Endpoint A route pattern ("POST /v3/auth/tokens") or its last path segment ("queryfaultyuser"); absent: every endpoint.
+	// Endpoint An endpoint called with the credentials aiccd issues (OMA, trial, CC-Management, SmartCare, partner), by its route pattern ("POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser") or its last path segment ("queryfaultyuser"); absent: every endpoint. Any other is refused with the list of valid ones.
 	Endpoint  *string `json:"endpoint,omitempty"`
 	LatencyMs *int    `json:"latency_ms,omitempty"`
 	Percent   *int    `json:"percent,omitempty"`
@@ -1767,7 +1767,7 @@ type IamUserList struct {
 // IngestReport defines model for IngestReport.
 type IngestReport struct {
 	// CommittedLines Input lines stored or rejected; a broken stream resumes after them.
-	CommittedLines int64 `json:"committedLines"`
+	CommittedLines int64 `json:"committed_lines"`
 	Errors         []struct {
 		Line   int64  `json:"line"`
 		Reason string `json:"reason"`
@@ -1936,12 +1936,10 @@ type QueryResourceRequest struct {
 
 // Record defines model for Record.
 type Record struct {
-	CcmSceneCode string            `json:"ccmSceneCode"`
+	CcmSceneCode string            `json:"ccm_scene_code"`
 	Dimensions   map[string]string `json:"dimensions"`
-
-	// EventTime Epoch milliseconds.
-	EventTime int64  `json:"eventTime"`
-	Msisdn    string `json:"msisdn"`
+	EventTime    time.Time         `json:"event_time"`
+	Msisdn       string            `json:"msisdn"`
 }
 
 // RecordList defines model for RecordList.
@@ -2014,26 +2012,26 @@ type ResourcePageReturnCode string
 
 // Rule defines model for Rule.
 type Rule struct {
-	ActiveFrom time.Time `json:"activeFrom"`
+	ActiveFrom time.Time `json:"active_from"`
 
 	// ActiveUntil Absent while the fault is ongoing.
-	ActiveUntil    *time.Time `json:"activeUntil,omitempty"`
-	CcmSceneCode   string     `json:"ccmSceneCode"`
+	ActiveUntil    *time.Time `json:"active_until,omitempty"`
+	CcmSceneCode   string     `json:"ccm_scene_code"`
 	Description    *string    `json:"description,omitempty"`
 	Id             string     `json:"id"`
-	ReflectionRule string     `json:"reflectionRule"`
+	ReflectionRule string     `json:"reflection_rule"`
 }
 
 // RuleInput defines model for RuleInput.
 type RuleInput struct {
 	// ActiveFrom RFC 3339 or epoch milliseconds.
-	ActiveFrom *string `json:"activeFrom,omitempty"`
+	ActiveFrom *string `json:"active_from,omitempty"`
 
 	// ActiveUntil RFC 3339 or epoch milliseconds; "" makes the fault ongoing.
-	ActiveUntil    *string `json:"activeUntil,omitempty"`
-	CcmSceneCode   *string `json:"ccmSceneCode,omitempty"`
+	ActiveUntil    *string `json:"active_until,omitempty"`
+	CcmSceneCode   *string `json:"ccm_scene_code,omitempty"`
 	Description    *string `json:"description,omitempty"`
-	ReflectionRule *string `json:"reflectionRule,omitempty"`
+	ReflectionRule *string `json:"reflection_rule,omitempty"`
 }
 
 // RuleList defines model for RuleList.
@@ -2043,25 +2041,31 @@ type RuleList struct {
 
 // Scene defines model for Scene.
 type Scene struct {
-	CcmSceneCodes []string  `json:"ccmSceneCodes"`
-	CreatedAt     time.Time `json:"createdAt"`
+	CcmSceneCodes []string  `json:"ccm_scene_codes"`
+	CreatedAt     time.Time `json:"created_at"`
 	Id            string    `json:"id"`
 	Name          string    `json:"name"`
-	UpdatedAt     time.Time `json:"updatedAt"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // SceneInput defines model for SceneInput.
 type SceneInput struct {
-	CcmSceneCodes []string `json:"ccmSceneCodes"`
+	CcmSceneCodes []string `json:"ccm_scene_codes"`
 
-	// Id The complaintScene value (ignored by PUT, which takes the path's).
-	Id   *string `json:"id,omitempty"`
+	// Id The complaintScene value.
+	Id   string  `json:"id"`
 	Name *string `json:"name,omitempty"`
 }
 
 // SceneList defines model for SceneList.
 type SceneList struct {
 	Items []Scene `json:"items"`
+}
+
+// ScenePatch defines model for ScenePatch.
+type ScenePatch struct {
+	CcmSceneCodes *[]string `json:"ccm_scene_codes,omitempty"`
+	Name          *string   `json:"name,omitempty"`
 }
 
 // SearchType defines model for SearchType.
@@ -2093,9 +2097,9 @@ type SmartCareReturnCode int
 
 // SmartCareSettings defines model for SmartCareSettings.
 type SmartCareSettings struct {
-	DefaultBacktraceSeconds int    `json:"defaultBacktraceSeconds"`
-	RetentionDays           int    `json:"retentionDays"`
-	TimeZone                string `json:"timeZone"`
+	DefaultBacktraceSeconds int    `json:"default_backtrace_seconds"`
+	RetentionDays           int    `json:"retention_days"`
+	TimeZone                string `json:"time_zone"`
 }
 
 // SmartCareStatusError A SmartCare answer with an HTTP error status (400, 404, 405, 500): the status as
@@ -2527,7 +2531,7 @@ type AdminListRecordsParams struct {
 
 // AdminListRulesParams defines parameters for AdminListRules.
 type AdminListRulesParams struct {
-	CcmSceneCode *string `form:"ccmSceneCode,omitempty" json:"ccmSceneCode,omitempty"`
+	CcmSceneCode *string `form:"ccm_scene_code,omitempty" json:"ccm_scene_code,omitempty"`
 
 	// After The last rule ID of the previous page.
 	After *string `form:"after,omitempty" json:"after,omitempty"`
@@ -2536,15 +2540,15 @@ type AdminListRulesParams struct {
 
 // AdminUpdateSmartCareSettingsJSONBody defines parameters for AdminUpdateSmartCareSettings.
 type AdminUpdateSmartCareSettingsJSONBody struct {
-	DefaultBacktraceSeconds *int `json:"defaultBacktraceSeconds,omitempty"`
+	DefaultBacktraceSeconds *int `json:"default_backtrace_seconds,omitempty"`
 
 	// RetentionDays 0 keeps records for ever.
-	RetentionDays *int `json:"retentionDays,omitempty"`
+	RetentionDays *int `json:"retention_days,omitempty"`
 
 	// TimeZone IANA time zone of ttid.
 	//
 	// Examples: Asia/Bangkok
-	TimeZone *string `json:"timeZone,omitempty"`
+	TimeZone *string `json:"time_zone,omitempty"`
 }
 
 // AdminIssueVerificationCodeJSONBody defines parameters for AdminIssueVerificationCode.
@@ -2683,7 +2687,7 @@ type AdminUpdateRuleJSONRequestBody = RuleInput
 type AdminCreateSceneJSONRequestBody = SceneInput
 
 // AdminUpdateSceneJSONRequestBody defines body for AdminUpdateScene for application/json ContentType.
-type AdminUpdateSceneJSONRequestBody = SceneInput
+type AdminUpdateSceneJSONRequestBody = ScenePatch
 
 // AdminUpdateSmartCareSettingsJSONRequestBody defines body for AdminUpdateSmartCareSettings for application/json ContentType.
 type AdminUpdateSmartCareSettingsJSONRequestBody AdminUpdateSmartCareSettingsJSONBody
@@ -3560,14 +3564,14 @@ type ClientInterface interface {
 	// Corresponds with GET /admin/v1/tenants/{tenant}/smartcare/rules/{id} (the `AdminGetRule` operationId).
 	AdminGetRule(ctx context.Context, tenant TenantPath, id IDPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminUpdateRuleWithBody Change a rule; activeUntil "" makes the fault ongoing
+	// AdminUpdateRuleWithBody Change a rule; active_until "" makes the fault ongoing
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/rules/{id} (the `AdminUpdateRule` operationId).
 	AdminUpdateRuleWithBody(ctx context.Context, tenant TenantPath, id IDPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminUpdateRule Change a rule; activeUntil "" makes the fault ongoing
+	// AdminUpdateRule Change a rule; active_until "" makes the fault ongoing
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3598,18 +3602,18 @@ type ClientInterface interface {
 	// Corresponds with DELETE /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminDeleteScene` operationId).
 	AdminDeleteScene(ctx context.Context, tenant TenantPath, id IDPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminUpdateSceneWithBody Replace a scene's name and scene codes
+	// AdminUpdateSceneWithBody Change a scene's name or scene codes; absent fields are left as they are
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 	AdminUpdateSceneWithBody(ctx context.Context, tenant TenantPath, id IDPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminUpdateScene Replace a scene's name and scene codes
+	// AdminUpdateScene Change a scene's name or scene codes; absent fields are left as they are
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 	AdminUpdateScene(ctx context.Context, tenant TenantPath, id IDPath, body AdminUpdateSceneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminGetSmartCareSettings Show a tenant's SmartCare settings
@@ -5057,7 +5061,7 @@ func (c *Client) AdminGetRule(ctx context.Context, tenant TenantPath, id IDPath,
 	return c.Client.Do(req)
 }
 
-// AdminUpdateRuleWithBody Change a rule; activeUntil "" makes the fault ongoing
+// AdminUpdateRuleWithBody Change a rule; active_until "" makes the fault ongoing
 //
 // Takes any type of body and a specified content type.
 //
@@ -5074,7 +5078,7 @@ func (c *Client) AdminUpdateRuleWithBody(ctx context.Context, tenant TenantPath,
 	return c.Client.Do(req)
 }
 
-// AdminUpdateRule Change a rule; activeUntil "" makes the fault ongoing
+// AdminUpdateRule Change a rule; active_until "" makes the fault ongoing
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5155,11 +5159,11 @@ func (c *Client) AdminDeleteScene(ctx context.Context, tenant TenantPath, id IDP
 	return c.Client.Do(req)
 }
 
-// AdminUpdateSceneWithBody Replace a scene's name and scene codes
+// AdminUpdateSceneWithBody Change a scene's name or scene codes; absent fields are left as they are
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 func (c *Client) AdminUpdateSceneWithBody(ctx context.Context, tenant TenantPath, id IDPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminUpdateSceneRequestWithBody(c.Server, tenant, id, contentType, body)
 	if err != nil {
@@ -5172,11 +5176,11 @@ func (c *Client) AdminUpdateSceneWithBody(ctx context.Context, tenant TenantPath
 	return c.Client.Do(req)
 }
 
-// AdminUpdateScene Replace a scene's name and scene codes
+// AdminUpdateScene Change a scene's name or scene codes; absent fields are left as they are
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 func (c *Client) AdminUpdateScene(ctx context.Context, tenant TenantPath, id IDPath, body AdminUpdateSceneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminUpdateSceneRequest(c.Server, tenant, id, body)
 	if err != nil {
@@ -7860,7 +7864,7 @@ func NewAdminListRulesRequest(server string, tenant TenantPath, params *AdminLis
 
 		if params.CcmSceneCode != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ccmSceneCode", *params.CcmSceneCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ccm_scene_code", *params.CcmSceneCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8257,7 +8261,7 @@ func NewAdminUpdateSceneRequestWithBody(server string, tenant TenantPath, id IDP
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9736,14 +9740,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /admin/v1/tenants/{tenant}/smartcare/rules/{id} (the `AdminGetRule` operationId).
 	AdminGetRuleWithResponse(ctx context.Context, tenant TenantPath, id IDPath, reqEditors ...RequestEditorFn) (*AdminGetRuleHTTPResponse, error)
 
-	// AdminUpdateRuleWithBodyWithResponse Change a rule; activeUntil "" makes the fault ongoing
+	// AdminUpdateRuleWithBodyWithResponse Change a rule; active_until "" makes the fault ongoing
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/rules/{id} (the `AdminUpdateRule` operationId).
 	AdminUpdateRuleWithBodyWithResponse(ctx context.Context, tenant TenantPath, id IDPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminUpdateRuleHTTPResponse, error)
 
-	// AdminUpdateRuleWithResponse Change a rule; activeUntil "" makes the fault ongoing
+	// AdminUpdateRuleWithResponse Change a rule; active_until "" makes the fault ongoing
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9778,18 +9782,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminDeleteScene` operationId).
 	AdminDeleteSceneWithResponse(ctx context.Context, tenant TenantPath, id IDPath, reqEditors ...RequestEditorFn) (*AdminDeleteSceneHTTPResponse, error)
 
-	// AdminUpdateSceneWithBodyWithResponse Replace a scene's name and scene codes
+	// AdminUpdateSceneWithBodyWithResponse Change a scene's name or scene codes; absent fields are left as they are
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 	AdminUpdateSceneWithBodyWithResponse(ctx context.Context, tenant TenantPath, id IDPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminUpdateSceneHTTPResponse, error)
 
-	// AdminUpdateSceneWithResponse Replace a scene's name and scene codes
+	// AdminUpdateSceneWithResponse Change a scene's name or scene codes; absent fields are left as they are
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 	AdminUpdateSceneWithResponse(ctx context.Context, tenant TenantPath, id IDPath, body AdminUpdateSceneJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminUpdateSceneHTTPResponse, error)
 
 	// AdminGetSmartCareSettingsWithResponse Show a tenant's SmartCare settings
@@ -16092,7 +16096,7 @@ func (c *ClientWithResponses) AdminGetRuleWithResponse(ctx context.Context, tena
 	return ParseAdminGetRuleHTTPResponse(rsp)
 }
 
-// AdminUpdateRuleWithBodyWithResponse Change a rule; activeUntil "" makes the fault ongoing
+// AdminUpdateRuleWithBodyWithResponse Change a rule; active_until "" makes the fault ongoing
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16105,7 +16109,7 @@ func (c *ClientWithResponses) AdminUpdateRuleWithBodyWithResponse(ctx context.Co
 	return ParseAdminUpdateRuleHTTPResponse(rsp)
 }
 
-// AdminUpdateRuleWithResponse Change a rule; activeUntil "" makes the fault ongoing
+// AdminUpdateRuleWithResponse Change a rule; active_until "" makes the fault ongoing
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16170,11 +16174,11 @@ func (c *ClientWithResponses) AdminDeleteSceneWithResponse(ctx context.Context, 
 	return ParseAdminDeleteSceneHTTPResponse(rsp)
 }
 
-// AdminUpdateSceneWithBodyWithResponse Replace a scene's name and scene codes
+// AdminUpdateSceneWithBodyWithResponse Change a scene's name or scene codes; absent fields are left as they are
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 func (c *ClientWithResponses) AdminUpdateSceneWithBodyWithResponse(ctx context.Context, tenant TenantPath, id IDPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminUpdateSceneHTTPResponse, error) {
 	rsp, err := c.AdminUpdateSceneWithBody(ctx, tenant, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -16183,11 +16187,11 @@ func (c *ClientWithResponses) AdminUpdateSceneWithBodyWithResponse(ctx context.C
 	return ParseAdminUpdateSceneHTTPResponse(rsp)
 }
 
-// AdminUpdateSceneWithResponse Replace a scene's name and scene codes
+// AdminUpdateSceneWithResponse Change a scene's name or scene codes; absent fields are left as they are
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
+// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/scenes/{id} (the `AdminUpdateScene` operationId).
 func (c *ClientWithResponses) AdminUpdateSceneWithResponse(ctx context.Context, tenant TenantPath, id IDPath, body AdminUpdateSceneJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminUpdateSceneHTTPResponse, error) {
 	rsp, err := c.AdminUpdateScene(ctx, tenant, id, body, reqEditors...)
 	if err != nil {
