@@ -11,7 +11,7 @@ import (
 // usage is the help text of each setting, shown by --help.
 var usage = map[string]string{
 	"addr":                "address to listen on (host:port; port 0 picks a free one)",
-	"database":            "SQLite file path or sqlite: URL (the default), or a postgres:// URL",
+	"database":            "SQLite file path or sqlite: URL (the default), or a postgres:// URL; only serve and migrate create it",
 	"demo":                "load the public demo dataset at start-up (idempotent)",
 	"log-format":          "log format: text or json",
 	"log-level":           "log level: debug, info, warn or error",
