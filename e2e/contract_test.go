@@ -682,7 +682,7 @@ func (c *contract) ops(t *testing.T) {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
 	}
-	req, _ := http.NewRequest("GET", c.s.URL+"/admin/debug/pprof/", nil)
+	req, _ := http.NewRequest("GET", c.s.URL+"/admin/debug/pprof/symbol", nil)
 	req.Header.Set("Authorization", "Bearer "+adminToken)
 	resp, err := hc.Do(req)
 	ok(t, "pprof", err)

@@ -33,6 +33,8 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	}
 	routed := map[string]bool{}
 	for _, p := range New(Options{}).Routes() {
+		// A trailing wildcard, {name...}, is a path parameter to OpenAPI.
+		p = strings.Replace(p, "...}", "}", 1)
 		routed[p] = true
 		if !documented[p] {
 			t.Errorf("aiccd serves %s, which openapi.yaml does not document", p)

@@ -103,7 +103,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("GET /healthz", s.api(s.healthz))
 	handle("GET /readyz", s.api(s.readyz))
 	handle("GET /metrics", s.metricsHandler())
-	handle("GET /admin/debug/pprof/", s.api(s.pprofHandler()))
+	handle("GET /admin/debug/pprof/{profile...}", s.api(s.pprofHandler()))
 	handle("GET /openapi.json", s.api(s.openAPIJSON))
 	handle("GET /openapi.yaml", s.api(s.openAPIYAML))
 

@@ -1732,8 +1732,9 @@ type IamTokenRequest struct {
 // IamTokenResponse defines model for IamTokenResponse.
 type IamTokenResponse struct {
 	Token struct {
-		Catalog []interface{} `json:"catalog"`
-		Domain  IamDomain     `json:"domain"`
+		// Catalog Always empty; aiccd has no service catalogue.
+		Catalog []map[string]interface{} `json:"catalog"`
+		Domain  IamDomain                `json:"domain"`
 
 		// ExpiresAt Examples: 2026-11-24T12:49:52.498000Z
 		ExpiresAt string      `json:"expires_at"`
@@ -3144,13 +3145,13 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
-	// PprofIndex The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
+	// Pprof The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
 	//
-	// The index; the profiles are below it (/admin/debug/pprof/heap,
-	// /admin/debug/pprof/profile?seconds=30, /admin/debug/pprof/trace, ...).
+	// A profile (/admin/debug/pprof/heap, /admin/debug/pprof/profile?seconds=30,
+	// /admin/debug/pprof/trace, ...); without one (/admin/debug/pprof/), the index.
 	//
-	// Corresponds with GET /admin/debug/pprof/ (the `PprofIndex` operationId).
-	PprofIndex(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /admin/debug/pprof/{profile} (the `Pprof` operationId).
+	Pprof(ctx context.Context, profile string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminUpdateAccessKeyWithBody Enable or disable an AK
 	//
@@ -3991,14 +3992,14 @@ type ClientInterface interface {
 	CreateIamToken(ctx context.Context, body CreateIamTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
-// PprofIndex The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
+// Pprof The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
 //
-// The index; the profiles are below it (/admin/debug/pprof/heap,
-// /admin/debug/pprof/profile?seconds=30, /admin/debug/pprof/trace, ...).
+// A profile (/admin/debug/pprof/heap, /admin/debug/pprof/profile?seconds=30,
+// /admin/debug/pprof/trace, ...); without one (/admin/debug/pprof/), the index.
 //
-// Corresponds with GET /admin/debug/pprof/ (the `PprofIndex` operationId).
-func (c *Client) PprofIndex(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPprofIndexRequest(c.Server)
+// Corresponds with GET /admin/debug/pprof/{profile} (the `Pprof` operationId).
+func (c *Client) Pprof(ctx context.Context, profile string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPprofRequest(c.Server, profile)
 	if err != nil {
 		return nil, err
 	}
@@ -5947,16 +5948,23 @@ func (c *Client) CreateIamToken(ctx context.Context, body CreateIamTokenJSONRequ
 	return c.Client.Do(req)
 }
 
-// NewPprofIndexRequest constructs an http.Request for the PprofIndex method
-func NewPprofIndexRequest(server string) (*http.Request, error) {
+// NewPprofRequest constructs an http.Request for the Pprof method
+func NewPprofRequest(server string, profile string) (*http.Request, error) {
 	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "profile", profile, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
 
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/admin/debug/pprof/")
+	operationPath := fmt.Sprintf("/admin/debug/pprof/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -9264,15 +9272,15 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
-	// PprofIndexWithResponse The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
+	// PprofWithResponse The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
 	//
-	// The index; the profiles are below it (/admin/debug/pprof/heap,
-	// /admin/debug/pprof/profile?seconds=30, /admin/debug/pprof/trace, ...).
+	// A profile (/admin/debug/pprof/heap, /admin/debug/pprof/profile?seconds=30,
+	// /admin/debug/pprof/trace, ...); without one (/admin/debug/pprof/), the index.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /admin/debug/pprof/ (the `PprofIndex` operationId).
-	PprofIndexWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PprofIndexHTTPResponse, error)
+	// Corresponds with GET /admin/debug/pprof/{profile} (the `Pprof` operationId).
+	PprofWithResponse(ctx context.Context, profile string, reqEditors ...RequestEditorFn) (*PprofHTTPResponse, error)
 
 	// AdminUpdateAccessKeyWithBodyWithResponse Enable or disable an AK
 	//
@@ -10187,7 +10195,7 @@ type ClientWithResponsesInterface interface {
 	CreateIamTokenWithResponse(ctx context.Context, body CreateIamTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateIamTokenHTTPResponse, error)
 }
 
-type PprofIndexHTTPResponse struct {
+type PprofHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -10197,22 +10205,22 @@ type PprofIndexHTTPResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r PprofIndexHTTPResponse) GetJSON401() *AdminUnauthorized {
+func (r PprofHTTPResponse) GetJSON401() *AdminUnauthorized {
 	return r.JSON401
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PprofIndexHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+func (r PprofHTTPResponse) GetJSONDefault() *AdminErrorResponse {
 	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
-func (r PprofIndexHTTPResponse) GetBody() []byte {
+func (r PprofHTTPResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r PprofIndexHTTPResponse) Status() string {
+func (r PprofHTTPResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -10220,7 +10228,7 @@ func (r PprofIndexHTTPResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r PprofIndexHTTPResponse) StatusCode() int {
+func (r PprofHTTPResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -10228,7 +10236,7 @@ func (r PprofIndexHTTPResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r PprofIndexHTTPResponse) ContentType() string {
+func (r PprofHTTPResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15230,20 +15238,20 @@ func (r CreateIamTokenHTTPResponse) ContentType() string {
 	return ""
 }
 
-// PprofIndexWithResponse The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
+// PprofWithResponse The Go profiler (net/http/pprof) under /admin/debug/pprof/, behind the admin token
 //
-// The index; the profiles are below it (/admin/debug/pprof/heap,
-// /admin/debug/pprof/profile?seconds=30, /admin/debug/pprof/trace, ...).
+// A profile (/admin/debug/pprof/heap, /admin/debug/pprof/profile?seconds=30,
+// /admin/debug/pprof/trace, ...); without one (/admin/debug/pprof/), the index.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /admin/debug/pprof/ (the `PprofIndex` operationId).
-func (c *ClientWithResponses) PprofIndexWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PprofIndexHTTPResponse, error) {
-	rsp, err := c.PprofIndex(ctx, reqEditors...)
+// Corresponds with GET /admin/debug/pprof/{profile} (the `Pprof` operationId).
+func (c *ClientWithResponses) PprofWithResponse(ctx context.Context, profile string, reqEditors ...RequestEditorFn) (*PprofHTTPResponse, error) {
+	rsp, err := c.Pprof(ctx, profile, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParsePprofIndexHTTPResponse(rsp)
+	return ParsePprofHTTPResponse(rsp)
 }
 
 // AdminUpdateAccessKeyWithBodyWithResponse Enable or disable an AK
@@ -16818,15 +16826,15 @@ func (c *ClientWithResponses) CreateIamTokenWithResponse(ctx context.Context, bo
 	return ParseCreateIamTokenHTTPResponse(rsp)
 }
 
-// ParsePprofIndexHTTPResponse parses an HTTP response from a PprofIndexWithResponse call
-func ParsePprofIndexHTTPResponse(rsp *http.Response) (*PprofIndexHTTPResponse, error) {
+// ParsePprofHTTPResponse parses an HTTP response from a PprofWithResponse call
+func ParsePprofHTTPResponse(rsp *http.Response) (*PprofHTTPResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &PprofIndexHTTPResponse{
+	response := &PprofHTTPResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
