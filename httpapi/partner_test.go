@@ -10,11 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aiccd/aiccd/client"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/global"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
-	sdkrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
 const (
@@ -44,8 +42,7 @@ func (e *env) iamToken() string {
 }
 
 // partnerCall sends a partner API request authenticated as told: AK/SK
-// requests are signed by the official SDK's signer, with the wall clock
-// (the test clock starts at it).
+// requests are signed as the vendor's SDK signs them (see signed).
 func (e *env) partnerCall(as, method, path, body string) *httptest.ResponseRecorder {
 	e.t.Helper()
 	switch as {
@@ -54,30 +51,28 @@ func (e *env) partnerCall(as, method, path, body string) *httptest.ResponseRecor
 	case asNobody:
 		return e.do(request{method: method, path: path, body: body})
 	}
-	return e.serve(e.sdkSigned(as, method, path, "application/json", body))
+	return e.serve(e.signed(as, method, path, "application/json", body))
 }
 
-// sdkSigned is a partner API request with body, of the Content-Type
-// given, signed by the official SDK's signer with the wall clock as the
-// AK/SK of as (asPartnerAKSK or asNonPartnerAKSK).
-func (e *env) sdkSigned(as, method, path, contentType, body string) *http.Request {
+// signed is a partner API request with body, of the Content-Type given,
+// signed at the test clock's time with the AK/SK of as (asPartnerAKSK or
+// asNonPartnerAKSK) by the Go client's signer, as the vendor's SDK signs:
+// X-Domain-Id signed, and a body not declared JSON signed as
+// UNSIGNED-PAYLOAD. The SDK itself is the witness of the
+// examples/partner-sdk module's tests.
+func (e *env) signed(as, method, path, contentType, body string) *http.Request {
 	e.t.Helper()
 	ak, sk, domain := demo.PartnerAK, demo.PartnerSK, demo.PartnerID
 	if as == asNonPartnerAKSK {
 		ak, sk, domain = demo.NonPartnerAK, demo.NonPartnerSK, demo.NonPartnerID
 	}
-	creds, err := global.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithDomainId(domain).SafeBuild()
-	if err != nil {
-		e.t.Fatal(err)
+	r := httptest.NewRequest(method, "http://aiccd.test"+path, strings.NewReader(body))
+	r.Header.Set("Content-Type", contentType)
+	r.Header.Set("X-Domain-Id", domain)
+	if contentType != "application/json" {
+		r.Header.Set("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD")
 	}
-	req := sdkrequest.NewHttpRequestBuilder().WithEndpoint("http://aiccd.test").WithPath(path).WithMethod(method).
-		WithSigningAlgorithm(algorithm.HmacSHA256).AddHeaderParam("Content-Type", contentType).
-		WithBody("body", body).Build()
-	if _, err := creds.ProcessAuthRequest(nil, req); err != nil {
-		e.t.Fatal(err)
-	}
-	r, err := req.ConvertRequest()
-	if err != nil {
+	if err := (&client.Signer{AK: ak, SK: sk}).Sign(r, []byte(body), e.clock.Now()); err != nil {
 		e.t.Fatal(err)
 	}
 	r.Header.Set("X-Request-Id", "test-request-id")

@@ -5,8 +5,8 @@
 // the SDK's AK/SK signer.
 //
 //	aiccd serve --demo &
-//	go run ./examples/partner-sdk
-//	go run ./examples/partner-sdk -type name -value demo-customer-01
+//	go -C examples/partner-sdk run .
+//	go -C examples/partner-sdk run . -type name -value demo-customer-01
 //
 // The defaults are the public credentials of aiccd's demo dataset.
 package main
