@@ -1861,7 +1861,7 @@ type NotInServiceCCErrorReturnCode string
 
 // NotInServiceSmartCareError The SmartCare page's 401, for a tenant whose service is not active, with the mandatory `data`, empty.
 type NotInServiceSmartCareError struct {
-	Data        []interface{}                         `json:"data"`
+	Data        []map[string]interface{}              `json:"data"`
 	Description NotInServiceSmartCareErrorDescription `json:"description"`
 	ReturnCode  NotInServiceSmartCareErrorReturnCode  `json:"returnCode"`
 }
@@ -2075,7 +2075,7 @@ type SearchType string
 // SmartCareError A SmartCare refusal or failure with HTTP 200: a return code of Table 4 (or 6, 7),
 // its sentence exactly, and the mandatory `data`, empty.
 type SmartCareError struct {
-	Data        []interface{}             `json:"data"`
+	Data        []map[string]interface{}  `json:"data"`
 	Description SmartCareErrorDescription `json:"description"`
 
 	// ReturnCode 0 query succeeded, data found; 1 query succeeded, no data; 2 invalid MSISDN; 3
@@ -2106,7 +2106,7 @@ type SmartCareSettings struct {
 // SmartCareStatusError A SmartCare answer with an HTTP error status (400, 404, 405, 500): the status as
 // returnCode, the page's sentence for it, and `data` empty.
 type SmartCareStatusError struct {
-	Data        []interface{}                  `json:"data"`
+	Data        []map[string]interface{}       `json:"data"`
 	Description string                         `json:"description"`
 	ReturnCode  SmartCareStatusErrorReturnCode `json:"returnCode"`
 }
