@@ -361,7 +361,7 @@ func testWritesReachTheOtherServer(t *testing.T, c *cluster) {
 	must(admin.CreateScene(ctx, "cons-sc", "1", "data", "DATA"))(t)
 	rule := must(admin.CreateRule(ctx, "cons-sc", client.RuleInput{CCMSceneCode: "DATA", ReflectionRule: "CELL=1", ActiveFrom: now.Add(-2 * time.Hour)}))(t)
 	ruleID := must(strconv.ParseInt(rule.ID, 10, 64))(t)
-	must(admin.IngestRecords(ctx, "cons-sc", []client.Record{{MSISDN: "6680512100869", EventTime: client.Millis(now.Add(-time.Hour).UnixMilli()),
+	must(admin.IngestRecords(ctx, "cons-sc", []client.Record{{MSISDN: "6680512100869", EventTime: now.Add(-time.Hour),
 		CCMSceneCode: "DATA", Dimensions: map[string]string{"CELL": "1"}}}))(t)
 	scKey := must(admin.CreateAppKey(ctx, "cons-sc", "smartcare"))(t)
 	scToken := c.gatewayToken(scKey.AppKey, scKey.AppSecret)
