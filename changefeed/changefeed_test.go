@@ -140,7 +140,7 @@ func TestCacheKeepsNothingAChangeOvertook(t *testing.T) {
 
 func TestCacheIsBounded(t *testing.T) {
 	t.Parallel()
-	h, t0 := started(t)
+	h, _ := started(t)
 	c := changefeed.NewCache[int, int](h, changefeed.Fault, func(s string) (int, bool) {
 		n, err := strconv.Atoi(s)
 		return n, err == nil
@@ -149,7 +149,7 @@ func TestCacheIsBounded(t *testing.T) {
 		h.Confirm(h.Mark()) // the test's feed, confirming as it goes
 		c.Load(context.Background(), i, func(_ context.Context, k int) (int, error) { return k, nil })
 	}
-	t0 = time.Now()
+	t0 := time.Now()
 	h.Confirm(h.Mark())
 	held := 0
 	for i := range 1000 {
