@@ -128,7 +128,7 @@ scripts() { # scripts BASEURL: writes the wrk scripts of the endpoints against B
   mapfile -t signed < <("$OUT/sign" -url "$base/v1.0/demo-partner/partner/customer-mgr/check-user" -body "$check")
   lua tokenByAkSk POST /apigovernance/api/oauth/tokenByAkSk '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}'
   lua querytenantbasic GET /rest/oma/softwareconsole/tenant/querytenantbasic "" "X-Auth-Token: demo-mall-token"
-  lua querytenantinfo GET /rest/oma/softwareconsole/trialtenant/querytenantinfo "" "X-Auth-Token: demo-trial-token"
+  lua querytenantinfo GET /rest/oma/softwareconsole/trialtenant/querytenantinfo "" "X-Auth-Token: ${TRIAL_TOKEN:-demo-trial-token}"
   lua check-user POST /v1.0/demo-partner/partner/customer-mgr/check-user "$check" "${signed[@]}"
   lua queryAccessCodeList POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList \
     '{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}' "Authorization: Bearer $token" "X-APP-Key: demo-app-key"
@@ -158,6 +158,12 @@ for engine in sqlite postgres; do
   "$AICCD" import records --tenant demo "$OUT/records.ndjson.gz" --database "$DB" >&2
   "$AICCD" import accesscodes --tenant demo "$OUT/accesscodes.csv" --database "$DB" >&2
   "$AICCD" import customers --partner demo-partner "$OUT/customers.csv" --database "$DB" >&2
+  # A trial in service for querytenantinfo: the demo's own trial reproduces
+  # the page's example, which expired in 2023, and only --demo keeps it in
+  # service.
+  "$AICCD" admin tenant create bench-trial --kind trial --trial-expires "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)" \
+    --company "Bench Trial Co" --contact "Bench Person" --email bench.trial@example.com --mobile 13700001111 --database "$DB" >&2
+  TRIAL_TOKEN=$("$AICCD" admin malltoken issue --tenant bench-trial -o json --database "$DB" | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
   # Measure a database at rest, not autovacuum's pass over the new rows.
   [ "$engine" = postgres ] && psql "$DB" -qc 'VACUUM ANALYZE' >&2
   [ "$engine" = sqlite ] && [ ! -s "$OUT/openapi.yaml" ] && curl -sf "http://127.0.0.1:$PORT/openapi.yaml" -o "$OUT/openapi.yaml" || true
@@ -193,7 +199,7 @@ if [ -s "$OUT/openapi.yaml" ]; then
     PRISM[$ep]=$(load "prism-$ep" "http://127.0.0.1:$PRISM_PORT" "$REF_PID")
     echo "prism $ep: ${PRISM[$ep]}" >&2
   done
-  kill "$REF_PID"; wait "$REF_PID" 2>/dev/null || true; REF_PID=
+  kill "$REF_PID" 2>/dev/null || true; wait "$REF_PID" 2>/dev/null || true; REF_PID=
 else
   echo "no OpenAPI document served: Prism is not measured" >&2
 fi
