@@ -34,7 +34,7 @@ var usage = map[string]string{
 	"journal-bodies":      "keep request and response bodies in the journal, secrets and personal data masked",
 	"tls-cert":            "PEM certificate file: serve HTTPS (with --tls-key)",
 	"tls-key":             "PEM private key file of --tls-cert",
-	"redis":               "redis:// URL: share lockouts, rate limits and revocations between replicas (default: per process)",
+	"redis":               "redis:// URL: share lockouts and rate limits between replicas (default: per process)",
 
 	"partner-mobile-limit": "how many partner customer accounts may share one mobile number",
 	"password-concurrency": "password checks (argon2id, 19 MiB each) run at once; more wait briefly or are refused with 429 (0: half the CPUs)",
