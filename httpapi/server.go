@@ -28,10 +28,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// Database is all the server asks of the database besides its stores:
+// whether it answers (/readyz) and its pools' figures (/metrics).
+// *database.DB is one.
+type Database interface {
+	Ping(ctx context.Context) error
+	PoolStats() []database.PoolStats
+}
+
 // Options are what a Server is built from.
 type Options struct {
 	Logger       *slog.Logger
-	DB           *database.DB
+	DB           Database
 	Clock        aiccd.Clock
 	MaxBodyBytes int64
 	// MaxHeaderBytes bounds the request header block; larger ones get 431
@@ -69,7 +77,7 @@ type Options struct {
 // Server is aiccd's HTTP interface. It is an http.Handler.
 type Server struct {
 	logger         *slog.Logger
-	db             *database.DB
+	db             Database
 	clock          aiccd.Clock
 	maxBodyBytes   int64
 	maxHeaderBytes int
