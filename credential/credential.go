@@ -106,13 +106,23 @@ type AccessKey struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// Store persists credentials. Get methods return aiccd.ErrNotFound for a
-// missing row; creates return aiccd.ErrConflict for an existing key.
+// Store persists credentials: one interface per kind of credential, so
+// that a caller (or a test double) needing one kind names only that.
+// Get methods return aiccd.ErrNotFound for a missing row; creates return
+// aiccd.ErrConflict for an existing key.
 //
 // Update methods read the row, pass it to change and store what change
 // returns, in one transaction that keeps concurrent updates of the row
 // out; they return the stored row, or change's error with nothing stored.
 type Store interface {
+	AppKeyStore
+	TokenStore
+	CloudStore
+	SettingStore
+}
+
+// AppKeyStore persists the app gateway's app keys.
+type AppKeyStore interface {
 	CreateAppKey(ctx context.Context, k AppKey) error
 	AppKey(ctx context.Context, key string) (AppKey, error)
 	AppKeyByID(ctx context.Context, id int64) (AppKey, error)
@@ -120,7 +130,11 @@ type Store interface {
 	// UpdateAppKey stores the Name, SecretHash, Enabled and UpdatedAt
 	// change returns.
 	UpdateAppKey(ctx context.Context, key string, change func(AppKey) (AppKey, error)) (AppKey, error)
+}
 
+// TokenStore persists the tokens that are stored: mall tokens and IAM
+// tokens (gateway tokens are not stored; see gatewaytoken.go).
+type TokenStore interface {
 	CreateToken(ctx context.Context, t Token) error
 	// Token returns the token with hash, whatever its state.
 	Token(ctx context.Context, hash []byte) (Token, error)
@@ -132,7 +146,11 @@ type Store interface {
 	// DeleteExpiredTokens deletes up to limit tokens that expired before
 	// at and returns how many it deleted.
 	DeleteExpiredTokens(ctx context.Context, before time.Time, limit int) (int, error)
+}
 
+// CloudStore persists the cloud's side: accounts, their IAM users and
+// their AK/SK pairs.
+type CloudStore interface {
 	CreateAccount(ctx context.Context, a Account) error
 	Account(ctx context.Context, id string) (Account, error)
 	AccountByName(ctx context.Context, name string) (Account, error)
@@ -160,9 +178,10 @@ type Store interface {
 	// UpdateAccessKey stores the Description, Enabled and UpdatedAt
 	// change returns.
 	UpdateAccessKey(ctx context.Context, ak string, change func(AccessKey) (AccessKey, error)) (AccessKey, error)
+}
 
-	// Setting and PutSettingIfAbsent keep small values such as the master
-	// key's check value.
+// SettingStore keeps small values such as the master key's check value.
+type SettingStore interface {
 	Setting(ctx context.Context, key string) (string, error)
 	PutSettingIfAbsent(ctx context.Context, key, value string) error
 }
