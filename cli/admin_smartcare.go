@@ -152,11 +152,18 @@ func parseRuleID(s string) (int64, error) {
 	return id, nil
 }
 
+// newAdminRuleCommand is `aiccd admin rule`: one function a subcommand,
+// each with its own flags.
 func newAdminRuleCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{Use: "rule", Short: "Manage mass-fault rules"}
+	cmd.AddCommand(newAdminRuleCreateCommand(e), newAdminRuleListCommand(e),
+		newAdminRuleUpdateCommand(e), newAdminRuleDeleteCommand(e), newAdminRuleCheckCommand(e))
+	return cmd
+}
+
+func newAdminRuleCreateCommand(e *env) *cobra.Command {
 	var tenantID string
 	var rf ruleFlags
-
 	create := &cobra.Command{
 		Use:   "create --tenant T --scene-code CODE --rule EXPR --from TIME [--until TIME]",
 		Short: "Create a mass-fault rule",
@@ -182,10 +189,16 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 		},
 	}
 	rf.add(create)
+	addTenantFlag(create, &tenantID)
 	for _, f := range []string{"scene-code", "rule", "from"} {
 		create.MarkFlagRequired(f)
 	}
+	return create
+}
 
+func newAdminRuleUpdateCommand(e *env) *cobra.Command {
+	var tenantID string
+	var rf ruleFlags
 	update := &cobra.Command{
 		Use:   "update ID --tenant T [--scene-code] [--rule] [--from] [--until TIME|ongoing] [--description]",
 		Short: "Change the fields of a mass-fault rule that are given",
@@ -232,7 +245,13 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 		},
 	}
 	rf.add(update)
+	addTenantFlag(update, &tenantID)
 
+	return update
+}
+
+func newAdminRuleListCommand(e *env) *cobra.Command {
+	var tenantID string
 	var filter smartcare.RuleFilter
 	list := &cobra.Command{
 		Use:   "list --tenant T [--scene-code CODE] [--after ID] [--limit N]",
@@ -252,6 +271,12 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 	list.Flags().Int64Var(&filter.AfterID, "after", 0, "only rules with a greater ID (the last ID of the previous page)")
 	list.Flags().IntVar(&filter.Limit, "limit", 100, "rules per page, 1 to 1000")
 
+	addTenantFlag(list, &tenantID)
+	return list
+}
+
+func newAdminRuleDeleteCommand(e *env) *cobra.Command {
+	var tenantID string
 	del := &cobra.Command{
 		Use:   "delete ID --tenant T",
 		Short: "Delete a mass-fault rule",
@@ -269,10 +294,11 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{create, update, list, del} {
-		addTenantFlag(c, &tenantID)
-	}
+	addTenantFlag(del, &tenantID)
+	return del
+}
 
+func newAdminRuleCheckCommand(e *env) *cobra.Command {
 	check := &cobra.Command{
 		Use:   "check EXPR",
 		Short: "Check a reflection rule and print its normal form, without a database",
@@ -286,8 +312,7 @@ func newAdminRuleCommand(e *env) *cobra.Command {
 				header: []string{"REFLECTION RULE"}, rows: [][]string{{r.String()}}})
 		},
 	}
-	cmd.AddCommand(create, list, update, del, check)
-	return cmd
+	return check
 }
 
 func newAdminSmartCareSettingsCommand(e *env) *cobra.Command {
