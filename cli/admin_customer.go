@@ -10,17 +10,23 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// newAdminCustomerCommand is `aiccd admin customer`: one function a
+// subcommand, each with its own flags.
 func newAdminCustomerCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "customer",
 		Short: "Manage partners' customer accounts: the directory check-user and check-identity answer from",
 	}
 	config.AddFlags(cmd.PersistentFlags(), "partner-mobile-limit")
-	var partnerID, password, after string
+	cmd.AddCommand(newAdminCustomerCreateCommand(e), newAdminCustomerListCommand(e),
+		newAdminCustomerShowCommand(e), newAdminCustomerDeleteCommand(e), newAdminCustomerCheckCommand(e))
+	return cmd
+}
+
+func newAdminCustomerCreateCommand(e *env) *cobra.Command {
+	var partnerID, password string
 	var n partner.NewCustomer
 	var fromStdin bool
-	var limit int
-
 	create := &cobra.Command{
 		Use:   "create --partner P [--name N] [--email E] [--mobile M] [--password P | --password-stdin]",
 		Short: "Create a customer of a partner (a name is generated when none is given)",
@@ -50,7 +56,12 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 	create.Flags().StringVar(&password, "password", "", "a password (visible to other local users; prefer --password-stdin)")
 	create.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input")
 	create.MarkFlagRequired("partner")
+	return create
+}
 
+func newAdminCustomerListCommand(e *env) *cobra.Command {
+	var partnerID, after string
+	var limit int
 	list := &cobra.Command{
 		Use:   "list [--partner P] [--after NAME] [--limit N]",
 		Short: "List customers by name, a page at a time",
@@ -68,7 +79,10 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 	list.Flags().StringVar(&partnerID, "partner", "", "only this partner's customers")
 	list.Flags().StringVar(&after, "after", "", "start after this name (the last of the previous page)")
 	list.Flags().IntVar(&limit, "limit", 100, "most customers to list")
+	return list
+}
 
+func newAdminCustomerShowCommand(e *env) *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID|NAME",
 		Short: "Show a customer",
@@ -83,7 +97,10 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 			})
 		},
 	}
+	return show
+}
 
+func newAdminCustomerDeleteCommand(e *env) *cobra.Command {
 	del := &cobra.Command{
 		Use:   "delete ID|NAME",
 		Short: "Delete a customer, freeing its name, e-mail address and place on its mobile number",
@@ -98,7 +115,10 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 			})
 		},
 	}
+	return del
+}
 
+func newAdminCustomerCheckCommand(e *env) *cobra.Command {
 	check := &cobra.Command{
 		Use:   "check email|mobile|name VALUE",
 		Short: "Answer a registration check as check-user and check-identity would",
@@ -124,9 +144,7 @@ func newAdminCustomerCommand(e *env) *cobra.Command {
 			})
 		},
 	}
-
-	cmd.AddCommand(create, list, show, del, check)
-	return cmd
+	return check
 }
 
 // mobileRemaining is a check's remaining count, for mobile numbers only.
