@@ -21,6 +21,7 @@ import (
 	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/postgres"
 	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/snapshot"
 	"github.com/aiccd/aiccd/sqlite"
 	"github.com/aiccd/aiccd/tenant"
 )
@@ -65,6 +66,7 @@ type DB struct {
 	SmartCare   smartcare.Store
 	AccessCodes accesscode.Store
 	Console     admin.Store
+	Snapshots   snapshot.Store
 	// Feed follows the changes committed to the database, by any process,
 	// for the read models of a serving process.
 	Feed changefeed.Source
@@ -98,6 +100,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			SmartCare:   postgres.NewSmartCareStore(pg),
 			AccessCodes: postgres.NewAccessCodeStore(pg),
 			Console:     postgres.NewConsoleStore(pg),
+			Snapshots:   postgres.NewSnapshotStore(pg),
 			Feed:        postgres.NewFeed(pg),
 			engine:      pg,
 			stats: func() []PoolStats {
@@ -124,6 +127,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		SmartCare:   sqlite.NewSmartCareStore(lite),
 		AccessCodes: sqlite.NewAccessCodeStore(lite),
 		Console:     sqlite.NewConsoleStore(lite),
+		Snapshots:   sqlite.NewSnapshotStore(lite),
 		Feed:        sqlite.NewFeed(lite),
 		engine:      lite,
 		stats: func() []PoolStats {

@@ -21,4 +21,5 @@ func Run(t *testing.T, db *database.DB) {
 	t.Run("console", func(t *testing.T) { testConsole(t, db) })
 	t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, db) })
 	t.Run("change feed", func(t *testing.T) { testChangeFeed(t, db) })
+	t.Run("snapshots", func(t *testing.T) { testSnapshots(t, db) })
 }
