@@ -24,6 +24,7 @@ import (
 	"github.com/aiccd/aiccd/password"
 	"github.com/aiccd/aiccd/redis"
 	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/snapshot"
 	"github.com/aiccd/aiccd/snowflake"
 	"github.com/aiccd/aiccd/tenant"
 	goredis "github.com/redis/go-redis/v9"
@@ -47,6 +48,7 @@ type app struct {
 	smartcare   *smartcare.Service
 	accessCodes *accesscode.Service
 	admins      *admin.Service // console users, sessions and the audit log
+	snapshots   *snapshot.Service
 }
 
 // openApp opens and migrates the configured database, loads the master
@@ -118,6 +120,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create
 	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks), smartcare.WithFeed(a.feed))
 	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)
 	a.admins = admin.NewService(db.Console, clock, a.ids, a.credentials)
+	a.snapshots = snapshot.NewService(db.Snapshots, clock, a.feed)
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()
 		return nil, err

@@ -80,6 +80,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		Customers:      a.customers,
 		SmartCare:      a.smartcare,
 		AccessCodes:    a.accessCodes,
+		Snapshots:      a.snapshots,
 		MaxImportBytes: cfg.MaxImportBytes,
 		Registry:       registry,
 		Console:        con,

@@ -26,6 +26,7 @@ import (
 	"github.com/aiccd/aiccd/masterkey"
 	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/snapshot"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -100,7 +101,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Feed: hub, Faults: faults, Journal: j, JournalBodies: true,
-		Customers: customers, SmartCare: care, AccessCodes: codes,
+		Customers: customers, SmartCare: care, AccessCodes: codes, Snapshots: snapshot.NewService(db.Snapshots, clock, hub),
 	})
 	return &env{t: t, db: db, feed: hub, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/snapshot"
 	"github.com/aiccd/aiccd/tenant"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -65,6 +66,8 @@ type Options struct {
 	Customers   *partner.Service
 	SmartCare   *smartcare.Service
 	AccessCodes *accesscode.Service
+	// Snapshots deletes tenants and keeps their snapshots.
+	Snapshots *snapshot.Service
 	// MaxImportBytes bounds the streamed record uploads of the admin API,
 	// which are far larger than any other request.
 	MaxImportBytes int64
@@ -97,6 +100,7 @@ type Server struct {
 	customers      *partner.Service
 	smartcare      *smartcare.Service
 	accessCodes    *accesscode.Service
+	snapshots      *snapshot.Service
 	maxImport      int64
 	console        http.Handler
 }
@@ -129,6 +133,7 @@ func New(o Options) *Server {
 		customers:      o.Customers,
 		smartcare:      o.SmartCare,
 		accessCodes:    o.AccessCodes,
+		snapshots:      o.Snapshots,
 		maxImport:      o.MaxImportBytes,
 		console:        o.Console,
 	}
