@@ -2114,6 +2114,32 @@ type SmartCareStatusError struct {
 // SmartCareStatusErrorReturnCode defines model for SmartCareStatusError.ReturnCode.
 type SmartCareStatusErrorReturnCode int
 
+// Snapshot defines model for Snapshot.
+type Snapshot struct {
+	CreatedAt time.Time `json:"created_at"`
+	Name      string    `json:"name"`
+
+	// Rows Rows of every table together.
+	Rows int64 `json:"rows"`
+
+	// SchemaVersion The database migration the rows were read at; the snapshot is restored only at it.
+	SchemaVersion int `json:"schema_version"`
+
+	// Size Bytes of the stored rows.
+	Size   int64  `json:"size"`
+	Tenant string `json:"tenant"`
+}
+
+// SnapshotDraft defines model for SnapshotDraft.
+type SnapshotDraft struct {
+	Name string `json:"name"`
+}
+
+// SnapshotList defines model for SnapshotList.
+type SnapshotList struct {
+	Items []Snapshot `json:"items"`
+}
+
 // Status defines model for Status.
 type Status struct {
 	Status string `json:"status"`
@@ -2333,6 +2359,9 @@ type AccountPath = string
 
 // IDPath defines model for IDPath.
 type IDPath = string
+
+// SnapshotNamePath defines model for SnapshotNamePath.
+type SnapshotNamePath = string
 
 // TenantPath defines model for TenantPath.
 type TenantPath = string
@@ -2692,6 +2721,9 @@ type AdminUpdateSceneJSONRequestBody = ScenePatch
 
 // AdminUpdateSmartCareSettingsJSONRequestBody defines body for AdminUpdateSmartCareSettings for application/json ContentType.
 type AdminUpdateSmartCareSettingsJSONRequestBody AdminUpdateSmartCareSettingsJSONBody
+
+// AdminCreateSnapshotJSONRequestBody defines body for AdminCreateSnapshot for application/json ContentType.
+type AdminCreateSnapshotJSONRequestBody = SnapshotDraft
 
 // AdminIssueVerificationCodeJSONRequestBody defines body for AdminIssueVerificationCode for application/json ContentType.
 type AdminIssueVerificationCodeJSONRequestBody AdminIssueVerificationCodeJSONBody
@@ -3338,6 +3370,17 @@ type ClientInterface interface {
 	// Corresponds with POST /admin/v1/tenants (the `AdminCreateTenant` operationId).
 	AdminCreateTenant(ctx context.Context, body AdminCreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AdminDeleteTenant Delete a tenant and everything it owns
+	//
+	// Deletes the tenant with its app keys, mall tokens, access codes, called routes,
+	// resources, SmartCare settings, scenes, rules, records and tasks, the fault rules
+	// scoped to it, its request journal and its snapshots, in one transaction. Its
+	// credentials are refused from the answer on by the server that deleted it, and
+	// within 80 ms by every other replica (the change feed). Cannot be undone.
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{tenant} (the `AdminDeleteTenant` operationId).
+	AdminDeleteTenant(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AdminGetTenant Show a tenant, its profile in the clear
 	//
 	// Corresponds with GET /admin/v1/tenants/{tenant} (the `AdminGetTenant` operationId).
@@ -3635,6 +3678,50 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/settings (the `AdminUpdateSmartCareSettings` operationId).
 	AdminUpdateSmartCareSettings(ctx context.Context, tenant TenantPath, body AdminUpdateSmartCareSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminListSnapshots List a tenant's snapshots by name
+	//
+	// Corresponds with GET /admin/v1/tenants/{tenant}/snapshots (the `AdminListSnapshots` operationId).
+	AdminListSnapshots(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminCreateSnapshotWithBody Snapshot the tenant's state
+	//
+	// Stores every row the tenant owns (but its request journal) in the database, as it
+	// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+	// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+	// (413 past them).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+	AdminCreateSnapshotWithBody(ctx context.Context, tenant TenantPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminCreateSnapshot Snapshot the tenant's state
+	//
+	// Stores every row the tenant owns (but its request journal) in the database, as it
+	// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+	// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+	// (413 past them).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+	AdminCreateSnapshot(ctx context.Context, tenant TenantPath, body AdminCreateSnapshotJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminDeleteSnapshot Delete a snapshot
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{tenant}/snapshots/{name} (the `AdminDeleteSnapshot` operationId).
+	AdminDeleteSnapshot(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRestoreSnapshot Restore the tenant to a snapshot
+	//
+	// Replaces everything the tenant owns with the snapshot's rows in one transaction:
+	// a concurrent request sees the tenant as it was before or as it is after, never in
+	// between. The request journal is left as it is. A snapshot taken at another schema
+	// version (before an upgrade) is refused with 409.
+	//
+	// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots/{name}/restore (the `AdminRestoreSnapshot` operationId).
+	AdminRestoreSnapshot(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminIssueVerificationCodeWithBody Issue a phone verification code for applyTenant (aiccd sends no SMS)
 	//
@@ -4465,6 +4552,27 @@ func (c *Client) AdminCreateTenant(ctx context.Context, body AdminCreateTenantJS
 	return c.Client.Do(req)
 }
 
+// AdminDeleteTenant Delete a tenant and everything it owns
+//
+// Deletes the tenant with its app keys, mall tokens, access codes, called routes,
+// resources, SmartCare settings, scenes, rules, records and tasks, the fault rules
+// scoped to it, its request journal and its snapshots, in one transaction. Its
+// credentials are refused from the answer on by the server that deleted it, and
+// within 80 ms by every other replica (the change feed). Cannot be undone.
+//
+// Corresponds with DELETE /admin/v1/tenants/{tenant} (the `AdminDeleteTenant` operationId).
+func (c *Client) AdminDeleteTenant(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminDeleteTenantRequest(c.Server, tenant)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AdminGetTenant Show a tenant, its profile in the clear
 //
 // Corresponds with GET /admin/v1/tenants/{tenant} (the `AdminGetTenant` operationId).
@@ -5233,6 +5341,100 @@ func (c *Client) AdminUpdateSmartCareSettingsWithBody(ctx context.Context, tenan
 // Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/settings (the `AdminUpdateSmartCareSettings` operationId).
 func (c *Client) AdminUpdateSmartCareSettings(ctx context.Context, tenant TenantPath, body AdminUpdateSmartCareSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminUpdateSmartCareSettingsRequest(c.Server, tenant, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminListSnapshots List a tenant's snapshots by name
+//
+// Corresponds with GET /admin/v1/tenants/{tenant}/snapshots (the `AdminListSnapshots` operationId).
+func (c *Client) AdminListSnapshots(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminListSnapshotsRequest(c.Server, tenant)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminCreateSnapshotWithBody Snapshot the tenant's state
+//
+// Stores every row the tenant owns (but its request journal) in the database, as it
+// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+// (413 past them).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+func (c *Client) AdminCreateSnapshotWithBody(ctx context.Context, tenant TenantPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminCreateSnapshotRequestWithBody(c.Server, tenant, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminCreateSnapshot Snapshot the tenant's state
+//
+// Stores every row the tenant owns (but its request journal) in the database, as it
+// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+// (413 past them).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+func (c *Client) AdminCreateSnapshot(ctx context.Context, tenant TenantPath, body AdminCreateSnapshotJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminCreateSnapshotRequest(c.Server, tenant, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminDeleteSnapshot Delete a snapshot
+//
+// Corresponds with DELETE /admin/v1/tenants/{tenant}/snapshots/{name} (the `AdminDeleteSnapshot` operationId).
+func (c *Client) AdminDeleteSnapshot(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminDeleteSnapshotRequest(c.Server, tenant, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRestoreSnapshot Restore the tenant to a snapshot
+//
+// Replaces everything the tenant owns with the snapshot's rows in one transaction:
+// a concurrent request sees the tenant as it was before or as it is after, never in
+// between. The request journal is left as it is. A snapshot taken at another schema
+// version (before an upgrade) is refused with 409.
+//
+// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots/{name}/restore (the `AdminRestoreSnapshot` operationId).
+func (c *Client) AdminRestoreSnapshot(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRestoreSnapshotRequest(c.Server, tenant, name)
 	if err != nil {
 		return nil, err
 	}
@@ -6704,6 +6906,40 @@ func NewAdminCreateTenantRequestWithBody(server string, contentType string, body
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminDeleteTenantRequest constructs an http.Request for the AdminDeleteTenant method
+func NewAdminDeleteTenantRequest(server string, tenant TenantPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -8360,6 +8596,169 @@ func NewAdminUpdateSmartCareSettingsRequestWithBody(server string, tenant Tenant
 	return req, nil
 }
 
+// NewAdminListSnapshotsRequest constructs an http.Request for the AdminListSnapshots method
+func NewAdminListSnapshotsRequest(server string, tenant TenantPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/snapshots", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminCreateSnapshotRequest calls the generic AdminCreateSnapshot builder with application/json body
+func NewAdminCreateSnapshotRequest(server string, tenant TenantPath, body AdminCreateSnapshotJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminCreateSnapshotRequestWithBody(server, tenant, "application/json", bodyReader)
+}
+
+// NewAdminCreateSnapshotRequestWithBody constructs an http.Request for the AdminCreateSnapshot method, with any body, and a specified content type
+func NewAdminCreateSnapshotRequestWithBody(server string, tenant TenantPath, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/snapshots", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminDeleteSnapshotRequest constructs an http.Request for the AdminDeleteSnapshot method
+func NewAdminDeleteSnapshotRequest(server string, tenant TenantPath, name SnapshotNamePath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/snapshots/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminRestoreSnapshotRequest constructs an http.Request for the AdminRestoreSnapshot method
+func NewAdminRestoreSnapshotRequest(server string, tenant TenantPath, name SnapshotNamePath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/tenants/%s/snapshots/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewAdminIssueVerificationCodeRequest calls the generic AdminIssueVerificationCode builder with application/json body
 func NewAdminIssueVerificationCodeRequest(server string, body AdminIssueVerificationCodeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9485,6 +9884,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /admin/v1/tenants (the `AdminCreateTenant` operationId).
 	AdminCreateTenantWithResponse(ctx context.Context, body AdminCreateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminCreateTenantHTTPResponse, error)
 
+	// AdminDeleteTenantWithResponse Delete a tenant and everything it owns
+	//
+	// Deletes the tenant with its app keys, mall tokens, access codes, called routes,
+	// resources, SmartCare settings, scenes, rules, records and tasks, the fault rules
+	// scoped to it, its request journal and its snapshots, in one transaction. Its
+	// credentials are refused from the answer on by the server that deleted it, and
+	// within 80 ms by every other replica (the change feed). Cannot be undone.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{tenant} (the `AdminDeleteTenant` operationId).
+	AdminDeleteTenantWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*AdminDeleteTenantHTTPResponse, error)
+
 	// AdminGetTenantWithResponse Show a tenant, its profile in the clear
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -9824,6 +10236,56 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /admin/v1/tenants/{tenant}/smartcare/settings (the `AdminUpdateSmartCareSettings` operationId).
 	AdminUpdateSmartCareSettingsWithResponse(ctx context.Context, tenant TenantPath, body AdminUpdateSmartCareSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminUpdateSmartCareSettingsHTTPResponse, error)
+
+	// AdminListSnapshotsWithResponse List a tenant's snapshots by name
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/v1/tenants/{tenant}/snapshots (the `AdminListSnapshots` operationId).
+	AdminListSnapshotsWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*AdminListSnapshotsHTTPResponse, error)
+
+	// AdminCreateSnapshotWithBodyWithResponse Snapshot the tenant's state
+	//
+	// Stores every row the tenant owns (but its request journal) in the database, as it
+	// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+	// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+	// (413 past them).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+	AdminCreateSnapshotWithBodyWithResponse(ctx context.Context, tenant TenantPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminCreateSnapshotHTTPResponse, error)
+
+	// AdminCreateSnapshotWithResponse Snapshot the tenant's state
+	//
+	// Stores every row the tenant owns (but its request journal) in the database, as it
+	// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+	// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+	// (413 past them).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+	AdminCreateSnapshotWithResponse(ctx context.Context, tenant TenantPath, body AdminCreateSnapshotJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminCreateSnapshotHTTPResponse, error)
+
+	// AdminDeleteSnapshotWithResponse Delete a snapshot
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/v1/tenants/{tenant}/snapshots/{name} (the `AdminDeleteSnapshot` operationId).
+	AdminDeleteSnapshotWithResponse(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*AdminDeleteSnapshotHTTPResponse, error)
+
+	// AdminRestoreSnapshotWithResponse Restore the tenant to a snapshot
+	//
+	// Replaces everything the tenant owns with the snapshot's rows in one transaction:
+	// a concurrent request sees the tenant as it was before or as it is after, never in
+	// between. The request journal is left as it is. A snapshot taken at another schema
+	// version (before an upgrade) is refused with 409.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots/{name}/restore (the `AdminRestoreSnapshot` operationId).
+	AdminRestoreSnapshotWithResponse(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*AdminRestoreSnapshotHTTPResponse, error)
 
 	// AdminIssueVerificationCodeWithBodyWithResponse Issue a phone verification code for applyTenant (aiccd sends no SMS)
 	//
@@ -11381,6 +11843,61 @@ func (r AdminCreateTenantHTTPResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminCreateTenantHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AdminDeleteTenantHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminNotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *AdminErrorResponse
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminDeleteTenantHTTPResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminDeleteTenantHTTPResponse) GetJSON404() *AdminNotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminDeleteTenantHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminDeleteTenantHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminDeleteTenantHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminDeleteTenantHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminDeleteTenantHTTPResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13733,6 +14250,289 @@ func (r AdminUpdateSmartCareSettingsHTTPResponse) ContentType() string {
 	return ""
 }
 
+type AdminListSnapshotsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SnapshotList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminNotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *AdminErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminListSnapshotsHTTPResponse) GetJSON200() *SnapshotList {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminListSnapshotsHTTPResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminListSnapshotsHTTPResponse) GetJSON404() *AdminNotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminListSnapshotsHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminListSnapshotsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminListSnapshotsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminListSnapshotsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminListSnapshotsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AdminCreateSnapshotHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Snapshot
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AdminInvalid
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *AdminConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AdminErrorResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *AdminErrorResponse
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AdminCreateSnapshotHTTPResponse) GetJSON201() *Snapshot {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminCreateSnapshotHTTPResponse) GetJSON400() *AdminInvalid {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminCreateSnapshotHTTPResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminCreateSnapshotHTTPResponse) GetJSON404() *AdminNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AdminCreateSnapshotHTTPResponse) GetJSON409() *AdminConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AdminCreateSnapshotHTTPResponse) GetJSON413() *AdminErrorResponse {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminCreateSnapshotHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminCreateSnapshotHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminCreateSnapshotHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminCreateSnapshotHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminCreateSnapshotHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AdminDeleteSnapshotHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AdminInvalid
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminNotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *AdminErrorResponse
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminDeleteSnapshotHTTPResponse) GetJSON400() *AdminInvalid {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminDeleteSnapshotHTTPResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminDeleteSnapshotHTTPResponse) GetJSON404() *AdminNotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminDeleteSnapshotHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminDeleteSnapshotHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminDeleteSnapshotHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminDeleteSnapshotHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminDeleteSnapshotHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AdminRestoreSnapshotHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Snapshot
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AdminInvalid
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *AdminConflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *AdminErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminRestoreSnapshotHTTPResponse) GetJSON200() *Snapshot {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminRestoreSnapshotHTTPResponse) GetJSON400() *AdminInvalid {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminRestoreSnapshotHTTPResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminRestoreSnapshotHTTPResponse) GetJSON404() *AdminNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AdminRestoreSnapshotHTTPResponse) GetJSON409() *AdminConflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminRestoreSnapshotHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminRestoreSnapshotHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminRestoreSnapshotHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminRestoreSnapshotHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminRestoreSnapshotHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AdminIssueVerificationCodeHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15619,6 +16419,25 @@ func (c *ClientWithResponses) AdminCreateTenantWithResponse(ctx context.Context,
 	return ParseAdminCreateTenantHTTPResponse(rsp)
 }
 
+// AdminDeleteTenantWithResponse Delete a tenant and everything it owns
+//
+// Deletes the tenant with its app keys, mall tokens, access codes, called routes,
+// resources, SmartCare settings, scenes, rules, records and tasks, the fault rules
+// scoped to it, its request journal and its snapshots, in one transaction. Its
+// credentials are refused from the answer on by the server that deleted it, and
+// within 80 ms by every other replica (the change feed). Cannot be undone.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/v1/tenants/{tenant} (the `AdminDeleteTenant` operationId).
+func (c *ClientWithResponses) AdminDeleteTenantWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*AdminDeleteTenantHTTPResponse, error) {
+	rsp, err := c.AdminDeleteTenant(ctx, tenant, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminDeleteTenantHTTPResponse(rsp)
+}
+
 // AdminGetTenantWithResponse Show a tenant, its profile in the clear
 //
 // Returns a wrapper object for the known response body format(s).
@@ -16245,6 +17064,86 @@ func (c *ClientWithResponses) AdminUpdateSmartCareSettingsWithResponse(ctx conte
 		return nil, err
 	}
 	return ParseAdminUpdateSmartCareSettingsHTTPResponse(rsp)
+}
+
+// AdminListSnapshotsWithResponse List a tenant's snapshots by name
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/v1/tenants/{tenant}/snapshots (the `AdminListSnapshots` operationId).
+func (c *ClientWithResponses) AdminListSnapshotsWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*AdminListSnapshotsHTTPResponse, error) {
+	rsp, err := c.AdminListSnapshots(ctx, tenant, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminListSnapshotsHTTPResponse(rsp)
+}
+
+// AdminCreateSnapshotWithBodyWithResponse Snapshot the tenant's state
+//
+// Stores every row the tenant owns (but its request journal) in the database, as it
+// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+// (413 past them).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+func (c *ClientWithResponses) AdminCreateSnapshotWithBodyWithResponse(ctx context.Context, tenant TenantPath, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminCreateSnapshotHTTPResponse, error) {
+	rsp, err := c.AdminCreateSnapshotWithBody(ctx, tenant, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminCreateSnapshotHTTPResponse(rsp)
+}
+
+// AdminCreateSnapshotWithResponse Snapshot the tenant's state
+//
+// Stores every row the tenant owns (but its request journal) in the database, as it
+// is stored: secrets and personal data stay sealed with the master key. A tenant keeps
+// at most 20 snapshots (409 past them); one holds at most 200,000 rows and 64 MiB
+// (413 past them).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots (the `AdminCreateSnapshot` operationId).
+func (c *ClientWithResponses) AdminCreateSnapshotWithResponse(ctx context.Context, tenant TenantPath, body AdminCreateSnapshotJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminCreateSnapshotHTTPResponse, error) {
+	rsp, err := c.AdminCreateSnapshot(ctx, tenant, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminCreateSnapshotHTTPResponse(rsp)
+}
+
+// AdminDeleteSnapshotWithResponse Delete a snapshot
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/v1/tenants/{tenant}/snapshots/{name} (the `AdminDeleteSnapshot` operationId).
+func (c *ClientWithResponses) AdminDeleteSnapshotWithResponse(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*AdminDeleteSnapshotHTTPResponse, error) {
+	rsp, err := c.AdminDeleteSnapshot(ctx, tenant, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminDeleteSnapshotHTTPResponse(rsp)
+}
+
+// AdminRestoreSnapshotWithResponse Restore the tenant to a snapshot
+//
+// Replaces everything the tenant owns with the snapshot's rows in one transaction:
+// a concurrent request sees the tenant as it was before or as it is after, never in
+// between. The request journal is left as it is. A snapshot taken at another schema
+// version (before an upgrade) is refused with 409.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/v1/tenants/{tenant}/snapshots/{name}/restore (the `AdminRestoreSnapshot` operationId).
+func (c *ClientWithResponses) AdminRestoreSnapshotWithResponse(ctx context.Context, tenant TenantPath, name SnapshotNamePath, reqEditors ...RequestEditorFn) (*AdminRestoreSnapshotHTTPResponse, error) {
+	rsp, err := c.AdminRestoreSnapshot(ctx, tenant, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRestoreSnapshotHTTPResponse(rsp)
 }
 
 // AdminIssueVerificationCodeWithBodyWithResponse Issue a phone verification code for applyTenant (aiccd sends no SMS)
@@ -17723,6 +18622,49 @@ func ParseAdminCreateTenantHTTPResponse(rsp *http.Response) (*AdminCreateTenantH
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAdminDeleteTenantHTTPResponse parses an HTTP response from a AdminDeleteTenantWithResponse call
+func ParseAdminDeleteTenantHTTPResponse(rsp *http.Response) (*AdminDeleteTenantHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminDeleteTenantHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest AdminErrorResponse
@@ -19552,6 +20494,232 @@ func ParseAdminUpdateSmartCareSettingsHTTPResponse(rsp *http.Response) (*AdminUp
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAdminListSnapshotsHTTPResponse parses an HTTP response from a AdminListSnapshotsWithResponse call
+func ParseAdminListSnapshotsHTTPResponse(rsp *http.Response) (*AdminListSnapshotsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminListSnapshotsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SnapshotList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAdminCreateSnapshotHTTPResponse parses an HTTP response from a AdminCreateSnapshotWithResponse call
+func ParseAdminCreateSnapshotHTTPResponse(rsp *http.Response) (*AdminCreateSnapshotHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminCreateSnapshotHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Snapshot
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest AdminInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest AdminConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAdminDeleteSnapshotHTTPResponse parses an HTTP response from a AdminDeleteSnapshotWithResponse call
+func ParseAdminDeleteSnapshotHTTPResponse(rsp *http.Response) (*AdminDeleteSnapshotHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminDeleteSnapshotHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest AdminInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAdminRestoreSnapshotHTTPResponse parses an HTTP response from a AdminRestoreSnapshotWithResponse call
+func ParseAdminRestoreSnapshotHTTPResponse(rsp *http.Response) (*AdminRestoreSnapshotHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminRestoreSnapshotHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Snapshot
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest AdminInvalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest AdminConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest AdminErrorResponse
