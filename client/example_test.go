@@ -133,3 +133,31 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// A test suite snapshots its tenant once and restores it before each test,
+// so that no test sees what another left behind.
+func ExampleAdmin_RestoreSnapshot() {
+	ctx := context.Background()
+	admin := must(client.New(demoURL, client.WithAdminToken(adminToken))).Admin()
+	if _, err := admin.CreateTenant(ctx, client.TenantDraft{ID: "example-suite"}); err != nil {
+		log.Fatal(err)
+	}
+	defer admin.DeleteTenant(ctx, "example-suite")
+	if _, err := admin.CreateSnapshot(ctx, "example-suite", "clean"); err != nil {
+		log.Fatal(err)
+	}
+	// A test adds an app key...
+	if _, err := admin.CreateAppKey(ctx, "example-suite", "left behind"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(must(admin.ListAppKeys(ctx, "example-suite"))))
+	// ...and the next one starts from the snapshot.
+	s, err := admin.RestoreSnapshot(ctx, "example-suite", "clean")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s.Name, len(must(admin.ListAppKeys(ctx, "example-suite"))))
+	// Output:
+	// 1
+	// clean 0
+}
