@@ -177,7 +177,8 @@ func newAdminTenantCommand(e *env) *cobra.Command {
 	}
 	cmd.AddCommand(create, list, show, update,
 		lifecycle("expire", "End a trial now (space status 6)", (*tenant.Service).Expire),
-		lifecycle("convert", "Make a trial a formal tenant in service (space status 2)", (*tenant.Service).Convert))
+		lifecycle("convert", "Make a trial a formal tenant in service (space status 2)", (*tenant.Service).Convert),
+		newAdminTenantDeleteCommand(e), newAdminSnapshotCommand(e))
 	return cmd
 }
 

@@ -40,11 +40,12 @@ func TestAdminAPIRefusesUnknownFields(t *testing.T) {
 	}
 	// Endpoints that take no JSON object.
 	bodiless := map[string]bool{
-		"POST /admin/v1/tenants/{tenant}/expire":            true,
-		"POST /admin/v1/tenants/{tenant}/convert":           true,
-		"POST /admin/v1/appkeys/{key}/rotate":               true,
-		"POST /admin/v1/accesskeys/{ak}/rotate":             true,
-		"POST /admin/v1/tenants/{tenant}/smartcare/records": true, // NDJSON
+		"POST /admin/v1/tenants/{tenant}/expire":                   true,
+		"POST /admin/v1/tenants/{tenant}/convert":                  true,
+		"POST /admin/v1/appkeys/{key}/rotate":                      true,
+		"POST /admin/v1/accesskeys/{ak}/rotate":                    true,
+		"POST /admin/v1/tenants/{tenant}/smartcare/records":        true, // NDJSON
+		"POST /admin/v1/tenants/{tenant}/snapshots/{name}/restore": true,
 	}
 	tested := 0
 	for _, route := range e.srv.Routes() {
