@@ -43,11 +43,23 @@ var ownedTables = []string{
 	"faults",
 }
 
+// ownedBy is the condition selecting tenant $1's rows of table. A fault
+// rule scoped to one of the tenant's app keys alone is the tenant's too.
+func ownedBy(table string) string {
+	switch table {
+	case "tenants":
+		return "id = $1"
+	case "faults":
+		return "tenant_id = $1 OR (tenant_id = '' AND app_key IN (SELECT app_key FROM app_keys WHERE tenant_id = $1))"
+	}
+	return "tenant_id = $1"
+}
+
 // captureQuery selects the tenant's rows of every table as one JSON object.
 var captureQuery = func() string {
 	parts := []string{`'tenants', (SELECT coalesce(json_agg(t), '[]') FROM tenants t WHERE id = $1)`}
 	for _, table := range ownedTables {
-		parts = append(parts, fmt.Sprintf(`'%s', (SELECT coalesce(json_agg(t), '[]') FROM %s t WHERE tenant_id = $1)`, table, table))
+		parts = append(parts, fmt.Sprintf(`'%s', (SELECT coalesce(json_agg(t), '[]') FROM %s t WHERE %s)`, table, table, ownedBy(table)))
 	}
 	return `SELECT json_build_object(` + strings.Join(parts, ", ") + `)::text`
 }()
@@ -56,7 +68,7 @@ var captureQuery = func() string {
 var countQuery = func() string {
 	parts := []string{`(SELECT count(*) FROM tenants WHERE id = $1)`}
 	for _, table := range ownedTables {
-		parts = append(parts, fmt.Sprintf(`(SELECT count(*) FROM %s WHERE tenant_id = $1)`, table))
+		parts = append(parts, fmt.Sprintf(`(SELECT count(*) FROM %s WHERE %s)`, table, ownedBy(table)))
 	}
 	return `SELECT (SELECT count(*) FROM tenants WHERE id = $1), ` + strings.Join(parts, " + ")
 }()
@@ -265,7 +277,7 @@ func (s *SnapshotStore) DeleteTenant(ctx context.Context, tenantID string) error
 func deleteOwned(ctx context.Context, tx pgx.Tx, tenantID string) error {
 	batch := &pgx.Batch{}
 	for i := len(ownedTables) - 1; i >= 0; i-- {
-		batch.Queue(`DELETE FROM `+ownedTables[i]+` WHERE tenant_id = $1`, tenantID)
+		batch.Queue(`DELETE FROM `+ownedTables[i]+` WHERE `+ownedBy(ownedTables[i]), tenantID)
 	}
 	return tx.SendBatch(ctx, batch).Close()
 }

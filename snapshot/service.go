@@ -99,6 +99,10 @@ func (s *Service) Restore(ctx context.Context, tenantID, name string) (Snapshot,
 		return Snapshot{}, err
 	}
 	snap, err := s.store.Restore(ctx, tenantID, name)
+	if errors.Is(err, aiccd.ErrConflict) {
+		return Snapshot{}, &aiccd.Error{Kind: aiccd.KindConflict, Err: err,
+			Message: fmt.Sprintf("snapshot %q holds an app key, token or ID that another tenant has taken since; nothing was restored", name)}
+	}
 	if err != nil {
 		return Snapshot{}, snapshotError(tenantID, name, err)
 	}

@@ -38,6 +38,18 @@ var ownedTables = []string{
 
 // snapshotTable is one table's rows as stored: a value is a JSON null,
 // number or string, or {"b": base64} for a BLOB.
+// ownedBy is the condition selecting tenant ?1's rows of table. A fault
+// rule scoped to one of the tenant's app keys alone is the tenant's too.
+func ownedBy(table string) string {
+	switch table {
+	case "tenants":
+		return "id = ?1"
+	case "faults":
+		return "tenant_id = ?1 OR (tenant_id = '' AND app_key IN (SELECT app_key FROM app_keys WHERE tenant_id = ?1))"
+	}
+	return "tenant_id = ?1"
+}
+
 type snapshotTable struct {
 	Columns []string `json:"columns"`
 	Rows    [][]any  `json:"rows"`
@@ -64,8 +76,8 @@ func (s *SnapshotStore) Capture(ctx context.Context, tenantID string, maxRows, m
 	}
 	data := snapshotData{Tables: map[string]*snapshotTable{}}
 	var rows int64
-	read := func(table, where string) error {
-		t, err := readTable(ctx, tx, table, where, tenantID, maxRows-rows)
+	read := func(table string) error {
+		t, err := readTable(ctx, tx, table, tenantID, maxRows-rows)
 		if err != nil {
 			return err
 		}
@@ -73,14 +85,14 @@ func (s *SnapshotStore) Capture(ctx context.Context, tenantID string, maxRows, m
 		data.Tables[table] = t
 		return nil
 	}
-	if err := read("tenants", "id"); err != nil {
+	if err := read("tenants"); err != nil {
 		return snapshot.Snapshot{}, err
 	}
 	if len(data.Tables["tenants"].Rows) == 0 {
 		return snapshot.Snapshot{}, aiccd.ErrNotFound
 	}
 	for _, table := range ownedTables {
-		if err := read(table, "tenant_id"); err != nil {
+		if err := read(table); err != nil {
 			return snapshot.Snapshot{}, err
 		}
 	}
@@ -94,10 +106,10 @@ func (s *SnapshotStore) Capture(ctx context.Context, tenantID string, maxRows, m
 	return snapshot.Snapshot{Tenant: tenantID, Schema: version, Rows: rows, Data: b}, nil
 }
 
-// readTable reads the rows of table whose column where is tenantID, up to
-// limit of them (an error of KindTooLarge past it).
-func readTable(ctx context.Context, tx *sql.Tx, table, where, tenantID string, limit int64) (*snapshotTable, error) {
-	rs, err := tx.QueryContext(ctx, `SELECT * FROM `+table+` WHERE `+where+` = ?`, tenantID)
+// readTable reads the tenant's rows of table, up to limit of them (an
+// error of KindTooLarge past it).
+func readTable(ctx context.Context, tx *sql.Tx, table, tenantID string, limit int64) (*snapshotTable, error) {
+	rs, err := tx.QueryContext(ctx, `SELECT * FROM `+table+` WHERE `+ownedBy(table), tenantID)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -292,7 +304,7 @@ func deleteOwned(ctx context.Context, tx *sql.Tx, tenantID string) error {
 		}
 	}
 	for i := len(ownedTables) - 1; i >= 0; i-- {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+ownedTables[i]+` WHERE tenant_id = ?`, tenantID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+ownedTables[i]+` WHERE `+ownedBy(ownedTables[i]), tenantID); err != nil {
 			return err
 		}
 	}

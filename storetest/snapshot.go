@@ -100,8 +100,12 @@ func tenantState(t *testing.T, db *database.DB, id string) string {
 	note("smartcare records", e)
 	fs, e := db.Faults.Faults(ctx)
 	note("faults", e)
+	keys := map[string]bool{}
+	for _, k := range st.AppKeys {
+		keys[k.Key] = true
+	}
 	for _, f := range fs {
-		if f.TenantID == id {
+		if f.TenantID == id || f.TenantID == "" && keys[f.AppKey] {
 			st.Faults = append(st.Faults, f)
 		}
 	}
@@ -127,6 +131,11 @@ func testSnapshots(t *testing.T, db *database.DB) {
 	}
 	ruleID := nextID.Add(1)
 	if err := db.Faults.CreateFault(ctx, fault.Fault{ID: ruleID, TenantID: demo.TenantID, Endpoint: "queryfaultyuser", Status: 500, Remaining: -1, Percent: 100, CreatedAt: snapshotNow}); err != nil {
+		t.Fatal(err)
+	}
+	// A rule scoped to the tenant's app key alone is the tenant's too.
+	keyRuleID := nextID.Add(1)
+	if err := db.Faults.CreateFault(ctx, fault.Fault{ID: keyRuleID, AppKey: demo.AppKey, Status: 503, Remaining: 3, Percent: 100, CreatedAt: snapshotNow}); err != nil {
 		t.Fatal(err)
 	}
 	snaps := snapshot.NewService(db.Snapshots, aiccd.ClockFunc(func() time.Time { return snapshotNow }), nil)
@@ -192,8 +201,10 @@ func testSnapshots(t *testing.T, db *database.DB) {
 	if _, err := svc.SmartCare.IngestNDJSON(ctx, demo.TenantID, strings.NewReader(`{"msisdn":"`+demo.FaultyMSISDN+`","eventTime":"2024-07-19 10:00:00","ccmSceneCode":"SMS","LAC_TAC":"1"}`+"\n")); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Faults.DeleteFault(ctx, ruleID); err != nil {
-		t.Fatal(err)
+	for _, id := range []int64{ruleID, keyRuleID} {
+		if err := db.Faults.DeleteFault(ctx, id); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if after := tenantState(t, db, demo.TenantID); after == before {
 		t.Fatal("the changes changed nothing the state shows")
@@ -321,6 +332,15 @@ func testSnapshots(t *testing.T, db *database.DB) {
 		}
 		if err := snaps.DeleteTenant(ctx, demo.TenantID); err != nil {
 			t.Fatal(err)
+		}
+		fs, err := db.Faults.Faults(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if f.ID == ruleID || f.ID == keyRuleID {
+				t.Errorf("fault rule %+v of the deleted tenant is left", f)
+			}
 		}
 		// Engines answer nothing as null or as [] alike.
 		gone := strings.ReplaceAll(tenantState(t, db, demo.TenantID), "[]", "null")
