@@ -12,7 +12,6 @@ import (
 	"github.com/aiccd/aiccd/demo"
 )
 
-
 func adminCall(method, path, body string) request {
 	return request{method: method, path: path, body: body, header: adminHeader}
 }
