@@ -52,6 +52,7 @@ func TestContract(t *testing.T) {
 			{"admin/accesscodes", c.adminAccessCodes},
 			{"admin/smartcare", c.adminSmartCare},
 			{"admin/errors", c.adminErrors},
+			{"admin/snapshots", c.adminSnapshots},
 			{"ops", c.ops},
 			{"journal", c.journal},
 		} {
