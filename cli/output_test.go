@@ -154,6 +154,11 @@ func TestJSONOutputIsOneConvention(t *testing.T) {
 	do(done, "admin", "user", "delete", "ann")
 	do(list, "admin", "audit")
 	do(done, "admin", "smartcare", "scene", "delete", "1", "--tenant", "acme")
+	do(one, "admin", "tenant", "snapshot", "create", "acme", "clean")
+	do(list, "admin", "tenant", "snapshot", "list", "acme")
+	do(one, "admin", "tenant", "snapshot", "restore", "acme", "clean")
+	do(done, "admin", "tenant", "snapshot", "delete", "acme", "clean")
+	do(done, "admin", "tenant", "delete", "acme-trial", "--yes")
 
 	// Every admin command ran.
 	var missing []string
