@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# aiccd's load harness: builds aiccd, loads demo data plus generated volume
-# on SQLite and on PostgreSQL, drives six endpoints with wrk at 32
-# connections, and measures two references on the same machine in the same
-# run: a minimal net/http JSON handler (the ceiling, measured just before
-# each endpoint) and Prism serving aiccd's own OpenAPI document. Writes bench/out/results.md and the
-# "Load" section of docs/benchmarks.md. See bench/README.md.
+# aiccd's load harness: on SQLite and on PostgreSQL, drives six endpoints
+# with wrk at 32 connections on the demo data, then again after importing
+# generated volume, and measures two references on the same machine in the
+# same run: a minimal net/http JSON handler (the ceiling, measured just
+# before each endpoint) and Prism serving aiccd's own OpenAPI document.
+# Writes bench/out/results.md and the "Load" section of docs/benchmarks.md.
+# See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ RECORDS=${RECORDS:-1000000}
 ACCESS_CODES=${ACCESS_CODES:-100000}
 CUSTOMERS=${CUSTOMERS:-100000}
 PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+PHASES=${PHASES:-demo volume}
 PRISM_VERSION=5.14.2
 PORT=18080
 CEILING_PORT=18090
@@ -86,27 +88,24 @@ lua() {
   } > "$OUT/$name.lua"
 }
 
-# load NAME BASEURL PID [ENGINE]: runs wrk, samples the server's RSS, prints
-# "req/s p50_ms p99_ms peak_rss_mb"; with PROFILE set and an ENGINE given,
-# saves aiccd's CPU profile of the run as $OUT/ENGINE-NAME.pprof.
+# load NAME BASEURL PID [PROFILE_NAME]: runs wrk, prints "req/s p50_ms p99_ms
+# peak_rss_mb non2xx"; the peak is the server's VmHWM (the most resident
+# memory it has had since it started, kept by the kernel: no sample can
+# miss it). With PROFILE set and a PROFILE_NAME given, saves aiccd's CPU
+# profile of the run as $OUT/PROFILE_NAME.pprof.
 load() {
-  local name=$1 base=$2 pid=$3 engine=${4:-} peak=0 profiler=
-  ( while kill -0 "$pid" 2>/dev/null; do
-      awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null; sleep 0.2
-    done ) > "$OUT/$name.rss" &
-  local sampler=$!
+  local name=$1 base=$2 pid=$3 pname=${4:-} peak=0 profiler=
   # A short warm-up, not measured: connections, prepared statements and
   # caches are set up as they would be on a server already in service.
   wrk -t"$THREADS" -c"$CONNS" -d2s -s "$OUT/$name.lua" "$base" >/dev/null 2>&1 || true
-  if [ -n "${PROFILE:-}" ] && [ -n "$engine" ]; then
-    ( sleep 1; curl -s -H "Authorization: Bearer $ADMIN_TOKEN" -o "$OUT/$engine-$name.pprof" \
+  if [ -n "${PROFILE:-}" ] && [ -n "$pname" ]; then
+    ( sleep 1; curl -s -H "Authorization: Bearer $ADMIN_TOKEN" -o "$OUT/$pname.pprof" \
         "$base/admin/debug/pprof/profile?seconds=$(( ${DURATION%s} - 2 ))" ) &
     profiler=$!
   fi
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$OUT/$name.lua" "$base" > "$OUT/$name.wrk" 2>&1 || true
   [ -n "$profiler" ] && { wait "$profiler" || true; }
-  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-  peak=$(sort -n "$OUT/$name.rss" | tail -1)
+  peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
   awk -v peak="${peak:-0}" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec/ { rps = $2 }
@@ -117,7 +116,7 @@ load() {
 }
 
 ENDPOINTS="tokenByAkSk querytenantbasic querytenantinfo check-user queryAccessCodeList queryfaultyuser"
-declare -A RESULT READY NEAR
+declare -A RESULT READY NEAR SHARE
 
 scripts() { # scripts BASEURL: writes the wrk scripts of the endpoints against BASEURL
   local base=$1 token signed
@@ -154,28 +153,39 @@ for engine in sqlite postgres; do
     DB="${PG_ADMIN/\/postgres\?/\/aiccd_bench?}"
   fi
   start_aiccd "$DB" --demo
-  say "importing the volume"
-  "$AICCD" import records --tenant demo "$OUT/records.ndjson.gz" --database "$DB" >&2
-  "$AICCD" import accesscodes --tenant demo "$OUT/accesscodes.csv" --database "$DB" >&2
-  "$AICCD" import customers --partner demo-partner "$OUT/customers.csv" --database "$DB" >&2
   # A trial in service for querytenantinfo: the demo's own trial reproduces
   # the page's example, which expired in 2023, and only --demo keeps it in
   # service.
   "$AICCD" admin tenant create bench-trial --kind trial --trial-expires "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)" \
     --company "Bench Trial Co" --contact "Bench Person" --email bench.trial@example.com --mobile 13700001111 --database "$DB" >&2
   TRIAL_TOKEN=$("$AICCD" admin malltoken issue --tenant bench-trial -o json --database "$DB" | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
-  # Measure a database at rest, not autovacuum's pass over the new rows.
-  [ "$engine" = postgres ] && psql "$DB" -qc 'VACUUM ANALYZE' >&2
   [ "$engine" = sqlite ] && [ ! -s "$OUT/openapi.yaml" ] && curl -sf "http://127.0.0.1:$PORT/openapi.yaml" -o "$OUT/openapi.yaml" || true
-  stop_aiccd
-  start_aiccd "$DB"
-  READY[$engine]=$READY_MS
-  say "ready in ${READY[$engine]} ms on an existing database; loading"
-  scripts "http://127.0.0.1:$PORT"
-  for ep in $ENDPOINTS; do
-    NEAR[$engine,$ep]=$(load ceiling "http://127.0.0.1:$CEILING_PORT" "$CEIL_PID")
-    RESULT[$engine,$ep]=$(load "$ep" "http://127.0.0.1:$PORT" "$PID" "$engine")
-    echo "$engine $ep: ${RESULT[$engine,$ep]} (ceiling just before: ${NEAR[$engine,$ep]})" >&2
+  for phase in $PHASES; do
+    if [ "$phase" = volume ]; then
+      say "importing the volume"
+      "$AICCD" import records --tenant demo "$OUT/records.ndjson.gz" --database "$DB" >&2
+      "$AICCD" import accesscodes --tenant demo "$OUT/accesscodes.csv" --database "$DB" >&2
+      "$AICCD" import customers --partner demo-partner "$OUT/customers.csv" --database "$DB" >&2
+    fi
+    # Measure a database at rest, not autovacuum's pass over the new rows.
+    [ "$engine" = postgres ] && psql "$DB" -qc 'VACUUM ANALYZE' >&2
+    if [ "$phase" = volume ]; then
+      # A new process on the grown database: its start-up is timed, and
+      # its VmHWM is its own, not the demo phase's.
+      stop_aiccd
+      start_aiccd "$DB"
+      READY[$engine]=$READY_MS
+      say "ready in ${READY[$engine]} ms on an existing database"
+    fi
+    say "loading $engine, $phase data"
+    scripts "http://127.0.0.1:$PORT"
+    for ep in $ENDPOINTS; do
+      NEAR[$engine,$phase,$ep]=$(load ceiling "http://127.0.0.1:$CEILING_PORT" "$CEIL_PID")
+      RESULT[$engine,$phase,$ep]=$(load "$ep" "http://127.0.0.1:$PORT" "$PID" "$engine-$phase-$ep")
+      echo "$engine $phase $ep: ${RESULT[$engine,$phase,$ep]} (ceiling just before: ${NEAR[$engine,$phase,$ep]})" >&2
+    done
+    [ -n "${PROFILE:-}" ] && curl -s -H "Authorization: Bearer $ADMIN_TOKEN" -o "$OUT/$engine-$phase-heap.pprof" \
+      "http://127.0.0.1:$PORT/admin/debug/pprof/heap" || true
   done
   stop_aiccd
 done
@@ -207,34 +217,44 @@ fi
 say "results"
 {
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load generator on the same machine."
-  echo "Command: \`bash bench/run.sh\` (wrk -t$THREADS -c$CONNS -d$DURATION; $RECORDS SmartCare records, $ACCESS_CODES access codes, $CUSTOMERS customers besides the demo data)."
+  echo "Command: \`bash bench/run.sh\` (wrk -t$THREADS -c$CONNS -d$DURATION; volume: $RECORDS SmartCare records, $ACCESS_CODES access codes, $CUSTOMERS customers besides the demo data)."
   echo
   read -r c_rps c_p50 c_p99 c_rss c_min c_max <<<"$CEILING"
-  echo "| endpoint | engine | requests/s | p50 ms | p99 ms | peak RSS MB | non-2xx | % of ceiling | × Prism |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| endpoint | engine | data | requests/s | p50 ms | p99 ms | p99 ÷ ceiling's | peak RSS MB | non-2xx | % of ceiling | volume ÷ demo | × Prism |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for ep in $ENDPOINTS; do
     for engine in sqlite postgres; do
-      read -r rps p50 p99 rss bad <<<"${RESULT[$engine,$ep]}"
-      read -r near _ <<<"${NEAR[$engine,$ep]}"
-      ratio=$(awk -v a="$rps" -v b="$near" 'BEGIN { printf "%.0f%%", 100*a/b }')
-      prism="n/a"
-      if [ -n "${PRISM[$ep]:-}" ]; then
-        read -r p_rps _ <<<"${PRISM[$ep]}"
-        prism=$(awk -v a="$rps" -v b="$p_rps" 'BEGIN { if (b > 0) printf "%.0f×", a/b; else print "n/a" }')
-      fi
-      echo "| $ep | $engine | $rps | $p50 | $p99 | $rss | $bad | $ratio | $prism |"
+      for phase in $PHASES; do
+        read -r rps p50 p99 rss bad <<<"${RESULT[$engine,$phase,$ep]}"
+        read -r near _ near_p99 _ <<<"${NEAR[$engine,$phase,$ep]}"
+        share=$(awk -v a="$rps" -v b="$near" 'BEGIN { printf "%.3f", a/b }')
+        SHARE[$engine,$phase,$ep]=$share
+        p99x=$(awk -v a="$p99" -v b="$near_p99" 'BEGIN { if (b > 0) printf "%.1f×", a/b; else print "n/a" }')
+        # The volume's share against the demo's: the target is that none
+        # falls by more than a fifth.
+        fall=
+        if [ "$phase" = volume ] && [ -n "${SHARE[$engine,demo,$ep]:-}" ]; then
+          fall=$(awk -v v="$share" -v d="${SHARE[$engine,demo,$ep]}" 'BEGIN { r = v/d; printf (r < 0.8 ? "**%.2f**" : "%.2f"), r }')
+        fi
+        prism="n/a"
+        if [ -n "${PRISM[$ep]:-}" ]; then
+          read -r p_rps _ <<<"${PRISM[$ep]}"
+          prism=$(awk -v a="$rps" -v b="$p_rps" 'BEGIN { if (b > 0) printf "%.0f×", a/b; else print "n/a" }')
+        fi
+        echo "| $ep | $engine | $phase | $rps | $p50 | $p99 | $p99x | $rss | $bad | $(awk -v s="$share" 'BEGIN { printf "%.0f%%", 100*s }') | $fall | $prism |"
+      done
     done
   done
-  echo "| (ceiling: net/http, mean) | | $c_rps | $c_p50 | $c_p99 | $c_rss | | 100% | |"
+  echo "| (ceiling: net/http, mean) | | | $c_rps | $c_p50 | $c_p99 | 1× | $c_rss | | 100% | | |"
   for ep in $ENDPOINTS; do
     [ -n "${PRISM[$ep]:-}" ] || continue
     read -r p_rps p_p50 p_p99 p_rss p_bad <<<"${PRISM[$ep]}"
-    echo "| (Prism $PRISM_VERSION) $ep | | $p_rps | $p_p50 | $p_p99 | $p_rss | $p_bad | | 1× |"
+    echo "| (Prism $PRISM_VERSION) $ep | | | $p_rps | $p_p50 | $p_p99 | | $p_rss | $p_bad | | | 1× |"
   done
   echo
-  echo "Each % of ceiling is against the ceiling measured just before that endpoint ($c_min to $c_max requests/s in this run)."
+  echo "Each % of ceiling and each p99 ratio is against the ceiling measured just before that endpoint ($c_min to $c_max requests/s in this run). \"demo\": the demo data alone; \"volume\": after importing the volume, on a restarted server. Peak RSS: the server's VmHWM at the end of the run (aiccd serves all six endpoints of one data set in one process)."
   echo
-  echo "Start to ready on an existing database: SQLite ${READY[sqlite]} ms, PostgreSQL ${READY[postgres]} ms."
+  echo "Start to ready on an existing database: SQLite ${READY[sqlite]:-n/a} ms, PostgreSQL ${READY[postgres]:-n/a} ms. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$OUT/results.md"
 cat "$OUT/results.md"
 
