@@ -39,10 +39,17 @@ for tool in wrk haproxy; do
   [ "$(id -u)" = 0 ] || die "$tool is missing: sudo apt-get install -y $tool"
   apt-get install -y "$tool" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$tool" >/dev/null; }
 done
-go build -o "$OUT/aiccd" ./cmd/aiccd
+# AICCD=PATH measures another build (an earlier commit's, for a before and
+# after) instead of this tree's.
+COMMAND="bash bench/replicas.sh"
+[ -n "${AICCD:-}" ] && COMMAND="AICCD=$AICCD $COMMAND"
+if [ -z "${AICCD:-}" ]; then
+  go build -o "$OUT/aiccd" ./cmd/aiccd
+  AICCD="$OUT/aiccd"
+fi
+[ -x "$AICCD" ] || die "AICCD=$AICCD is not an executable"
 go build -o "$OUT/ceiling" ./bench/ceiling
 go build -o "$OUT/sign" ./bench/sign
-AICCD="$OUT/aiccd"
 TICK=$(getconf CLK_TCK)
 
 TMP=$(mktemp -d)
@@ -219,7 +226,7 @@ done
 say "results"
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(uname -sr), $(haproxy -v | awk 'NR == 1 {print "HAProxy", $3}'), $(psql "$PG_ADMIN" -Atc 'SHOW server_version' | awk '{print "PostgreSQL", $1}'); load generator, HAProxy, the replicas and PostgreSQL on the same machine. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Command: \`bash bench/replicas.sh\` (wrk -t$THREADS -c$CONNS -d$DURATION through HAProxy, round robin; the demo data)."
+  echo "Command: \`$COMMAND\` (wrk -t$THREADS -c$CONNS -d$DURATION through HAProxy, round robin; the demo data)."
   echo
   echo "| endpoint | replicas | requests/s | p50 ms | p99 ms | p99 ÷ ceiling's | non-2xx | % of ceiling through HAProxy | PostgreSQL CPU µs/request | transactions/request | server CPU µs/request (aiccd: all replicas) | HAProxy CPU µs/request |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"

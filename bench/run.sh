@@ -42,6 +42,7 @@ go build -o "$OUT/aiccd" ./cmd/aiccd
 go build -o "$OUT/ceiling" ./bench/ceiling
 go build -o "$OUT/sign" ./bench/sign
 AICCD="$OUT/aiccd"
+TICK=$(getconf CLK_TCK)
 
 say "generated volume: $RECORDS SmartCare records, $ACCESS_CODES access codes, $CUSTOMERS customers"
 [ -s "$OUT/records.ndjson.gz" ] || "$AICCD" demo smartcare-data --records "$RECORDS" --seed 1 --out "$OUT/records.ndjson.gz"
@@ -89,12 +90,14 @@ lua() {
 }
 
 # load NAME BASEURL PID [PROFILE_NAME]: runs wrk, prints "req/s p50_ms p99_ms
-# peak_rss_mb non2xx"; the peak is the server's VmHWM (the most resident
-# memory it has had since it started, kept by the kernel: no sample can
-# miss it). With PROFILE set and a PROFILE_NAME given, saves aiccd's CPU
+# peak_rss_mb non2xx cpu_us"; the peak is the server's VmHWM (the most
+# resident memory it has had since it started, kept by the kernel: no
+# sample can miss it); cpu_us is the server's CPU time (user + system, from
+# /proc/PID/stat) over the run divided by the requests served: unlike
+# requests/s, it hardly moves with what else the shared machine runs. With PROFILE set and a PROFILE_NAME given, saves aiccd's CPU
 # profile of the run as $OUT/PROFILE_NAME.pprof.
 load() {
-  local name=$1 base=$2 pid=$3 pname=${4:-} peak=0 profiler=
+  local name=$1 base=$2 pid=$3 pname=${4:-} peak=0 profiler= t0 t1
   # A short warm-up, not measured: connections, prepared statements and
   # caches are set up as they would be on a server already in service.
   wrk -t"$THREADS" -c"$CONNS" -d2s -s "$OUT/$name.lua" "$base" >/dev/null 2>&1 || true
@@ -103,20 +106,23 @@ load() {
         "$base/admin/debug/pprof/profile?seconds=$(( ${DURATION%s} - 2 ))" ) &
     profiler=$!
   fi
+  t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$OUT/$name.lua" "$base" > "$OUT/$name.wrk" 2>&1 || true
+  t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo "$t0")
   [ -n "$profiler" ] && { wait "$profiler" || true; }
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-  awk -v peak="${peak:-0}" '
+  awk -v peak="${peak:-0}" -v cpu="$(( t1 - t0 ))" -v tick="$TICK" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    / requests in / { n = $1 }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.2f %.2f %.0f %s\n", rps, p50, p99, peak/1024, (bad == "" ? 0 : bad) }' "$OUT/$name.wrk"
+    END { printf "%.0f %.2f %.2f %.0f %s %.1f\n", rps, p50, p99, peak/1024, (bad == "" ? 0 : bad), (n > 0 ? 1e6*cpu/tick/n : 0) }' "$OUT/$name.wrk"
 }
 
 ENDPOINTS="tokenByAkSk querytenantbasic querytenantinfo check-user queryAccessCodeList queryfaultyuser"
-declare -A RESULT READY NEAR SHARE
+declare -A RESULT READY NEAR SHARE CPU
 
 scripts() { # scripts BASEURL: writes the wrk scripts of the endpoints against BASEURL
   local base=$1 token signed
@@ -193,9 +199,9 @@ done
 kill "$CEIL_PID"; wait "$CEIL_PID" 2>/dev/null || true; CEIL_PID=
 # The ceiling's row: the mean of its runs (peak RSS: the largest).
 CEILING=$(for k in "${!NEAR[@]}"; do echo "${NEAR[$k]}"; done | awk '
-  { rps += $1; p50 += $2; p99 += $3; if ($4 > rss) rss = $4; n++
+  { rps += $1; p50 += $2; p99 += $3; if ($4 > rss) rss = $4; cpu += $6; n++
     if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1 }
-  END { printf "%.0f %.2f %.2f %.0f %.0f %.0f\n", rps/n, p50/n, p99/n, rss, min, max }')
+  END { printf "%.0f %.2f %.2f %.0f %.0f %.0f %.1f\n", rps/n, p50/n, p99/n, rss, min, max, cpu/n }')
 echo "ceiling: $CEILING" >&2
 
 declare -A PRISM
@@ -219,40 +225,44 @@ say "results"
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load generator on the same machine."
   echo "Command: \`bash bench/run.sh\` (wrk -t$THREADS -c$CONNS -d$DURATION; volume: $RECORDS SmartCare records, $ACCESS_CODES access codes, $CUSTOMERS customers besides the demo data)."
   echo
-  read -r c_rps c_p50 c_p99 c_rss c_min c_max <<<"$CEILING"
-  echo "| endpoint | engine | data | requests/s | p50 ms | p99 ms | p99 ÷ ceiling's | peak RSS MB | non-2xx | % of ceiling | volume ÷ demo | × Prism |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  read -r c_rps c_p50 c_p99 c_rss c_min c_max c_cpu <<<"$CEILING"
+  echo "| endpoint | engine | data | requests/s | p50 ms | p99 ms | p99 ÷ ceiling's | peak RSS MB | non-2xx | CPU µs/request | % of ceiling | volume ÷ demo: share | volume ÷ demo: CPU/request | × Prism |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for ep in $ENDPOINTS; do
     for engine in sqlite postgres; do
       for phase in $PHASES; do
-        read -r rps p50 p99 rss bad <<<"${RESULT[$engine,$phase,$ep]}"
+        read -r rps p50 p99 rss bad cpu <<<"${RESULT[$engine,$phase,$ep]}"
         read -r near _ near_p99 _ <<<"${NEAR[$engine,$phase,$ep]}"
         share=$(awk -v a="$rps" -v b="$near" 'BEGIN { printf "%.3f", a/b }')
         SHARE[$engine,$phase,$ep]=$share
         p99x=$(awk -v a="$p99" -v b="$near_p99" 'BEGIN { if (b > 0) printf "%.1f×", a/b; else print "n/a" }')
         # The volume's share against the demo's: the target is that none
         # falls by more than a fifth.
-        fall=
+        # The CPU per request against the demo's says the same without the
+        # machine's other work in it.
+        fall= grow=
+        CPU[$engine,$phase,$ep]=$cpu
         if [ "$phase" = volume ] && [ -n "${SHARE[$engine,demo,$ep]:-}" ]; then
           fall=$(awk -v v="$share" -v d="${SHARE[$engine,demo,$ep]}" 'BEGIN { r = v/d; printf (r < 0.8 ? "**%.2f**" : "%.2f"), r }')
+          grow=$(awk -v v="$cpu" -v d="${CPU[$engine,demo,$ep]}" 'BEGIN { if (d > 0) { r = v/d; printf (r > 1.25 ? "**%.2f**" : "%.2f"), r } }')
         fi
         prism="n/a"
         if [ -n "${PRISM[$ep]:-}" ]; then
           read -r p_rps _ <<<"${PRISM[$ep]}"
           prism=$(awk -v a="$rps" -v b="$p_rps" 'BEGIN { if (b > 0) printf "%.0f×", a/b; else print "n/a" }')
         fi
-        echo "| $ep | $engine | $phase | $rps | $p50 | $p99 | $p99x | $rss | $bad | $(awk -v s="$share" 'BEGIN { printf "%.0f%%", 100*s }') | $fall | $prism |"
+        echo "| $ep | $engine | $phase | $rps | $p50 | $p99 | $p99x | $rss | $bad | $cpu | $(awk -v s="$share" 'BEGIN { printf "%.0f%%", 100*s }') | $fall | $grow | $prism |"
       done
     done
   done
-  echo "| (ceiling: net/http, mean) | | | $c_rps | $c_p50 | $c_p99 | 1× | $c_rss | | 100% | | |"
+  echo "| (ceiling: net/http, mean) | | | $c_rps | $c_p50 | $c_p99 | 1× | $c_rss | | $c_cpu | 100% | | | |"
   for ep in $ENDPOINTS; do
     [ -n "${PRISM[$ep]:-}" ] || continue
     read -r p_rps p_p50 p_p99 p_rss p_bad <<<"${PRISM[$ep]}"
-    echo "| (Prism $PRISM_VERSION) $ep | | | $p_rps | $p_p50 | $p_p99 | | $p_rss | $p_bad | | | 1× |"
+    echo "| (Prism $PRISM_VERSION) $ep | | | $p_rps | $p_p50 | $p_p99 | | $p_rss | $p_bad | | | | | 1× |"
   done
   echo
-  echo "Each % of ceiling and each p99 ratio is against the ceiling measured just before that endpoint ($c_min to $c_max requests/s in this run). \"demo\": the demo data alone; \"volume\": after importing the volume, on a restarted server. Peak RSS: the server's VmHWM at the end of the run (aiccd serves all six endpoints of one data set in one process)."
+  echo "Each % of ceiling and each p99 ratio is against the ceiling measured just before that endpoint ($c_min to $c_max requests/s in this run). \"demo\": the demo data alone; \"volume\": after importing the volume, on a restarted server. Peak RSS: the server's VmHWM at the end of the run (aiccd serves all six endpoints of one data set in one process). CPU µs/request: the server's user and system time over the run, from /proc/PID/stat, per request served (with PROFILE set, the profiler's share included). volume ÷ demo: bold when the share of the ceiling falls by more than a fifth, or the CPU per request grows by more than a quarter (the same fall, measured without the machine's other work)."
   echo
   echo "Start to ready on an existing database: SQLite ${READY[sqlite]:-n/a} ms, PostgreSQL ${READY[postgres]:-n/a} ms. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$OUT/results.md"
