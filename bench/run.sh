@@ -262,7 +262,7 @@ say "results"
     echo "| (Prism $PRISM_VERSION) $ep | | | $p_rps | $p_p50 | $p_p99 | | $p_rss | $p_bad | $p_cpu | | | | 1× |"
   done
   echo
-  echo "Each % of ceiling and each p99 ratio is against the ceiling measured just before that endpoint ($c_min to $c_max requests/s in this run). \"demo\": the demo data alone; \"volume\": after importing the volume, on a restarted server. Peak RSS: the server's VmHWM at the end of the run (aiccd serves all six endpoints of one data set in one process). CPU µs/request: the server's user and system time over the run, from /proc/PID/stat, per request served (with PROFILE set, the profiler's share included). volume ÷ demo: bold when the share of the ceiling falls by more than a fifth, or the CPU per request grows by more than a quarter (the same fall, measured without the machine's other work)."
+  echo "Each % of ceiling and each p99 ratio is against the ceiling measured just before that endpoint ($c_min to $c_max requests/s in this run). \"demo\": the demo data alone; \"volume\": after importing the volume, on a restarted server. Peak RSS: the server's VmHWM at the end of the run (aiccd serves all six endpoints of one data set in one process). CPU µs/request: the server's user and system time over the run, from /proc/PID/stat, per request served (with PROFILE set, the profiler's share included). volume ÷ demo: bold when the share of the ceiling falls by more than a fifth, or the CPU per request grows by more than a quarter (the same fall, less moved by the machine's other work)."
   echo
   echo "Start to ready on an existing database: SQLite ${READY[sqlite]:-n/a} ms, PostgreSQL ${READY[postgres]:-n/a} ms. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$OUT/results.md"
