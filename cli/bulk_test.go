@@ -32,11 +32,11 @@ func memSpec(store map[string]int, failAt int) bulkSpec[pair] {
 		return pair{key, v}, nil
 	}
 	return bulkSpec[pair]{
-		what:      "pairs",
-		required:  []string{"key", "n"},
-		batchSize: 3,
-		fromCSV:   func(r csvRow) (pair, error) { return parse(r.Get("key"), r.Get("n")) },
-		fromJSON: func(line []byte) (pair, error) {
+		What:      "pairs",
+		Required:  []string{"key", "n"},
+		BatchSize: 3,
+		FromCSV:   func(r csvRow) (pair, error) { return parse(r.Get("key"), r.Get("n")) },
+		FromJSON: func(line []byte) (pair, error) {
 			var v struct {
 				Key string `json:"key"`
 				N   string `json:"n"`
@@ -46,7 +46,7 @@ func memSpec(store map[string]int, failAt int) bulkSpec[pair] {
 			}
 			return parse(v.Key, v.N)
 		},
-		write: func(_ context.Context, batch []pair) error {
+		Write: func(_ context.Context, batch []pair) error {
 			seen := map[string]bool{}
 			for _, p := range batch {
 				if _, ok := store[p.key]; ok || seen[p.key] {
@@ -207,7 +207,7 @@ func TestBulkPipelinedKeepsOrderAndPosition(t *testing.T) {
 	var errOut bytes.Buffer
 	e := &env{stdout: &bytes.Buffer{}, stderr: &errOut}
 	spec := memSpec(store, 9)
-	spec.pipeline = true
+	spec.Pipeline = true
 	// Three batches of 3 fit; the fourth fails.
 	if _, err := runBulk(context.Background(), e, path, spec, bulkOptions{}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("err = %v", err)
@@ -216,7 +216,7 @@ func TestBulkPipelinedKeepsOrderAndPosition(t *testing.T) {
 		t.Fatalf("stored %v; report %s", store, errOut.String())
 	}
 	spec = memSpec(store, 0)
-	spec.pipeline = true
+	spec.Pipeline = true
 	res, err := runBulk(context.Background(), e, path, spec, bulkOptions{resume: true})
 	if err != nil || res.Skipped != 10 || res.Imported != 10 || len(store) != 19 {
 		t.Fatalf("resume: %+v, %v, %d stored", res, err, len(store))
@@ -228,7 +228,7 @@ func TestBulkCSVParserSeesTheHeaderOnce(t *testing.T) {
 	store := map[string]int{}
 	spec := memSpec(store, 0)
 	headers := 0
-	spec.csvParser = func(header []string) (func([]string) (pair, error), error) {
+	spec.CSVParser = func(header []string) (func([]string) (pair, error), error) {
 		headers++
 		if !slices.Equal(header, []string{"n", "key"}) {
 			t.Fatalf("header %v", header)
@@ -242,7 +242,7 @@ func TestBulkCSVParserSeesTheHeaderOnce(t *testing.T) {
 	if _, err := runBulk(context.Background(), e, path, spec, bulkOptions{}); err != nil || headers != 1 || store["b"] != 2 {
 		t.Fatalf("%v, %d headers, %v", err, headers, store)
 	}
-	spec.csvParser = func([]string) (func([]string) (pair, error), error) { return nil, errors.New("column 3 is odd") }
+	spec.CSVParser = func([]string) (func([]string) (pair, error), error) { return nil, errors.New("column 3 is odd") }
 	if _, err := runBulk(context.Background(), e, path, spec, bulkOptions{}); err == nil || !strings.Contains(err.Error(), "line 1: column 3 is odd") {
 		t.Fatalf("a refused header: %v", err)
 	}

@@ -49,19 +49,19 @@ func newImportAccessCodesCommand(e *env) *cobra.Command {
 					return a.accessCodes.Prepare(tenantID, d)
 				}
 				_, err := runBulk(ctx, e, args[0], bulkSpec[accesscode.AccessCode]{
-					what:      "access codes",
-					required:  []string{"accessCode"},
-					batchSize: accessCodeBatch,
-					pipeline:  true,
-					csvParser: func(header []string) (func([]string) (accesscode.AccessCode, error), error) {
+					What:      "access codes",
+					Required:  []string{"accessCode"},
+					BatchSize: accessCodeBatch,
+					Pipeline:  true,
+					CSVParser: func(header []string) (func([]string) (accesscode.AccessCode, error), error) {
 						parse, err := accesscode.CSV(header)
 						if err != nil {
 							return nil, err
 						}
 						return func(rec []string) (accesscode.AccessCode, error) { return prepare(parse(rec)) }, nil
 					},
-					fromJSON: func(line []byte) (accesscode.AccessCode, error) { return prepare(accessCodeFromJSON(line)) },
-					write: func(ctx context.Context, batch []accesscode.AccessCode) error {
+					FromJSON: func(line []byte) (accesscode.AccessCode, error) { return prepare(accessCodeFromJSON(line)) },
+					Write: func(ctx context.Context, batch []accesscode.AccessCode) error {
 						return a.accessCodes.CreateBatch(ctx, tenantID, batch)
 					},
 				}, o)

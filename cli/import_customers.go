@@ -25,15 +25,15 @@ func newImportCustomersCommand(e *env) *cobra.Command {
 					return err
 				}
 				_, err := runBulk(ctx, e, args[0], bulkSpec[partner.Record]{
-					what:      "customers",
-					required:  []string{"name"},
-					batchSize: 1000,
-					fromCSV: func(r csvRow) (partner.Record, error) {
+					What:      "customers",
+					Required:  []string{"name"},
+					BatchSize: 1000,
+					FromCSV: func(r csvRow) (partner.Record, error) {
 						return a.customers.Prepare(partnerID, partner.NewCustomer{
 							Name: r.Get("name"), Email: r.Get("email"), Mobile: r.Get("mobile"), Password: r.Get("password"),
 						})
 					},
-					fromJSON: func(line []byte) (partner.Record, error) {
+					FromJSON: func(line []byte) (partner.Record, error) {
 						var v struct {
 							Name     string `json:"name"`
 							Email    string `json:"email"`
@@ -45,7 +45,7 @@ func newImportCustomersCommand(e *env) *cobra.Command {
 						}
 						return a.customers.Prepare(partnerID, partner.NewCustomer(v))
 					},
-					write: a.customers.Import,
+					Write: a.customers.Import,
 				}, o)
 				return err
 			})

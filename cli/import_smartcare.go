@@ -32,15 +32,15 @@ retention or more than an hour in the future are rejected.`,
 					return err
 				}
 				_, err = runBulk(ctx, e, args[0], bulkSpec[smartcare.Record]{
-					what:      "records",
-					required:  []string{smartcare.FieldMSISDN, smartcare.FieldEventTime, smartcare.FieldSceneCode},
-					batchSize: smartcare.IngestBatchSize,
-					csvParser: p.CSV,
-					fromJSON:  p.FromJSON,
-					write: func(ctx context.Context, batch []smartcare.Record) error {
+					What:      "records",
+					Required:  []string{smartcare.FieldMSISDN, smartcare.FieldEventTime, smartcare.FieldSceneCode},
+					BatchSize: smartcare.IngestBatchSize,
+					CSVParser: p.CSV,
+					FromJSON:  p.FromJSON,
+					Write: func(ctx context.Context, batch []smartcare.Record) error {
 						return a.smartcare.AppendRecords(ctx, tenantID, batch)
 					},
-					pipeline: true,
+					Pipeline: true,
 				}, o)
 				return err
 			})
@@ -94,20 +94,20 @@ offending condition.`,
 					return a.smartcare.NewRule(tenantID, in)
 				}
 				_, err := runBulk(ctx, e, args[0], bulkSpec[smartcare.FaultRule]{
-					what:      "rules",
-					required:  []string{"ccmSceneCode", "reflectionRule", "activeFrom"},
-					batchSize: 5000,
-					fromCSV: func(r csvRow) (smartcare.FaultRule, error) {
+					What:      "rules",
+					Required:  []string{"ccmSceneCode", "reflectionRule", "activeFrom"},
+					BatchSize: 5000,
+					FromCSV: func(r csvRow) (smartcare.FaultRule, error) {
 						return parse(ruleRow{r.Get("ccmSceneCode"), r.Get("reflectionRule"), r.Get("activeFrom"), r.Get("activeUntil"), r.Get("description")})
 					},
-					fromJSON: func(line []byte) (smartcare.FaultRule, error) {
+					FromJSON: func(line []byte) (smartcare.FaultRule, error) {
 						var r ruleRow
 						if err := decodeRow(line, &r); err != nil {
 							return smartcare.FaultRule{}, err
 						}
 						return parse(r)
 					},
-					write: func(ctx context.Context, batch []smartcare.FaultRule) error {
+					Write: func(ctx context.Context, batch []smartcare.FaultRule) error {
 						return a.smartcare.CreateRules(ctx, tenantID, batch)
 					},
 				}, o)

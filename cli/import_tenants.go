@@ -26,12 +26,12 @@ func newImportTenantsCommand(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withApp(cmd, func(ctx context.Context, a *app) error {
 				_, err := runBulk(ctx, e, args[0], bulkSpec[tenant.Tenant]{
-					what:      "tenants",
-					required:  []string{"id"},
-					columns:   tenantColumns,
-					batchSize: 1000,
-					fromCSV:   func(r csvRow) (tenant.Tenant, error) { return tenantFromCSV(a.tenants, r) },
-					write:     a.tenants.CreateBatch,
+					What:      "tenants",
+					Required:  []string{"id"},
+					Columns:   tenantColumns,
+					BatchSize: 1000,
+					FromCSV:   func(r csvRow) (tenant.Tenant, error) { return tenantFromCSV(a.tenants, r) },
+					Write:     a.tenants.CreateBatch,
 				}, o)
 				return err
 			})
