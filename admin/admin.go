@@ -49,7 +49,7 @@ type Session struct {
 	UserName  string
 	Role      Role // the user's role when the session began
 	CreatedAt time.Time
-	ExpiresAt time.Time
+	ExpiresAt time.Time // after an idle time, pushed back by use up to the lifetime
 }
 
 // AuditEntry is one change made through the console: who, what, when.
@@ -81,6 +81,8 @@ type Store interface {
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns the session whose token has the digest tokenHash.
 	Session(ctx context.Context, tokenHash string) (Session, error)
+	// ExtendSession sets when a session expires.
+	ExtendSession(ctx context.Context, tokenHash string, expiresAt time.Time) error
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error

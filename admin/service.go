@@ -13,9 +13,18 @@ import (
 	"github.com/aiccd/aiccd/password"
 )
 
-// SessionTTL is how long a session lasts from sign-in. It is not extended
-// by use: a stolen cookie is worth a working day at most.
-const SessionTTL = 12 * time.Hour
+// The default session times: a session ends after SessionIdle without
+// use, and SessionLifetime after sign-in however much it is used, so that
+// a stolen cookie is worth a working day at most.
+const (
+	SessionIdle     = 30 * time.Minute
+	SessionLifetime = 12 * time.Hour
+)
+
+// extendStep is how far a session's expiry must move before use extends
+// it in the store: one write a minute at most per session, not one per
+// page, at the cost of an idle timeout up to a minute early.
+const extendStep = time.Minute
 
 // PasswordChecker checks a password under the limits every password login
 // of the process shares (credential.Service): the bound on concurrent
@@ -31,11 +40,46 @@ type Service struct {
 	clock     aiccd.Clock
 	ids       aiccd.IDGenerator
 	passwords PasswordChecker
+	idle      time.Duration
+	lifetime  time.Duration
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithSessionTimes sets how long a session lasts without use (idle) and
+// at most from sign-in (lifetime); zero keeps the default.
+func WithSessionTimes(idle, lifetime time.Duration) Option {
+	return func(s *Service) {
+		if idle > 0 {
+			s.idle = idle
+		}
+		if lifetime > 0 {
+			s.lifetime = lifetime
+		}
+	}
 }
 
 // NewService returns a Service over store.
-func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, passwords PasswordChecker) *Service {
-	return &Service{store: store, clock: clock, ids: ids, passwords: passwords}
+func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, passwords PasswordChecker, opts ...Option) *Service {
+	s := &Service{store: store, clock: clock, ids: ids, passwords: passwords, idle: SessionIdle, lifetime: SessionLifetime}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Lifetime is the longest a session lasts.
+func (s *Service) Lifetime() time.Duration { return s.lifetime }
+
+// expiry is when a session created at created and used at now expires:
+// after the idle time, and never after its lifetime.
+func (s *Service) expiry(created, now time.Time) time.Time {
+	end := created.Add(s.lifetime)
+	if next := now.Add(s.idle); next.Before(end) {
+		return next
+	}
+	return end
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
@@ -101,7 +145,7 @@ func (s *Service) SignIn(ctx context.Context, name, pw string) (Session, string,
 	}
 	token := newToken()
 	now := s.now()
-	sess := Session{TokenHash: HashToken(token), UserName: u.Name, Role: u.Role, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	sess := Session{TokenHash: HashToken(token), UserName: u.Name, Role: u.Role, CreatedAt: now, ExpiresAt: s.expiry(now, now)}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return Session{}, "", err
 	}
@@ -127,6 +171,26 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 	if !s.now().Before(sess.ExpiresAt) {
 		return Session{}, ErrNoSession
 	}
+	return sess, nil
+}
+
+// Touch records a use of sess by its user, pushing its idle expiry back;
+// it returns the session as it now is. A script's background requests
+// (the live views' polls) are not uses: they would keep an open page's
+// session alive for ever.
+func (s *Service) Touch(ctx context.Context, sess Session) (Session, error) {
+	next := s.expiry(sess.CreatedAt, s.now())
+	if next.Sub(sess.ExpiresAt) < extendStep {
+		return sess, nil
+	}
+	err := s.store.ExtendSession(ctx, sess.TokenHash, next)
+	if errors.Is(err, aiccd.ErrNotFound) { // signed out meanwhile
+		return Session{}, ErrNoSession
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	sess.ExpiresAt = next
 	return sess, nil
 }
 

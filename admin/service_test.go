@@ -78,9 +78,34 @@ func TestSignInAndSessions(t *testing.T) {
 	if _, err := s.Authenticate(ctx, token+"x"); !errors.Is(err, admin.ErrNoSession) {
 		t.Fatalf("a wrong token: %v", err)
 	}
-	c.Add(admin.SessionTTL)
+	// Used every 20 minutes, the session outlives its idle time of 30
+	// minutes, up to its lifetime of 12 hours from sign-in.
+	for range 12*3 - 1 {
+		c.Add(20 * time.Minute)
+		got, err := s.Authenticate(ctx, token)
+		if err != nil {
+			t.Fatalf("a session in use, at %s: %v", c.Now(), err)
+		}
+		if _, err := s.Touch(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Add(20 * time.Minute)
 	if _, err := s.Authenticate(ctx, token); !errors.Is(err, admin.ErrNoSession) {
-		t.Fatalf("an expired session: %v", err)
+		t.Fatalf("a session past its lifetime: %v", err)
+	}
+	// Unused for 30 minutes, a session ends.
+	_, token, err = s.SignIn(ctx, "ann", "Str0ng-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Add(admin.SessionIdle - time.Second)
+	if _, err := s.Authenticate(ctx, token); err != nil {
+		t.Fatalf("a session idle for less than its idle time: %v", err)
+	}
+	c.Add(time.Second)
+	if _, err := s.Authenticate(ctx, token); !errors.Is(err, admin.ErrNoSession) {
+		t.Fatalf("an idle session: %v", err)
 	}
 
 	_, token, err = s.SignIn(ctx, "ann", "Str0ng-pass")

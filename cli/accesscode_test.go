@@ -188,7 +188,7 @@ func FuzzAccessCodeNDJSONRow(f *testing.F) {
 	}
 	svc := accesscode.NewService(nil, aiccd.SystemClock, &seqIDs{})
 	f.Fuzz(func(t *testing.T, line []byte) {
-		d, err := accessCodeFromJSON(line)
+		d, err := accesscode.FromJSON(line)
 		if err == nil {
 			_, err = svc.Prepare("t", d)
 		}

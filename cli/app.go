@@ -119,7 +119,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create
 	})
 	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks), smartcare.WithFeed(a.feed))
 	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)
-	a.admins = admin.NewService(db.Console, clock, a.ids, a.credentials)
+	a.admins = admin.NewService(db.Console, clock, a.ids, a.credentials, admin.WithSessionTimes(cfg.ConsoleIdleTimeout, cfg.ConsoleSessionLifetime))
 	a.snapshots = snapshot.NewService(db.Snapshots, clock, a.feed)
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()

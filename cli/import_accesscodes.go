@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
@@ -60,7 +58,7 @@ func newImportAccessCodesCommand(e *env) *cobra.Command {
 						}
 						return func(rec []string) (accesscode.AccessCode, error) { return prepare(parse(rec)) }, nil
 					},
-					FromJSON: func(line []byte) (accesscode.AccessCode, error) { return prepare(accessCodeFromJSON(line)) },
+					FromJSON: func(line []byte) (accesscode.AccessCode, error) { return prepare(accesscode.FromJSON(line)) },
 					Write: func(ctx context.Context, batch []accesscode.AccessCode) error {
 						return a.accessCodes.CreateBatch(ctx, tenantID, batch)
 					},
@@ -81,51 +79,4 @@ func newImportAccessCodesCommand(e *env) *cobra.Command {
 	cmd.MarkFlagRequired("tenant")
 	o.addFlags(cmd, true)
 	return cmd
-}
-
-// accessCodeJSON is one NDJSON line: an entry of calledRouteList.
-type accessCodeJSON struct {
-	ID          json.RawMessage    `json:"id"` // a string, as the page sends it, or a number
-	AccessCode  *string            `json:"accessCode"`
-	MediatypeID *accesscode.Number `json:"mediatypeId"`
-	N400Number  *string            `json:"n400Number"`
-	Description *string            `json:"description"`
-	NumCallAttr *accesscode.Number `json:"numCallAttr"`
-}
-
-func accessCodeFromJSON(line []byte) (accesscode.Draft, error) {
-	var v accessCodeJSON
-	if err := decodeRow(line, &v); err != nil {
-		return accesscode.Draft{}, err
-	}
-	d := accesscode.Draft{MediaType: accesscode.MediaAudioVideo, CallAttr: accesscode.CallBoth,
-		N400Number: v.N400Number, Description: v.Description}
-	if v.AccessCode == nil {
-		return accesscode.Draft{}, aiccd.Errorf(aiccd.KindInvalid, "accessCode: is required")
-	}
-	d.Code = *v.AccessCode
-	if id := strings.Trim(string(v.ID), `"`); id != "" && id != "null" {
-		n, err := parseID(id)
-		if err != nil {
-			return accesscode.Draft{}, err
-		}
-		d.ID = n
-	}
-	if m, ok, err := v.MediatypeID.Int("mediatypeId"); err != nil {
-		return accesscode.Draft{}, err
-	} else if ok {
-		if !accesscode.MediaType(m).Valid() {
-			return accesscode.Draft{}, aiccd.Errorf(aiccd.KindInvalid, "mediatypeId: %d is not one of 2, 5, 18, 19, 53", m)
-		}
-		d.MediaType = accesscode.MediaType(m)
-	}
-	if c, ok, err := v.NumCallAttr.Int("numCallAttr"); err != nil {
-		return accesscode.Draft{}, err
-	} else if ok {
-		if !accesscode.CallAttr(c).Valid() {
-			return accesscode.Draft{}, aiccd.Errorf(aiccd.KindInvalid, "numCallAttr: %d is not 1 (inbound), 2 (outbound) or 3 (both)", c)
-		}
-		d.CallAttr = accesscode.CallAttr(c)
-	}
-	return d, nil
 }

@@ -32,7 +32,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "shutdown-delay", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-import-bytes", "max-header-bytes", "admin-token", "rate-limit", "rate-burst", "password-concurrency", "tls-cert", "tls-key", "journal-size", "journal-bodies",
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-import-bytes", "max-header-bytes", "admin-token", "console-idle-timeout", "console-session-lifetime", "rate-limit", "rate-burst", "password-concurrency", "tls-cert", "tls-key", "journal-size", "journal-bodies",
 		"partner-mobile-limit", "smartcare-retention-interval", "smartcare-workers", "smartcare-max-queued-tasks")
 	return cmd
 }

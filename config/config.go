@@ -49,6 +49,8 @@ type Config struct {
 	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
 
 	AdminToken                 string        `koanf:"admin-token"`
+	ConsoleIdleTimeout         time.Duration `koanf:"console-idle-timeout"`
+	ConsoleSessionLifetime     time.Duration `koanf:"console-session-lifetime"`
 	MasterKey                  string        `koanf:"master-key"`
 	MasterKeyFile              string        `koanf:"master-key-file"`
 	RateLimit                  float64       `koanf:"rate-limit"`
@@ -88,6 +90,8 @@ func Default() Config {
 
 		SmartCareRetentionInterval: 10 * time.Minute,
 		SmartCareWorkers:           1,
+		ConsoleIdleTimeout:         30 * time.Minute,
+		ConsoleSessionLifetime:     12 * time.Hour,
 		SmartCareMaxQueuedTasks:    1000,
 	}
 }
@@ -236,6 +240,10 @@ func (c Config) Validate() error {
 	}
 	if c.SmartCareMaxQueuedTasks < 1 || c.SmartCareMaxQueuedTasks > 1_000_000 {
 		errs = append(errs, fmt.Errorf("smartcare-max-queued-tasks: %d is outside 1..1000000", c.SmartCareMaxQueuedTasks))
+	}
+	if c.ConsoleIdleTimeout < time.Minute || c.ConsoleSessionLifetime < c.ConsoleIdleTimeout || c.ConsoleSessionLifetime > 720*time.Hour {
+		errs = append(errs, fmt.Errorf("console-idle-timeout %s / console-session-lifetime %s: the idle timeout is at least 1m, "+
+			"the lifetime at least the idle timeout and at most 720h", c.ConsoleIdleTimeout, c.ConsoleSessionLifetime))
 	}
 	for name, d := range map[string]time.Duration{
 		"shutdown-timeout": c.ShutdownTimeout, "read-header-timeout": c.ReadHeaderTimeout,

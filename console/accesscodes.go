@@ -1,13 +1,8 @@
 package console
 
 import (
-	"context"
-	"encoding/csv"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -20,10 +15,6 @@ import (
 // for access codes (fuzzy search, paged after an access code, no offset
 // cap), QueryRoutes for called routes.
 
-// maxUpload bounds an uploaded CSV file. Larger imports are the CLI's
-// (`aiccd import accesscodes`), which resumes and reports progress.
-const maxUpload = 2 << 20
-
 type accessCodeListData struct {
 	Tenant                 string
 	Code, Description      string // the search, as typed
@@ -33,7 +24,6 @@ type accessCodeListData struct {
 	Total                  int
 	Next                   string // the After of the next page, if any
 	Form                   accessCodeForm
-	Import                 *importResult
 	MediaTypes             []accesscode.MediaType
 	CallAttrs              []accesscode.CallAttr
 	Routes                 []accesscode.Route
@@ -56,17 +46,6 @@ type accessCodeForm struct {
 type routeForm struct {
 	AccessCode, ExtCode, DeviceType, DeviceID, DeviceDesc string
 	MediaType, Editable                                   string
-}
-
-// importResult is what an upload did, with each rejected row.
-type importResult struct {
-	Imported int
-	Rejected []rejectedRow
-}
-
-type rejectedRow struct {
-	Line   int
-	Reason string
 }
 
 var callAttrs = []accesscode.CallAttr{accesscode.CallInbound, accesscode.CallOutbound, accesscode.CallBoth}
@@ -249,123 +228,6 @@ func (c *Console) accessCodeDelete(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return redirect(w, r, accessCodesPath(a.TenantID), "Access code "+a.Code+" deleted.")
-}
-
-// accessCodeImport imports an uploaded CSV file of the columns `aiccd
-// import accesscodes` reads, and answers with each rejected row.
-func (c *Console) accessCodeImport(w http.ResponseWriter, r *http.Request) error {
-	tenantID := r.PathValue("tenant")
-	if _, err := c.Tenants.Get(r.Context(), tenantID); err != nil {
-		return err
-	}
-	file, _, err := r.FormFile("file")
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return err
-		}
-		return c.renderAccessCodes(w, r, http.StatusBadRequest, accessCodeListData{},
-			flash{Message: "Choose a CSV file to upload.", Error: true})
-	}
-	defer file.Close()
-	res, err := c.importAccessCodes(r.Context(), tenantID, file)
-	if err != nil {
-		if !clientError(err) {
-			return err
-		}
-		return c.renderAccessCodes(w, r, statuses[aiccd.KindOf(err)], accessCodeListData{}, errorFlash(err))
-	}
-	detail := fmt.Sprintf("tenant=%s imported=%d rejected=%d", tenantID, res.Imported, len(res.Rejected))
-	if err := c.audit(r, "accesscode.import", tenantID, detail); err != nil {
-		return err
-	}
-	msg := fmt.Sprintf("Imported %d access code%s; %d row%s rejected.", res.Imported, plural(res.Imported), len(res.Rejected), plural(len(res.Rejected)))
-	return c.renderAccessCodes(w, r, http.StatusOK, accessCodeListData{Import: &res}, flash{Message: msg, Error: len(res.Rejected) > 0})
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-// importAccessCodes reads rows with accesscode.CSV, as the CLI's import
-// does, and writes the valid ones in one transaction. When the store
-// refuses it for some row (a code or ID that exists), the rows are
-// written one by one to find the refused ones: an upload is small.
-func (c *Console) importAccessCodes(ctx context.Context, tenantID string, file io.Reader) (importResult, error) {
-	var res importResult
-	cr := csv.NewReader(file)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		return res, aiccd.Errorf(aiccd.KindInvalid, "the file is not CSV whose first line names the columns")
-	}
-	parse, err := accesscode.CSV(header)
-	if err != nil {
-		return res, err
-	}
-	var rows []accesscode.AccessCode
-	var lines []int
-	reject := func(line int, err error) {
-		res.Rejected = append(res.Rejected, rejectedRow{Line: line, Reason: aiccd.MessageOf(err, "refused")})
-	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			reject(pe.StartLine, aiccd.Errorf(aiccd.KindInvalid, "malformed CSV: %v", pe.Err))
-			continue
-		}
-		if err != nil {
-			return res, err
-		}
-		line, _ := cr.FieldPos(0)
-		d, err := parse(rec)
-		var a accesscode.AccessCode
-		if err == nil {
-			a, err = c.AccessCodes.Prepare(tenantID, d)
-		}
-		if err != nil {
-			reject(line, err)
-			continue
-		}
-		rows, lines = append(rows, a), append(lines, line)
-	}
-	if len(rows) == 0 {
-		return res, nil
-	}
-	err = c.AccessCodes.CreateBatch(ctx, tenantID, rows)
-	if err == nil {
-		res.Imported = len(rows)
-		return res, nil
-	}
-	if !refused(err) {
-		return res, err
-	}
-	for i, a := range rows {
-		if err := c.AccessCodes.CreateBatch(ctx, tenantID, []accesscode.AccessCode{a}); refused(err) {
-			reject(lines[i], err)
-		} else if err != nil {
-			return res, err
-		} else {
-			res.Imported++
-		}
-	}
-	slices.SortFunc(res.Rejected, func(a, b rejectedRow) int { return a.Line - b.Line })
-	return res, nil
-}
-
-// refused reports whether err is the store's refusal of a row rather than
-// a failure of the store.
-func refused(err error) bool {
-	switch aiccd.KindOf(err) {
-	case aiccd.KindInvalid, aiccd.KindConflict, aiccd.KindNotFound:
-		return true
-	}
-	return false
 }
 
 func readRouteForm(r *http.Request) routeForm {

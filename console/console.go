@@ -66,6 +66,7 @@ type Console struct {
 	mux     *http.ServeMux
 	pages   pages
 	samples *sampler
+	jobs    jobs // the access code uploads of the last hour
 }
 
 // New returns a Console with every page registered.

@@ -36,6 +36,8 @@ func (c *Console) routes() *http.ServeMux {
 	get("tenants/{tenant}/accesscodes", c.view(c.accessCodeList))
 	post("tenants/{tenant}/accesscodes", c.change(c.accessCodeCreate))
 	post("tenants/{tenant}/accesscodes/import", c.limitBody(maxUpload, c.change(c.accessCodeImport)))
+	get("tenants/{tenant}/accesscodes/imports/{job}", c.view(c.importPage))
+	get("tenants/{tenant}/accesscodes/imports/{job}/progress", c.view(c.importProgress))
 	get("tenants/{tenant}/accesscodes/{id}", c.view(c.accessCodeShow))
 	post("tenants/{tenant}/accesscodes/{id}", c.change(c.accessCodeUpdate))
 	post("tenants/{tenant}/accesscodes/{id}/delete", c.change(c.accessCodeDelete))
@@ -46,6 +48,9 @@ func (c *Console) routes() *http.ServeMux {
 
 	get("tenants/{tenant}/smartcare", c.view(c.smartCareExplorer))
 	get("tenants/{tenant}/smartcare/rules", c.view(c.smartCareRules))
+	post("smartcare/rules/check", c.limitBody(maxCheckBody, c.signedIn(c.smartCareRuleCheck)))
+	get("tenants/{tenant}/smartcare/settings", c.view(c.smartCareSettings))
+	post("tenants/{tenant}/smartcare/settings", c.change(c.smartCareSettingsUpdate))
 
 	get("accounts", c.view(c.accountList))
 	post("accounts", c.change(c.accountCreate))

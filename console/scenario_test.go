@@ -115,14 +115,32 @@ func TestConsoleInBrowser(t *testing.T) {
 		run(t, ctx, "upload access codes",
 			chromedp.SetUploadFiles("#ac-file", []string{csvFile}, chromedp.ByQuery),
 			chromedp.Click(`form[action$="/accesscodes/import"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//dd[@id="import-state"][.="finished"]`, chromedp.BySearch),
 			chromedp.WaitVisible("#import-errors", chromedp.ByQuery))
 		checkA11y(t, ctx, "access code upload")
-		if h := textOf(t, ctx, "#import-result-h"); h != "Upload: 2 imported, 1 rejected" {
-			t.Errorf("the upload's result: %q", h)
+		if got := textOf(t, ctx, "#import-counts"); got != "3 of 3 rows done (100 %)" {
+			t.Errorf("the upload's progress: %q", got)
 		}
-		if errs := textOf(t, ctx, "#import-errors tbody"); !strings.HasPrefix(errs, "3\t") || !strings.Contains(errs, "mediatypeId: 7") ||
+		if got := textOf(t, ctx, "#import-imported") + "/" + textOf(t, ctx, "#import-rejected"); got != "2/1" {
+			t.Errorf("the upload's imported/rejected: %q", got)
+		}
+		if errs := textOf(t, ctx, "#import-errors tbody"); !strings.HasPrefix(errs, "3\tmediatypeId\t") || !strings.Contains(errs, `"7" is not one of`) ||
 			strings.Contains(errs, "\n") {
 			t.Errorf("the upload's rejected rows: %q", errs)
+		}
+		// NDJSON too, told by the file's name: a row without its access code.
+		ndjsonFile := filepath.Join(t.TempDir(), "codes.ndjson")
+		if err := os.WriteFile(ndjsonFile, []byte(`{"accessCode":"5550004","mediatypeId":53}`+"\n"+`{"mediatypeId":5}`+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		run(t, ctx, "upload NDJSON access codes",
+			chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes"),
+			chromedp.SetUploadFiles("#ac-file", []string{ndjsonFile}, chromedp.ByQuery),
+			chromedp.Click(`form[action$="/accesscodes/import"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//dd[@id="import-state"][.="finished"]`, chromedp.BySearch),
+			chromedp.WaitVisible("#import-errors", chromedp.ByQuery))
+		if errs := textOf(t, ctx, "#import-errors tbody"); errs != "2\taccessCode\tis required" {
+			t.Errorf("the NDJSON upload's rejected rows: %q", errs)
 		}
 		run(t, ctx, "edit an uploaded access code",
 			chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes?code=5550001"),

@@ -113,6 +113,13 @@ func (c *Console) authenticate(r *http.Request) (user, error) {
 	if err != nil {
 		return user{}, err
 	}
+	// A page the user asked for is a use of the session; the live views'
+	// and the rule check's script requests are not.
+	if r.Header.Get("X-Console-Fetch") == "" {
+		if sess, err = c.Admins.Touch(r.Context(), sess); err != nil {
+			return user{}, err
+		}
+	}
 	return user{Session: sess, csrf: csrfToken(token)}, nil
 }
 

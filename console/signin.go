@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/aiccd/aiccd"
-	"github.com/aiccd/aiccd/admin"
 	"github.com/aiccd/aiccd/credential"
 )
 
@@ -72,7 +71,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 		return c.render(w, r, statuses[aiccd.KindOf(err)], "signin", view{Title: "Sign in", Flash: flash{Message: msg, Error: true},
 			Data: signInData{Name: name, Next: next}})
 	}
-	setSessionCookie(w, r, token, int(admin.SessionTTL.Seconds()))
+	setSessionCookie(w, r, token, int(c.Admins.Lifetime().Seconds()))
 	http.Redirect(w, r, nextPage(next), http.StatusSeeOther)
 	return nil
 }

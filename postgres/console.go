@@ -63,6 +63,11 @@ func (s *ConsoleStore) Session(ctx context.Context, tokenHash string) (admin.Ses
 	return sess, translate(err)
 }
 
+// ExtendSession implements admin.Store.
+func (s *ConsoleStore) ExtendSession(ctx context.Context, tokenHash string, expiresAt time.Time) error {
+	return s.db.execOne(ctx, `UPDATE console_sessions SET expires_at = $1 WHERE token_hash = $2`, expiresAt, tokenHash)
+}
+
 // DeleteSession implements admin.Store.
 func (s *ConsoleStore) DeleteSession(ctx context.Context, tokenHash string) error {
 	return s.db.execOne(ctx, `DELETE FROM console_sessions WHERE token_hash = $1`, tokenHash)

@@ -71,33 +71,49 @@ func (r Reflection) Matches(dims Dimensions) bool {
 // ParseReflectionRule parses and normalises a reflection rule. Its errors
 // are Invalid and name the offending condition by position and text.
 func ParseReflectionRule(s string) (Reflection, error) {
+	r, _, err := CheckReflectionRule(s)
+	return r, err
+}
+
+// Span is where in a rule's text a problem lies: bytes [Start, End).
+type Span struct{ Start, End int }
+
+// CheckReflectionRule is ParseReflectionRule that also tells where the
+// problem is: the offending condition's bytes, or the whole rule when the
+// problem is the whole rule's (empty, too long, too many conditions). The
+// console marks it as the rule is typed.
+func CheckReflectionRule(s string) (Reflection, Span, error) {
+	whole := Span{0, len(s)}
 	if strings.TrimSpace(s) == "" {
-		return Reflection{}, invalidRule("is empty; write KEY=VALUE conditions joined by &")
+		return Reflection{}, whole, invalidRule("is empty; write KEY=VALUE conditions joined by &")
 	}
 	if len(s) > MaxRuleLength {
-		return Reflection{}, invalidRule("is %d bytes long; the limit is %d", len(s), MaxRuleLength)
+		return Reflection{}, whole, invalidRule("is %d bytes long; the limit is %d", len(s), MaxRuleLength)
 	}
 	parts := strings.Split(s, "&")
 	if len(parts) > MaxRuleConditions {
-		return Reflection{}, invalidRule("has %d conditions; the limit is %d", len(parts), MaxRuleConditions)
+		return Reflection{}, whole, invalidRule("has %d conditions; the limit is %d", len(parts), MaxRuleConditions)
 	}
 	conds := make([]Condition, 0, len(parts))
+	at := 0 // the byte where parts[i] starts
 	for i, part := range parts {
+		span := Span{at, at + len(part)}
+		at += len(part) + 1
 		c, err := parseCondition(part)
 		if err != nil {
-			return Reflection{}, invalidRule("condition %d %q: %s", i+1, part, err)
+			return Reflection{}, span, invalidRule("condition %d %q: %s", i+1, part, err)
 		}
 		for j, prev := range conds {
 			if prev.Key == c.Key {
 				// A record has one value per dimension, so the rule could
 				// never match (or says the same thing twice).
-				return Reflection{}, invalidRule("condition %d %q: key %s is already used by condition %d", i+1, part, c.Key, j+1)
+				return Reflection{}, span, invalidRule("condition %d %q: key %s is already used by condition %d", i+1, part, c.Key, j+1)
 			}
 		}
 		conds = append(conds, c)
 	}
 	slices.SortFunc(conds, func(a, b Condition) int { return strings.Compare(a.Key, b.Key) })
-	return Reflection{Conditions: conds}, nil
+	return Reflection{Conditions: conds}, Span{}, nil
 }
 
 func invalidRule(format string, args ...any) error {

@@ -124,3 +124,25 @@ func FuzzParseReflectionRule(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckReflectionRuleSpansTheOffendingCondition(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Span
+	}{
+		{"", Span{0, 0}},
+		{"LAC_TAC", Span{0, 7}},
+		{"LAC_TAC=1&&RAT=4G", Span{10, 10}},
+		{"RAT=4G&1X=2", Span{7, 11}},
+		{"LAC_TAC=1&RAT=4G&lac_tac=2", Span{17, 26}},
+		{strings.Repeat("K=v&", MaxRuleConditions) + "K=v", Span{0, 4*MaxRuleConditions + 3}},
+	} {
+		_, span, err := CheckReflectionRule(tc.in)
+		if err == nil || span != tc.want {
+			t.Errorf("%q: span %v, error %v; want %v", tc.in, span, err, tc.want)
+		}
+	}
+	if r, span, err := CheckReflectionRule("rat=4G&LAC_TAC=1"); err != nil || span != (Span{}) || r.String() != "LAC_TAC=1&RAT=4G" {
+		t.Errorf("a valid rule: %v %v %v", r, span, err)
+	}
+}

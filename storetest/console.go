@@ -53,7 +53,17 @@ func testConsole(t *testing.T, db *database.DB) {
 		if got, err := s.Session(ctx, "h1"); err != nil || got != live {
 			t.Fatalf("Session = %+v, %v", got, err)
 		}
-		if err := s.DeleteExpiredSessions(ctx, at.Add(time.Minute)); err != nil {
+		// Use pushes an expiry back; a session that is gone is not found.
+		if err := s.ExtendSession(ctx, "h2", at.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Session(ctx, "h2"); err != nil || !got.ExpiresAt.Equal(at.Add(2*time.Minute)) {
+			t.Fatalf("an extended session: %+v, %v", got, err)
+		}
+		if err := s.ExtendSession(ctx, "h9", at); !errors.Is(err, aiccd.ErrNotFound) {
+			t.Fatalf("extending a session that does not exist: %v", err)
+		}
+		if err := s.DeleteExpiredSessions(ctx, at.Add(2*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Session(ctx, "h2"); !errors.Is(err, aiccd.ErrNotFound) {
