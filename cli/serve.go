@@ -84,6 +84,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		MaxImportBytes: cfg.MaxImportBytes,
 		Registry:       registry,
 		Console:        con,
+		Admins:         a.admins,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aiccd/aiccd/database/dbtest"
 )
@@ -182,23 +184,39 @@ func TestConsoleSecurity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if page := string(b); res.StatusCode != http.StatusOK || !strings.Contains(page, "Upload: 0 imported, 2 rejected") ||
-			!strings.Contains(page, "already exists") {
-			t.Errorf("an upload of bad rows: %d\n%s", res.StatusCode, page)
+		// It runs as a job: the answer is its page, which shows how far
+		// it got, and then the rows it rejected.
+		job := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(job, "/console/tenants/demo/accesscodes/imports/") {
+			t.Fatalf("an upload: %d to %q", res.StatusCode, job)
+		}
+		var page string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			_, page = ann.do("GET", job+"/progress", nil, map[string]string{"X-Console-Fetch": "1"})
+			if strings.Contains(page, "data-done") {
+				break
+			}
+		}
+		if !strings.Contains(page, "data-done") || !strings.Contains(page, `id="import-imported">0<`) ||
+			!strings.Contains(page, `id="import-rejected">2<`) || !strings.Contains(page, "already exists") ||
+			!strings.Contains(page, "<code>accessCode</code>") {
+			t.Errorf("an upload of bad rows:\n%s", page)
+		}
+		if res, _ := ann.do("GET", "/console/tenants/acme/accesscodes/imports/"+path.Base(job), nil, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the job under another tenant's path: %d, want 404", res.StatusCode)
 		}
 		// An upload over the limit is refused before it is read.
-		big := url.Values{"csrf": {csrf}, "file": {strings.Repeat("1", 3<<20)}}
+		big := url.Values{"csrf": {csrf}, "file": {strings.Repeat("1", 33<<20)}}
 		if res, _ := ann.do("POST", "/console/tenants/demo/accesscodes/import", big, nil); res.StatusCode != http.StatusRequestEntityTooLarge {
-			t.Errorf("an upload of 3 MB: %d, want 413", res.StatusCode)
+			t.Errorf("an upload of 33 MB: %d, want 413", res.StatusCode)
 		}
 		// So is one of unknown length, once it passes the limit.
 		var chunked bytes.Buffer
 		mw = multipart.NewWriter(&chunked)
 		mw.WriteField("csrf", csrf)
 		fw, _ = mw.CreateFormFile("file", "codes.csv")
-		io.WriteString(fw, "accessCode\n"+strings.Repeat("1234567\n", 3<<20/8))
+		io.WriteString(fw, "accessCode\n"+strings.Repeat("1234567\n", 33<<20/8))
 		mw.Close()
 		req, _ = http.NewRequest("POST", srv.URL+"/console/tenants/demo/accesscodes/import", io.MultiReader(&chunked))
 		req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -208,7 +226,7 @@ func TestConsoleSecurity(t *testing.T) {
 		}
 		res.Body.Close()
 		if res.StatusCode != http.StatusRequestEntityTooLarge {
-			t.Errorf("a chunked upload of 3 MB: %d, want 413", res.StatusCode)
+			t.Errorf("a chunked upload of 33 MB: %d, want 413", res.StatusCode)
 		}
 		form.Set("csrf", csrf)
 		if res, _ := ann.do("POST", "/console/faults", form, map[string]string{"Sec-Fetch-Site": "same-origin"}); res.StatusCode != http.StatusSeeOther {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/admin"
 	"github.com/aiccd/aiccd/credential"
 )
 
@@ -195,6 +196,33 @@ func (s *Server) admin(h handlerFunc) handlerFunc {
 		if err := s.adminScope(r); err != nil {
 			return err
 		}
-		return h(w, r)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			return h(w, r)
+		}
+		if err := h(w, r); err != nil {
+			return err
+		}
+		s.auditAdminChange(r)
+		return nil
+	}
+}
+
+// AdminTokenActor is who the audit log says made a change with the admin
+// token: automation, not a named user.
+const AdminTokenActor = "admin-token"
+
+// auditAdminChange records a change made with the admin token in the
+// console's audit log, beside the changes named users make: the route
+// (its method and pattern, below /admin/v1/) and the path it was made to.
+// A change that was made but not recorded is logged, and still answered.
+func (s *Server) auditAdminChange(r *http.Request) {
+	if s.admins == nil {
+		return
+	}
+	const prefix = "/admin/v1/"
+	action := r.Method + " " + strings.TrimPrefix(strings.TrimPrefix(r.Pattern, r.Method+" "), prefix)
+	e := admin.AuditEntry{Actor: AdminTokenActor, Action: action, Target: strings.TrimPrefix(r.URL.Path, prefix), Source: sourceAddress(r)}
+	if err := s.admins.Record(r.Context(), e); err != nil {
+		s.logger.ErrorContext(r.Context(), "audit log not written", "actor", e.Actor, "action", e.Action, "target", e.Target, "err", err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/admin"
 	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
@@ -75,6 +76,9 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Console serves the web console under /console/; nil leaves it out.
 	Console http.Handler
+	// Admins records the changes made with the admin token in the audit
+	// log the console keeps; nil records none.
+	Admins *admin.Service
 }
 
 // Server is aiccd's HTTP interface. It is an http.Handler.
@@ -85,6 +89,7 @@ type Server struct {
 	maxBodyBytes   int64
 	maxHeaderBytes int
 	adminToken     string
+	admins         *admin.Service
 	tenants        *tenant.Service
 	credentials    *credential.Service
 	faults         *fault.Service
@@ -124,6 +129,7 @@ func New(o Options) *Server {
 		maxBodyBytes:   o.MaxBodyBytes,
 		maxHeaderBytes: o.MaxHeaderBytes,
 		adminToken:     o.AdminToken,
+		admins:         o.Admins,
 		tenants:        o.Tenants,
 		credentials:    o.Credentials,
 		faults:         o.Faults,
