@@ -54,6 +54,35 @@ func TestScreenshots(t *testing.T) {
 	shoot("accesscodes", "/console/tenants/demo/accesscodes", 1280, 800)
 	shoot("smartcare", "/console/tenants/demo/smartcare?msisdn=6680512100869&faultTime=1721283133000&complaintScene=1&backtraceDuration=3600", 1280, 800)
 	shoot("smartcare-rules", "/console/tenants/demo/smartcare/rules?rule=sai_cgi_ecgi%3D5200504B2007%26lac_tac%3D5200504B2007", 1280, 800)
+	shoot("smartcare-settings", "/console/tenants/demo/smartcare/settings", 1280, 800)
+	// The rule check as a bad rule is typed.
+	var png []byte
+	run(t, ctx, "screenshot the rule check",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(srv.URL+"/console/tenants/demo/smartcare/rules"),
+		chromedp.WaitVisible("#check-rule", chromedp.ByQuery),
+		chromedp.SendKeys("#check-rule", "LAC_TAC=5200504B2007&RAT", chromedp.ByQuery),
+		chromedp.WaitVisible("#check-rule-error", chromedp.ByQuery),
+		chromedp.ScrollIntoView("#check-rule", chromedp.ByQuery),
+		chromedp.CaptureScreenshot(&png))
+	if err := os.WriteFile(filepath.Join(dir, "smartcare-rule-check.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An upload with bad rows, finished.
+	csvFile := filepath.Join(t.TempDir(), "codes.csv")
+	if err := os.WriteFile(csvFile, []byte("accessCode,mediatypeId,description\n5550001,5,front desk\n5550002,7,bad media\n55500x3,,\n5550004,53,video desk\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "screenshot an upload",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(srv.URL+"/console/tenants/demo/accesscodes"),
+		chromedp.SetUploadFiles("#ac-file", []string{csvFile}, chromedp.ByQuery),
+		chromedp.Click(`form[action$="/accesscodes/import"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//dd[@id="import-state"][.="finished"]`, chromedp.BySearch),
+		chromedp.FullScreenshot(&png, 100))
+	if err := os.WriteFile(filepath.Join(dir, "accesscode-upload.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	shoot("partners", "/console/partners?type=mobile&value=0086-13800000000", 1280, 800)
 	shoot("journal", "/console/journal?tenant=demo", 1280, 800)
 	shoot("faults", "/console/faults", 1280, 800)
