@@ -55,6 +55,12 @@ type ListOptions struct {
 	Filter
 	After string
 	Limit int
+	// CountUpTo, when positive, bounds the count of a search by access
+	// code or description: Total counts matches up to CountUpTo, and
+	// equals it when there are at least that many. A common word may
+	// match most of a tenant of a million codes, whose exact count costs
+	// far more than the page. Other counts are exact: stores keep them.
+	CountUpTo int
 }
 
 // Paging is what a store is asked for: the rows after After (when set),
@@ -63,6 +69,8 @@ type Paging struct {
 	After  string
 	Offset int
 	Limit  int
+	// CountUpTo, when positive, is the most matches Total need count.
+	CountUpTo int
 }
 
 // validate checks the filters, naming fields as the vendor page does.

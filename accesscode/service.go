@@ -201,7 +201,11 @@ func (s *Service) List(ctx context.Context, tenantID string, o ListOptions) (Pag
 	if o.Limit < 1 || o.Limit > MaxListLimit {
 		return Page{}, aiccd.Errorf(aiccd.KindInvalid, "limit: %d is outside 1 to %d", o.Limit, MaxListLimit)
 	}
-	return s.search(ctx, tenantID, o.Filter, Paging{After: o.After, Limit: o.Limit})
+	page, err := s.search(ctx, tenantID, o.Filter, Paging{After: o.After, Limit: o.Limit, CountUpTo: max(o.CountUpTo, 0)})
+	if o.CountUpTo > 0 && (o.AccessCode != "" || o.Description != "") {
+		page.Total = min(page.Total, o.CountUpTo)
+	}
+	return page, err
 }
 
 func (s *Service) search(ctx context.Context, tenantID string, f Filter, p Paging) (Page, error) {

@@ -15,6 +15,11 @@ import (
 // for access codes (fuzzy search, paged after an access code, no offset
 // cap), QueryRoutes for called routes.
 
+// countUpTo bounds the count of a search's matches: a common word may
+// match most of a tenant of a million codes, and its exact count costs
+// far more than the page (docs/console.md, "Performance").
+const countUpTo = 10000
+
 type accessCodeListData struct {
 	Tenant                 string
 	Code, Description      string // the search, as typed
@@ -22,6 +27,7 @@ type accessCodeListData struct {
 	After                  string // the page starts after this access code
 	Codes                  []accesscode.AccessCode
 	Total                  int
+	AtLeast                bool   // Total is the count's bound: there may be more
 	Next                   string // the After of the next page, if any
 	Form                   accessCodeForm
 	MediaTypes             []accesscode.MediaType
@@ -75,12 +81,13 @@ func (c *Console) renderAccessCodes(w http.ResponseWriter, r *http.Request, stat
 		}
 		d.Media = m
 	}
-	page, err := c.AccessCodes.List(ctx, d.Tenant, accesscode.ListOptions{After: d.After, Limit: pageSize,
+	page, err := c.AccessCodes.List(ctx, d.Tenant, accesscode.ListOptions{After: d.After, Limit: pageSize, CountUpTo: countUpTo,
 		Filter: accesscode.Filter{AccessCode: d.Code, Description: d.Description, MediaType: d.Media}})
 	if err != nil {
 		return err
 	}
 	d.Codes, d.Total = page.Items, page.Total
+	d.AtLeast = page.Total == countUpTo && (d.Code != "" || d.Description != "")
 	if len(d.Codes) == pageSize {
 		d.Next = d.Codes[len(d.Codes)-1].Code
 	}

@@ -2,7 +2,6 @@ package console_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -180,8 +179,8 @@ func benchAtVolume(b *testing.B, dsn string, codes, records int) {
 			slices.Sort(times)
 			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(times[len(times)-1].Microseconds())/1000, "max-ms")
-			b.Log(fmt.Sprintf("%-26s p50 %7.2f ms  max %7.2f ms", p.name,
-				float64(times[len(times)/2].Microseconds())/1000, float64(times[len(times)-1].Microseconds())/1000))
+			b.Logf("%-26s p50 %7.2f ms  max %7.2f ms", p.name,
+				float64(times[len(times)/2].Microseconds())/1000, float64(times[len(times)-1].Microseconds())/1000)
 		})
 	}
 }

@@ -199,6 +199,8 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 	total := "SELECT count(*) FROM access_codes a WHERE " + where
 	if f.AccessCode == "" && f.Description == "" {
 		total = counts
+	} else if p.CountUpTo > 0 {
+		total = "SELECT count(*) FROM (SELECT 1 FROM access_codes a WHERE " + where + " LIMIT " + a.add(p.CountUpTo) + ") c"
 	}
 	q := `SELECT (` + total + `)::bigint`
 	if p.Limit > 0 {

@@ -299,6 +299,11 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 	var total int
 	if !filtered {
 		total = size
+	} else if p.CountUpTo > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+cond+` LIMIT ?)`,
+			append(args[:len(args):len(args)], p.CountUpTo)...).Scan(&total); err != nil {
+			return accesscode.Page{}, err
+		}
 	} else if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
 		return accesscode.Page{}, err
 	}

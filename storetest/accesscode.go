@@ -307,6 +307,21 @@ func testAccessCodeSearch(t *testing.T, db *database.DB) {
 			if page.Total != len(want) || !slices.Equal(codesOf(page.Items), codesOf(want[:min(100, len(want))])) {
 				t.Errorf("large tenant, %+v: total %d, %v; want %d", tc.f, page.Total, codesOf(page.Items), len(want))
 			}
+			// The list with a bounded count: the same page, the count up
+			// to the bound.
+			for _, bound := range []int{1, 10, 100000} {
+				listed, err := svc.List(ctx, "search-large", accesscode.ListOptions{Filter: tc.f, Limit: 100, CountUpTo: bound})
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantTotal := len(want)
+				if tc.f.AccessCode != "" || tc.f.Description != "" { // only a search's count is bounded
+					wantTotal = min(wantTotal, bound)
+				}
+				if listed.Total != wantTotal || !slices.Equal(codesOf(listed.Items), codesOf(want[:min(100, len(want))])) {
+					t.Errorf("large tenant listed, %+v, counted up to %d: total %d, %v; want %d", tc.f, bound, listed.Total, codesOf(listed.Items), wantTotal)
+				}
+			}
 		})
 	}
 }
