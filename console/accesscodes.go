@@ -18,7 +18,7 @@ import (
 // countUpTo bounds the count of a search's matches: a common word may
 // match most of a tenant of a million codes, and its exact count costs
 // far more than the page (docs/console.md, "Performance").
-const countUpTo = 10000
+const countUpTo = 1000
 
 type accessCodeListData struct {
 	Tenant                 string
