@@ -316,9 +316,16 @@ func (s *SmartCareStore) GetRule(ctx context.Context, tenantID string, id int64)
 
 // ListRules returns a page of rules by ID.
 func (s *SmartCareStore) ListRules(ctx context.Context, tenantID string, f smartcare.RuleFilter) ([]smartcare.FaultRule, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT `+ruleColumns+` FROM smartcare_rules
-		WHERE tenant_id = $1 AND id > $2 AND ($3 = '' OR scene_code = $3) ORDER BY id LIMIT $4`,
-		tenantID, f.AfterID, f.SceneCode, f.Limit)
+	// One statement per shape: a prepared "($3 = '' OR scene_code = $3)"
+	// gets a generic plan that walks the tenant's rules by ID whatever
+	// the scene code, reading most of 100,000 rules for a rare one.
+	q, args := `SELECT `+ruleColumns+` FROM smartcare_rules WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+		[]any{tenantID, f.AfterID, f.Limit}
+	if f.SceneCode != "" {
+		q = `SELECT ` + ruleColumns + ` FROM smartcare_rules WHERE tenant_id = $1 AND id > $2 AND scene_code = $4 ORDER BY id LIMIT $3`
+		args = append(args, f.SceneCode)
+	}
+	rows, err := s.db.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
