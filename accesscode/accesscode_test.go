@@ -13,7 +13,7 @@ type fixedIDs struct{ next int64 }
 func (f *fixedIDs) NextID() int64 { f.next++; return f.next }
 
 func testService() *Service {
-	return NewService(nil, aiccd.ClockFunc(func() time.Time { return time.Date(2023, 9, 27, 8, 0, 0, 123456789, time.UTC) }), &fixedIDs{})
+	return NewService(Options{Clock: aiccd.ClockFunc(func() time.Time { return time.Date(2023, 9, 27, 8, 0, 0, 123456789, time.UTC) }), IDs: &fixedIDs{}})
 }
 
 func TestPrepareValidates(t *testing.T) {

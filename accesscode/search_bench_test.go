@@ -100,8 +100,8 @@ func loadLargeTenant(b *testing.B, dsn string, n int) *accesscode.Service {
 	db := dbtest.Open(b, dsn)
 	clock := aiccd.SystemClock
 	ids, _ := snowflake.New(1, clock)
-	tenants := tenant.NewService(db.Tenants, clock)
-	svc := accesscode.NewService(db.AccessCodes, clock, ids)
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock})
+	svc := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: ids})
 	start := time.Now()
 	for id, size := range map[string]int{"big": n, "small": 1000} {
 		if _, err := tenants.Create(ctx, id, id); err != nil {

@@ -64,10 +64,19 @@ type Service struct {
 	ids   aiccd.IDGenerator
 }
 
-// NewService returns a Service over store. ids makes the IDs of new access
-// codes and routes.
-func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator) *Service {
-	return &Service{store: store, clock: clock, ids: ids}
+// Options are what a Service is built from.
+type Options struct {
+	Store Store
+	Clock aiccd.Clock       // nil: the system clock
+	IDs   aiccd.IDGenerator // makes the IDs of new access codes and routes
+}
+
+// NewService returns a Service over o.Store.
+func NewService(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = aiccd.SystemClock
+	}
+	return &Service{store: o.Store, clock: o.Clock, ids: o.IDs}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }

@@ -44,29 +44,30 @@ type Service struct {
 	lifetime  time.Duration
 }
 
-// Option configures a Service.
-type Option func(*Service)
-
-// WithSessionTimes sets how long a session lasts without use (idle) and
-// at most from sign-in (lifetime); zero keeps the default.
-func WithSessionTimes(idle, lifetime time.Duration) Option {
-	return func(s *Service) {
-		if idle > 0 {
-			s.idle = idle
-		}
-		if lifetime > 0 {
-			s.lifetime = lifetime
-		}
-	}
+// Options are what a Service is built from.
+type Options struct {
+	Store     Store
+	Clock     aiccd.Clock // nil: the system clock
+	IDs       aiccd.IDGenerator
+	Passwords PasswordChecker
+	// SessionIdle is how long a session lasts without use, and
+	// SessionLifetime how long at most from sign-in; zero keeps
+	// SessionIdle's and SessionLifetime's defaults.
+	SessionIdle, SessionLifetime time.Duration
 }
 
-// NewService returns a Service over store.
-func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, passwords PasswordChecker, opts ...Option) *Service {
-	s := &Service{store: store, clock: clock, ids: ids, passwords: passwords, idle: SessionIdle, lifetime: SessionLifetime}
-	for _, o := range opts {
-		o(s)
+// NewService returns a Service over o.Store.
+func NewService(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = aiccd.SystemClock
 	}
-	return s
+	if o.SessionIdle <= 0 {
+		o.SessionIdle = SessionIdle
+	}
+	if o.SessionLifetime <= 0 {
+		o.SessionLifetime = SessionLifetime
+	}
+	return &Service{store: o.Store, clock: o.Clock, ids: o.IDs, passwords: o.Passwords, idle: o.SessionIdle, lifetime: o.SessionLifetime}
 }
 
 // Lifetime is the longest a session lasts.

@@ -37,7 +37,7 @@ func newService(t *testing.T) (*admin.Service, *clock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return admin.NewService(db.Console, c, ids, creds), c
+	return admin.NewService(admin.Options{Store: db.Console, Clock: c, IDs: ids, Passwords: creds}), c
 }
 
 func TestSignInAndSessions(t *testing.T) {

@@ -153,7 +153,7 @@ func FuzzAccessCodeCSVRow(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	svc := accesscode.NewService(nil, aiccd.SystemClock, &seqIDs{})
+	svc := accesscode.NewService(accesscode.Options{Clock: aiccd.SystemClock, IDs: &seqIDs{}})
 	f.Fuzz(func(t *testing.T, line string) {
 		r := csv.NewReader(strings.NewReader("accessCode,mediatypeId,numCallAttr,n400Number,description,id\n" + line))
 		r.FieldsPerRecord = -1
@@ -186,7 +186,7 @@ func FuzzAccessCodeNDJSONRow(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	svc := accesscode.NewService(nil, aiccd.SystemClock, &seqIDs{})
+	svc := accesscode.NewService(accesscode.Options{Clock: aiccd.SystemClock, IDs: &seqIDs{}})
 	f.Fuzz(func(t *testing.T, line []byte) {
 		d, err := accesscode.FromJSON(line)
 		if err == nil {

@@ -100,15 +100,15 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create
 		a.Close()
 		return nil, err
 	}
-	a.faults = fault.NewService(db.Faults, clock, a.ids, a.feed, httpapi.FaultEndpoints())
+	a.faults = fault.NewService(fault.Options{Store: db.Faults, Clock: clock, IDs: a.ids, Feed: a.feed, Endpoints: httpapi.FaultEndpoints()})
 	if cfg.JournalSize > 0 {
-		a.journal = journal.New(db.Journal, cfg.JournalSize, logger)
+		a.journal = journal.New(journal.Options{Store: db.Journal, Size: cfg.JournalSize, Logger: logger})
 	}
-	tenantOpts := []tenant.Option{tenant.WithKeys(key), tenant.WithIDs(a.ids), tenant.WithFeed(a.feed)}
+	tenantOpts := tenant.Options{Store: db.Tenants, Clock: clock, Keys: key, IDs: a.ids, Feed: a.feed}
 	if cfg.Demo {
-		tenantOpts = append(tenantOpts, tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
+		tenantOpts.Demo, tenantOpts.FrozenTrial = true, demo.TrialTenantID
 	}
-	a.tenants = tenant.NewService(db.Tenants, clock, tenantOpts...)
+	a.tenants = tenant.NewService(tenantOpts)
 	a.credentials = credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: key, Guard: guard, Feed: a.feed, Logger: logger,
 		RateLimit: credential.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst},
@@ -117,10 +117,10 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create
 	a.customers = partner.NewService(partner.Options{
 		Store: db.Customers, Accounts: a.credentials, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
 	})
-	a.smartcare = smartcare.NewService(db.SmartCare, a.tenants, clock, a.ids, smartcare.WithMaxQueuedTasks(cfg.SmartCareMaxQueuedTasks), smartcare.WithFeed(a.feed))
-	a.accessCodes = accesscode.NewService(db.AccessCodes, clock, a.ids)
-	a.admins = admin.NewService(db.Console, clock, a.ids, a.credentials, admin.WithSessionTimes(cfg.ConsoleIdleTimeout, cfg.ConsoleSessionLifetime))
-	a.snapshots = snapshot.NewService(db.Snapshots, clock, a.feed)
+	a.smartcare = smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: a.tenants, Clock: clock, IDs: a.ids, MaxQueuedTasks: cfg.SmartCareMaxQueuedTasks, Feed: a.feed})
+	a.accessCodes = accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: a.ids})
+	a.admins = admin.NewService(admin.Options{Store: db.Console, Clock: clock, IDs: a.ids, Passwords: a.credentials, SessionIdle: cfg.ConsoleIdleTimeout, SessionLifetime: cfg.ConsoleSessionLifetime})
+	a.snapshots = snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock, Feed: a.feed})
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {
 		a.Close()
 		return nil, err

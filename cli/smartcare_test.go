@@ -188,7 +188,7 @@ func TestServeRunsSmartCareJobs(t *testing.T) {
 		t.Fatal("the record was not imported")
 	}
 	ids, _ := snowflake.New(1, aiccd.SystemClock)
-	other := smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, aiccd.SystemClock), aiccd.SystemClock, ids)
+	other := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenant.NewService(tenant.Options{Store: db.Tenants, Clock: aiccd.SystemClock}), Clock: aiccd.SystemClock, IDs: ids})
 	task, err := other.SubmitQuickDelimit(context.Background(), "ret", smartcare.FaultyUserRequest{
 		MSISDN: "5550001", FaultTime: strconv.FormatInt(time.Now().UnixMilli(), 10), ComplaintScene: "1", QueryFlag: "1",
 	})

@@ -110,7 +110,7 @@ func TestConsoleIdleTimeoutInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		users := admin.NewService(db.Console, clock, ids, passwords{}, admin.WithSessionTimes(30*time.Minute, 12*time.Hour))
+		users := admin.NewService(admin.Options{Store: db.Console, Clock: clock, IDs: ids, Passwords: passwords{}, SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour})
 		if _, err := users.CreateUser(context.Background(), "ann", admin.RoleOperator, password); err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ func startServer(t testing.TB, dsn string, args ...string) *clitest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users := admin.NewService(db.Console, aiccd.SystemClock, ids, nil)
+	users := admin.NewService(admin.Options{Store: db.Console, Clock: aiccd.SystemClock, IDs: ids})
 	for name, role := range map[string]admin.Role{"ann": admin.RoleOperator, "vic": admin.RoleViewer} {
 		if _, err := users.CreateUser(context.Background(), name, role, password); err != nil {
 			t.Fatal(err)

@@ -61,13 +61,13 @@ func benchAtVolume(b *testing.B, dsn string, codes, records int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tenants := tenant.NewService(db.Tenants, aiccd.SystemClock)
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: aiccd.SystemClock})
 	if _, err := tenants.Create(ctx, volumeTenant, "load test"); err != nil {
 		b.Fatal(err)
 	}
 
 	t0 := time.Now()
-	acs := accesscode.NewService(db.AccessCodes, aiccd.SystemClock, ids)
+	acs := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: aiccd.SystemClock, IDs: ids})
 	batch := make([]accesscode.AccessCode, 0, 100_000)
 	for d := range accesscodetest.Drafts(2026, codes) {
 		a, err := acs.Prepare(volumeTenant, d)
@@ -92,7 +92,7 @@ func benchAtVolume(b *testing.B, dsn string, codes, records int) {
 	t0 = time.Now()
 	end := time.Now().Truncate(time.Hour)
 	start := end.Add(-5 * 24 * time.Hour)
-	sc := smartcare.NewService(db.SmartCare, tenants, aiccd.SystemClock, ids)
+	sc := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: aiccd.SystemClock, IDs: ids})
 	keep := 0
 	if _, err := sc.UpdateSettings(ctx, volumeTenant, smartcare.SettingsPatch{RetentionDays: &keep}); err != nil {
 		b.Fatal(err)

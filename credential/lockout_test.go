@@ -91,7 +91,7 @@ func TestTokenByAkSkRateLimit(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Open(t, dbtest.SQLiteURL(t))
 	c := &clock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	if _, err := tenant.NewService(db.Tenants, c).Create(context.Background(), "t1", "Tenant One"); err != nil {
+	if _, err := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: c}).Create(context.Background(), "t1", "Tenant One"); err != nil {
 		t.Fatal(err)
 	}
 	s := credential.NewService(credential.Options{

@@ -50,7 +50,7 @@ func setup(t testing.TB, dsn string) (*credential.Service, *database.DB, *clock)
 	t.Helper()
 	db := dbtest.Open(t, dsn)
 	c := &clock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	if _, err := tenant.NewService(db.Tenants, c).Create(context.Background(), "t1", "Tenant One"); err != nil {
+	if _, err := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: c}).Create(context.Background(), "t1", "Tenant One"); err != nil {
 		t.Fatal(err)
 	}
 	return newService(t, db, c), db, c
@@ -180,7 +180,7 @@ func TestIssueAdmitsTheTenant(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, db, c := setup(t, dsn)
-		tenants := tenant.NewService(db.Tenants, c)
+		tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: c})
 		k, secret, err := s.CreateAppKey(ctx, "t1", "crm")
 		if err != nil {
 			t.Fatal(err)

@@ -24,16 +24,15 @@ type counter struct{ n int64 }
 // newServices builds every service the demo dataset is loaded through.
 func newServices(db *database.DB, clock aiccd.Clock) demo.Services {
 	key, _ := masterkey.New(bytes.Repeat([]byte{1}, masterkey.Size))
-	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(&counter{}),
-		tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID))
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock, Keys: key, IDs: &counter{}, Demo: true, FrozenTrial: demo.TrialTenantID})
 	creds := credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key})
 	return demo.Services{
 		Tenants:     tenants,
 		Credentials: creds,
 		Customers: partner.NewService(partner.Options{Store: db.Customers, Accounts: creds, Clock: clock, Sealer: key, Blinder: key,
 			MobileLimit: partner.DefaultMobileLimit}),
-		SmartCare:   smartcare.NewService(db.SmartCare, tenants, clock, &counter{}),
-		AccessCodes: accesscode.NewService(db.AccessCodes, clock, &counter{}),
+		SmartCare:   smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: &counter{}}),
+		AccessCodes: accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: &counter{}}),
 	}
 }
 

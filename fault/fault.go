@@ -73,12 +73,27 @@ type Service struct {
 	rules     *changefeed.Cache[struct{}, []Fault]
 }
 
-// NewService returns a Service whose rules follow feed (nil: none) and may
-// name the endpoints given (route patterns, "POST /v3/auth/tokens").
-func NewService(store Store, clock aiccd.Clock, ids aiccd.IDGenerator, feed *changefeed.Hub, endpoints []string) *Service {
+// Options are what a Service is built from.
+type Options struct {
+	Store Store
+	Clock aiccd.Clock // nil: the system clock
+	IDs   aiccd.IDGenerator
+	// Feed keeps the rules in memory, exact across replicas; nil reads
+	// them on every request.
+	Feed *changefeed.Hub
+	// Endpoints are those rules may name (route patterns,
+	// "POST /v3/auth/tokens").
+	Endpoints []string
+}
+
+// NewService returns a Service over o.Store.
+func NewService(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = aiccd.SystemClock
+	}
 	anyRule := func(string) (struct{}, bool) { return struct{}{}, true }
-	return &Service{store: store, clock: clock, ids: ids, feed: feed, endpoints: endpoints,
-		rules: changefeed.NewCache[struct{}, []Fault](feed, changefeed.Fault, anyRule, 1)}
+	return &Service{store: o.Store, clock: o.Clock, ids: o.IDs, feed: o.Feed, endpoints: o.Endpoints,
+		rules: changefeed.NewCache[struct{}, []Fault](o.Feed, changefeed.Fault, anyRule, 1)}
 }
 
 // Validate checks a rule as an admin gave it and fills its defaults. Its

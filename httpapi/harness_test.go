@@ -81,8 +81,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	clock := aiccd.Clock(c)
 	ids := &testIDs{}
 	hub := changefeed.NewHub(nil)
-	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(testMasterKey), tenant.WithIDs(ids),
-		tenant.WithDemo(), tenant.WithFrozenTrial(demo.TrialTenantID), tenant.WithFeed(hub))
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock, Keys: testMasterKey, IDs: ids, Demo: true, FrozenTrial: demo.TrialTenantID, Feed: hub})
 	creds := credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey, Feed: hub,
 		Guard: credential.NewMemoryGuard(clock, 1000, nil),
@@ -90,18 +89,18 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	customers := partner.NewService(partner.Options{
 		Store: db.Customers, Accounts: creds, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
 	})
-	care := smartcare.NewService(db.SmartCare, tenants, clock, &testIDs{}, smartcare.WithFeed(hub))
-	codes := accesscode.NewService(db.AccessCodes, clock, &testIDs{})
+	care := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: &testIDs{}, Feed: hub})
+	codes := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: &testIDs{}})
 	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers,
 		SmartCare: care, AccessCodes: codes}, nilLogger()); err != nil {
 		t.Fatal(err)
 	}
-	faults := fault.NewService(db.Faults, clock, ids, hub, FaultEndpoints())
-	j := journal.New(db.Journal, 50, nilLogger())
+	faults := fault.NewService(fault.Options{Store: db.Faults, Clock: clock, IDs: ids, Feed: hub, Endpoints: FaultEndpoints()})
+	j := journal.New(journal.Options{Store: db.Journal, Size: 50, Logger: nilLogger()})
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Feed: hub, Faults: faults, Journal: j, JournalBodies: true,
-		Customers: customers, SmartCare: care, AccessCodes: codes, Snapshots: snapshot.NewService(db.Snapshots, clock, hub),
+		Customers: customers, SmartCare: care, AccessCodes: codes, Snapshots: snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock, Feed: hub}),
 	})
 	return &env{t: t, db: db, feed: hub, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
 }

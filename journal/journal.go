@@ -77,9 +77,16 @@ type Journal struct {
 // wait, new tenants' entries are dropped rather than memory grown.
 const maxPending = 10_000
 
-// New returns a Journal keeping size entries per tenant.
-func New(store Store, size int, logger *slog.Logger) *Journal {
-	return &Journal{store: store, size: max(size, 1), logger: logger, pending: map[string]*ring{}}
+// Options are what a Journal is built from.
+type Options struct {
+	Store  Store
+	Size   int // entries kept per tenant; at least 1
+	Logger *slog.Logger
+}
+
+// New returns a Journal keeping o.Size entries per tenant.
+func New(o Options) *Journal {
+	return &Journal{store: o.Store, size: max(o.Size, 1), logger: o.Logger, pending: map[string]*ring{}}
 }
 
 // ring is a tenant's queued entries: the newest, up to the journal's size.

@@ -21,7 +21,7 @@ func (m *memStore) TrimEntries(context.Context, int) error                { retu
 
 func TestFlushWritesEachTenantsNewestEntriesInOrder(t *testing.T) {
 	store := &memStore{}
-	j := New(store, 3, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	j := New(Options{Store: store, Size: 3, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	t0 := time.UnixMilli(1_700_000_000_000)
 	// Tenant a sends 7 requests, b 2, interleaved.
 	for i := range 7 {
@@ -56,7 +56,7 @@ func TestFlushWritesEachTenantsNewestEntriesInOrder(t *testing.T) {
 
 func TestRecordDropsNewTenantsPastTheBound(t *testing.T) {
 	store := &memStore{}
-	j := New(store, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	j := New(Options{Store: store, Size: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for i := range maxPending + 5 {
 		j.Record(Entry{TenantID: fmt.Sprint("t", i)})
 	}

@@ -67,8 +67,8 @@ func benchLarge(b *testing.B, dsn string, records int) {
 	start := time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC)
 	span := 5 * 24 * time.Hour
 	clock := &testClock{t: start.Add(span)}
-	tenants := tenant.NewService(db.Tenants, clock)
-	svc := smartcare.NewService(db.SmartCare, tenants, clock, &counter{})
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock})
+	svc := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: &counter{}})
 	if _, err := tenants.Create(ctx, benchTenant, "load test"); err != nil {
 		b.Fatal(err)
 	}

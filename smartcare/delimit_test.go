@@ -109,7 +109,7 @@ func TestDelimitationTasksSurviveARestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := smartcare.NewService(before.SmartCare, tenant.NewService(before.Tenants, f.clock), f.clock, f.ids)
+		svc := smartcare.NewService(smartcare.Options{Store: before.SmartCare, Tenants: tenant.NewService(tenant.Options{Store: before.Tenants, Clock: f.clock}), Clock: f.clock, IDs: f.ids})
 		sub, err := svc.SubmitQuickDelimit(ctx, demo.TenantID, exampleRequest())
 		if err != nil {
 			t.Fatal(err)
@@ -174,7 +174,7 @@ func TestDelimitationRetriesAndFailsOnAFailingStore(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		f := newFixture(t, dsn)
-		broken := smartcare.NewService(failingRecords{f.db.SmartCare}, f.tenants, f.clock, f.ids)
+		broken := smartcare.NewService(smartcare.Options{Store: failingRecords{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids})
 		sub, err := broken.SubmitQuickDelimit(ctx, demo.TenantID, exampleRequest())
 		if err != nil {
 			t.Fatal(err)
@@ -315,7 +315,7 @@ func TestDelimitationQuota(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		f := newFixture(t, dsn)
-		svc := smartcare.NewService(f.db.SmartCare, f.tenants, f.clock, f.ids, smartcare.WithMaxQueuedTasks(3))
+		svc := smartcare.NewService(smartcare.Options{Store: f.db.SmartCare, Tenants: f.tenants, Clock: f.clock, IDs: f.ids, MaxQueuedTasks: 3})
 		for range 3 {
 			if _, err := svc.SubmitQuickDelimit(ctx, demo.TenantID, exampleRequest()); err != nil {
 				t.Fatal(err)

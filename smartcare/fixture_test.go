@@ -60,8 +60,8 @@ type fixture struct {
 func newFixture(t testing.TB, dsn string) *fixture {
 	t.Helper()
 	f := &fixture{dsn: dsn, db: dbtest.Open(t, dsn), clock: &testClock{t: testNow}, ids: &counter{}}
-	f.tenants = tenant.NewService(f.db.Tenants, f.clock)
-	f.svc = smartcare.NewService(f.db.SmartCare, f.tenants, f.clock, f.ids)
+	f.tenants = tenant.NewService(tenant.Options{Store: f.db.Tenants, Clock: f.clock})
+	f.svc = smartcare.NewService(smartcare.Options{Store: f.db.SmartCare, Tenants: f.tenants, Clock: f.clock, IDs: f.ids})
 	for _, id := range []string{demo.TenantID, demo.TrialTenantID} {
 		if _, err := f.tenants.Create(context.Background(), id, id); err != nil {
 			t.Fatal(err)
@@ -82,7 +82,7 @@ func (f *fixture) replica(t testing.TB) *smartcare.Service {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, f.clock), f.clock, f.ids)
+	return smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenant.NewService(tenant.Options{Store: db.Tenants, Clock: f.clock}), Clock: f.clock, IDs: f.ids})
 }
 
 // followingReplica is a replica that follows the database's change feed,
@@ -97,7 +97,7 @@ func (f *fixture) followingReplica(t testing.TB) (*smartcare.Service, *changefee
 	}
 	t.Cleanup(func() { db.Close() })
 	hub := dbtest.Follow(t, db)
-	return smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, f.clock), f.clock, f.ids, smartcare.WithFeed(hub)), hub
+	return smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenant.NewService(tenant.Options{Store: db.Tenants, Clock: f.clock}), Clock: f.clock, IDs: f.ids, Feed: hub}), hub
 }
 
 // newTenant creates a tenant with settings and scenes.

@@ -37,26 +37,33 @@ type Service struct {
 	maxQueuedTasks  int
 }
 
-// Option configures a Service.
-type Option func(*Service)
+// Options are what a Service is built from.
+type Options struct {
+	Store   Store
+	Tenants Tenants
+	Clock   aiccd.Clock // nil: the system clock
+	IDs     aiccd.IDGenerator
+	// MaxQueuedTasks bounds the delimitation tasks one tenant may have
+	// queued or running at once (0: DefaultMaxQueuedTasks).
+	MaxQueuedTasks int
+	// Feed keeps the tenants' settings, scenes and rules in memory, exact
+	// across replicas through the change feed, so that a query reads only
+	// the subscriber's records. nil: every query also reads the tenant's
+	// versions.
+	Feed *changefeed.Hub
+}
 
-// WithMaxQueuedTasks bounds the delimitation tasks one tenant may have
-// queued or running at once (DefaultMaxQueuedTasks otherwise).
-func WithMaxQueuedTasks(n int) Option { return func(s *Service) { s.maxQueuedTasks = n } }
-
-// WithFeed keeps the tenants' settings, scenes and rules in memory, exact
-// across replicas through the change feed followed on feed, so that a
-// query reads only the subscriber's records. Without it every query also
-// reads the tenant's versions.
-func WithFeed(feed *changefeed.Hub) Option { return func(s *Service) { s.cache.follow(feed) } }
-
-// NewService returns a Service over store.
-func NewService(store Store, tenants Tenants, clock aiccd.Clock, ids aiccd.IDGenerator, opts ...Option) *Service {
-	s := &Service{store: store, tenants: tenants, clock: clock, ids: ids, wake: make(chan struct{}, 1),
-		maxQueryRecords: MaxQueryRecords, maxQueuedTasks: DefaultMaxQueuedTasks}
-	for _, o := range opts {
-		o(s)
+// NewService returns a Service over o.Store.
+func NewService(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = aiccd.SystemClock
 	}
+	if o.MaxQueuedTasks <= 0 {
+		o.MaxQueuedTasks = DefaultMaxQueuedTasks
+	}
+	s := &Service{store: o.Store, tenants: o.Tenants, clock: o.Clock, ids: o.IDs, wake: make(chan struct{}, 1),
+		maxQueryRecords: MaxQueryRecords, maxQueuedTasks: o.MaxQueuedTasks}
+	s.cache.follow(o.Feed)
 	return s
 }
 

@@ -137,7 +137,7 @@ func TestQueryFaultyUserReturnCodes(t *testing.T) {
 			smartcare.SceneInput{ID: "1", SceneCodes: []string{"DATA"}})
 		ms := func(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
-		limited := smartcare.NewService(f.db.SmartCare, f.tenants, f.clock, f.ids)
+		limited := smartcare.NewService(smartcare.Options{Store: f.db.SmartCare, Tenants: f.tenants, Clock: f.clock, IDs: f.ids})
 		smartcare.SetMaxQueryRecords(limited, 1)
 
 		for _, tc := range []struct {
@@ -158,13 +158,13 @@ func TestQueryFaultyUserReturnCodes(t *testing.T) {
 			{"3 older than retention", f.svc, "acme", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.AddDate(0, 0, -31)) }, 3},
 			{"4 unknown scene", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.ComplaintScene = "9" }, 4},
 			{"4 scene of another tenant", f.svc, "demo-trial", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow) }, 4},
-			{"5 record store fails", smartcare.NewService(failingRecords{f.db.SmartCare}, f.tenants, f.clock, f.ids), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 5},
+			{"5 record store fails", smartcare.NewService(smartcare.Options{Store: failingRecords{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids}), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 5},
 			{"97 too many records", limited, demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 97},
 			{"101 queryFlag", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.QueryFlag = "0" }, 101},
 			{"101 missing faultTime", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = "" }, 101},
 			{"101 backtrace below 60", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "59" }, 101},
 			{"101 backtrace not a number", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "one hour" }, 101},
-			{"102 unusable stored settings", smartcare.NewService(corruptSettings{f.db.SmartCare}, f.tenants, f.clock, f.ids), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 102},
+			{"102 unusable stored settings", smartcare.NewService(smartcare.Options{Store: corruptSettings{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids}), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 102},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				req := exampleRequest()
@@ -198,7 +198,7 @@ func TestQueryFaultyUserFailsWithDACErrorWhenTheDatabaseCloses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := smartcare.NewService(db.SmartCare, tenant.NewService(db.Tenants, f.clock), f.clock, f.ids)
+		svc := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenant.NewService(tenant.Options{Store: db.Tenants, Clock: f.clock}), Clock: f.clock, IDs: f.ids})
 		// Warm the cache first: the failure must come from the store, not
 		// from a cold start.
 		if res, err := svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest()); err != nil || res.ReturnCode() != 0 {

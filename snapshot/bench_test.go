@@ -43,18 +43,18 @@ func BenchmarkRestoreDemo(b *testing.B) {
 	}{{"sqlite", dbtest.SQLiteURL}, {"postgres", dbtest.PostgresURL}} {
 		db := dbtest.Open(b, engine.dsn(b))
 		g := &ids{}
-		tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(g))
+		tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock, Keys: key, IDs: g})
 		creds := credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key})
 		if err := demo.Load(ctx, demo.Services{
 			Tenants: tenants, Credentials: creds,
 			Customers: partner.NewService(partner.Options{Store: db.Customers, Accounts: creds, Clock: clock, Sealer: key, Blinder: key,
 				MobileLimit: partner.DefaultMobileLimit}),
-			SmartCare:   smartcare.NewService(db.SmartCare, tenants, clock, g),
-			AccessCodes: accesscode.NewService(db.AccessCodes, clock, g),
+			SmartCare:   smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: g}),
+			AccessCodes: accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: g}),
 		}, slog.New(slog.DiscardHandler)); err != nil {
 			b.Fatal(err)
 		}
-		s, err := snapshot.NewService(db.Snapshots, clock, nil).Create(ctx, demo.TenantID, "demo")
+		s, err := snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock}).Create(ctx, demo.TenantID, "demo")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -62,8 +62,8 @@ func BenchmarkRestoreDemo(b *testing.B) {
 			name string
 			svc  *snapshot.Service
 		}{
-			{"store", snapshot.NewService(db.Snapshots, clock, nil)},
-			{"served", snapshot.NewService(db.Snapshots, clock, dbtest.Follow(b, db))},
+			{"store", snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock})},
+			{"served", snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock, Feed: dbtest.Follow(b, db)})},
 		} {
 			b.Run(engine.name+"/"+via.name, func(b *testing.B) {
 				for b.Loop() {

@@ -21,9 +21,19 @@ type Service struct {
 	feed  *changefeed.Hub // nil: no read models to wait for
 }
 
-// NewService returns a Service over store; feed may be nil.
-func NewService(store Store, clock aiccd.Clock, feed *changefeed.Hub) *Service {
-	return &Service{store: store, clock: clock, feed: feed}
+// Options are what a Service is built from.
+type Options struct {
+	Store Store
+	Clock aiccd.Clock     // nil: the system clock
+	Feed  *changefeed.Hub // nil: no read models to wait for
+}
+
+// NewService returns a Service over o.Store.
+func NewService(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = aiccd.SystemClock
+	}
+	return &Service{store: o.Store, clock: o.Clock, feed: o.Feed}
 }
 
 // DeleteTenant deletes the tenant and everything it owns: credentials,

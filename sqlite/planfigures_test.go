@@ -20,8 +20,8 @@ func TestPlanFiguresArePerTenant(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.Open(t, dbtest.SQLiteURL(t))
 	ids, _ := snowflake.New(1, aiccd.SystemClock)
-	svc := accesscode.NewService(db.AccessCodes, aiccd.SystemClock, ids)
-	tenants := tenant.NewService(db.Tenants, aiccd.SystemClock)
+	svc := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: aiccd.SystemClock, IDs: ids})
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: aiccd.SystemClock})
 	for _, id := range []string{"mine", "theirs"} {
 		if _, err := tenants.Create(ctx, id, id); err != nil {
 			t.Fatal(err)

@@ -35,7 +35,7 @@ func accessCodeService(t *testing.T, db *database.DB, tenants ...string) *access
 			t.Fatal(err)
 		}
 	}
-	return accesscode.NewService(db.AccessCodes, aiccd.ClockFunc(func() time.Time { return testTime }), counter{&nextID})
+	return accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: aiccd.ClockFunc(func() time.Time { return testTime }), IDs: counter{&nextID}})
 }
 
 func str(s string) *string { return &s }

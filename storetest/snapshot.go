@@ -34,15 +34,15 @@ func demoServices(db *database.DB) demo.Services {
 	clock := aiccd.ClockFunc(func() time.Time { return snapshotNow })
 	key, _ := masterkey.New(bytes.Repeat([]byte{7}, masterkey.Size))
 	ids := counter{&nextID}
-	tenants := tenant.NewService(db.Tenants, clock, tenant.WithKeys(key), tenant.WithIDs(ids))
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock, Keys: key, IDs: ids})
 	creds := credential.NewService(credential.Options{Store: db.Credentials, Clock: clock, Sealer: key})
 	return demo.Services{
 		Tenants:     tenants,
 		Credentials: creds,
 		Customers: partner.NewService(partner.Options{Store: db.Customers, Accounts: creds, Clock: clock, Sealer: key, Blinder: key,
 			MobileLimit: partner.DefaultMobileLimit}),
-		SmartCare:   smartcare.NewService(db.SmartCare, tenants, clock, ids),
-		AccessCodes: accesscode.NewService(db.AccessCodes, clock, ids),
+		SmartCare:   smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: ids}),
+		AccessCodes: accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: ids}),
 	}
 }
 
@@ -138,7 +138,7 @@ func testSnapshots(t *testing.T, db *database.DB) {
 	if err := db.Faults.CreateFault(ctx, fault.Fault{ID: keyRuleID, AppKey: demo.AppKey, Status: 503, Remaining: 3, Percent: 100, CreatedAt: snapshotNow}); err != nil {
 		t.Fatal(err)
 	}
-	snaps := snapshot.NewService(db.Snapshots, aiccd.ClockFunc(func() time.Time { return snapshotNow }), nil)
+	snaps := snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: aiccd.ClockFunc(func() time.Time { return snapshotNow })})
 	before, trialBefore := tenantState(t, db, demo.TenantID), tenantState(t, db, demo.TrialTenantID)
 	if strings.Contains(before, `"Missing":["`) {
 		t.Fatalf("the demo tenant lacks something: %s", before)

@@ -24,15 +24,15 @@ func BenchmarkCheckInService(b *testing.B) {
 	}{{"sqlite", dbtest.SQLiteURL}, {"postgres", dbtest.PostgresURL}} {
 		db := dbtest.Open(b, engine.dsn(b))
 		c := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-		if _, err := tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey)).CreateFrom(ctx, tenant.Draft{ID: "acme", Profile: huawei}); err != nil {
+		if _, err := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: c, Keys: testKey}).CreateFrom(ctx, tenant.Draft{ID: "acme", Profile: huawei}); err != nil {
 			b.Fatal(err)
 		}
 		for _, from := range []struct {
 			name string
 			svc  *tenant.Service
 		}{
-			{"store", tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey))},
-			{"read model", tenant.NewService(db.Tenants, c, tenant.WithKeys(testKey), tenant.WithFeed(dbtest.Follow(b, db)))},
+			{"store", tenant.NewService(tenant.Options{Store: db.Tenants, Clock: c, Keys: testKey})},
+			{"read model", tenant.NewService(tenant.Options{Store: db.Tenants, Clock: c, Keys: testKey, Feed: dbtest.Follow(b, db)})},
 		} {
 			b.Run(engine.name+"/"+from.name, func(b *testing.B) {
 				svc := from.svc

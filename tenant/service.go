@@ -36,36 +36,32 @@ type Service struct {
 	tenants *changefeed.Cache[string, *storedTenant]
 }
 
-// An Option configures a Service.
-type Option func(*Service)
+// Options are what a Service is built from.
+type Options struct {
+	Store Store
+	Clock aiccd.Clock // nil: the system clock
+	// Keys seal personal data; without keys a tenant can have no profile.
+	Keys Keys
+	// IDs draws the IDs of trial tenants and resources.
+	IDs aiccd.IDGenerator
+	// Feed keeps the tenants read on every request in memory, exact
+	// across replicas through the change feed; nil reads the store every
+	// time.
+	Feed *changefeed.Hub
+	// Demo accepts DemoVerificationCode for any phone number.
+	Demo bool
+	// FrozenTrial is a trial kept in service whatever the clock says: the
+	// demo's trial reproduces the page's example, which expired in 2023.
+	// Every other trial expires by the clock as usual.
+	FrozenTrial string
+}
 
-// WithKeys seals personal data with keys. Without keys a tenant can have
-// no profile.
-func WithKeys(keys Keys) Option { return func(s *Service) { s.keys = keys } }
-
-// WithIDs draws the IDs of trial tenants and resources from ids.
-func WithIDs(ids aiccd.IDGenerator) Option { return func(s *Service) { s.ids = ids } }
-
-// WithFeed keeps the tenants read on every request in memory, exact
-// across replicas through the change feed followed on feed. Without it
-// every read goes to the store.
-func WithFeed(feed *changefeed.Hub) Option { return func(s *Service) { s.feed = feed } }
-
-// WithDemo puts the service in demo mode: DemoVerificationCode is accepted
-// for any phone number.
-func WithDemo() Option { return func(s *Service) { s.demo = true } }
-
-// WithFrozenTrial keeps trial id in service whatever the clock says: the
-// demo's trial reproduces the page's example, which expired in 2023. Every
-// other trial expires by the clock as usual.
-func WithFrozenTrial(id string) Option { return func(s *Service) { s.frozen = id } }
-
-// NewService returns a Service over store.
-func NewService(store Store, clock aiccd.Clock, opts ...Option) *Service {
-	s := &Service{store: store, clock: clock}
-	for _, o := range opts {
-		o(s)
+// NewService returns a Service over o.Store.
+func NewService(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = aiccd.SystemClock
 	}
+	s := &Service{store: o.Store, clock: o.Clock, keys: o.Keys, ids: o.IDs, feed: o.Feed, demo: o.Demo, frozen: o.FrozenTrial}
 	s.tenants = changefeed.NewCache[string, *storedTenant](s.feed, changefeed.Tenant, changefeed.StringKey, maxCachedTenants)
 	return s
 }

@@ -41,13 +41,14 @@ type fixture struct {
 	clock *clock
 }
 
-// newFixture returns a service over a fresh database of each engine.
-func engines(t *testing.T, fn func(t *testing.T, f fixture), opts ...tenant.Option) {
+// engines runs fn with a service over a fresh database of each engine;
+// demo, when true, puts the service in demo mode.
+func engines(t *testing.T, fn func(t *testing.T, f fixture), demo ...bool) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		db := dbtest.Open(t, dsn)
 		c := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-		opts := append([]tenant.Option{tenant.WithKeys(testKey), tenant.WithIDs(&counter{})}, opts...)
-		fn(t, fixture{svc: tenant.NewService(db.Tenants, c, opts...), store: db.Tenants, clock: c})
+		svc := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: c, Keys: testKey, IDs: &counter{}, Demo: len(demo) > 0 && demo[0]})
+		fn(t, fixture{svc: svc, store: db.Tenants, clock: c})
 	})
 }
 
@@ -82,7 +83,7 @@ func TestProfileIsSealedAndOpened(t *testing.T) {
 		}
 		// Another master key, or the sealed profile moved to another
 		// tenant, does not open.
-		other := tenant.NewService(f.store, f.clock, tenant.WithKeys(otherKey))
+		other := tenant.NewService(tenant.Options{Store: f.store, Clock: f.clock, Keys: otherKey})
 		if _, err := other.Get(ctx, "acme"); aiccd.KindOf(err) != aiccd.KindInternal {
 			t.Fatalf("Get with another key: %v", err)
 		}
@@ -99,7 +100,7 @@ func TestProfileIsSealedAndOpened(t *testing.T) {
 			t.Fatalf("a profile sealed for acme opened as moved's: %v", err)
 		}
 		// Without keys there is no profile to store.
-		nokeys := tenant.NewService(f.store, f.clock)
+		nokeys := tenant.NewService(tenant.Options{Store: f.store, Clock: f.clock})
 		if _, err := nokeys.CreateFrom(ctx, tenant.Draft{ID: "x", Profile: huawei}); aiccd.KindOf(err) != aiccd.KindInternal {
 			t.Fatalf("profile without keys: %v", err)
 		}
@@ -124,7 +125,7 @@ func TestPersonalDataIsNeverPrinted(t *testing.T) {
 
 func TestPrepareRefusals(t *testing.T) {
 	c := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	svc := tenant.NewService(nil, c, tenant.WithKeys(testKey))
+	svc := tenant.NewService(tenant.Options{Clock: c, Keys: testKey})
 	secret := "do-not-echo-me"
 	for _, tc := range []struct {
 		name string
@@ -214,7 +215,7 @@ func TestTrialExpiresByTheClock(t *testing.T) {
 		if _, err := f.svc.CreateFrom(ctx, tenant.Draft{ID: "other", Kind: tenant.KindTrial, TrialExpiresAt: f.clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		frozen := tenant.NewService(f.store, f.clock, tenant.WithKeys(testKey), tenant.WithDemo(), tenant.WithFrozenTrial("tr"))
+		frozen := tenant.NewService(tenant.Options{Store: f.store, Clock: f.clock, Keys: testKey, Demo: true, FrozenTrial: "tr"})
 		f.clock.Add(48 * time.Hour)
 		if got, _ := frozen.Get(ctx, "tr"); got.Status != tenant.StatusTrial {
 			t.Fatalf("the frozen trial: %s", got.Status)
@@ -258,7 +259,7 @@ func TestCheckInService(t *testing.T) {
 		f.clock.Add(time.Hour)
 		// A service with another master key reads no profile: the check
 		// opens none.
-		svc := tenant.NewService(f.store, f.clock, tenant.WithKeys(otherKey), tenant.WithFrozenTrial("frozen"))
+		svc := tenant.NewService(tenant.Options{Store: f.store, Clock: f.clock, Keys: otherKey, FrozenTrial: "frozen"})
 		for id, admitted := range map[string]bool{
 			"creating": false, "active": true, "suspended": false, "released": false, "trial": false,
 			"frozen": true, "expired": false, "released-trial": false, "nobody": false,
@@ -548,7 +549,7 @@ func TestApplyInDemoMode(t *testing.T) {
 		if err != nil || tr.Profile.Mobile != "+8613700000000" {
 			t.Fatalf("%+v, %v", tr, err)
 		}
-	}, tenant.WithDemo())
+	}, true)
 }
 
 func TestApplyRaceCreatesOneTenant(t *testing.T) {
@@ -570,7 +571,7 @@ func TestApplyRaceCreatesOneTenant(t *testing.T) {
 		if created.Load() != 1 {
 			t.Fatalf("%d tenants created for one phone number", created.Load())
 		}
-	}, tenant.WithDemo())
+	}, true)
 }
 
 func atoi(s string) int {
