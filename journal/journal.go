@@ -9,10 +9,8 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // Entry is one journaled request.
@@ -37,6 +35,13 @@ type Entry struct {
 	IgnoredKeys  []string `json:"ignored_keys,omitempty"`
 	RequestBody  string   `json:"request_body,omitempty"`
 	ResponseBody string   `json:"response_body,omitempty"`
+	// ID orders entries and pages through them (Filter.Before); the store
+	// assigns it.
+	ID int64 `json:"id"`
+	// MatchKeys are the keyed digests of the request's headers and body
+	// fields with their values (Journal.MatchKeys): what a query matches
+	// on, the values themselves not kept.
+	MatchKeys []string `json:"-"`
 }
 
 // MaxIgnoredKeys bounds the ignored keys kept of one request.
@@ -49,9 +54,13 @@ const OutcomeReset = "reset"
 // Store persists entries.
 type Store interface {
 	AddEntries(ctx context.Context, es []Entry) error
-	// Entries returns up to limit of tenantID's newest entries ("" for
-	// every tenant), newest first.
-	Entries(ctx context.Context, tenantID string, limit int) ([]Entry, error)
+	// Entries returns up to q.Limit of the newest entries q selects,
+	// newest first. An empty q.TenantID selects every tenant.
+	Entries(ctx context.Context, q Query) ([]Entry, error)
+	// CountEntries returns how many entries q selects.
+	CountEntries(ctx context.Context, q Query) (int, error)
+	// DeleteEntries deletes tenantID's entries and returns how many.
+	DeleteEntries(ctx context.Context, tenantID string) (int, error)
 	// TrimEntries keeps the newest keep entries of each tenant.
 	TrimEntries(ctx context.Context, keep int) error
 }
@@ -63,9 +72,10 @@ type Store interface {
 // before the next flush is never written, and the journal costs at most
 // size rows per tenant and flush however many requests arrive.
 type Journal struct {
-	store  Store
-	size   int
-	logger *slog.Logger
+	store   Store
+	size    int
+	logger  *slog.Logger
+	blinder Blinder // nil: no match keys
 
 	mu       sync.Mutex
 	pending  map[string]*ring // by tenant
@@ -82,11 +92,15 @@ type Options struct {
 	Store  Store
 	Size   int // entries kept per tenant; at least 1
 	Logger *slog.Logger
+	// Blinder has entries carry the keyed digests of their headers and
+	// body fields (MatchKeys), so that queries can match them by value;
+	// nil: none.
+	Blinder Blinder
 }
 
 // New returns a Journal keeping o.Size entries per tenant.
 func New(o Options) *Journal {
-	return &Journal{store: o.Store, size: max(o.Size, 1), logger: o.Logger, pending: map[string]*ring{}}
+	return &Journal{store: o.Store, size: max(o.Size, 1), logger: o.Logger, blinder: o.Blinder, pending: map[string]*ring{}}
 }
 
 // ring is a tenant's queued entries: the newest, up to the journal's size.
@@ -127,19 +141,6 @@ func (j *Journal) Record(e Entry) {
 	if r.add(e, j.size) {
 		j.npending++
 	}
-}
-
-// List returns tenantID's newest entries, newest first. A tenant ID that
-// is not valid UTF-8 or holds a NUL byte names no tenant, and is not sent
-// to a store (PostgreSQL refuses such text).
-func (j *Journal) List(ctx context.Context, tenantID string, limit int) ([]Entry, error) {
-	if !utf8.ValidString(tenantID) || strings.ContainsRune(tenantID, 0) {
-		return nil, nil
-	}
-	if limit <= 0 || limit > j.size {
-		limit = j.size
-	}
-	return j.store.Entries(ctx, tenantID, limit)
 }
 
 // Flush writes the queued entries now, in the order they were recorded.

@@ -16,8 +16,10 @@ func (m *memStore) AddEntries(_ context.Context, es []Entry) error {
 	m.batches = append(m.batches, es)
 	return nil
 }
-func (m *memStore) Entries(context.Context, string, int) ([]Entry, error) { return nil, nil }
-func (m *memStore) TrimEntries(context.Context, int) error                { return nil }
+func (m *memStore) Entries(context.Context, Query) ([]Entry, error)    { return nil, nil }
+func (m *memStore) CountEntries(context.Context, Query) (int, error)   { return 0, nil }
+func (m *memStore) DeleteEntries(context.Context, string) (int, error) { return 0, nil }
+func (m *memStore) TrimEntries(context.Context, int) error             { return nil }
 
 func TestFlushWritesEachTenantsNewestEntriesInOrder(t *testing.T) {
 	store := &memStore{}

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
@@ -53,32 +55,92 @@ func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
 func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
 	_, err := s.db.pool.CopyFrom(ctx, pgx.Identifier{"request_journal"},
 		[]string{"tenant_id", "at", "request_id", "method", "path", "route", "status", "outcome", "duration_ms", "code", "caller",
-			"detail", "ignored_keys", "request_body", "response_body"},
+			"detail", "ignored_keys", "request_body", "response_body", "match_keys"},
 		pgx.CopyFromSlice(len(es), func(i int) ([]any, error) {
 			e := es[i]
-			ignored := e.IgnoredKeys
+			ignored, keys := e.IgnoredKeys, e.MatchKeys
 			if ignored == nil {
 				ignored = []string{} // the column is NOT NULL
 			}
+			if keys == nil {
+				keys = []string{}
+			}
 			return []any{e.TenantID, e.At, e.RequestID, e.Method, e.Path, e.Route, e.Status, e.Outcome, e.DurationMS, e.Code, e.Caller,
-				e.Detail, ignored, e.RequestBody, e.ResponseBody}, nil
+				e.Detail, ignored, e.RequestBody, e.ResponseBody, keys}, nil
 		}))
 	return translate(err)
 }
 
+// journalWhere is the WHERE clause of q and its arguments.
+func journalWhere(q journal.Query) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		conds = append(conds, fmt.Sprintf(cond, len(args)))
+	}
+	if q.TenantID != "" {
+		add("tenant_id = $%d", q.TenantID)
+	}
+	if q.Route != "" {
+		add("route = $%d", q.Route)
+	}
+	if q.Status != nil {
+		add("status = $%d", *q.Status)
+	}
+	if q.Code != nil {
+		add("code = $%d", *q.Code)
+	}
+	if q.Outcome != nil {
+		add("outcome = $%d", *q.Outcome)
+	}
+	if !q.From.IsZero() {
+		add("at >= $%d", q.From)
+	}
+	if !q.To.IsZero() {
+		add("at < $%d", q.To)
+	}
+	if q.Before > 0 {
+		add("id < $%d", q.Before)
+	}
+	if len(q.Keys) > 0 {
+		add("match_keys @> $%d", q.Keys)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
 // Entries implements journal.Store.
-func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) ([]journal.Entry, error) {
+func (s *SandboxStore) Entries(ctx context.Context, q journal.Query) ([]journal.Entry, error) {
+	where, args := journalWhere(q)
+	args = append(args, q.Limit)
 	return queryAll(ctx, s.db, func(row pgx.Row) (journal.Entry, error) {
 		var e journal.Entry
-		err := row.Scan(&e.TenantID, &e.At, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.Outcome, &e.DurationMS,
+		err := row.Scan(&e.ID, &e.TenantID, &e.At, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.Outcome, &e.DurationMS,
 			&e.Code, &e.Caller, &e.Detail, &e.IgnoredKeys, &e.RequestBody, &e.ResponseBody)
 		e.At = e.At.UTC()
 		if len(e.IgnoredKeys) == 0 {
 			e.IgnoredKeys = nil // as an entry without ignored keys is built
 		}
 		return e, translate(err)
-	}, `SELECT tenant_id, at, request_id, method, path, route, status, outcome, duration_ms, code, caller, detail, ignored_keys,
-		request_body, response_body FROM request_journal WHERE $1 = '' OR tenant_id = $1 ORDER BY id DESC LIMIT $2`, tenantID, limit)
+	}, `SELECT id, tenant_id, at, request_id, method, path, route, status, outcome, duration_ms, code, caller, detail, ignored_keys,
+		request_body, response_body FROM request_journal`+where+fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args)), args...)
+}
+
+// CountEntries implements journal.Store.
+func (s *SandboxStore) CountEntries(ctx context.Context, q journal.Query) (int, error) {
+	where, args := journalWhere(q)
+	var n int
+	err := s.db.pool.QueryRow(ctx, `SELECT count(*) FROM request_journal`+where, args...).Scan(&n)
+	return n, translate(err)
+}
+
+// DeleteEntries implements journal.Store.
+func (s *SandboxStore) DeleteEntries(ctx context.Context, tenantID string) (int, error) {
+	tag, err := s.db.pool.Exec(ctx, `DELETE FROM request_journal WHERE tenant_id = $1`, tenantID)
+	return int(tag.RowsAffected()), translate(err)
 }
 
 // TrimEntries implements journal.Store.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
@@ -60,15 +61,16 @@ func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
 func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO request_journal (tenant_id, at, request_id, method, path, route,
-			status, outcome, duration_ms, code, caller, detail, ignored_keys, request_body, response_body)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			status, outcome, duration_ms, code, caller, detail, ignored_keys, request_body, response_body, match_keys)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, e := range es {
 			if _, err := stmt.ExecContext(ctx, e.TenantID, ms(e.At), e.RequestID, e.Method, e.Path, e.Route,
-				e.Status, e.Outcome, e.DurationMS, e.Code, e.Caller, e.Detail, ignoredKeysText(e.IgnoredKeys), e.RequestBody, e.ResponseBody); err != nil {
+				e.Status, e.Outcome, e.DurationMS, e.Code, e.Caller, e.Detail, ignoredKeysText(e.IgnoredKeys), e.RequestBody, e.ResponseBody,
+				matchKeysText(e.MatchKeys)); err != nil {
 				return err
 			}
 		}
@@ -76,13 +78,64 @@ func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error
 	})
 }
 
+// matchKeysText is how request_journal.match_keys holds digests: each
+// between spaces, so that instr finds a whole one.
+func matchKeysText(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	return " " + strings.Join(keys, " ") + " "
+}
+
+// journalWhere is the WHERE clause of q and its arguments.
+func journalWhere(q journal.Query) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		conds = append(conds, cond)
+		args = append(args, arg)
+	}
+	if q.TenantID != "" {
+		add("tenant_id = ?", q.TenantID)
+	}
+	if q.Route != "" {
+		add("route = ?", q.Route)
+	}
+	if q.Status != nil {
+		add("status = ?", *q.Status)
+	}
+	if q.Code != nil {
+		add("code = ?", *q.Code)
+	}
+	if q.Outcome != nil {
+		add("outcome = ?", *q.Outcome)
+	}
+	if !q.From.IsZero() {
+		add("at >= ?", ms(q.From))
+	}
+	if !q.To.IsZero() {
+		add("at < ?", ms(q.To))
+	}
+	if q.Before > 0 {
+		add("id < ?", q.Before)
+	}
+	for _, k := range q.Keys {
+		add("instr(match_keys, ?) > 0", " "+k+" ")
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
 // Entries implements journal.Store.
-func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) ([]journal.Entry, error) {
+func (s *SandboxStore) Entries(ctx context.Context, q journal.Query) ([]journal.Entry, error) {
+	where, args := journalWhere(q)
 	return queryAll(ctx, s.db, func(row scanner) (journal.Entry, error) {
 		var e journal.Entry
 		var at int64
 		var ignored string
-		err := row.Scan(&e.TenantID, &at, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.Outcome, &e.DurationMS,
+		err := row.Scan(&e.ID, &e.TenantID, &at, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Status, &e.Outcome, &e.DurationMS,
 			&e.Code, &e.Caller, &e.Detail, &ignored, &e.RequestBody, &e.ResponseBody)
 		if err != nil {
 			return e, translate(err)
@@ -94,8 +147,26 @@ func (s *SandboxStore) Entries(ctx context.Context, tenantID string, limit int) 
 			}
 		}
 		return e, nil
-	}, `SELECT tenant_id, at, request_id, method, path, route, status, outcome, duration_ms, code, caller, detail, ignored_keys,
-		request_body, response_body FROM request_journal WHERE ? = '' OR tenant_id = ? ORDER BY id DESC LIMIT ?`, tenantID, tenantID, limit)
+	}, `SELECT id, tenant_id, at, request_id, method, path, route, status, outcome, duration_ms, code, caller, detail, ignored_keys,
+		request_body, response_body FROM request_journal`+where+` ORDER BY id DESC LIMIT ?`, append(args, q.Limit)...)
+}
+
+// CountEntries implements journal.Store.
+func (s *SandboxStore) CountEntries(ctx context.Context, q journal.Query) (int, error) {
+	where, args := journalWhere(q)
+	var n int
+	err := s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM request_journal`+where, args...).Scan(&n)
+	return n, translate(err)
+}
+
+// DeleteEntries implements journal.Store.
+func (s *SandboxStore) DeleteEntries(ctx context.Context, tenantID string) (int, error) {
+	res, err := s.db.write.ExecContext(ctx, `DELETE FROM request_journal WHERE tenant_id = ?`, tenantID)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // ignoredKeysText is how request_journal.ignored_keys holds a list: a
