@@ -102,7 +102,7 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create
 	}
 	a.faults = fault.NewService(fault.Options{Store: db.Faults, Clock: clock, IDs: a.ids, Feed: a.feed, Endpoints: httpapi.FaultEndpoints()})
 	if cfg.JournalSize > 0 {
-		a.journal = journal.New(journal.Options{Store: db.Journal, Size: cfg.JournalSize, Logger: logger})
+		a.journal = journal.New(journal.Options{Store: db.Journal, Size: cfg.JournalSize, Logger: logger, Blinder: key})
 	}
 	tenantOpts := tenant.Options{Store: db.Tenants, Clock: clock, Keys: key, IDs: a.ids, Feed: a.feed}
 	if cfg.Demo {

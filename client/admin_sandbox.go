@@ -2,9 +2,12 @@ package client
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -49,12 +52,14 @@ func (a *Admin) DeleteFault(ctx context.Context, id string) error {
 
 // JournalEntry is one request of the request journal.
 type JournalEntry struct {
-	TenantID   string    `json:"tenant_id"`
+	// ID orders the entries; RequestFilter.Before pages by it.
+	ID         int64     `json:"id"`
+	TenantID   string    `json:"tenant_id"` // "" when no tenant could be known (a refused request)
 	At         time.Time `json:"at"`
 	RequestID  string    `json:"request_id"`
 	Method     string    `json:"method"`
 	Path       string    `json:"path"`
-	Route      string    `json:"route"`
+	Route      string    `json:"route"`   // the endpoint's route pattern, or "unmatched"
 	Status     int       `json:"status"`  // 0 when the client got no answer (see Outcome)
 	Outcome    string    `json:"outcome"` // "reset" when a fault rule reset the connection; "" for an answer
 	DurationMS float64   `json:"duration_ms"`
@@ -73,14 +78,121 @@ type JournalEntry struct {
 
 // ListRequests reads the request journal, newest first: a tenant's (or
 // partner account's) requests, or everyone's with tenantID "". limit 0
-// is the server's journal size.
+// is the server's default page (100).
 func (a *Admin) ListRequests(ctx context.Context, tenantID string, limit int) ([]JournalEntry, error) {
+	return a.Requests(ctx, RequestFilter{TenantID: tenantID, Limit: limit})
+}
+
+// RequestFilter selects journaled requests: every field set must hold.
+// Header and Body match values the journal keeps masked (a mobile number)
+// or does not keep (headers), by keyed digests the server keeps.
+type RequestFilter struct {
+	TenantID string // a tenant or partner account; "" for every one
+	// Endpoint is a route pattern ("POST /v3/auth/tokens"), the last
+	// segment of its path ("queryfaultyuser"), or "unmatched".
+	Endpoint string
+	Status   *int    // the HTTP status; 0 for a request that got no answer
+	Code     *string // the answer's error_code or returnCode
+	Outcome  *string // "reset", or "" for answered requests
+	From, To time.Time
+	// Header is request headers and their values (names in any case).
+	Header map[string]string
+	// Body is JSON body fields and their values: dotted paths into
+	// nested objects ("auth.scope.domain.name"), numbers as sent.
+	Body map[string]string
+	// Limit and Before page a list (not a count): at most Limit entries
+	// (default 100, at most 1000) older than the entry with ID Before.
+	Limit  int
+	Before int64
+}
+
+func (f RequestFilter) query(paged bool) url.Values {
 	q := url.Values{}
-	if tenantID != "" {
-		q.Set("tenant", tenantID)
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
 	}
-	if limit > 0 {
-		q.Set("limit", strconv.Itoa(limit))
+	set("tenant", f.TenantID)
+	set("endpoint", f.Endpoint)
+	if f.Status != nil {
+		q.Set("status", strconv.Itoa(*f.Status))
 	}
-	return list[JournalEntry](ctx, a, "/requests", q)
+	if f.Code != nil {
+		q.Set("code", *f.Code)
+	}
+	if f.Outcome != nil {
+		q.Set("outcome", *f.Outcome)
+	}
+	if !f.From.IsZero() {
+		q.Set("from", f.From.Format(time.RFC3339Nano))
+	}
+	if !f.To.IsZero() {
+		q.Set("to", f.To.Format(time.RFC3339Nano))
+	}
+	for k, v := range f.Header {
+		q.Set("header."+k, v)
+	}
+	for k, v := range f.Body {
+		q.Set("body."+k, v)
+	}
+	if paged && f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if paged && f.Before > 0 {
+		q.Set("before", strconv.FormatInt(f.Before, 10))
+	}
+	return q
+}
+
+// Requests returns a page of the journaled requests f selects, newest
+// first. Requests answered before the call are in it. The next page is
+// f with Before set to the last entry's ID.
+func (a *Admin) Requests(ctx context.Context, f RequestFilter) ([]JournalEntry, error) {
+	return list[JournalEntry](ctx, a, "/requests", f.query(true))
+}
+
+// CountRequests returns how many journaled requests f selects (its
+// Limit and Before aside).
+func (a *Admin) CountRequests(ctx context.Context, f RequestFilter) (int, error) {
+	var out struct {
+		Count int `json:"count"`
+	}
+	err := a.do(ctx, http.MethodGet, "/requests/count", f.query(false), nil, http.StatusOK, &out)
+	return out.Count, err
+}
+
+// ClearRequests deletes a tenant's (or partner account's) journaled
+// requests and returns how many: what a test does before the calls it
+// then verifies.
+func (a *Admin) ClearRequests(ctx context.Context, tenantID string) (int, error) {
+	var out struct {
+		Deleted int `json:"deleted"`
+	}
+	err := a.do(ctx, http.MethodDelete, "/requests", url.Values{"tenant": {tenantID}}, nil, http.StatusOK, &out)
+	return out.Deleted, err
+}
+
+// ExpectRequests verifies that exactly n journaled requests match f, as
+// an integrator's test asserts what its code called: nil when they do,
+// otherwise an error saying how many did and listing up to ten of them.
+func (a *Admin) ExpectRequests(ctx context.Context, n int, f RequestFilter) error {
+	got, err := a.CountRequests(ctx, f)
+	if err != nil {
+		return err
+	}
+	if got == n {
+		return nil
+	}
+	f.Limit, f.Before = 10, 0
+	es, err := a.Requests(ctx, f)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d requests match %s, want %d", got, f.query(false).Encode(), n)
+	for _, e := range es {
+		fmt.Fprintf(&b, "\n  %s %s %s → %d %s %s", e.At.Format(time.RFC3339Nano), e.RequestID, e.Route, e.Status, e.Code, e.Outcome)
+	}
+	return errors.New(b.String())
 }

@@ -240,3 +240,18 @@ func (s *Service) verifyToken(ctx context.Context, token string, kind TokenKind)
 	}
 	return v, nil
 }
+
+// AppKeyTenant returns the tenant of an app key, or "" when no app key
+// has that value: whom a request naming the key was meant for, for the
+// journal of a request refused before its credentials were verified. It
+// proves nothing of the caller.
+func (s *Service) AppKeyTenant(ctx context.Context, key string) (string, error) {
+	if key == "" || len(key) > 256 || !storable(key) {
+		return "", nil
+	}
+	k, err := s.appKeys.Load(ctx, key, s.loadAppKey)
+	if errors.Is(err, aiccd.ErrNotFound) {
+		return "", nil
+	}
+	return k.TenantID, err
+}

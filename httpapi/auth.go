@@ -65,7 +65,12 @@ func bearerToken(h string) (string, bool) {
 // tenant must be in service. When the client sends X-APP-Key it must be
 // the token's app key; with requireAppKey it must be sent.
 func (s *Server) gateway(requireAppKey bool, h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) (err error) {
+		defer func() {
+			if err != nil {
+				s.attributeRefusal(r)
+			}
+		}()
 		token, ok := bearerToken(r.Header.Get("Authorization"))
 		if !ok {
 			return errNoBearer
@@ -75,6 +80,7 @@ func (s *Server) gateway(requireAppKey bool, h handlerFunc) handlerFunc {
 		if err != nil {
 			return err
 		}
+		noteTenant(r, p.TenantID, p.AppKey)
 		if err := s.tenants.CheckInService(ctx, p.TenantID); err != nil {
 			return err
 		}
@@ -111,6 +117,7 @@ func (s *Server) mall(h handlerFunc) handlerFunc {
 		if err != nil {
 			return err
 		}
+		noteTenant(r, tenantID, "mall token")
 		if err := s.tenants.CheckInService(ctx, tenantID); err != nil {
 			return err
 		}
@@ -127,10 +134,14 @@ var errNoCloudCredential = aiccd.Errorf(aiccd.KindUnauthorized,
 // cloud authenticates a partner API request by an IAM token (X-Auth-Token)
 // or an AK/SK signature (Authorization: SDK-HMAC-SHA256 …).
 func (s *Server) cloud(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) (err error) {
+		defer func() {
+			if err != nil {
+				s.attributeRefusal(r)
+			}
+		}()
 		ctx := r.Context()
 		var p credential.CloudPrincipal
-		var err error
 		var throttleKey string
 		switch auth := r.Header.Get("Authorization"); {
 		case strings.HasPrefix(auth, credential.SDKHMACSHA256+" "):
@@ -158,12 +169,13 @@ func (s *Server) cloud(h handlerFunc) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := s.credentials.Throttle(ctx, throttleKey); err != nil {
-			return err
-		}
 		caller := p.AccessKey
 		if caller == "" {
 			caller = "IAM user " + p.UserName
+		}
+		noteTenant(r, p.AccountID, caller)
+		if err := s.credentials.Throttle(ctx, throttleKey); err != nil {
+			return err
 		}
 		return s.serveAs(w, r.WithContext(context.WithValue(ctx, cloudPrincipalKey, p)), p.AccountID, "", caller, h)
 	}

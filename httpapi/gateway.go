@@ -49,13 +49,16 @@ func (s *Server) tokenByAkSk(w http.ResponseWriter, r *http.Request) error {
 	}
 	tok, err := s.credentials.IssueGatewayToken(r.Context(), *req.AppKey, *req.AppSecret, ttl, s.tenants.CheckInService)
 	if err != nil {
+		// A refused exchange goes in the journal of the app key's tenant,
+		// when the key exists, the secret masked.
+		if id, _ := s.credentials.AppKeyTenant(r.Context(), *req.AppKey); id != "" {
+			noteTenant(r, id, *req.AppKey)
+		}
 		return err
 	}
 	// An issued token names its tenant: the exchange goes in the tenant's
-	// journal, the secret and the token masked. A refused one names none.
-	if info := requestInfoFrom(r.Context()); info != nil {
-		info.tenantID, info.caller = tok.TenantID, tok.AppKey
-	}
+	// journal, the secret and the token masked.
+	noteTenant(r, tok.TenantID, tok.AppKey)
 	writeJSON(w, http.StatusOK, tokenByAkSkResponse{
 		AccessToken: tok.AccessToken,
 		ApplyType:   "Bearer",

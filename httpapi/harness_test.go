@@ -96,7 +96,7 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		t.Fatal(err)
 	}
 	faults := fault.NewService(fault.Options{Store: db.Faults, Clock: clock, IDs: ids, Feed: hub, Endpoints: FaultEndpoints()})
-	j := journal.New(journal.Options{Store: db.Journal, Size: 50, Logger: nilLogger()})
+	j := journal.New(journal.Options{Store: db.Journal, Size: 50, Logger: nilLogger(), Blinder: testMasterKey})
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
 		Tenants: tenants, Credentials: creds, Feed: hub, Faults: faults, Journal: j, JournalBodies: true,

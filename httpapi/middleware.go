@@ -69,7 +69,10 @@ type recorder struct {
 	errDetail string
 	outcome   string       // journal.OutcomeReset when the connection was reset unanswered
 	info      *requestInfo // nil when nothing is journaled
-	head      bytes.Buffer // the start of a journaled answer
+	// record journals the request now, once: before a reset, so that the
+	// entry exists when the client sees it.
+	record func()
+	head   bytes.Buffer // the start of a journaled answer
 }
 
 func (rec *recorder) WriteHeader(status int) {
@@ -85,7 +88,7 @@ func (rec *recorder) Write(b []byte) (int, error) {
 	}
 	n, err := rec.ResponseWriter.Write(b)
 	rec.bytes += int64(n)
-	if rec.info != nil && rec.info.tenantID != "" {
+	if rec.info != nil && rec.info.journaled {
 		if room := 4*journal.MaxBody - rec.head.Len(); room > 0 {
 			rec.head.Write(b[:min(n, room)])
 		}
@@ -106,14 +109,29 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		ctx = credential.WithSource(ctx, sourceAddress(r))
 		rec := &recorder{ResponseWriter: w}
-		if s.journal != nil {
-			rec.info = &requestInfo{}
+		if s.journal != nil && journaledFamily(familyOf(r.URL.Path)) {
+			// The body is kept, masked, with --journal-bodies, and read for
+			// the digests of its fields in any case (journal.MatchKeys).
+			rec.info = &requestInfo{journaled: true}
 			ctx = context.WithValue(ctx, requestInfoKey, rec.info)
-			if s.journalBodies && r.Body != nil {
+			if r.Body != nil {
 				r.Body = capturingReader{ReadCloser: r.Body, buf: &rec.info.body}
 			}
 		}
 		r = r.WithContext(ctx)
+		routeOf := func() string {
+			if r.Pattern == "" || catchAll[r.Pattern] {
+				return "unmatched"
+			}
+			return r.Pattern
+		}
+		recorded := false
+		rec.record = func() {
+			if rec.info != nil && !recorded {
+				recorded = true
+				s.journal.Record(s.journalEntry(r, rec.info, rec, start, time.Since(start), routeOf()))
+			}
+		}
 
 		next.ServeHTTP(rec, r)
 
@@ -121,15 +139,10 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		route := r.Pattern
-		if route == "" || catchAll[route] {
-			route = "unmatched"
-		}
+		route := routeOf()
 		s.metrics.observe(route, rec.status, elapsed)
 		s.answered.Add(1)
-		if rec.info != nil && rec.info.tenantID != "" {
-			s.journal.Record(s.journalEntry(r, rec.info, rec, start, elapsed, route))
-		}
+		rec.record()
 		level := slog.LevelInfo
 		if opsPaths[r.URL.Path] {
 			level = slog.LevelDebug // probes and scrapes would drown the log

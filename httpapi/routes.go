@@ -103,6 +103,8 @@ func (s *Server) routes() *http.ServeMux {
 	handle("POST /admin/v1/faults", s.api(s.admin(s.adminCreateFault)))
 	handle("DELETE /admin/v1/faults/{id}", s.api(s.admin(s.adminDeleteFault)))
 	handle("GET /admin/v1/requests", s.api(s.admin(s.adminListRequests)))
+	handle("GET /admin/v1/requests/count", s.api(s.admin(s.adminCountRequests)))
+	handle("DELETE /admin/v1/requests", s.api(s.admin(s.adminClearRequests)))
 
 	// Operations.
 	handle("GET /healthz", s.api(s.healthz))

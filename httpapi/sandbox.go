@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"net"
@@ -22,7 +23,10 @@ import (
 type requestInfo struct {
 	tenantID string
 	caller   string
-	body     bytes.Buffer // the request body as read, when bodies are journaled
+	body     bytes.Buffer // the request body as read
+	// journaled is set for the requests the journal records: every
+	// vendor API's (journaledFamily), authenticated or not.
+	journaled bool
 	// ignoredKeys are the body's keys that no field read (decodeJSON).
 	ignoredKeys []string
 }
@@ -55,6 +59,39 @@ func (s *Server) serveAs(w http.ResponseWriter, r *http.Request, tenantID, appKe
 	return h(w, r)
 }
 
+// noteTenant marks a request for the journal as meant for tenantID
+// (or a partner account) by caller, before its credentials are all
+// checked: a refusal is then journaled under the tenant it was for.
+func noteTenant(r *http.Request, tenantID, caller string) {
+	if info := requestInfoFrom(r.Context()); info != nil {
+		info.tenantID, info.caller = tenantID, caller
+	}
+}
+
+// attributeRefusal finds the tenant a refused request was meant for when
+// it can be known without its credentials: from the app key it names
+// (X-APP-Key), or the partner account in its path. A name nothing has
+// leaves the request to the journal of requests without a tenant, so
+// that a stranger cannot make up tenants to fill the journal with.
+func (s *Server) attributeRefusal(r *http.Request) {
+	info := requestInfoFrom(r.Context())
+	if info == nil || info.tenantID != "" {
+		return
+	}
+	ctx := r.Context()
+	if key := r.Header.Get("X-APP-Key"); key != "" {
+		if id, err := s.credentials.AppKeyTenant(ctx, key); err == nil && id != "" {
+			info.tenantID, info.caller = id, key
+			return
+		}
+	}
+	if id := r.PathValue("partner_id"); id != "" {
+		if _, err := s.credentials.Account(ctx, id); err == nil {
+			info.tenantID = id
+		}
+	}
+}
+
 // inject applies a fault rule and reports whether it answered the request.
 func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) bool {
 	s.metrics.faults.WithLabelValues(r.Pattern, faultKind(f)).Inc()
@@ -71,6 +108,7 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) b
 	case f.Reset:
 		if rec, ok := w.(*recorder); ok {
 			rec.outcome = journal.OutcomeReset // what the client saw: no status, no bytes
+			rec.record()                       // before the client sees it
 		}
 		resetConnection(w)
 		return true
@@ -135,6 +173,7 @@ func (s *Server) journalEntry(r *http.Request, info *requestInfo, rec *recorder,
 		Caller:      info.caller,
 		Detail:      rec.errDetail,
 		IgnoredKeys: ignoredKeys(r.URL.RawQuery, info.ignoredKeys),
+		MatchKeys:   s.journal.MatchKeys(r.Header, info.body.Bytes()),
 	}
 	if s.journalBodies {
 		e.RequestBody = journal.MaskBody(info.body.Bytes())
@@ -263,27 +302,102 @@ func (s *Server) adminDeleteFault(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) adminListRequests(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.parseJournalFilter(r.URL.Query(), true)
+	if err != nil {
+		return err
+	}
+	if err := s.checkJournalTenant(r, f.TenantID); err != nil {
+		return err
+	}
 	if s.journal == nil {
 		writeList(w, []journal.Entry{})
 		return nil
 	}
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	if id := r.URL.Query().Get("tenant"); id != "" {
-		// A tenant, or the partner account of a partner API request.
-		if _, err := s.tenants.Get(r.Context(), id); aiccd.KindOf(err) == aiccd.KindNotFound {
-			if _, err := s.credentials.Account(r.Context(), id); aiccd.KindOf(err) == aiccd.KindNotFound {
-				return aiccd.Errorf(aiccd.KindNotFound, "no tenant or cloud account has ID %q", id)
-			} else if err != nil {
-				return err
-			}
-		} else if err != nil {
+	es, err := s.journal.Query(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if es == nil {
+		es = []journal.Entry{}
+	}
+	page := requestPage{Items: es}
+	if limit := cmp.Or(f.Limit, journal.DefaultPage); len(es) == limit {
+		page.NextBefore = es[len(es)-1].ID
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// requestPage is a page of the journal: NextBefore, when set, is the
+// before of the next page, as the page was full.
+type requestPage struct {
+	Items      []journal.Entry `json:"items"`
+	NextBefore int64           `json:"next_before,omitempty"`
+}
+
+func (s *Server) adminCountRequests(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.parseJournalFilter(r.URL.Query(), false)
+	if err != nil {
+		return err
+	}
+	if err := s.checkJournalTenant(r, f.TenantID); err != nil {
+		return err
+	}
+	n := 0
+	if s.journal != nil {
+		if n, err = s.journal.Count(r.Context(), f); err != nil {
 			return err
 		}
 	}
-	// Entries still in the buffer are part of the answer.
-	if err := s.journal.Flush(r.Context()); err != nil {
+	writeJSON(w, http.StatusOK, map[string]int{"count": n})
+	return nil
+}
+
+var errClearNeedsTenant = aiccd.Errorf(aiccd.KindInvalid, "tenant is required: the journal is cleared one tenant at a time")
+
+func (s *Server) adminClearRequests(w http.ResponseWriter, r *http.Request) error {
+	query := r.URL.Query()
+	for k, vs := range query {
+		if k != "tenant" {
+			return aiccd.Errorf(aiccd.KindInvalid, "unknown parameter %q; the journal is cleared by tenant only", clipKey(k))
+		}
+		if len(vs) != 1 {
+			return aiccd.Errorf(aiccd.KindInvalid, "tenant is given %d times; give it once", len(vs))
+		}
+	}
+	id := query.Get("tenant")
+	if id == "" {
+		return errClearNeedsTenant
+	}
+	if err := s.checkJournalTenant(r, id); err != nil {
 		return err
 	}
-	es, err := s.journal.List(r.Context(), r.URL.Query().Get("tenant"), limit)
-	return replyList(w, es, err)
+	n := 0
+	if s.journal != nil {
+		var err error
+		if n, err = s.journal.Clear(r.Context(), id); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"deleted": n})
+	return nil
+}
+
+// checkJournalTenant refuses a journal query naming a tenant, or the
+// partner account of a partner API request, that does not exist: its
+// journal would answer empty, as if it had been sent nothing.
+func (s *Server) checkJournalTenant(r *http.Request, id string) error {
+	if id == "" {
+		return nil
+	}
+	if _, err := s.tenants.Get(r.Context(), id); aiccd.KindOf(err) == aiccd.KindNotFound {
+		if _, err := s.credentials.Account(r.Context(), id); aiccd.KindOf(err) == aiccd.KindNotFound {
+			return aiccd.Errorf(aiccd.KindNotFound, "no tenant or cloud account has ID %q", id)
+		} else if err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	return nil
 }

@@ -146,6 +146,17 @@ func TestFaultResetAndForcedStatus(t *testing.T) {
 	if got := list.Items[2]; got.ResponseBody != "" || !strings.Contains(w.Body.String(), `"status":0,"outcome":"reset"`) {
 		t.Errorf("the reset's entry: %+v", got)
 	}
+	// It is found as what the client saw: no status, reset.
+	for _, q := range []string{"status=0", "outcome=reset", "endpoint=queryAccessCodeList&status=0&outcome=reset"} {
+		w = e.do(request{method: "GET", path: "/admin/v1/requests/count?tenant=demo&" + q, header: adminHeader})
+		if w.Body.String() != `{"count":1}` {
+			t.Errorf("count of %s: %s", q, w.Body)
+		}
+	}
+	w = e.do(request{method: "GET", path: "/admin/v1/requests/count?tenant=demo&status=200&endpoint=queryAccessCodeList", header: adminHeader})
+	if w.Body.String() != `{"count":1}` {
+		t.Errorf("count of the answered one: %s", w.Body)
+	}
 }
 
 func TestFaultsNeedTheAdminToken(t *testing.T) {
@@ -187,10 +198,10 @@ func TestRequestJournal(t *testing.T) {
 		if strings.Contains(body, "leak") || !strings.Contains(body, `\"app_secret\":\"*****\"`) {
 			t.Fatalf("a secret reached the journal: %s", body)
 		}
-		// A refused request is journaled only when its caller is known:
-		// the X-APP-Key mismatch was refused before it was.
-		if strings.Contains(body, "journal-wrong") {
-			t.Fatalf("an unauthenticated request was journaled for the tenant: %s", body)
+		// A refused request is journaled for the tenant its token names:
+		// the X-APP-Key mismatch, as the client saw it.
+		if !strings.Contains(body, `"request_id":"journal-wrong","method":"POST","path":"/apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList","route":"POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList","status":401,`) {
+			t.Fatalf("the refused request's entry: %s", body)
 		}
 		if other := e.do(request{method: "GET", path: "/admin/v1/requests?tenant=demo-trial", header: map[string]string{"Authorization": "Bearer " + testAdminToken}}); !strings.Contains(other.Body.String(), `"items":[]`) {
 			t.Fatalf("another tenant's journal: %s", other.Body)
@@ -199,7 +210,7 @@ func TestRequestJournal(t *testing.T) {
 }
 
 // A token issued by tokenByAkSk is journaled for the app key's tenant,
-// secret and token masked; a refused exchange names no tenant and is not.
+// secret and token masked; so is a refused exchange, by its app key.
 func TestTokenByAkSkIsJournaled(t *testing.T) {
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	token := e.gatewayToken()
@@ -207,12 +218,14 @@ func TestTokenByAkSkIsJournaled(t *testing.T) {
 		body: `{"app_key":"` + demo.AppKey + `","app_secret":"wrong-secret"}`})
 	w := e.do(request{method: "GET", path: "/admin/v1/requests?tenant=" + demo.TenantID, header: map[string]string{"Authorization": "Bearer " + testAdminToken}})
 	var got struct{ Items []journal.Entry }
-	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || len(got.Items) != 1 {
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || len(got.Items) != 2 {
 		t.Fatalf("journal: %v %s", err, w.Body)
 	}
-	j := got.Items[0]
-	if j.Route != "POST /apigovernance/api/oauth/tokenByAkSk" || j.Caller != demo.AppKey || j.Status != 200 {
-		t.Fatalf("entry: %+v", j)
+	for i, status := range []int{401, 200} {
+		j := got.Items[i]
+		if j.Route != "POST /apigovernance/api/oauth/tokenByAkSk" || j.Caller != demo.AppKey || j.Status != status {
+			t.Fatalf("entry %d: %+v", i, j)
+		}
 	}
 	if strings.Contains(w.Body.String(), demo.AppSecret) || strings.Contains(w.Body.String(), token) {
 		t.Fatalf("a secret reached the journal: %s", w.Body)

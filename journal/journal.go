@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -127,6 +128,7 @@ func (r *ring) entries(out []Entry) []Entry {
 
 // Record queues e without blocking.
 func (j *Journal) Record(e Entry) {
+	storable(&e)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	r := j.pending[e.TenantID]
@@ -188,4 +190,24 @@ func (j *Journal) Run(ctx context.Context) {
 			j.logger.Warn("writing the request journal", "err", err)
 		}
 	}
+}
+
+// storable makes e's text storable by every store: a request refused
+// before any check may carry a path, a caller or a key that is not UTF-8
+// or holds NUL bytes, which PostgreSQL refuses, and which would make the
+// whole batch fail.
+func storable(e *Entry) {
+	for _, p := range []*string{&e.TenantID, &e.RequestID, &e.Method, &e.Path, &e.Route, &e.Code, &e.Caller, &e.Detail} {
+		*p = storableString(*p)
+	}
+	for i, k := range e.IgnoredKeys {
+		e.IgnoredKeys[i] = storableString(k)
+	}
+}
+
+func storableString(s string) string {
+	if storableText(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }

@@ -109,17 +109,14 @@ func (j *Journal) Count(ctx context.Context, f Filter) (int, error) {
 }
 
 // Clear deletes tenantID's entries, those still buffered included, and
-// returns how many were written.
+// returns how many.
 func (j *Journal) Clear(ctx context.Context, tenantID string) (int, error) {
 	if !storableText(tenantID) {
 		return 0, nil
 	}
-	j.mu.Lock()
-	if r := j.pending[tenantID]; r != nil {
-		j.npending -= len(r.buf)
-		delete(j.pending, tenantID)
+	if err := j.Flush(ctx); err != nil {
+		return 0, err
 	}
-	j.mu.Unlock()
 	return j.store.DeleteEntries(ctx, tenantID)
 }
 
@@ -164,18 +161,18 @@ func storableText(s string) bool {
 func ValidateField(fd Field) error {
 	kind, name, _ := strings.Cut(fd.Name, ".")
 	switch {
+	case !storableText(fd.Name) || !storableText(fd.Value):
+		return aiccd.Errorf(aiccd.KindInvalid, "%q: names and values must be UTF-8 text without NUL", fd.Name)
+	case len(name) > maxKeyNameLen:
+		return aiccd.Errorf(aiccd.KindInvalid, "%q: names are at most %d bytes", strings.ToValidUTF8(fd.Name[:32], "")+"…", maxKeyNameLen)
 	case kind != "header" && kind != "body" || name == "":
 		return aiccd.Errorf(aiccd.KindInvalid, "%q: a field filter is header.NAME or body.PATH", fd.Name)
-	case len(name) > maxKeyNameLen:
-		return aiccd.Errorf(aiccd.KindInvalid, "%s…: names are at most %d bytes", fd.Name[:32], maxKeyNameLen)
 	case len(fd.Value) > MaxValueLen:
 		return aiccd.Errorf(aiccd.KindInvalid, "%s: values are at most %d bytes", fd.Name, MaxValueLen)
 	case kind == "body" && strings.Count(name, ".") >= MaxPathDepth:
 		return aiccd.Errorf(aiccd.KindInvalid, "%s: body paths are at most %d keys deep", fd.Name, MaxPathDepth)
 	case kind == "body" && slicesContainsEmpty(strings.Split(name, ".")):
 		return aiccd.Errorf(aiccd.KindInvalid, "%s: a body path is keys separated by single dots", fd.Name)
-	case !storableText(fd.Name) || !storableText(fd.Value):
-		return aiccd.Errorf(aiccd.KindInvalid, "%s: names and values must be UTF-8 text without NUL", fd.Name)
 	}
 	return nil
 }
