@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/httpapi"
 	"github.com/aiccd/aiccd/journal"
 	"github.com/spf13/cobra"
 )
@@ -94,22 +96,94 @@ func faultTable(fs []fault.Fault) table {
 }
 
 func newAdminRequestsCommand(e *env) *cobra.Command {
-	var tenantID string
-	var limit int
+	// The parent lists, as "requests list" does, as it did before it had
+	// subcommands.
+	cmd := newAdminRequestsListCommand(e, "requests [list|count|clear] [filters]")
+	cmd.Short = "Query, count and clear the request journal: what clients sent and what aiccd answered"
+	cmd.AddCommand(newAdminRequestsListCommand(e, "list [filters]"), newAdminRequestsCountCommand(e), newAdminRequestsClearCommand(e))
+	return cmd
+}
+
+const requestsLong = "The journal holds every request to a vendor endpoint: those refused by\n" +
+	"authentication too (under the tenant their token, app key or path names when it\n" +
+	"exists, under none otherwise) and those a fault rule reset (status 0, outcome reset).\n" +
+	"--header and --body match values the journal keeps masked, by keyed digests.\n" +
+	"A running server writes its journal twice a second; the admin API's\n" +
+	"/admin/v1/requests also sees what it has not written yet."
+
+// requestFilterFlags are the journal's filters as flags: the admin API's
+// query parameters, validated by the same parser.
+type requestFilterFlags struct {
+	tenant, endpoint, status, code, outcome, from, to string
+	header, body                                      []string
+	limit                                             int
+	before                                            int64
+}
+
+func (f *requestFilterFlags) add(cmd *cobra.Command, paging bool) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.tenant, "tenant", "", "only this tenant's (or partner account's) requests")
+	fl.StringVar(&f.endpoint, "endpoint", "", "a route (\"POST /v3/auth/tokens\"), its last path segment (queryfaultyuser), or unmatched")
+	fl.StringVar(&f.status, "status", "", "the HTTP status answered; 0 for requests that got no answer")
+	fl.StringVar(&f.code, "code", "", "the answer's error_code or returnCode")
+	fl.StringVar(&f.outcome, "outcome", "", "reset: requests whose connection a fault rule reset")
+	fl.StringVar(&f.from, "from", "", "requests at or after this RFC 3339 time")
+	fl.StringVar(&f.to, "to", "", "requests before this RFC 3339 time")
+	fl.StringArrayVar(&f.header, "header", nil, "NAME=VALUE: a request header's value (repeatable)")
+	fl.StringArrayVar(&f.body, "body", nil, "PATH=VALUE: a JSON body field's value, PATH dotted (repeatable)")
+	if paging {
+		fl.IntVar(&f.limit, "limit", 50, "at most this many, from 1 to 1000")
+		fl.Int64Var(&f.before, "before", 0, "only entries older than the entry with this id (the next page)")
+	}
+}
+
+// filter parses the flags set as the admin API parses its query.
+func (f *requestFilterFlags) filter(cmd *cobra.Command, paging bool) (journal.Filter, error) {
+	q := url.Values{}
+	for name, v := range map[string]string{"tenant": f.tenant, "endpoint": f.endpoint, "status": f.status, "code": f.code,
+		"outcome": f.outcome, "from": f.from, "to": f.to} {
+		if cmd.Flags().Changed(name) {
+			q.Set(name, v)
+		}
+	}
+	for kind, pairs := range map[string][]string{"header": f.header, "body": f.body} {
+		for _, p := range pairs {
+			name, value, ok := strings.Cut(p, "=")
+			if !ok {
+				return journal.Filter{}, fmt.Errorf("--%s %q: give NAME=VALUE", kind, p)
+			}
+			q.Add(kind+"."+name, value)
+		}
+	}
+	if paging {
+		q.Set("limit", strconv.Itoa(f.limit))
+		if f.before != 0 {
+			q.Set("before", strconv.FormatInt(f.before, 10))
+		}
+	}
+	return httpapi.ParseJournalFilter(q, paging)
+}
+
+func newAdminRequestsListCommand(e *env, use string) *cobra.Command {
+	var flags requestFilterFlags
 	cmd := &cobra.Command{
-		Use:         "requests [--tenant T] [--limit N]",
+		Use:         use,
 		Annotations: map[string]string{accountsTooAnnotation: "yes"},
-		Short:       "Show the request journal: what clients sent and what aiccd answered, newest first",
-		Long: "Show the newest requests of a tenant (or partner account), or of all of them.\n" +
-			"A running server writes its journal twice a second; GET /admin/v1/requests also\n" +
-			"shows what it has not written yet.",
+		Short:       "List journaled requests, newest first",
+		Long:        requestsLong,
+		Example: "  aiccd admin requests list --tenant demo --endpoint queryfaultyuser --body msisdn=6680512100869\n" +
+			"  aiccd admin requests list --status 401 --from 2026-12-06T09:00:00Z -o json",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := flags.filter(cmd, true)
+			if err != nil {
+				return err
+			}
 			return e.withApp(cmd, func(ctx context.Context, a *app) error {
 				if a.journal == nil {
-					return fmt.Errorf("the journal is off (journal-size 0)")
+					return errJournalOff
 				}
-				es, err := a.journal.List(ctx, tenantID, limit)
+				es, err := a.journal.Query(ctx, f)
 				if err != nil {
 					return err
 				}
@@ -117,8 +191,66 @@ func newAdminRequestsCommand(e *env) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&tenantID, "tenant", "", "only this tenant's requests")
-	cmd.Flags().IntVar(&limit, "limit", 50, "how many")
+	flags.add(cmd, true)
+	return cmd
+}
+
+var errJournalOff = fmt.Errorf("the journal is off (journal-size 0)")
+
+func newAdminRequestsCountCommand(e *env) *cobra.Command {
+	var flags requestFilterFlags
+	cmd := &cobra.Command{
+		Use:         "count [filters]",
+		Annotations: map[string]string{accountsTooAnnotation: "yes"},
+		Short:       "Count the journaled requests the filters select",
+		Long:        requestsLong,
+		Example:     "  aiccd admin requests count --tenant demo --endpoint queryfaultyuser --body msisdn=6680512100869",
+		Args:        cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := flags.filter(cmd, false)
+			if err != nil {
+				return err
+			}
+			return e.withApp(cmd, func(ctx context.Context, a *app) error {
+				if a.journal == nil {
+					return errJournalOff
+				}
+				n, err := a.journal.Count(ctx, f)
+				if err != nil {
+					return err
+				}
+				return e.printDone(cmd, "count", n, strconv.Itoa(n))
+			})
+		},
+	}
+	flags.add(cmd, false)
+	return cmd
+}
+
+func newAdminRequestsClearCommand(e *env) *cobra.Command {
+	var tenantID string
+	cmd := &cobra.Command{
+		Use:         "clear --tenant T",
+		Annotations: map[string]string{accountsTooAnnotation: "yes"},
+		Short:       "Delete a tenant's (or partner account's) journaled requests",
+		Args:        cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if tenantID == "" {
+				return fmt.Errorf("--tenant is required: the journal is cleared one tenant at a time")
+			}
+			return e.withApp(cmd, func(ctx context.Context, a *app) error {
+				if a.journal == nil {
+					return errJournalOff
+				}
+				n, err := a.journal.Clear(ctx, tenantID)
+				if err != nil {
+					return err
+				}
+				return e.printDone(cmd, "deleted", n, fmt.Sprintf("%d requests deleted", n))
+			})
+		},
+	}
+	cmd.Flags().StringVar(&tenantID, "tenant", "", "the tenant (or partner account) whose journal is cleared")
 	return cmd
 }
 

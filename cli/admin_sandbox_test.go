@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/aiccd/aiccd/client"
 	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/journal"
 )
 
 func TestFaultAddRefusesUnknownEndpoints(t *testing.T) {
@@ -23,4 +28,64 @@ func TestFaultAddRefusesUnknownEndpoints(t *testing.T) {
 	if out, _, _ := run("admin", "fault", "list"); strings.Contains(out, "nosuchendpoint") || !strings.Contains(out, "queryfaultyuser") {
 		t.Fatalf("rules:\n%s", out)
 	}
+}
+
+// TestRequestsListCountClear queries, counts and clears the journal a
+// server wrote, through the CLI, on both engines: the masked number found
+// by its digest, a refused request under the tenant its app key names.
+func TestRequestsListCountClear(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		base, _, stop := startServer(t, "--database", dsn, "--demo")
+		ctx := context.Background()
+		c, err := client.New(base, client.WithAppKey(demo.AppKey, demo.AppSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, msisdn := range []string{"6680512100869", "6680512100870", "6680512100869"} {
+			if _, err := c.QueryFaultyUser(ctx, client.FaultyUserQuery{MSISDN: msisdn, FaultTime: "1721283133000", ComplaintScene: "1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		refused, _ := client.New(base, client.WithAppKey(demo.AppKey, "wrong-secret"), client.WithRetry(client.Retry{Attempts: 1}))
+		refused.QueryFaultyUser(ctx, client.FaultyUserQuery{MSISDN: "6680512100869"})
+		if err := stop(); err != nil { // the journal is written on the way out
+			t.Fatal(err)
+		}
+		run := runner(t, dsn)
+		out, stderr, err := run("admin", "requests", "list", "--tenant", "demo", "--endpoint", "queryfaultyuser", "--body", "msisdn=6680512100869", "-o", "json")
+		var list struct{ Items []journal.Entry }
+		if err != nil || json.Unmarshal([]byte(out), &list) != nil || len(list.Items) != 2 || strings.Contains(out, "6680512100869") {
+			t.Fatalf("list: %v %s\n%s", err, stderr, out)
+		}
+		for args, want := range map[string]string{
+			"--tenant demo": "5", // the token, three queries, the refused token
+			"--tenant demo --status 401 --endpoint tokenByAkSk":  "1",
+			"--tenant demo --body msisdn=6680512100870":          "1",
+			"--tenant demo --header X-App-Key=" + demo.AppKey:    "3",
+			"--tenant demo --from 2000-01-01T00:00:00Z --code 0": "2",
+		} {
+			out, stderr, err := run(append([]string{"admin", "requests", "count"}, strings.Fields(args)...)...)
+			if err != nil || strings.TrimSpace(out) != want {
+				t.Errorf("count %s: %q, want %s (%v %s)", args, out, want, err, stderr)
+			}
+		}
+		if _, _, err := run("admin", "requests", "count", "--stauts", "200"); err == nil {
+			t.Error("an unknown flag was accepted")
+		}
+		if _, _, err := run("admin", "requests", "count", "--body", "msisdn"); err == nil || !strings.Contains(err.Error(), "give NAME=VALUE") {
+			t.Errorf("a body filter without value: %v", err)
+		}
+		if _, _, err := run("admin", "requests", "list", "--status", "abc"); err == nil || !strings.Contains(err.Error(), `"abc" is not an HTTP status`) {
+			t.Errorf("a bad status: %v", err)
+		}
+		out, _, err = run("admin", "requests", "clear", "--tenant", "demo", "-o", "json")
+		if err != nil || strings.TrimSpace(out) != `{
+  "deleted": 5
+}` {
+			t.Fatalf("clear: %v %q", err, out)
+		}
+		if out, _, _ := run("admin", "requests", "count", "--tenant", "demo"); strings.TrimSpace(out) != "0" {
+			t.Fatalf("after clear: %s", out)
+		}
+	})
 }

@@ -126,6 +126,9 @@ func TestJSONOutputIsOneConvention(t *testing.T) {
 	do(list, "admin", "fault", "list")
 	do(done, "admin", "fault", "delete", ids["fault"])
 	do(list, "admin", "requests", "--tenant", "acme")
+	do(list, "admin", "requests", "list", "--tenant", "acme", "--endpoint", "queryfaultyuser", "--body", "msisdn=1")
+	do(done, "admin", "requests", "count", "--tenant", "acme")
+	do(done, "admin", "requests", "clear", "--tenant", "acme")
 
 	ids["code"] = str(do(one, "admin", "accesscode", "add", "4008001000", "--tenant", "acme", "--description", "Sales & support"), "id")
 	do(list, "admin", "accesscode", "list", "--tenant", "acme")

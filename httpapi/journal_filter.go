@@ -26,6 +26,16 @@ const maxJournalParams = 16
 // does not know, given twice or out of its limits, each with what it
 // takes, rather than answering a list that silently ignores a typo.
 func (s *Server) parseJournalFilter(query url.Values, paging bool) (journal.Filter, error) {
+	return parseJournalFilter(query, paging, s.patterns)
+}
+
+// ParseJournalFilter reads a journal query as the admin API does, for the
+// CLI: the same filters, limits and errors.
+func ParseJournalFilter(query url.Values, paging bool) (journal.Filter, error) {
+	return parseJournalFilter(query, paging, New(Options{}).Routes())
+}
+
+func parseJournalFilter(query url.Values, paging bool, routes []string) (journal.Filter, error) {
 	var f journal.Filter
 	known := journalFilters
 	if paging {
@@ -53,7 +63,7 @@ func (s *Server) parseJournalFilter(query url.Values, paging bool) (journal.Filt
 		case k == "tenant":
 			f.TenantID = v
 		case k == "endpoint":
-			f.Route, err = s.journalRoute(v)
+			f.Route, err = journalRoute(v, routes)
 		case k == "status":
 			var n int
 			n, err = strconv.Atoi(v)
@@ -116,12 +126,12 @@ func (s *Server) parseJournalFilter(query url.Values, paging bool) (journal.Filt
 // journalRoute resolves an endpoint filter: a vendor endpoint's route
 // pattern or the last segment of its path ("queryfaultyuser"), or
 // "unmatched" for the requests no endpoint served.
-func (s *Server) journalRoute(v string) (string, error) {
+func journalRoute(v string, routes []string) (string, error) {
 	if v == "unmatched" {
 		return v, nil
 	}
 	var names []string
-	for _, route := range s.patterns {
+	for _, route := range routes {
 		_, p, _ := strings.Cut(route, " ")
 		if !journaledFamily(familyOf(p)) {
 			continue
