@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -88,4 +90,22 @@ func TestRequestsListCountClear(t *testing.T) {
 			t.Fatalf("after clear: %s", out)
 		}
 	})
+}
+
+// TestServeCORSOrigins: --cors-origins reaches the server; a preflight
+// from the origin is answered.
+func TestServeCORSOrigins(t *testing.T) {
+	t.Parallel()
+	base, _, _ := startServer(t, "--database", filepath.Join(t.TempDir(), "aiccd.db"), "--demo", "--cors-origins", "http://localhost:3000")
+	req, _ := http.NewRequest("OPTIONS", base+"/apiaccess/CC-Management/v1/smartcare/queryfaultyuser", nil)
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:3000" {
+		t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
 }

@@ -32,7 +32,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "shutdown-delay", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-import-bytes", "max-header-bytes", "admin-token", "console-idle-timeout", "console-session-lifetime", "rate-limit", "rate-burst", "password-concurrency", "tls-cert", "tls-key", "journal-size", "journal-bodies",
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-import-bytes", "max-header-bytes", "admin-token", "console-idle-timeout", "console-session-lifetime", "rate-limit", "rate-burst", "password-concurrency", "tls-cert", "tls-key", "journal-size", "journal-bodies", "cors-origins",
 		"partner-mobile-limit", "smartcare-retention-interval", "smartcare-workers", "smartcare-max-queued-tasks")
 	return cmd
 }
@@ -57,6 +57,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		demo.PrintCredentials(e.stdout)
 	}
 
+	cors, _ := cfg.CORSOriginList() // validated with the configuration
 	registry := prometheus.NewRegistry()
 	con := console.New(console.Options{
 		Logger: logger, Clock: a.clock, AdminToken: cfg.AdminToken,
@@ -85,6 +86,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 		Registry:       registry,
 		Console:        con,
 		Admins:         a.admins,
+		CORSOrigins:    cors,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -62,6 +62,7 @@ type Config struct {
 	NodeID                     int           `koanf:"node-id"`
 	JournalSize                int           `koanf:"journal-size"`
 	JournalBodies              bool          `koanf:"journal-bodies"`
+	CORSOrigins                string        `koanf:"cors-origins"`
 	PartnerMobileLimit         int           `koanf:"partner-mobile-limit"`
 	SmartCareRetentionInterval time.Duration `koanf:"smartcare-retention-interval"`
 	SmartCareWorkers           int           `koanf:"smartcare-workers"`
@@ -216,6 +217,9 @@ func (c Config) Validate() error {
 	}
 	if c.JournalSize < 0 || c.JournalSize > 100_000 {
 		errs = append(errs, fmt.Errorf("journal-size: %d is outside 0..100000", c.JournalSize))
+	}
+	if _, err := c.CORSOriginList(); err != nil {
+		errs = append(errs, err)
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("tls-cert and tls-key: give both or neither"))

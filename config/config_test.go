@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,7 @@ func flags(t *testing.T, args ...string) *pflag.FlagSet {
 	t.Helper()
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 	AddConfigFlag(fs)
-	AddFlags(fs, "addr", "database", "demo", "log-format", "log-level", "shutdown-timeout", "max-body-bytes")
+	AddFlags(fs, "addr", "database", "demo", "log-format", "log-level", "shutdown-timeout", "max-body-bytes", "cors-origins")
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +117,10 @@ func TestLoadRejects(t *testing.T) {
 		{"a list for a value", []string{"--config", writeFile(t, "l.yaml", "addr: [a, b]\n")}, nil, `l.yaml: addr:`},
 		{"an environment type error", nil, []string{"AICCD_NODE_ID=x"}, `environment variable AICCD_NODE_ID (node-id): "x" is not a whole number`},
 		{"an environment duration", nil, []string{"AICCD_SHUTDOWN_DELAY=5"}, `environment variable AICCD_SHUTDOWN_DELAY (shutdown-delay): 5 has no unit`},
+		{"a CORS origin with a path", []string{"--cors-origins", "https://app.example.com/"}, nil, `cors-origins: "https://app.example.com/" is not an origin`},
+		{"a CORS origin without scheme", nil, []string{"AICCD_CORS_ORIGINS=app.example.com"}, `cors-origins: "app.example.com" is not an origin`},
+		{"a CORS origin in capitals", nil, []string{"AICCD_CORS_ORIGINS=https://App.example.com"}, `is not an origin as browsers send it`},
+		{"* among CORS origins", []string{"--cors-origins", "*,https://a.example"}, nil, `* allows every origin; give it alone`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(flags(t, tc.args...), tc.environ)
@@ -123,6 +128,29 @@ func TestLoadRejects(t *testing.T) {
 				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestCORSOriginsFromEachLayer(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		environ []string
+		want    string
+	}{
+		{"off by default", nil, nil, "[]"},
+		{"flag", []string{"--cors-origins", "https://a.example, http://localhost:3000"}, nil, "[https://a.example http://localhost:3000]"},
+		{"environment", nil, []string{"AICCD_CORS_ORIGINS=*"}, "[*]"},
+		{"file", []string{"--config", writeFile(t, "c.yaml", "cors-origins: https://a.example:8443\n")}, nil, "[https://a.example:8443]"},
+	} {
+		c, err := Load(flags(t, tc.args...), tc.environ)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got, err := c.CORSOriginList()
+		if err != nil || fmt.Sprint(got) != tc.want && !(got == nil && tc.want == "[]") {
+			t.Errorf("%s: %v, %v; want %s", tc.name, got, err, tc.want)
+		}
 	}
 }
 

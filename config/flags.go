@@ -34,6 +34,7 @@ var usage = map[string]string{
 	"node-id":                  "this replica's number (0-1023) in generated IDs; -1 picks one at random",
 	"journal-size":             "requests kept per tenant in the request journal (0: no journal)",
 	"journal-bodies":           "keep request and response bodies in the journal, secrets and personal data masked",
+	"cors-origins":             "comma-separated origins (https://app.example.com) whose pages may call the vendor endpoints, or * for every origin (off when empty)",
 	"tls-cert":                 "PEM certificate file: serve HTTPS (with --tls-key)",
 	"tls-key":                  "PEM private key file of --tls-cert",
 	"redis":                    "redis:// URL: share lockouts and rate limits between replicas (default: per process)",

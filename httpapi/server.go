@@ -79,6 +79,9 @@ type Options struct {
 	// Admins records the changes made with the admin token in the audit
 	// log the console keeps; nil records none.
 	Admins *admin.Service
+	// CORSOrigins are the origins whose pages may call the vendor
+	// endpoints (exact origins, or "*"); none: CORS off (cors.go).
+	CORSOrigins []string
 }
 
 // Server is aiccd's HTTP interface. It is an http.Handler.
@@ -108,6 +111,7 @@ type Server struct {
 	snapshots      *snapshot.Service
 	maxImport      int64
 	console        http.Handler
+	corsPolicy     *corsPolicy // nil: CORS off
 }
 
 // Routes returns the route pattern of every endpoint, in routes.go's
@@ -142,6 +146,7 @@ func New(o Options) *Server {
 		snapshots:      o.Snapshots,
 		maxImport:      o.MaxImportBytes,
 		console:        o.Console,
+		corsPolicy:     newCORSPolicy(o.CORSOrigins),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -161,8 +166,18 @@ func New(o Options) *Server {
 	}
 	s.metrics = newMetrics(s.registry, pools, o.Feed)
 	s.mux = s.routes()
-	s.handler = s.instrument(s.recoverPanics(s.limitBody(http.HandlerFunc(s.dispatch))))
+	s.buildHandler()
 	return s
+}
+
+// buildHandler chains the middleware around the router (docs/architecture.md,
+// "One request").
+func (s *Server) buildHandler() {
+	inner := s.recoverPanics(s.limitBody(http.HandlerFunc(s.dispatch)))
+	if s.corsPolicy != nil {
+		inner = s.cors(inner) // before any answer is written, so that errors carry it too
+	}
+	s.handler = s.instrument(inner)
 }
 
 // ServeHTTP answers one request.
