@@ -62,7 +62,8 @@ func TestJournalQueries(t *testing.T) {
 			"tenant=demo&endpoint=POST+/apiaccess/CC-Management/v1/smartcare/queryfaultyuser": 4,
 			"tenant=demo&endpoint=queryfaultyuser&status=200&code=0":                          2,
 			"tenant=demo&endpoint=queryfaultyuser&code=2":                                     1,
-			"tenant=demo&body.MSISDN=6680512100869&body.queryFlag=1":                          2,
+			"tenant=demo&body.msisdn=6680512100869&body.queryFlag=1":                          2,
+			"tenant=demo&body.MSISDN=6680512100869":                                           0, // keys as the endpoints read them
 			"tenant=demo&body.msisdn=6680512100":                                              0,
 			"tenant=demo&header.x-trace=run-7":                                                1,
 			"tenant=demo&header.X-APP-Key=" + demo.AppKey:                                     5,
@@ -192,6 +193,10 @@ func TestRefusedRequestsAreJournaled(t *testing.T) {
 		if en, ok := demoEntries["forged-token"]; !ok || en.Caller != demo.AppKey || en.Code != "APIG.0301" ||
 			en.Route != "POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser" || len(demoEntries) != 1 {
 			t.Errorf("demo's refused requests: %+v", demoEntries)
+		}
+		// Refused before its body was read, it is still found by it.
+		if got := e.journalCount("tenant=demo&status=401&body.msisdn=6680512100869"); got != `{"count":1}` {
+			t.Errorf("the refused request by its body: %s", got)
 		}
 		if en, ok := in(demo.PartnerID)["unsigned-partner"]; !ok || en.Status != 401 {
 			t.Errorf("the partner's refused request: %+v", in(demo.PartnerID))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -129,6 +130,12 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		rec.record = func() {
 			if rec.info != nil && !recorded {
 				recorded = true
+				// A request answered before its body was read (refused,
+				// or a fault rule's) is still matched by its body's
+				// fields: read what the journal keeps of it.
+				if r.Body != nil {
+					io.Copy(io.Discard, io.LimitReader(r.Body, 4*journal.MaxBody-int64(rec.info.body.Len())))
+				}
 				s.journal.Record(s.journalEntry(r, rec.info, rec, start, time.Since(start), routeOf()))
 			}
 		}

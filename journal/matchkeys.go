@@ -69,7 +69,7 @@ func walkFields(m map[string]any, prefix string, depth int, add func(name, value
 	}
 	slices.Sort(ks)
 	for _, k := range ks {
-		if !walkValue(m[k], prefix+"."+foldKey(k), depth, add) {
+		if !walkValue(m[k], prefix+"."+k, depth, add) {
 			return false
 		}
 	}

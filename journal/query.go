@@ -73,16 +73,10 @@ func matchKey(b Blinder, name, value string) string {
 // HTTP header names are.
 func HeaderName(h string) string { return "header." + strings.ToLower(h) }
 
-// BodyName is the name a body field is matched by: its dotted path, each
-// key folded as encoding/json matches keys to fields, so that "MSISDN"
-// names the field a handler reads as "msisdn".
-func BodyName(path string) string {
-	parts := strings.Split(path, ".")
-	for i, p := range parts {
-		parts[i] = foldKey(p)
-	}
-	return "body." + strings.Join(parts, ".")
-}
+// BodyName is the name a body field is matched by: its dotted path, keys
+// as sent and compared exactly, as the vendor endpoints read them ("MSISDN"
+// is not the field "msisdn").
+func BodyName(path string) string { return "body." + path }
 
 // Query returns the entries f selects, newest first. The entries still
 // buffered are written first, so that a request answered before the call

@@ -1,0 +1,81 @@
+package journal
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aiccd/aiccd/masterkey"
+)
+
+func testBlinder(t *testing.T) Blinder {
+	k, err := masterkey.New([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestMatchKeys(t *testing.T) {
+	j := New(nil, 1, nil, WithBlinder(testBlinder(t)))
+	body := []byte(`{"msisdn":"6680512100869","n":12.50,"ok":true,"nil":null,"auth":{"scope":{"domain":{"name":"acme"}}},"list":[{"email":"a@b.c"},{"email":"d@e.f"}],"tags":["x","y"]}`)
+	keys := j.MatchKeys(map[string][]string{"X-App-Key": {"demo-app-key"}}, body)
+	has := func(name, value string) bool { return slices.Contains(keys, matchKey(j.blinder, name, value)) }
+	for _, tc := range []struct {
+		field Field
+		want  bool
+	}{
+		{Field{"body.msisdn", "6680512100869"}, true},
+		{Field{"body.msisdn", "6680512100870"}, false},
+		{Field{"body.MSISDN", "6680512100869"}, false}, // keys as the endpoints read them
+		{Field{"body.n", "12.50"}, true},               // numbers as sent
+		{Field{"body.n", "12.5"}, false},
+		{Field{"body.ok", "true"}, true},
+		{Field{"body.nil", "null"}, false},
+		{Field{"body.auth.scope.domain.name", "acme"}, true},
+		{Field{"body.list.email", "d@e.f"}, true}, // any element
+		{Field{"body.tags", "y"}, true},
+		{Field{"header.x-app-key", "demo-app-key"}, true}, // names in any case
+		{Field{"header.X-APP-KEY", "demo-app-key"}, true},
+	} {
+		fd := tc.field.Normalize()
+		if got := has(fd.Name, fd.Value); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.field, got, tc.want)
+		}
+	}
+	if again := j.MatchKeys(map[string][]string{"X-App-Key": {"demo-app-key"}}, body); !slices.Equal(again, keys) {
+		t.Error("the keys differ from one call to the next")
+	}
+	// Bounded, body fields first; nothing without a blinder.
+	var many []string
+	for i := range 200 {
+		many = append(many, fmt.Sprintf(`"f%03d":%d`, i, i))
+	}
+	if keys := j.MatchKeys(map[string][]string{"X-A": {"1"}}, []byte("{"+strings.Join(many, ",")+"}")); len(keys) != maxKeys || has("header.x-a", "1") {
+		t.Errorf("%d keys kept", len(keys))
+	}
+	if keys := New(nil, 1, nil).MatchKeys(map[string][]string{"X-A": {"1"}}, body); keys != nil {
+		t.Errorf("keys without a blinder: %v", keys)
+	}
+}
+
+func TestValidateField(t *testing.T) {
+	for fd, want := range map[Field]string{
+		{"body.msisdn", "1"}:                      "",
+		{"header.X-Trace", "1"}:                   "",
+		{"query.x", "1"}:                          "a field filter is header.NAME or body.PATH",
+		{"body.", "1"}:                            "a field filter is",
+		{"body.a..b", "1"}:                        "separated by single dots",
+		{"body.a.b.c.d.e.f.g.h.i", "1"}:           "at most 8 keys deep",
+		{"body.x", strings.Repeat("v", 257)}:      "at most 256 bytes",
+		{"body." + strings.Repeat("k", 200), "1"}: "names are at most 128 bytes",
+		{"body.x", "a\x00b"}:                      "UTF-8 text without NUL",
+		{"body.\xff", "1"}:                        "UTF-8 text without NUL",
+	} {
+		err := ValidateField(fd)
+		if (want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", fd.Name, err, want)
+		}
+	}
+}
