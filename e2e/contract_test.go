@@ -735,4 +735,25 @@ func (c *contract) journal(t *testing.T) {
 	if !strings.Contains(cliOut, "acme") || !strings.Contains(cliOut, "REQUEST ID") {
 		t.Fatalf("aiccd admin requests:\n%s", cliOut)
 	}
+
+	// Verification: the affected subscriber's queries, found by the
+	// number the journal keeps masked, counted as listed; refusals are
+	// journaled too; a partner's journal cleared.
+	admin := c.admin(t)
+	f := client.RequestFilter{TenantID: "acme", Endpoint: "queryfaultyuser", Body: map[string]string{"msisdn": affectedMSISDN}}
+	n, err := admin.CountRequests(ctx, f)
+	ok(t, "count", err)
+	listed, err := admin.Requests(ctx, f)
+	ok(t, "requests", err)
+	if n == 0 || len(listed) != min(n, 100) || strings.Contains(listed[0].RequestBody, affectedMSISDN) {
+		t.Fatalf("the affected subscriber's queries: %d counted, %d listed", n, len(listed))
+	}
+	if refused, err := admin.CountRequests(ctx, client.RequestFilter{Status: client.Ptr(401)}); err != nil || refused == 0 {
+		t.Fatalf("refused requests: %d, %v", refused, err)
+	}
+	deleted, err := admin.ClearRequests(ctx, partnerID)
+	ok(t, "clear", err)
+	if left, err := admin.CountRequests(ctx, client.RequestFilter{TenantID: partnerID}); deleted < len(partner) || left != 0 || err != nil {
+		t.Fatalf("cleared %d of the partner's %d; %d left, %v", deleted, len(partner), left, err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/journal"
@@ -213,6 +214,40 @@ func TestRefusedRequestsAreJournaled(t *testing.T) {
 		// The admin API's own requests are not journaled.
 		if got := e.journalCount("status=200"); got != `{"count":0}` {
 			t.Errorf("admin requests journaled: %s", got)
+		}
+	})
+}
+
+// FuzzJournalFilter holds the journal's query parser to its limits: any
+// query either is refused as invalid, or gives a filter within them.
+func FuzzJournalFilter(f *testing.F) {
+	routes := New(Options{}).Routes()
+	f.Add("tenant=demo&endpoint=queryfaultyuser&body.msisdn=6680512100869&limit=10")
+	f.Add("status=0&outcome=reset&from=2026-12-06T09:00:00Z&to=2026-12-06T10:00:00.5%2B01:00")
+	f.Add("header.X-App-Key=a&body.a.b.c=1&before=7")
+	f.Add("body.%00=1&header.=&limit=-1")
+	f.Fuzz(func(t *testing.T, raw string) {
+		query, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		for _, paging := range []bool{true, false} {
+			flt, err := parseJournalFilter(query, paging, routes)
+			if err != nil {
+				if kind := aiccd.KindOf(err); kind != aiccd.KindInvalid {
+					t.Fatalf("%q: %v is not invalid input (%v)", raw, err, kind)
+				}
+				continue
+			}
+			if len(flt.Fields) > journal.MaxFields || flt.Limit < 0 || flt.Limit > journal.MaxPage || flt.Before < 0 ||
+				(!paging && (flt.Limit != 0 || flt.Before != 0)) {
+				t.Fatalf("%q: %+v", raw, flt)
+			}
+			for _, fd := range flt.Fields {
+				if journal.ValidateField(fd) != nil || len(fd.Value) > journal.MaxValueLen {
+					t.Fatalf("%q: field %+v", raw, fd)
+				}
+			}
 		}
 	})
 }

@@ -78,6 +78,11 @@ type Journal struct {
 	logger  *slog.Logger
 	blinder Blinder // nil: no match keys
 
+	// flushMu makes flushes one at a time: a query's flush waits for
+	// one under way, so that what was recorded before the query is written
+	// when it runs, and batches are written in the order they were taken.
+	flushMu sync.Mutex
+
 	mu       sync.Mutex
 	pending  map[string]*ring // by tenant
 	npending int
@@ -147,6 +152,8 @@ func (j *Journal) Record(e Entry) {
 
 // Flush writes the queued entries now, in the order they were recorded.
 func (j *Journal) Flush(ctx context.Context) error {
+	j.flushMu.Lock()
+	defer j.flushMu.Unlock()
 	j.mu.Lock()
 	batch := make([]Entry, 0, j.npending)
 	for _, r := range j.pending {

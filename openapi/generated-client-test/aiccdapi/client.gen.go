@@ -525,13 +525,13 @@ func (e IssuedMallTokenKind) Valid() bool {
 
 // Defines values for JournalEntryOutcome.
 const (
-	Reset JournalEntryOutcome = "reset"
+	JournalEntryOutcomeReset JournalEntryOutcome = "reset"
 )
 
 // Valid indicates whether the value is a known member of the JournalEntryOutcome enum.
 func (e JournalEntryOutcome) Valid() bool {
 	switch e {
-	case Reset:
+	case JournalEntryOutcomeReset:
 		return true
 	default:
 		return false
@@ -979,6 +979,24 @@ func (e TokenInfoKind) Valid() bool {
 	}
 }
 
+// Defines values for JournalOutcome.
+const (
+	JournalOutcomeEmpty JournalOutcome = ""
+	JournalOutcomeReset JournalOutcome = "reset"
+)
+
+// Valid indicates whether the value is a known member of the JournalOutcome enum.
+func (e JournalOutcome) Valid() bool {
+	switch e {
+	case JournalOutcomeEmpty:
+		return true
+	case JournalOutcomeReset:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CCInvalidDescription.
 const (
 	CCInvalidDescriptionIncorrectRequestCheckTheRequestPathAndParameters CCInvalidDescription = "Incorrect request. Check the request path and parameters."
@@ -1003,6 +1021,42 @@ const (
 func (e CCInvalidReturnCode) Valid() bool {
 	switch e {
 	case CCInvalidReturnCodeN400:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminListRequestsParamsOutcome.
+const (
+	AdminListRequestsParamsOutcomeEmpty AdminListRequestsParamsOutcome = ""
+	AdminListRequestsParamsOutcomeReset AdminListRequestsParamsOutcome = "reset"
+)
+
+// Valid indicates whether the value is a known member of the AdminListRequestsParamsOutcome enum.
+func (e AdminListRequestsParamsOutcome) Valid() bool {
+	switch e {
+	case AdminListRequestsParamsOutcomeEmpty:
+		return true
+	case AdminListRequestsParamsOutcomeReset:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AdminCountRequestsParamsOutcome.
+const (
+	AdminCountRequestsParamsOutcomeEmpty AdminCountRequestsParamsOutcome = ""
+	AdminCountRequestsParamsOutcomeReset AdminCountRequestsParamsOutcome = "reset"
+)
+
+// Valid indicates whether the value is a known member of the AdminCountRequestsParamsOutcome enum.
+func (e AdminCountRequestsParamsOutcome) Valid() bool {
+	switch e {
+	case AdminCountRequestsParamsOutcomeEmpty:
+		return true
+	case AdminCountRequestsParamsOutcomeReset:
 		return true
 	default:
 		return false
@@ -1807,6 +1861,9 @@ type JournalEntry struct {
 	Detail     *string `json:"detail,omitempty"`
 	DurationMs float32 `json:"duration_ms"`
 
+	// Id The entry's place in the journal, for paging (before).
+	Id int `json:"id"`
+
 	// IgnoredKeys Keys of the request body no field read, as paths (auth.scope.Domain); a field's name in another case than the page's is one of them.
 	IgnoredKeys *[]string `json:"ignored_keys,omitempty"`
 	Method      string    `json:"method"`
@@ -1834,6 +1891,9 @@ type JournalEntryOutcome string
 // JournalList defines model for JournalList.
 type JournalList struct {
 	Items []JournalEntry `json:"items"`
+
+	// NextBefore Present when the page is full: the before of the next page.
+	NextBefore *int `json:"next_before,omitempty"`
 }
 
 // MatchedRule A matched fault as the page's example lists it; the page has ttid only on the data element.
@@ -2360,6 +2420,30 @@ type AccountPath = string
 // IDPath defines model for IDPath.
 type IDPath = string
 
+// JournalCode defines model for JournalCode.
+type JournalCode = string
+
+// JournalEndpoint defines model for JournalEndpoint.
+type JournalEndpoint = string
+
+// JournalFields defines model for JournalFields.
+type JournalFields map[string]string
+
+// JournalFrom defines model for JournalFrom.
+type JournalFrom = time.Time
+
+// JournalOutcome defines model for JournalOutcome.
+type JournalOutcome string
+
+// JournalStatus defines model for JournalStatus.
+type JournalStatus = int
+
+// JournalTenant defines model for JournalTenant.
+type JournalTenant = string
+
+// JournalTo defines model for JournalTo.
+type JournalTo = time.Time
+
 // SnapshotNamePath defines model for SnapshotNamePath.
 type SnapshotNamePath = string
 
@@ -2502,14 +2586,83 @@ type AdminUpdateIamUserJSONBody struct {
 	Password *string `json:"password,omitempty"`
 }
 
+// AdminClearRequestsParams defines parameters for AdminClearRequests.
+type AdminClearRequestsParams struct {
+	// Tenant The tenant (or partner account) whose journal is cleared.
+	Tenant string `form:"tenant" json:"tenant"`
+}
+
 // AdminListRequestsParams defines parameters for AdminListRequests.
 type AdminListRequestsParams struct {
 	// Tenant Only this tenant's (or partner account's) requests.
-	Tenant *string `form:"tenant,omitempty" json:"tenant,omitempty"`
+	Tenant *JournalTenant `form:"tenant,omitempty" json:"tenant,omitempty"`
 
-	// Limit At most this many (default and maximum --journal-size).
+	// Endpoint A vendor endpoint: its route ("POST /v3/auth/tokens") or the last segment of its path (queryfaultyuser); unmatched for requests no endpoint served.
+	Endpoint *JournalEndpoint `form:"endpoint,omitempty" json:"endpoint,omitempty"`
+
+	// Status The HTTP status answered; 0 for a request that got no answer.
+	Status *JournalStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Code The answer's error_code or returnCode.
+	Code *JournalCode `form:"code,omitempty" json:"code,omitempty"`
+
+	// Outcome reset: requests whose connection a fault rule reset; empty: answered ones.
+	Outcome *AdminListRequestsParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// From Requests received at or after this time (RFC 3339).
+	From *JournalFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Requests received before this time (RFC 3339).
+	To *JournalTo `form:"to,omitempty" json:"to,omitempty"`
+
+	// Fields Equalities on the request, at most 8: header.NAME=VALUE (a request header, name in any case)
+	// and body.PATH=VALUE (a JSON body field, PATH its keys joined by dots, at most 8 deep, an
+	// array's elements sharing its path; numbers as sent, true and false). Values are at most
+	// 256 bytes. Matched on keyed digests, so that masked values are found.
+	Fields *JournalFields `form:"fields,omitempty" json:"fields,omitempty"`
+
+	// Limit At most this many entries.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Before Only entries older than the entry with this id: the next page is before=next_before.
+	Before *int `form:"before,omitempty" json:"before,omitempty"`
 }
+
+// AdminListRequestsParamsOutcome defines parameters for AdminListRequests.
+type AdminListRequestsParamsOutcome string
+
+// AdminCountRequestsParams defines parameters for AdminCountRequests.
+type AdminCountRequestsParams struct {
+	// Tenant Only this tenant's (or partner account's) requests.
+	Tenant *JournalTenant `form:"tenant,omitempty" json:"tenant,omitempty"`
+
+	// Endpoint A vendor endpoint: its route ("POST /v3/auth/tokens") or the last segment of its path (queryfaultyuser); unmatched for requests no endpoint served.
+	Endpoint *JournalEndpoint `form:"endpoint,omitempty" json:"endpoint,omitempty"`
+
+	// Status The HTTP status answered; 0 for a request that got no answer.
+	Status *JournalStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Code The answer's error_code or returnCode.
+	Code *JournalCode `form:"code,omitempty" json:"code,omitempty"`
+
+	// Outcome reset: requests whose connection a fault rule reset; empty: answered ones.
+	Outcome *AdminCountRequestsParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// From Requests received at or after this time (RFC 3339).
+	From *JournalFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Requests received before this time (RFC 3339).
+	To *JournalTo `form:"to,omitempty" json:"to,omitempty"`
+
+	// Fields Equalities on the request, at most 8: header.NAME=VALUE (a request header, name in any case)
+	// and body.PATH=VALUE (a JSON body field, PATH its keys joined by dots, at most 8 deep, an
+	// array's elements sharing its path; numbers as sent, true and false). Values are at most
+	// 256 bytes. Matched on keyed digests, so that masked values are found.
+	Fields *JournalFields `form:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// AdminCountRequestsParamsOutcome defines parameters for AdminCountRequests.
+type AdminCountRequestsParamsOutcome string
 
 // AdminListAccessCodesParams defines parameters for AdminListAccessCodes.
 type AdminListAccessCodesParams struct {
@@ -3342,14 +3495,33 @@ type ClientInterface interface {
 	// Corresponds with DELETE /admin/v1/faults/{id} (the `AdminDeleteFault` operationId).
 	AdminDeleteFault(ctx context.Context, id IDPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminListRequests The request journal, newest first
+	// AdminClearRequests Clear a tenant's request journal
 	//
-	// What clients sent and what aiccd answered, per tenant (or partner account):
-	// requests whose caller was authenticated. With --journal-bodies the bodies are kept,
-	// secrets and personal data masked.
+	// Deletes every journaled request of one tenant (or partner account), those not yet written included.
+	//
+	// Corresponds with DELETE /admin/v1/requests (the `AdminClearRequests` operationId).
+	AdminClearRequests(ctx context.Context, params *AdminClearRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminListRequests The request journal, newest first, filtered and paged
+	//
+	// What clients sent and what aiccd answered: every request to a vendor endpoint,
+	// those refused by authentication included (under the tenant the app key, token or
+	// path names, when it exists; otherwise under no tenant), and those a fault rule
+	// reset (status 0, outcome reset). With --journal-bodies the bodies are kept,
+	// secrets and personal data masked; header.NAME and body.PATH filters match
+	// keyed digests of the values, so that a masked value is still found.
+	// An unknown filter, one given twice, or one out of its limits is refused (400)
+	// with the list of filters.
 	//
 	// Corresponds with GET /admin/v1/requests (the `AdminListRequests` operationId).
 	AdminListRequests(ctx context.Context, params *AdminListRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminCountRequests How many journaled requests match the filters
+	//
+	// The filters of GET /admin/v1/requests; counts are not paged.
+	//
+	// Corresponds with GET /admin/v1/requests/count (the `AdminCountRequests` operationId).
+	AdminCountRequests(ctx context.Context, params *AdminCountRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminListTenants List tenants (without personal data)
 	//
@@ -4484,15 +4656,54 @@ func (c *Client) AdminDeleteFault(ctx context.Context, id IDPath, reqEditors ...
 	return c.Client.Do(req)
 }
 
-// AdminListRequests The request journal, newest first
+// AdminClearRequests Clear a tenant's request journal
 //
-// What clients sent and what aiccd answered, per tenant (or partner account):
-// requests whose caller was authenticated. With --journal-bodies the bodies are kept,
-// secrets and personal data masked.
+// Deletes every journaled request of one tenant (or partner account), those not yet written included.
+//
+// Corresponds with DELETE /admin/v1/requests (the `AdminClearRequests` operationId).
+func (c *Client) AdminClearRequests(ctx context.Context, params *AdminClearRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminClearRequestsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminListRequests The request journal, newest first, filtered and paged
+//
+// What clients sent and what aiccd answered: every request to a vendor endpoint,
+// those refused by authentication included (under the tenant the app key, token or
+// path names, when it exists; otherwise under no tenant), and those a fault rule
+// reset (status 0, outcome reset). With --journal-bodies the bodies are kept,
+// secrets and personal data masked; header.NAME and body.PATH filters match
+// keyed digests of the values, so that a masked value is still found.
+// An unknown filter, one given twice, or one out of its limits is refused (400)
+// with the list of filters.
 //
 // Corresponds with GET /admin/v1/requests (the `AdminListRequests` operationId).
 func (c *Client) AdminListRequests(ctx context.Context, params *AdminListRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminListRequestsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminCountRequests How many journaled requests match the filters
+//
+// The filters of GET /admin/v1/requests; counts are not paged.
+//
+// Corresponds with GET /admin/v1/requests/count (the `AdminCountRequests` operationId).
+func (c *Client) AdminCountRequests(ctx context.Context, params *AdminCountRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminCountRequestsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6777,6 +6988,56 @@ func NewAdminDeleteFaultRequest(server string, id IDPath) (*http.Request, error)
 	return req, nil
 }
 
+// NewAdminClearRequestsRequest constructs an http.Request for the AdminClearRequests method
+func NewAdminClearRequestsRequest(server string, params *AdminClearRequestsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/requests")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant", params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewAdminListRequestsRequest constructs an http.Request for the AdminListRequests method
 func NewAdminListRequestsRequest(server string, params *AdminListRequestsParams) (*http.Request, error) {
 	var err error
@@ -6817,9 +7078,243 @@ func NewAdminListRequestsRequest(server string, params *AdminListRequestsParams)
 
 		}
 
+		if params.Endpoint != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endpoint", *params.Endpoint, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Code != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code", *params.Code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Outcome != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "outcome", *params.Outcome, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminCountRequestsRequest constructs an http.Request for the AdminCountRequests method
+func NewAdminCountRequestsRequest(server string, params *AdminCountRequestsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/v1/requests/count")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tenant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant", *params.Tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Endpoint != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endpoint", *params.Endpoint, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Code != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code", *params.Code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Outcome != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "outcome", *params.Outcome, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9852,16 +10347,39 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /admin/v1/faults/{id} (the `AdminDeleteFault` operationId).
 	AdminDeleteFaultWithResponse(ctx context.Context, id IDPath, reqEditors ...RequestEditorFn) (*AdminDeleteFaultHTTPResponse, error)
 
-	// AdminListRequestsWithResponse The request journal, newest first
+	// AdminClearRequestsWithResponse Clear a tenant's request journal
 	//
-	// What clients sent and what aiccd answered, per tenant (or partner account):
-	// requests whose caller was authenticated. With --journal-bodies the bodies are kept,
-	// secrets and personal data masked.
+	// Deletes every journaled request of one tenant (or partner account), those not yet written included.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /admin/v1/requests (the `AdminClearRequests` operationId).
+	AdminClearRequestsWithResponse(ctx context.Context, params *AdminClearRequestsParams, reqEditors ...RequestEditorFn) (*AdminClearRequestsHTTPResponse, error)
+
+	// AdminListRequestsWithResponse The request journal, newest first, filtered and paged
+	//
+	// What clients sent and what aiccd answered: every request to a vendor endpoint,
+	// those refused by authentication included (under the tenant the app key, token or
+	// path names, when it exists; otherwise under no tenant), and those a fault rule
+	// reset (status 0, outcome reset). With --journal-bodies the bodies are kept,
+	// secrets and personal data masked; header.NAME and body.PATH filters match
+	// keyed digests of the values, so that a masked value is still found.
+	// An unknown filter, one given twice, or one out of its limits is refused (400)
+	// with the list of filters.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admin/v1/requests (the `AdminListRequests` operationId).
 	AdminListRequestsWithResponse(ctx context.Context, params *AdminListRequestsParams, reqEditors ...RequestEditorFn) (*AdminListRequestsHTTPResponse, error)
+
+	// AdminCountRequestsWithResponse How many journaled requests match the filters
+	//
+	// The filters of GET /admin/v1/requests; counts are not paged.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/v1/requests/count (the `AdminCountRequests` operationId).
+	AdminCountRequestsWithResponse(ctx context.Context, params *AdminCountRequestsParams, reqEditors ...RequestEditorFn) (*AdminCountRequestsHTTPResponse, error)
 
 	// AdminListTenantsWithResponse List tenants (without personal data)
 	//
@@ -11670,13 +12188,90 @@ func (r AdminDeleteFaultHTTPResponse) ContentType() string {
 	return ""
 }
 
+type AdminClearRequestsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Deleted int `json:"deleted"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AdminErrorResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminErrorResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *AdminErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminClearRequestsHTTPResponse) GetJSON200() *struct {
+	Deleted int `json:"deleted"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminClearRequestsHTTPResponse) GetJSON400() *AdminErrorResponse {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminClearRequestsHTTPResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminClearRequestsHTTPResponse) GetJSON404() *AdminErrorResponse {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminClearRequestsHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminClearRequestsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminClearRequestsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminClearRequestsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminClearRequestsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AdminListRequestsHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *JournalList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AdminErrorResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminErrorResponse
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *AdminErrorResponse
 }
@@ -11686,9 +12281,19 @@ func (r AdminListRequestsHTTPResponse) GetJSON200() *JournalList {
 	return r.JSON200
 }
 
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminListRequestsHTTPResponse) GetJSON400() *AdminErrorResponse {
+	return r.JSON400
+}
+
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r AdminListRequestsHTTPResponse) GetJSON401() *AdminUnauthorized {
 	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminListRequestsHTTPResponse) GetJSON404() *AdminErrorResponse {
+	return r.JSON404
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -11719,6 +12324,79 @@ func (r AdminListRequestsHTTPResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminListRequestsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AdminCountRequestsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Count int `json:"count"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AdminErrorResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AdminUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AdminErrorResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *AdminErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminCountRequestsHTTPResponse) GetJSON200() *struct {
+	Count int `json:"count"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdminCountRequestsHTTPResponse) GetJSON400() *AdminErrorResponse {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdminCountRequestsHTTPResponse) GetJSON401() *AdminUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdminCountRequestsHTTPResponse) GetJSON404() *AdminErrorResponse {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminCountRequestsHTTPResponse) GetJSONDefault() *AdminErrorResponse {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminCountRequestsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminCountRequestsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminCountRequestsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminCountRequestsHTTPResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16363,11 +17041,31 @@ func (c *ClientWithResponses) AdminDeleteFaultWithResponse(ctx context.Context, 
 	return ParseAdminDeleteFaultHTTPResponse(rsp)
 }
 
-// AdminListRequestsWithResponse The request journal, newest first
+// AdminClearRequestsWithResponse Clear a tenant's request journal
 //
-// What clients sent and what aiccd answered, per tenant (or partner account):
-// requests whose caller was authenticated. With --journal-bodies the bodies are kept,
-// secrets and personal data masked.
+// Deletes every journaled request of one tenant (or partner account), those not yet written included.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /admin/v1/requests (the `AdminClearRequests` operationId).
+func (c *ClientWithResponses) AdminClearRequestsWithResponse(ctx context.Context, params *AdminClearRequestsParams, reqEditors ...RequestEditorFn) (*AdminClearRequestsHTTPResponse, error) {
+	rsp, err := c.AdminClearRequests(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminClearRequestsHTTPResponse(rsp)
+}
+
+// AdminListRequestsWithResponse The request journal, newest first, filtered and paged
+//
+// What clients sent and what aiccd answered: every request to a vendor endpoint,
+// those refused by authentication included (under the tenant the app key, token or
+// path names, when it exists; otherwise under no tenant), and those a fault rule
+// reset (status 0, outcome reset). With --journal-bodies the bodies are kept,
+// secrets and personal data masked; header.NAME and body.PATH filters match
+// keyed digests of the values, so that a masked value is still found.
+// An unknown filter, one given twice, or one out of its limits is refused (400)
+// with the list of filters.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -16378,6 +17076,21 @@ func (c *ClientWithResponses) AdminListRequestsWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseAdminListRequestsHTTPResponse(rsp)
+}
+
+// AdminCountRequestsWithResponse How many journaled requests match the filters
+//
+// The filters of GET /admin/v1/requests; counts are not paged.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/v1/requests/count (the `AdminCountRequests` operationId).
+func (c *ClientWithResponses) AdminCountRequestsWithResponse(ctx context.Context, params *AdminCountRequestsParams, reqEditors ...RequestEditorFn) (*AdminCountRequestsHTTPResponse, error) {
+	rsp, err := c.AdminCountRequests(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminCountRequestsHTTPResponse(rsp)
 }
 
 // AdminListTenantsWithResponse List tenants (without personal data)
@@ -18501,6 +19214,62 @@ func ParseAdminDeleteFaultHTTPResponse(rsp *http.Response) (*AdminDeleteFaultHTT
 	return response, nil
 }
 
+// ParseAdminClearRequestsHTTPResponse parses an HTTP response from a AdminClearRequestsWithResponse call
+func ParseAdminClearRequestsHTTPResponse(rsp *http.Response) (*AdminClearRequestsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminClearRequestsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Deleted int `json:"deleted"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAdminListRequestsHTTPResponse parses an HTTP response from a AdminListRequestsWithResponse call
 func ParseAdminListRequestsHTTPResponse(rsp *http.Response) (*AdminListRequestsHTTPResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -18522,12 +19291,82 @@ func ParseAdminListRequestsHTTPResponse(rsp *http.Response) (*AdminListRequestsH
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest AdminUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAdminCountRequestsHTTPResponse parses an HTTP response from a AdminCountRequestsWithResponse call
+func ParseAdminCountRequestsHTTPResponse(rsp *http.Response) (*AdminCountRequestsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminCountRequestsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Count int `json:"count"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AdminUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AdminErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest AdminErrorResponse
