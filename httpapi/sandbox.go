@@ -173,8 +173,8 @@ func (s *Server) journalEntry(r *http.Request, info *requestInfo, rec *recorder,
 		Caller:      info.caller,
 		Detail:      rec.errDetail,
 		IgnoredKeys: ignoredKeys(r.URL.RawQuery, info.ignoredKeys),
-		MatchKeys:   s.journal.MatchKeys(r.Header, info.body.Bytes()),
 	}
+	e.SetMatchSource(r.Header, info.body.Bytes())
 	if s.journalBodies {
 		e.RequestBody = journal.MaskBody(info.body.Bytes())
 		e.ResponseBody = journal.MaskBody(rec.head.Bytes())

@@ -43,6 +43,22 @@ type Entry struct {
 	// fields with their values (Journal.MatchKeys): what a query matches
 	// on, the values themselves not kept.
 	MatchKeys []string `json:"-"`
+	// source is what MatchKeys are computed from when the entry is
+	// written, off the request's path (SetMatchSource).
+	source *matchSource
+}
+
+type matchSource struct {
+	header map[string][]string
+	body   []byte
+}
+
+// SetMatchSource gives the request's headers and body, which the
+// journal turns into MatchKeys when it writes the entry: the digests cost
+// the request nothing, and an entry superseded before it is written costs
+// none. Neither may change afterwards.
+func (e *Entry) SetMatchSource(header map[string][]string, body []byte) {
+	e.source = &matchSource{header: header, body: body}
 }
 
 // MaxIgnoredKeys bounds the ignored keys kept of one request.
@@ -167,6 +183,11 @@ func (j *Journal) Flush(ctx context.Context) error {
 	}
 	if len(batch) == 0 {
 		return nil
+	}
+	for i := range batch {
+		if src := batch[i].source; src != nil {
+			batch[i].MatchKeys, batch[i].source = j.MatchKeys(src.header, src.body), nil
+		}
 	}
 	slices.SortStableFunc(batch, func(a, b Entry) int { return a.At.Compare(b.At) })
 	return j.store.AddEntries(ctx, batch)
