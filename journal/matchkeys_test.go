@@ -18,7 +18,7 @@ func testBlinder(t *testing.T) Blinder {
 }
 
 func TestMatchKeys(t *testing.T) {
-	j := New(nil, 1, nil, WithBlinder(testBlinder(t)))
+	j := New(Options{Size: 1, Blinder: testBlinder(t)})
 	body := []byte(`{"msisdn":"6680512100869","n":12.50,"ok":true,"nil":null,"auth":{"scope":{"domain":{"name":"acme"}}},"list":[{"email":"a@b.c"},{"email":"d@e.f"}],"tags":["x","y"]}`)
 	keys := j.MatchKeys(map[string][]string{"X-App-Key": {"demo-app-key"}}, body)
 	has := func(name, value string) bool { return slices.Contains(keys, matchKey(j.blinder, name, value)) }
@@ -55,7 +55,7 @@ func TestMatchKeys(t *testing.T) {
 	if keys := j.MatchKeys(map[string][]string{"X-A": {"1"}}, []byte("{"+strings.Join(many, ",")+"}")); len(keys) != maxKeys || has("header.x-a", "1") {
 		t.Errorf("%d keys kept", len(keys))
 	}
-	if keys := New(nil, 1, nil).MatchKeys(map[string][]string{"X-A": {"1"}}, body); keys != nil {
+	if keys := New(Options{Size: 1}).MatchKeys(map[string][]string{"X-A": {"1"}}, body); keys != nil {
 		t.Errorf("keys without a blinder: %v", keys)
 	}
 }
@@ -84,7 +84,7 @@ func TestValidateField(t *testing.T) {
 // value: a queryfaultyuser body and a client's usual headers.
 func BenchmarkMatchKeys(b *testing.B) {
 	k, _ := masterkey.New([]byte(strings.Repeat("k", 32)))
-	j := New(nil, 1, nil, WithBlinder(k))
+	j := New(Options{Size: 1, Blinder: k})
 	body := []byte(`{"msisdn":"6680512100869","faultTime":"1721283133000","complaintScene":"1","backtraceDuration":"3600","sessionID":"20240709","queryFlag":"1"}`)
 	header := map[string][]string{
 		"Authorization": {"Bearer 0123456789abcdef0123456789abcdef"}, "X-App-Key": {"demo-app-key"},
@@ -100,7 +100,7 @@ func BenchmarkMatchKeys(b *testing.B) {
 // written, from what the request gave.
 func TestFlushComputesMatchKeys(t *testing.T) {
 	store := &memStore{}
-	j := New(store, 5, nil, WithBlinder(testBlinder(t)))
+	j := New(Options{Store: store, Size: 5, Blinder: testBlinder(t)})
 	e := Entry{TenantID: "a"}
 	e.SetMatchSource(map[string][]string{"X-Trace": {"7"}}, []byte(`{"msisdn":"123"}`))
 	j.Record(e)
