@@ -9,6 +9,7 @@ package fault
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -41,6 +42,18 @@ type Fault struct {
 	Code   string `json:"code,omitempty"`
 	// Reset drops the connection without an answer.
 	Reset bool `json:"reset,omitempty"`
+	// Body, when set, is answered instead of aiccd's, with Status (200
+	// unless given) and Headers: an override, so that an integrator can
+	// reproduce an answer of the platform that aiccd does not model. It
+	// must be an answer the endpoint's wire format allows (its schema in
+	// the OpenAPI document for that status) unless FreeForm is set.
+	Body     json.RawMessage   `json:"body,omitempty"`
+	Headers  map[string]string `json:"headers,omitempty"`
+	FreeForm bool              `json:"free_form,omitempty"`
+	// BodyMatch narrows the rule to requests whose JSON body holds these
+	// values, each at a dotted path ("msisdn", "data.ttid"): a string,
+	// number, boolean or null, compared for equality.
+	BodyMatch map[string]any `json:"body_match,omitempty"`
 	// Remaining counts the requests still to affect; -1 is unlimited.
 	Remaining int `json:"remaining"`
 	// Percent is the chance, 1 to 100, that a matching request is affected.
@@ -116,12 +129,19 @@ func Validate(f Fault, endpoints []string) (Fault, error) {
 		return f, aiccd.Errorf(aiccd.KindInvalid, "status must be an HTTP status from 200 to 599")
 	case f.Reset && (f.Status != 0 || f.Code != ""):
 		return f, aiccd.Errorf(aiccd.KindInvalid, "a reset fault sends no answer: leave status and code out")
-	case f.LatencyMS == 0 && f.Status == 0 && f.Code == "" && !f.Reset:
-		return f, aiccd.Errorf(aiccd.KindInvalid, "a fault needs latency_ms, status, code or reset")
+	case f.LatencyMS == 0 && f.Status == 0 && f.Code == "" && !f.Reset && f.Body == nil:
+		return f, aiccd.Errorf(aiccd.KindInvalid, "a fault needs latency_ms, status, code, body or reset")
 	case f.Remaining == 0 || f.Remaining < -1:
 		return f, aiccd.Errorf(aiccd.KindInvalid, "remaining must be a positive count, or -1 for every request")
 	case f.Percent < 0 || f.Percent > 100:
 		return f, aiccd.Errorf(aiccd.KindInvalid, "percent must be from 1 to 100")
+	}
+	if err := validateOverride(&f, endpoints); err != nil {
+		return f, err
+	}
+	var err error
+	if f.BodyMatch, err = validateBodyMatch(f.BodyMatch); err != nil {
+		return f, err
 	}
 	if f.Percent == 0 {
 		f.Percent = 100
@@ -174,16 +194,44 @@ func (s *Service) active(ctx context.Context, _ struct{}) ([]Fault, error) {
 	return active, nil
 }
 
-// Match returns the rule to apply to a request of tenantID with appKey to
-// route, if any; a counted rule's request is claimed in the store.
-func (s *Service) Match(ctx context.Context, tenantID, appKey, route string) (Fault, bool, error) {
+// Request is what a rule is matched on.
+type Request struct {
+	TenantID, AppKey string
+	Route            string // the route pattern, "POST /v3/auth/tokens"
+	// Body returns the request's body; it is called only when a rule
+	// that matches the rest has a BodyMatch, and at most once.
+	Body func() ([]byte, error)
+}
+
+// Match returns the rule to apply to req, if any; a counted rule's
+// request is claimed in the store.
+func (s *Service) Match(ctx context.Context, req Request) (Fault, bool, error) {
 	rules, err := s.rules.Load(ctx, struct{}{}, s.active)
 	if err != nil || len(rules) == 0 {
 		return Fault{}, false, err
 	}
+	var body any
+	bodyRead := false
 	for _, f := range rules {
-		if !f.matches(tenantID, appKey, route) {
+		if !f.matches(req.TenantID, req.AppKey, req.Route) {
 			continue
+		}
+		if len(f.BodyMatch) > 0 {
+			if !bodyRead {
+				bodyRead = true
+				if req.Body != nil {
+					b, err := req.Body()
+					if err != nil {
+						return Fault{}, false, err
+					}
+					if json.Unmarshal(b, &body) != nil {
+						body = nil // not JSON: no body rule matches
+					}
+				}
+			}
+			if !bodyMatches(f.BodyMatch, body) {
+				continue
+			}
 		}
 		if f.Percent < 100 && rand.IntN(100) >= f.Percent {
 			continue
@@ -246,6 +294,9 @@ func (f Fault) String() string {
 	}
 	if f.Reset {
 		parts = append(parts, "reset")
+	}
+	if f.Body != nil {
+		parts = append(parts, fmt.Sprintf("body of %d bytes", len(f.Body)))
 	}
 	return strings.Join(parts, ", ")
 }

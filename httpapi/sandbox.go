@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -46,7 +47,7 @@ func (s *Server) serveAs(w http.ResponseWriter, r *http.Request, tenantID, appKe
 		info.tenantID, info.caller = tenantID, caller
 	}
 	if s.faults != nil {
-		f, ok, err := s.faults.Match(r.Context(), tenantID, appKey, r.Pattern)
+		f, ok, err := s.faults.Match(r.Context(), fault.Request{TenantID: tenantID, AppKey: appKey, Route: r.Pattern, Body: peekBody(r)})
 		if err != nil {
 			return err
 		}
@@ -112,6 +113,18 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) b
 		}
 		resetConnection(w)
 		return true
+	}
+	for name, value := range f.Headers {
+		w.Header().Set(name, value)
+	}
+	switch {
+	case f.Body != nil:
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(f.Status)
+		w.Write(f.Body)
+		return true
 	case f.Status != 0 || f.Code != "":
 		renderForced(w, r, f.Status, f.Code)
 		return true
@@ -119,10 +132,26 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) b
 	return false
 }
 
+// peekBody returns a function that reads r's body for a fault rule's
+// body match and puts it back for the handler. The body is already
+// limited (limitBody); the journal's copy is taken as it is read here.
+func peekBody(r *http.Request) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		return b, nil
+	}
+}
+
 func faultKind(f fault.Fault) string {
 	switch {
 	case f.Reset:
 		return "reset"
+	case f.Body != nil:
+		return "override"
 	case f.Status != 0 || f.Code != "":
 		return "forced"
 	default:
@@ -251,6 +280,7 @@ func (s *Server) adminCreateFault(w http.ResponseWriter, r *http.Request) error 
 	f, err := s.faults.Create(r.Context(), fault.Fault{
 		TenantID: b.TenantID, AppKey: b.AppKey, Endpoint: b.Endpoint, LatencyMS: b.LatencyMS,
 		Status: b.Status, Code: b.Code, Reset: b.Reset, Remaining: b.Remaining, Percent: b.Percent,
+		Body: b.Body, Headers: b.Headers, FreeForm: b.FreeForm, BodyMatch: b.BodyMatch,
 	})
 	return reply(w, http.StatusCreated, f, err)
 }
@@ -267,6 +297,11 @@ type faultBody struct {
 	Reset     bool   `json:"reset"`
 	Remaining int    `json:"remaining"`
 	Percent   int    `json:"percent"`
+	// An override: the answer to send instead of aiccd's.
+	Body      json.RawMessage   `json:"body"`
+	Headers   map[string]string `json:"headers"`
+	FreeForm  bool              `json:"free_form"`
+	BodyMatch map[string]any    `json:"body_match"`
 }
 
 // FaultEndpoints returns the route patterns of the endpoints fault rules

@@ -21,12 +21,17 @@ var (
 	_ journal.Store = (*SandboxStore)(nil)
 )
 
-const faultColumns = `id, tenant_id, app_key, endpoint, latency_ms, status, code, reset, remaining, percent, created_at`
+const faultColumns = `id, tenant_id, app_key, endpoint, latency_ms, status, code, reset, remaining, percent, created_at, body, headers, free_form, body_match`
 
 // CreateFault implements fault.Store.
 func (s *SandboxStore) CreateFault(ctx context.Context, f fault.Fault) error {
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO faults (`+faultColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		f.ID, f.TenantID, f.AppKey, f.Endpoint, f.LatencyMS, f.Status, f.Code, f.Reset, f.Remaining, f.Percent, f.CreatedAt)
+	headers, bodyMatch, err := f.EncodeOverride()
+	if err != nil {
+		return err
+	}
+	_, err = s.db.pool.Exec(ctx, `INSERT INTO faults (`+faultColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		f.ID, f.TenantID, f.AppKey, f.Endpoint, f.LatencyMS, f.Status, f.Code, f.Reset, f.Remaining, f.Percent, f.CreatedAt,
+		string(f.Body), headers, f.FreeForm, bodyMatch)
 	return translate(err)
 }
 
@@ -34,9 +39,14 @@ func (s *SandboxStore) CreateFault(ctx context.Context, f fault.Fault) error {
 func (s *SandboxStore) Faults(ctx context.Context) ([]fault.Fault, error) {
 	return queryAll(ctx, s.db, func(row pgx.Row) (fault.Fault, error) {
 		var f fault.Fault
-		err := row.Scan(&f.ID, &f.TenantID, &f.AppKey, &f.Endpoint, &f.LatencyMS, &f.Status, &f.Code, &f.Reset, &f.Remaining, &f.Percent, &f.CreatedAt)
+		var body, headers, bodyMatch string
+		err := row.Scan(&f.ID, &f.TenantID, &f.AppKey, &f.Endpoint, &f.LatencyMS, &f.Status, &f.Code, &f.Reset, &f.Remaining, &f.Percent, &f.CreatedAt,
+			&body, &headers, &f.FreeForm, &bodyMatch)
+		if err != nil {
+			return f, translate(err)
+		}
 		f.CreatedAt = f.CreatedAt.UTC()
-		return f, translate(err)
+		return f, f.DecodeOverride(body, headers, bodyMatch)
 	}, `SELECT `+faultColumns+` FROM faults ORDER BY id`)
 }
 

@@ -22,12 +22,17 @@ var (
 	_ journal.Store = (*SandboxStore)(nil)
 )
 
-const faultColumns = `id, tenant_id, app_key, endpoint, latency_ms, status, code, reset, remaining, percent, created_at`
+const faultColumns = `id, tenant_id, app_key, endpoint, latency_ms, status, code, reset, remaining, percent, created_at, body, headers, free_form, body_match`
 
 // CreateFault implements fault.Store.
 func (s *SandboxStore) CreateFault(ctx context.Context, f fault.Fault) error {
-	_, err := s.db.write.ExecContext(ctx, `INSERT INTO faults (`+faultColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		f.ID, f.TenantID, f.AppKey, f.Endpoint, f.LatencyMS, f.Status, f.Code, f.Reset, f.Remaining, f.Percent, ms(f.CreatedAt))
+	headers, bodyMatch, err := f.EncodeOverride()
+	if err != nil {
+		return err
+	}
+	_, err = s.db.write.ExecContext(ctx, `INSERT INTO faults (`+faultColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.ID, f.TenantID, f.AppKey, f.Endpoint, f.LatencyMS, f.Status, f.Code, f.Reset, f.Remaining, f.Percent, ms(f.CreatedAt),
+		string(f.Body), headers, f.FreeForm, bodyMatch)
 	return translate(err)
 }
 
@@ -36,9 +41,14 @@ func (s *SandboxStore) Faults(ctx context.Context) ([]fault.Fault, error) {
 	return queryAll(ctx, s.db, func(row scanner) (fault.Fault, error) {
 		var f fault.Fault
 		var created int64
-		err := row.Scan(&f.ID, &f.TenantID, &f.AppKey, &f.Endpoint, &f.LatencyMS, &f.Status, &f.Code, &f.Reset, &f.Remaining, &f.Percent, &created)
+		var body, headers, bodyMatch string
+		err := row.Scan(&f.ID, &f.TenantID, &f.AppKey, &f.Endpoint, &f.LatencyMS, &f.Status, &f.Code, &f.Reset, &f.Remaining, &f.Percent, &created,
+			&body, &headers, &f.FreeForm, &bodyMatch)
+		if err != nil {
+			return f, translate(err)
+		}
 		f.CreatedAt = fromMS(created)
-		return f, translate(err)
+		return f, f.DecodeOverride(body, headers, bodyMatch)
 	}, `SELECT `+faultColumns+` FROM faults ORDER BY id`)
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -27,9 +28,20 @@ func testSandbox(t *testing.T, db *database.DB) {
 		if err := s.CreateFault(ctx, f); !errors.Is(err, aiccd.ErrConflict) {
 			t.Fatalf("duplicate ID: %v", err)
 		}
+		// An override keeps its body byte for byte (key order, spacing),
+		// its headers and its body match with their JSON types.
+		o := fault.Fault{ID: 8, AppKey: "k1", Endpoint: "queryfaultyuser", Status: 200, Remaining: -1, Percent: 50, CreatedAt: at,
+			Body: json.RawMessage(`{"returnCode": 0, "description": "ok"}`), Headers: map[string]string{"Retry-After": "3"},
+			FreeForm: true, BodyMatch: map[string]any{"msisdn": "8613800000000", "data.n": 2.5, "ok": true, "none": nil}}
+		if err := s.CreateFault(ctx, o); err != nil {
+			t.Fatal(err)
+		}
 		all, err := s.Faults(ctx)
-		if err != nil || len(all) != 1 || all[0] != f {
+		if err != nil || len(all) != 2 || !reflect.DeepEqual(all[0], f) || !reflect.DeepEqual(all[1], o) {
 			t.Fatalf("Faults = %+v, %v", all, err)
+		}
+		if err := s.DeleteFault(ctx, 8); err != nil {
+			t.Fatal(err)
 		}
 		for i, want := range []bool{true, true, false} {
 			if ok, err := s.ClaimFault(ctx, 7); ok != want || err != nil {
