@@ -79,7 +79,7 @@ func TestFaultRuleRefusals(t *testing.T) {
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	for body, want := range map[string]string{
-		`{"tenant_id":"demo","staus":503,"latency_ms":10,"remaining":1}`:              `Unknown field \"staus\"; the fields are app_key, code, endpoint, latency_ms, percent, remaining, reset, status, tenant_id`,
+		`{"tenant_id":"demo","staus":503,"latency_ms":10,"remaining":1}`:              `Unknown field \"staus\"; the fields are app_key, body, body_match, code, endpoint, free_form, headers, latency_ms, percent, remaining, reset, status, tenant_id`,
 		`{"tenant_id":"demo","endpoint":"nosuchendpoint","status":503,"remaining":1}`: `Endpoint \"nosuchendpoint\" is not one that fault rules apply to; give one of querytenantbasic, querytenantinfo, queryresource, applyTenant`,
 		`{"tenant_id":"demo","id":"1","status":503,"remaining":1}`:                    `Unknown field \"id\"`,
 	} {

@@ -167,7 +167,7 @@ func TestFaultsNeedTheAdminToken(t *testing.T) {
 	}
 	w = e.do(request{method: "POST", path: "/admin/v1/faults", header: map[string]string{"Authorization": "Bearer " + testAdminToken},
 		body: `{"tenant_id":"demo","remaining":1}`})
-	if w.Code != 400 || !strings.Contains(w.Body.String(), "needs latency_ms, status, code or reset") {
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "needs latency_ms, status, code, body or reset") {
 		t.Fatalf("a rule without effect: %d %s", w.Code, w.Body)
 	}
 }
