@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -17,20 +20,28 @@ import (
 func newAdminFaultCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fault",
-		Short: "Inject failures for an integrator's requests: latency, forced codes, connection resets",
+		Short: "Inject failures for an integrator's requests: latency, forced codes, answers of your own, connection resets",
 		Long: "Fault rules apply to the requests of one tenant (or partner account) or app key, to one\n" +
-			"endpoint or all of them, for the next --count requests or every request (--count -1),\n" +
-			"and to --percent of them. Every replica applies them within 0.1 s (the change feed).",
+			"endpoint or all of them, optionally only to requests whose JSON body holds given values\n" +
+			"(--match), for the next --count requests or every request (--count -1), and to --percent\n" +
+			"of them. With --body a rule answers that body instead of aiccd's (an override), checked\n" +
+			"against the endpoint's wire format unless --free-form. Every replica applies them within\n" +
+			"0.1 s (the change feed).",
 	}
 	var f fault.Fault
 	var latency time.Duration
+	var body string
+	var headers, matches, jsonMatches []string
 	add := &cobra.Command{
-		Use:         "add (--tenant T | --app-key K) [--endpoint E] [--latency D] [--status N] [--code C] [--reset] [--count N] [--percent P]",
+		Use:         "add (--tenant T | --app-key K) [--endpoint E] [--latency D] [--status N] [--code C] [--reset] [--body JSON|@FILE [--header 'Name: value']... [--free-form]] [--match PATH=TEXT]... [--match-json PATH=JSON]... [--count N] [--percent P]",
 		Short:       "Add a fault rule",
 		Annotations: map[string]string{accountsTooAnnotation: "yes"},
 		Args:        cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.LatencyMS = int(latency.Milliseconds())
+			if err := overrideFlags(&f, body, headers, matches, jsonMatches); err != nil {
+				return err
+			}
 			return e.withApp(cmd, func(ctx context.Context, a *app) error {
 				created, err := a.faults.Create(ctx, f)
 				if err != nil {
@@ -48,6 +59,11 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 	fl.IntVar(&f.Status, "status", 0, "HTTP status to answer with")
 	fl.StringVar(&f.Code, "code", "", "the API family's code to answer with (SmartCare returnCode 5, CBC.0999, APIG.0308, ...)")
 	fl.BoolVar(&f.Reset, "reset", false, "reset the connection without an answer")
+	fl.StringVar(&body, "body", "", "JSON to answer instead of aiccd's, or @FILE to read it from a file")
+	fl.StringArrayVar(&headers, "header", nil, "a header of the answer, 'Name: value' (repeatable)")
+	fl.BoolVar(&f.FreeForm, "free-form", false, "send --body as given, without checking it against the endpoint's wire format")
+	fl.StringArrayVar(&matches, "match", nil, "only requests whose JSON body holds this text at this dotted path, PATH=TEXT (repeatable)")
+	fl.StringArrayVar(&jsonMatches, "match-json", nil, "as --match, with the value as JSON: a number, true, false or null (repeatable)")
 	fl.IntVar(&f.Remaining, "count", 1, "requests to affect; -1 for every request")
 	fl.IntVar(&f.Percent, "percent", 100, "chance in percent that a matching request is affected")
 
@@ -80,6 +96,80 @@ func newAdminFaultCommand(e *env) *cobra.Command {
 	}
 	cmd.AddCommand(add, list, del)
 	return cmd
+}
+
+// overrideFlags fills a rule's override and body match from the flags.
+func overrideFlags(f *fault.Fault, body string, headers, matches, jsonMatches []string) error {
+	if body != "" {
+		b := []byte(body)
+		if name, ok := strings.CutPrefix(body, "@"); ok {
+			var err error
+			if b, err = readLimited(name, fault.MaxBodyBytes); err != nil {
+				return err
+			}
+		}
+		if !json.Valid(b) {
+			return fmt.Errorf("--body is not JSON")
+		}
+		f.Body = b
+	}
+	for _, h := range headers {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			return fmt.Errorf("--header %q: want 'Name: value'", h)
+		}
+		if f.Headers == nil {
+			f.Headers = map[string]string{}
+		}
+		f.Headers[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	}
+	add := func(flag, m string, asJSON bool) error {
+		path, value, ok := strings.Cut(m, "=")
+		if !ok {
+			return fmt.Errorf("--%s %q: want PATH=VALUE", flag, m)
+		}
+		if f.BodyMatch == nil {
+			f.BodyMatch = map[string]any{}
+		}
+		if !asJSON {
+			f.BodyMatch[path] = value
+			return nil
+		}
+		var v any
+		if err := json.Unmarshal([]byte(value), &v); err != nil {
+			return fmt.Errorf("--%s %q: the value is not JSON", flag, m)
+		}
+		f.BodyMatch[path] = v
+		return nil
+	}
+	for _, m := range matches {
+		if err := add("match", m, false); err != nil {
+			return err
+		}
+	}
+	for _, m := range jsonMatches {
+		if err := add("match-json", m, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readLimited reads a file of at most limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
+	file, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s has more than %d bytes", name, limit)
+	}
+	return b, nil
 }
 
 func faultTable(fs []fault.Fault) table {

@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aiccd/aiccd/client"
 	"github.com/aiccd/aiccd/database/dbtest"
@@ -108,4 +111,74 @@ func TestServeCORSOrigins(t *testing.T) {
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:3000" {
 		t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
+}
+
+// TestFaultOverrideThroughCLI adds an override with the CLI while aiccd
+// serves the same database, and calls the endpoint with the Go client: the
+// running server applies it (the change feed) for the matched msisdn only.
+// The admin API's refusal of a body that breaks the wire format reaches the
+// CLI as the same message.
+func TestFaultOverrideThroughCLI(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		base, _, _ := startServer(t, "--database", dsn, "--demo")
+		run := runner(t, dsn)
+		bodyFile := filepath.Join(t.TempDir(), "answer.json")
+		const answer = `{"returnCode":0,"description":"Query succeeded. Data is found in the query result.","data":[{"rules":[{"reflectionRule":"CELL=4711","ccmSceneCode":"VOICE"}],"msisdn":"6680512100872"}]}`
+		if err := os.WriteFile(bodyFile, []byte(answer), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, err := run("admin", "fault", "add", "--tenant", "demo", "--endpoint", "queryfaultyuser", "--body", "@"+bodyFile,
+			"--match", "msisdn=6680512100872", "--header", "Retry-After: 3", "--count", "-1", "-o", "json")
+		if err != nil {
+			t.Fatalf("fault add: %v\n%s", err, errOut)
+		}
+		var created struct {
+			ID        string            `json:"id"`
+			Status    int               `json:"status"`
+			Headers   map[string]string `json:"headers"`
+			BodyMatch map[string]any    `json:"body_match"`
+			Body      json.RawMessage   `json:"body"`
+		}
+		if err := json.Unmarshal([]byte(out), &created); err != nil || created.Status != 200 || created.Headers["Retry-After"] != "3" ||
+			created.BodyMatch["msisdn"] != "6680512100872" || compact(created.Body) != answer {
+			t.Fatalf("fault add -o json: %v\n%s", err, out)
+		}
+		c, err := client.New(base, client.WithAppKey(demo.AppKey, demo.AppSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		q := client.FaultyUserQuery{MSISDN: "6680512100872", FaultTime: "1721283133000", ComplaintScene: "1"}
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			res, err := c.QueryFaultyUser(ctx, q)
+			if err == nil && res.ReturnCode == 0 && len(res.Data) == 1 && res.Data[0].Rules[0].ReflectionRule == "CELL=4711" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the override did not answer within 5 s: %+v, %v", res, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		q.MSISDN = "6680512100873"
+		if res, err := c.QueryFaultyUser(ctx, q); err != nil || res.ReturnCode == 0 {
+			t.Fatalf("another msisdn: %+v, %v", res, err)
+		}
+		_, _, err = run("admin", "fault", "add", "--tenant", "demo", "--endpoint", "queryfaultyuser",
+			"--body", `{"returnCode":"0","description":"x","data":[]}`)
+		if err == nil || !strings.Contains(err.Error(), "body is not an answer queryfaultyuser gives with status 200: returnCode is string, want integer") {
+			t.Fatalf("a body of the wrong type: %v", err)
+		}
+		if out, _, _ := run("admin", "fault", "list"); !strings.Contains(out, "body of ") {
+			t.Fatalf("fault list does not show the override:\n%s", out)
+		}
+	})
+}
+
+func compact(b []byte) string {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return string(b)
+	}
+	return buf.String()
 }

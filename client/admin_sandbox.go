@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,7 +14,8 @@ import (
 
 // Fault is a fault injection rule: for the requests of a tenant (or
 // partner account) or app key to an endpoint, add latency, force an HTTP
-// status or the family's code, or reset the connection.
+// status or the family's code, answer a body of one's own, or reset the
+// connection.
 type Fault struct {
 	ID string `json:"id,omitempty"`
 	// TenantID and AppKey say whose requests are affected; at least one.
@@ -26,6 +28,17 @@ type Fault struct {
 	Status    int    `json:"status,omitempty"` // the HTTP status to answer
 	Code      string `json:"code,omitempty"`   // SmartCare returnCode "5", "CBC.0999", "APIG.0308", ...
 	Reset     bool   `json:"reset,omitempty"`
+	// Body, when set, is answered instead of aiccd's, with Status (200
+	// unless given) and Headers: an override. The server refuses a body
+	// the endpoint's wire format does not allow for that status unless
+	// FreeForm is set.
+	Body     json.RawMessage   `json:"body,omitempty"`
+	Headers  map[string]string `json:"headers,omitempty"`
+	FreeForm bool              `json:"free_form,omitempty"`
+	// BodyMatch limits the rule to requests whose JSON body holds each
+	// value (a string, float64, bool or nil) at its dotted path, e.g.
+	// {"msisdn": "6680512100869"}.
+	BodyMatch map[string]any `json:"body_match,omitempty"`
 	// Remaining is how many requests to affect, -1 for every one; the
 	// server refuses 0.
 	Remaining int       `json:"remaining"`

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -125,6 +126,29 @@ func ExampleAdmin_CreateFault() {
 	// Output:
 	// true true
 	// 1 <nil>
+}
+
+func ExampleAdmin_CreateFault_override() {
+	ctx := context.Background()
+	admin := must(client.New(demoURL, client.WithAdminToken(adminToken))).Admin()
+	// The platform reports a fault aiccd's rules would not find, for one
+	// subscriber only, once. The body is checked against queryfaultyuser's
+	// documented answer.
+	f, err := admin.CreateFault(ctx, client.Fault{
+		TenantID: "demo", Endpoint: "queryfaultyuser", Remaining: 1,
+		BodyMatch: map[string]any{"msisdn": "6680512100871"},
+		Body: json.RawMessage(`{"returnCode":0,"description":"Query succeeded. Data is found in the query result.",` +
+			`"data":[{"rules":[{"reflectionRule":"CELL=4711","ccmSceneCode":"VOICE"}],"msisdn":"6680512100871"}]}`),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer admin.DeleteFault(ctx, f.ID)
+	c := must(client.New(demoURL, client.WithAppKey(demoAppKey, demoAppSecret)))
+	q := client.FaultyUserQuery{MSISDN: "6680512100871", FaultTime: "1721283133000", ComplaintScene: "1"}
+	res, err := c.QueryFaultyUser(ctx, q)
+	fmt.Println(res.ReturnCode, res.Data[0].Rules[0].ReflectionRule, err)
+	// Output: 0 CELL=4711 <nil>
 }
 
 func must[T any](v T, err error) T {
