@@ -60,6 +60,8 @@ func newRoot(e *env) *cobra.Command {
 		newBackupCommand(e),
 		newRestoreCommand(e),
 		newDemoCommand(e),
+		newProxyCommand(e),
+		newVerifyCommand(e),
 	)
 	for _, c := range root.Commands() {
 		refuseUnknownSubcommands(c)
