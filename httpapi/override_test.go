@@ -36,7 +36,7 @@ func TestFaultOverride(t *testing.T) {
 		token := e.gatewayToken()
 		for i := range 2 {
 			w := e.smartCare(token, "queryfaultyuser", exampleRequest())
-			if w.Code != 200 || w.Body.String() != override || w.Header().Get("Retry-After") != "7" || w.Header().Get("Content-Type") != "application/json" {
+			if w.Code != 200 || w.Body.String() != override || w.Header().Get("Retry-After") != "7" || w.Header().Get("Content-Type") != contentTypeJSON {
 				t.Fatalf("overridden call %d: %d %v %s", i, w.Code, w.Header(), w.Body)
 			}
 		}

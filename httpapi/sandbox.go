@@ -120,7 +120,7 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) b
 	switch {
 	case f.Body != nil:
 		if w.Header().Get("Content-Type") == "" {
-			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Type", contentTypeJSON) // as aiccd's own answers
 		}
 		w.WriteHeader(f.Status)
 		w.Write(f.Body)
