@@ -298,5 +298,14 @@ func (f Fault) String() string {
 	if f.Body != nil {
 		parts = append(parts, fmt.Sprintf("body of %d bytes", len(f.Body)))
 	}
+	if len(f.BodyMatch) > 0 {
+		var conds []string
+		for path, v := range f.BodyMatch {
+			b, _ := json.Marshal(v)
+			conds = append(conds, path+"="+string(b))
+		}
+		slices.Sort(conds)
+		parts = append(parts, "when "+strings.Join(conds, " and "))
+	}
 	return strings.Join(parts, ", ")
 }

@@ -80,3 +80,10 @@ func TestBodyMatches(t *testing.T) {
 		t.Error("a body that is not JSON matches")
 	}
 }
+
+func TestStringShowsTheOverride(t *testing.T) {
+	f := Fault{Status: 200, Body: json.RawMessage(`{}`), BodyMatch: map[string]any{"msisdn": "X", "data.n": 2.0}}
+	if got := f.String(); got != `status 200, body of 2 bytes, when data.n=2 and msisdn="X"` {
+		t.Fatalf("String() = %s", got)
+	}
+}
