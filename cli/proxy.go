@@ -32,7 +32,7 @@ func newProxyCommand(e *env) *cobra.Command {
 			"(or resolve the upstream's name to the proxy). It records each exchange in --record as one\n" +
 			"JSON file, numbered in order, with secrets and personal data masked as in the request\n" +
 			"journal (--keep-request-personal keeps the requests' personal data, so that `aiccd verify`\n" +
-			"can replay them). An upstream that cannot be reached is answered with the API family's 502.",
+			"can replay them). An upstream that does not answer is answered with the family's 502.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// The proxy has no database: of the configuration, it takes
@@ -202,7 +202,7 @@ func (p *recordingProxy) record(resp *http.Response) error {
 }
 
 // upstreamFailed answers a request the upstream did not answer with the
-// family's 502, and records that answer.
+// family's 502 (httpapi.WriteBadGateway), and records that answer.
 func (p *recordingProxy) upstreamFailed(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return // the client went away

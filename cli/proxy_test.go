@@ -225,7 +225,7 @@ func TestProxyUpstreamDown(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 502 || !strings.Contains(string(body), `"returnCode":102`) {
+	if resp.StatusCode != 502 || !strings.Contains(string(body), `"error_code":"APIG.0202"`) {
 		t.Fatalf("upstream down: %d %s", resp.StatusCode, body)
 	}
 	resp, err = http.Post(proxy+"/v3/auth/tokens", "application/json", strings.NewReader(strings.Repeat("x", 101)))
@@ -237,7 +237,7 @@ func TestProxyUpstreamDown(t *testing.T) {
 		t.Fatalf("a body over --max-body: %d", resp.StatusCode)
 	}
 	xs, err := fixture.Load(dir)
-	if err != nil || len(xs) != 1 || xs[0].Response.Status != 502 || !strings.Contains(compact(xs[0].Response.Body), `"returnCode":102`) {
+	if err != nil || len(xs) != 1 || xs[0].Response.Status != 502 || !strings.Contains(compact(xs[0].Response.Body), `"error_code":"APIG.0202"`) {
 		t.Fatalf("recorded %+v, %v", xs, err)
 	}
 	if _, _, err := runCLI(t, "", "proxy", "--upstream", "http://example.com/prefix", "--record", t.TempDir()); err == nil || !strings.Contains(err.Error(), "has a path") {
