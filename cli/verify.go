@@ -32,7 +32,7 @@ func newVerifyCommand(e *env) *cobra.Command {
 		Long: "verify replays, in order, the requests `aiccd proxy --record` wrote to DIR against --against\n" +
 			"(an aiccd, the platform, any URL) and reports per exchange whether the status, the field\n" +
 			"names, the field types and the return codes (returnCode, error_code, error.code) agree with\n" +
-			"the recording. Values may differ; masked values are compared by type only. It exits\n" +
+			"the recording. Values may differ; masked values are not compared. It exits\n" +
 			"non-zero when any exchange disagrees or could not be replayed.\n\n" +
 			"The recording masks credentials, so verify authenticates anew: --app-key/--app-secret get\n" +
 			"an app gateway token for the /apiaccess APIs and fill tokenByAkSk's masked body; --ak/--sk\n" +
