@@ -46,7 +46,8 @@ type Fault struct {
 	// unless given) and Headers: an override, so that an integrator can
 	// reproduce an answer of the platform that aiccd does not model. It
 	// must be an answer the endpoint's wire format allows (its schema in
-	// the OpenAPI document for that status) unless FreeForm is set.
+	// the OpenAPI document for that status) unless FreeForm is set; a
+	// free-form JSON string is sent as its text.
 	Body     json.RawMessage   `json:"body,omitempty"`
 	Headers  map[string]string `json:"headers,omitempty"`
 	FreeForm bool              `json:"free_form,omitempty"`

@@ -88,7 +88,7 @@ func TestFaultOverride(t *testing.T) {
 		}
 		// A free-form body answers as given, whatever the document says.
 		if code, body := create(`{"app_key":"demo-app-key","endpoint":"queryfaultyuser","status":503,"remaining":1,"free_form":true,
-			"headers":{"Content-Type":"text/plain"},"body":"maintenance"}`); code != 201 {
+			"headers":{"Content-Type":"text/html"},"body":"<h1>maintenance</h1>"}`); code != 201 {
 			t.Fatalf("free-form: %d %s", code, body)
 		}
 		// Served without the harness's check against the document: a
@@ -98,7 +98,7 @@ func TestFaultOverride(t *testing.T) {
 		r.Header.Set("X-APP-Key", demo.AppKey)
 		w = httptest.NewRecorder()
 		e.srv.ServeHTTP(w, r)
-		if w.Code != 503 || w.Body.String() != `"maintenance"` || w.Header().Get("Content-Type") != "text/plain" {
+		if w.Code != 503 || w.Body.String() != `<h1>maintenance</h1>` || w.Header().Get("Content-Type") != "text/html" {
 			t.Fatalf("free-form answer: %d %v %s", w.Code, w.Header(), w.Body)
 		}
 	})

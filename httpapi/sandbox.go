@@ -119,11 +119,18 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) b
 	}
 	switch {
 	case f.Body != nil:
+		body, contentType := []byte(f.Body), contentTypeJSON // as aiccd's own answers
+		var text string
+		if f.FreeForm && json.Unmarshal(f.Body, &text) == nil {
+			// A free-form string is sent as its text: a proxy's HTML
+			// error page, a plain-text refusal.
+			body, contentType = []byte(text), "text/plain; charset=utf-8"
+		}
 		if w.Header().Get("Content-Type") == "" {
-			w.Header().Set("Content-Type", contentTypeJSON) // as aiccd's own answers
+			w.Header().Set("Content-Type", contentType)
 		}
 		w.WriteHeader(f.Status)
-		w.Write(f.Body)
+		w.Write(body)
 		return true
 	case f.Status != 0 || f.Code != "":
 		renderForced(w, r, f.Status, f.Code)

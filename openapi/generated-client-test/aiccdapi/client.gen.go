@@ -1655,13 +1655,19 @@ type EvidenceRecord struct {
 
 // Fault defines model for Fault.
 type Fault struct {
-	AppKey    *string   `json:"app_key,omitempty"`
-	Code      *string   `json:"code,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	Endpoint  *string   `json:"endpoint,omitempty"`
-	Id        string    `json:"id"`
-	LatencyMs *int      `json:"latency_ms,omitempty"`
-	Percent   int       `json:"percent"`
+	AppKey *string `json:"app_key,omitempty"`
+
+	// Body The override's body, as given.
+	Body      interface{}             `json:"body,omitempty"`
+	BodyMatch *map[string]interface{} `json:"body_match,omitempty"`
+	Code      *string                 `json:"code,omitempty"`
+	CreatedAt time.Time               `json:"created_at"`
+	Endpoint  *string                 `json:"endpoint,omitempty"`
+	FreeForm  *bool                   `json:"free_form,omitempty"`
+	Headers   *map[string]string      `json:"headers,omitempty"`
+	Id        string                  `json:"id"`
+	LatencyMs *int                    `json:"latency_ms,omitempty"`
+	Percent   int                     `json:"percent"`
 
 	// Remaining Requests still to affect; -1 unlimited; 0 spent.
 	Remaining int     `json:"remaining"`
@@ -1675,13 +1681,29 @@ type FaultInput struct {
 	// AppKey Only requests with this app key.
 	AppKey *string `json:"app_key,omitempty"`
 
+	// Body An override: any JSON value (at most 64 KiB) to answer instead of aiccd's, with
+	// `status` (200 unless given) and `headers`. Unless `free_form`, it must be an answer
+	// the endpoint's wire format allows: it is checked against the schema this document
+	// gives for the endpoint's answer with that status, and a refusal names the field.
+	// Excludes `code` and `reset`; an override needs an `endpoint` unless free-form.
+	Body interface{} `json:"body,omitempty"`
+
+	// BodyMatch Only requests whose JSON body holds each value at its dotted path ({"msisdn": "6680512100869"}, {"data.ttid": "x"}), compared for equality with its JSON type.
+	BodyMatch *map[string]interface{} `json:"body_match,omitempty"`
+
 	// Code The family's code to answer with (SmartCare returnCode 5, CBC.0999, APIG.0308, ...).
 	Code *string `json:"code,omitempty"`
 
 	// Endpoint An endpoint called with the credentials aiccd issues (OMA, trial, CC-Management, SmartCare, partner), by its route pattern ("POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser") or its last path segment ("queryfaultyuser"); absent: every endpoint. Any other is refused with the list of valid ones.
-	Endpoint  *string `json:"endpoint,omitempty"`
-	LatencyMs *int    `json:"latency_ms,omitempty"`
-	Percent   *int    `json:"percent,omitempty"`
+	Endpoint *string `json:"endpoint,omitempty"`
+
+	// FreeForm Send the body unchecked. A JSON string is sent as its text (text/plain unless headers give a Content-Type), e.g. to reproduce a proxy's HTML error page.
+	FreeForm *bool `json:"free_form,omitempty"`
+
+	// Headers Headers of the answer (a body's, or a forced status's). Hop-by-hop headers, Content-Length, Content-Encoding, Transfer-Encoding, Host and Date are refused; Content-Type only with free_form (a checked body is application/json).
+	Headers   *map[string]string `json:"headers,omitempty"`
+	LatencyMs *int               `json:"latency_ms,omitempty"`
+	Percent   *int               `json:"percent,omitempty"`
 
 	// Remaining Requests to affect; -1 for every request.
 	Remaining *int `json:"remaining,omitempty"`
@@ -3466,24 +3488,28 @@ type ClientInterface interface {
 	// Corresponds with GET /admin/v1/faults (the `AdminListFaults` operationId).
 	AdminListFaults(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminCreateFaultWithBody Inject latency, a forced status or family code, or a connection reset
+	// AdminCreateFaultWithBody Inject latency, a forced status or family code, an answer of your own, or a connection reset
 	//
 	// The rule applies to the requests of one tenant (or partner account) or app key, to
-	// one endpoint (its route pattern or last path segment) or all of them, for the next
-	// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-	// applies it within a second.
+	// one endpoint (its route pattern or last path segment) or all of them, optionally
+	// only when the JSON request body holds given values (`body_match`), for the next
+	// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+	// answers that body instead of aiccd's (an override), checked against the endpoint's
+	// wire format unless `free_form`. Every replica applies it within a second.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /admin/v1/faults (the `AdminCreateFault` operationId).
 	AdminCreateFaultWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminCreateFault Inject latency, a forced status or family code, or a connection reset
+	// AdminCreateFault Inject latency, a forced status or family code, an answer of your own, or a connection reset
 	//
 	// The rule applies to the requests of one tenant (or partner account) or app key, to
-	// one endpoint (its route pattern or last path segment) or all of them, for the next
-	// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-	// applies it within a second.
+	// one endpoint (its route pattern or last path segment) or all of them, optionally
+	// only when the JSON request body holds given values (`body_match`), for the next
+	// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+	// answers that body instead of aiccd's (an override), checked against the endpoint's
+	// wire format unless `free_form`. Every replica applies it within a second.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4597,12 +4623,14 @@ func (c *Client) AdminListFaults(ctx context.Context, reqEditors ...RequestEdito
 	return c.Client.Do(req)
 }
 
-// AdminCreateFaultWithBody Inject latency, a forced status or family code, or a connection reset
+// AdminCreateFaultWithBody Inject latency, a forced status or family code, an answer of your own, or a connection reset
 //
 // The rule applies to the requests of one tenant (or partner account) or app key, to
-// one endpoint (its route pattern or last path segment) or all of them, for the next
-// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-// applies it within a second.
+// one endpoint (its route pattern or last path segment) or all of them, optionally
+// only when the JSON request body holds given values (`body_match`), for the next
+// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+// answers that body instead of aiccd's (an override), checked against the endpoint's
+// wire format unless `free_form`. Every replica applies it within a second.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4619,12 +4647,14 @@ func (c *Client) AdminCreateFaultWithBody(ctx context.Context, contentType strin
 	return c.Client.Do(req)
 }
 
-// AdminCreateFault Inject latency, a forced status or family code, or a connection reset
+// AdminCreateFault Inject latency, a forced status or family code, an answer of your own, or a connection reset
 //
 // The rule applies to the requests of one tenant (or partner account) or app key, to
-// one endpoint (its route pattern or last path segment) or all of them, for the next
-// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-// applies it within a second.
+// one endpoint (its route pattern or last path segment) or all of them, optionally
+// only when the JSON request body holds given values (`body_match`), for the next
+// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+// answers that body instead of aiccd's (an override), checked against the endpoint's
+// wire format unless `free_form`. Every replica applies it within a second.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10316,24 +10346,28 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /admin/v1/faults (the `AdminListFaults` operationId).
 	AdminListFaultsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminListFaultsHTTPResponse, error)
 
-	// AdminCreateFaultWithBodyWithResponse Inject latency, a forced status or family code, or a connection reset
+	// AdminCreateFaultWithBodyWithResponse Inject latency, a forced status or family code, an answer of your own, or a connection reset
 	//
 	// The rule applies to the requests of one tenant (or partner account) or app key, to
-	// one endpoint (its route pattern or last path segment) or all of them, for the next
-	// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-	// applies it within a second.
+	// one endpoint (its route pattern or last path segment) or all of them, optionally
+	// only when the JSON request body holds given values (`body_match`), for the next
+	// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+	// answers that body instead of aiccd's (an override), checked against the endpoint's
+	// wire format unless `free_form`. Every replica applies it within a second.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /admin/v1/faults (the `AdminCreateFault` operationId).
 	AdminCreateFaultWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminCreateFaultHTTPResponse, error)
 
-	// AdminCreateFaultWithResponse Inject latency, a forced status or family code, or a connection reset
+	// AdminCreateFaultWithResponse Inject latency, a forced status or family code, an answer of your own, or a connection reset
 	//
 	// The rule applies to the requests of one tenant (or partner account) or app key, to
-	// one endpoint (its route pattern or last path segment) or all of them, for the next
-	// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-	// applies it within a second.
+	// one endpoint (its route pattern or last path segment) or all of them, optionally
+	// only when the JSON request body holds given values (`body_match`), for the next
+	// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+	// answers that body instead of aiccd's (an override), checked against the endpoint's
+	// wire format unless `free_form`. Every replica applies it within a second.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -16992,12 +17026,14 @@ func (c *ClientWithResponses) AdminListFaultsWithResponse(ctx context.Context, r
 	return ParseAdminListFaultsHTTPResponse(rsp)
 }
 
-// AdminCreateFaultWithBodyWithResponse Inject latency, a forced status or family code, or a connection reset
+// AdminCreateFaultWithBodyWithResponse Inject latency, a forced status or family code, an answer of your own, or a connection reset
 //
 // The rule applies to the requests of one tenant (or partner account) or app key, to
-// one endpoint (its route pattern or last path segment) or all of them, for the next
-// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-// applies it within a second.
+// one endpoint (its route pattern or last path segment) or all of them, optionally
+// only when the JSON request body holds given values (`body_match`), for the next
+// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+// answers that body instead of aiccd's (an override), checked against the endpoint's
+// wire format unless `free_form`. Every replica applies it within a second.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17010,12 +17046,14 @@ func (c *ClientWithResponses) AdminCreateFaultWithBodyWithResponse(ctx context.C
 	return ParseAdminCreateFaultHTTPResponse(rsp)
 }
 
-// AdminCreateFaultWithResponse Inject latency, a forced status or family code, or a connection reset
+// AdminCreateFaultWithResponse Inject latency, a forced status or family code, an answer of your own, or a connection reset
 //
 // The rule applies to the requests of one tenant (or partner account) or app key, to
-// one endpoint (its route pattern or last path segment) or all of them, for the next
-// `remaining` requests (-1 for every request) and `percent` of them. Every replica
-// applies it within a second.
+// one endpoint (its route pattern or last path segment) or all of them, optionally
+// only when the JSON request body holds given values (`body_match`), for the next
+// `remaining` requests (-1 for every request) and `percent` of them. With `body` it
+// answers that body instead of aiccd's (an override), checked against the endpoint's
+// wire format unless `free_form`. Every replica applies it within a second.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
