@@ -3,6 +3,11 @@
 // identity. Domain packages (tenant, credential, partner, accesscode,
 // smartcare) build on it; adapters (sqlite, postgres, httpapi) translate
 // to and from it.
+//
+// The packages of this module are the server's parts, importable because
+// the domain lives at the module's root; only package client (and the
+// examples) is meant for other programs, and only it keeps a
+// compatibility promise (docs/architecture.md, "What is public").
 package aiccd
 
 import "time"
