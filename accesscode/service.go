@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/changefeed"
 )
 
 // Store persists access codes and called routes. Every method is confined
@@ -62,6 +63,9 @@ type Service struct {
 	store Store
 	clock aiccd.Clock
 	ids   aiccd.IDGenerator
+
+	feed   *changefeed.Hub
+	memory *changefeed.Cache[string, *tenantCodes] // nil without a feed
 }
 
 // Options are what a Service is built from.
@@ -69,6 +73,10 @@ type Options struct {
 	Store Store
 	Clock aiccd.Clock       // nil: the system clock
 	IDs   aiccd.IDGenerator // makes the IDs of new access codes and routes
+	// Feed answers the searches of tenants of at most MemoryMaxCodes
+	// access codes from memory, kept exact across replicas by the change
+	// feed; nil reads the store for every search.
+	Feed *changefeed.Hub
 }
 
 // NewService returns a Service over o.Store.
@@ -76,7 +84,12 @@ func NewService(o Options) *Service {
 	if o.Clock == nil {
 		o.Clock = aiccd.SystemClock
 	}
-	return &Service{store: o.Store, clock: o.Clock, ids: o.IDs}
+	s := &Service{store: o.Store, clock: o.Clock, ids: o.IDs}
+	if o.Feed != nil {
+		s.feed = o.Feed
+		s.memory = changefeed.NewCache[string, *tenantCodes](o.Feed, changefeed.AccessCodes, changefeed.StringKey, memoryMaxTenants)
+	}
+	return s
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
@@ -112,6 +125,7 @@ func (s *Service) Add(ctx context.Context, tenantID string, d Draft) (AccessCode
 	if err := s.store.Create(ctx, a); err != nil {
 		return AccessCode{}, explain(err, tenantID, a.Code, a.ID)
 	}
+	s.feed.Sync(ctx)
 	return a, nil
 }
 
@@ -124,6 +138,9 @@ func (s *Service) CreateBatch(ctx context.Context, tenantID string, acs []Access
 		}
 	}
 	err := s.store.CreateBatch(ctx, tenantID, acs)
+	if err == nil {
+		s.feed.Sync(ctx)
+	}
 	if err != nil && len(acs) == 1 {
 		return explain(err, tenantID, acs[0].Code, acs[0].ID)
 	}
@@ -175,6 +192,9 @@ func (s *Service) Update(ctx context.Context, tenantID string, id int64, p Patch
 	if errors.Is(err, aiccd.ErrConflict) {
 		return AccessCode{}, &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("access code %s already exists in tenant %q", code, tenantID), Err: err}
 	}
+	if err == nil {
+		s.feed.Sync(ctx)
+	}
 	return a, notFound(err, "access code", id)
 }
 
@@ -182,6 +202,9 @@ func (s *Service) Update(ctx context.Context, tenantID string, id int64, p Patch
 // routes use the access code.
 func (s *Service) Delete(ctx context.Context, tenantID string, id int64) error {
 	err := s.store.Delete(ctx, tenantID, id)
+	if err == nil {
+		s.feed.Sync(ctx)
+	}
 	if errors.Is(err, ErrRouted) {
 		return &aiccd.Error{Kind: aiccd.KindConflict, Message: fmt.Sprintf("access code %d is used by called routes; delete them first", id), Err: err}
 	}
@@ -224,6 +247,15 @@ func (s *Service) search(ctx context.Context, tenantID string, f Filter, p Pagin
 		return Page{Items: []AccessCode{}}, nil
 	}
 	f.Description = Fold(f.Description)
+	if p.After == "" {
+		t, ok, err := s.heldCodes(ctx, tenantID)
+		if err != nil {
+			return Page{}, err
+		}
+		if ok {
+			return t.search(f, p), nil
+		}
+	}
 	page, err := s.store.Search(ctx, tenantID, f, p)
 	if page.Items == nil {
 		page.Items = []AccessCode{}

@@ -38,6 +38,12 @@ const (
 	AccessKey Kind = "access_key" // an AK
 	Fault     Kind = "fault"      // a fault rule's ID
 	SmartCare Kind = "smartcare"  // a tenant's ID: its SmartCare settings, scenes or rules
+
+	// Read models that also hold answers about what does not exist yet,
+	// and so change on creations too.
+	CustomerEmail  Kind = "customer_email"  // an e-mail address's blind index, lower-case hex
+	CustomerMobile Kind = "customer_mobile" // a mobile number's blind index, lower-case hex
+	AccessCodes    Kind = "access_codes"    // a tenant's ID: any of its access codes
 )
 
 // Change is one committed change of an entity.

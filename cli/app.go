@@ -115,10 +115,10 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, create
 		Passwords: password.NewVerifier(cfg.PasswordConcurrency),
 	})
 	a.customers = partner.NewService(partner.Options{
-		Store: db.Customers, Accounts: a.credentials, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit,
+		Store: db.Customers, Accounts: a.credentials, Clock: clock, Sealer: key, Blinder: key, MobileLimit: cfg.PartnerMobileLimit, Feed: a.feed,
 	})
 	a.smartcare = smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: a.tenants, Clock: clock, IDs: a.ids, MaxQueuedTasks: cfg.SmartCareMaxQueuedTasks, Feed: a.feed})
-	a.accessCodes = accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: a.ids})
+	a.accessCodes = accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: a.ids, Feed: a.feed})
 	a.admins = admin.NewService(admin.Options{Store: db.Console, Clock: clock, IDs: a.ids, Passwords: a.credentials, SessionIdle: cfg.ConsoleIdleTimeout, SessionLifetime: cfg.ConsoleSessionLifetime})
 	a.snapshots = snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock, Feed: a.feed})
 	if err := a.credentials.CheckMasterKey(octx, key.Check()); err != nil {

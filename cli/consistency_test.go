@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/client"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
@@ -332,6 +334,41 @@ func testWritesReachTheOtherServer(t *testing.T, c *cluster) {
 	ak := must(admin.CreateAccessKey(ctx, "cons-partner", "consistency"))(t)
 	iamToken := c.iamToken("cons-partner", "cons-user", "Cons-pass-0123")
 	checkUser := `{"searchType":"mobile","searchKey":"0086-13700000000"}`
+	// A customer created: checks of its mobile number and e-mail address,
+	// answered from memory, see it. Customers are created by partners'
+	// imports and the admin CLI, which write the database directly.
+	checked := func(body string) bool {
+		code, resp := c.call(c.b, "POST", "/v1.0/cons-partner/partner/customer-mgr/check-user", body, map[string]string{"X-Auth-Token": iamToken})
+		if code != 200 {
+			t.Errorf("check-user: %d %s", code, resp)
+		}
+		return strings.Contains(resp, `"status":"1"`)
+	}
+	customerCreated := func(ctx context.Context) bool {
+		_, err := db.Customers.GetByName(ctx, "cons-customer")
+		return err == nil
+	}
+	createCustomer := func() {
+		if _, stderr, err := runCLI(t, c.dsn, "admin", "customer", "create", "--partner", "cons-partner", "--name", "cons-customer",
+			"--mobile", "0086-13912345678", "--email", "cons-customer@example.com"); err != nil {
+			t.Fatalf("aiccd admin customer create: %v\n%s", err, stderr)
+		}
+	}
+	c.expectReflected("customer created: its mobile number", func() bool {
+		return checked(`{"searchType":"mobile","searchKey":"0086-13912345678"}`)
+	}, customerCreated, createCustomer)
+	emailCheck := `{"searchType":"email","searchKey":"cons-customer@example.com"}`
+	if !checked(emailCheck) {
+		t.Error("check-user: the created customer's e-mail address is free on server B")
+	}
+	c.expectReflected("customer deleted: its e-mail address", func() bool { return !checked(emailCheck) }, func(ctx context.Context) bool {
+		return !customerCreated(ctx)
+	}, func() {
+		if _, stderr, err := runCLI(t, c.dsn, "admin", "customer", "delete", "cons-customer"); err != nil {
+			t.Fatalf("aiccd admin customer delete: %v\n%s", err, stderr)
+		}
+	})
+
 	c.expectReflected("IAM user disabled", func() bool {
 		code, _ := c.call(c.b, "POST", "/v1.0/cons-partner/partner/customer-mgr/check-user", checkUser, map[string]string{"X-Auth-Token": iamToken})
 		return refused("IAM token", code)
@@ -385,6 +422,30 @@ func testWritesReachTheOtherServer(t *testing.T, c *cluster) {
 	}, c.write([]string{"smartcare", "rule", "update", rule.ID, "--tenant", "cons-sc", "--rule", other}, func(ctx context.Context) error {
 		_, err := admin.UpdateRule(ctx, "cons-sc", rule.ID, client.RulePatch{ReflectionRule: &other})
 		return err
+	}))
+
+	// A deleted access code: the tenant's codes are searched in memory.
+	must(admin.CreateTenant(ctx, client.TenantDraft{ID: "cons-codes", Name: "codes"}))(t)
+	codeKey := must(admin.CreateAppKey(ctx, "cons-codes", "codes"))(t)
+	codeToken := c.gatewayToken(codeKey.AppKey, codeKey.AppSecret)
+	code := must(admin.AddAccessCode(ctx, "cons-codes", client.AccessCodeDraft{AccessCode: "5550001", MediaType: 5, CallAttr: 3}))(t)
+	codeID := must(strconv.ParseInt(code.ID, 10, 64))(t)
+	c.expectReflected("access code deleted", func() bool {
+		status, body := c.call(c.b, "POST", "/apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList",
+			`{"accessCode":"5550001"}`, map[string]string{"Authorization": "Bearer " + codeToken, "X-APP-Key": codeKey.AppKey})
+		switch {
+		case status == 200 && strings.Contains(body, `"total":1`):
+			return false
+		case status == 200 && strings.Contains(body, `"total":0`):
+			return true
+		}
+		t.Errorf("queryAccessCodeList: %d %s", status, body)
+		return false
+	}, func(ctx context.Context) bool {
+		_, err := db.AccessCodes.Get(ctx, "cons-codes", codeID)
+		return errors.Is(err, aiccd.ErrNotFound)
+	}, c.write([]string{"accesscode", "delete", code.ID, "--tenant", "cons-codes"}, func(ctx context.Context) error {
+		return admin.DeleteAccessCode(ctx, "cons-codes", code.ID)
 	}))
 
 	// A new fault rule.

@@ -87,10 +87,10 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 		Guard: credential.NewMemoryGuard(clock, 1000, nil),
 	})
 	customers := partner.NewService(partner.Options{
-		Store: db.Customers, Accounts: creds, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit,
+		Store: db.Customers, Accounts: creds, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit, Feed: hub,
 	})
 	care := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: &testIDs{}, Feed: hub})
-	codes := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: &testIDs{}})
+	codes := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: &testIDs{}, Feed: hub})
 	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers,
 		SmartCare: care, AccessCodes: codes}, nilLogger()); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/password"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	// MobileLimit is how many accounts may share a mobile number
 	// (DefaultMobileLimit when 0).
 	MobileLimit int
+	// Feed keeps registration checks of e-mail addresses and mobile
+	// numbers in memory, exact across replicas through the change feed
+	// followed on it. Without it every check reads the store.
+	Feed *changefeed.Hub
 	// NewID makes customer IDs: by default 32 random lower-case hex
 	// digits, the form of the cloud's domain IDs. Tests inject their own.
 	NewID func() string
@@ -58,6 +63,7 @@ type Service struct {
 	blinder     aiccd.Blinder
 	mobileLimit int
 	newID       func() string
+	checks      checks
 }
 
 // NewService returns a Service over o.Store.
@@ -71,7 +77,8 @@ func NewService(o Options) *Service {
 	if o.Clock == nil {
 		o.Clock = aiccd.SystemClock
 	}
-	return &Service{store: o.Store, accounts: o.Accounts, clock: o.Clock, sealer: o.Sealer, blinder: o.Blinder, mobileLimit: o.MobileLimit, newID: o.NewID}
+	return &Service{store: o.Store, accounts: o.Accounts, clock: o.Clock, sealer: o.Sealer, blinder: o.Blinder, mobileLimit: o.MobileLimit, newID: o.NewID,
+		checks: newChecks(o.Feed)}
 }
 
 // randomID returns 128 random bits as 32 lower-case hex digits. Random
@@ -103,7 +110,8 @@ type Result struct {
 // sent, surrounding spaces included; names and e-mail addresses are then
 // compared in lower case, as they were stored. A name is used when a
 // customer, a cloud account or an IAM user has it: two indexed lookups.
-// An e-mail address or mobile number is one.
+// An e-mail address or mobile number is one, or none while the change
+// feed keeps its answer in memory.
 func (s *Service) Check(ctx context.Context, searchType, value string) (Result, error) {
 	t, err := ParseSearchType(searchType)
 	if err != nil {
@@ -122,10 +130,10 @@ func (s *Service) Check(ctx context.Context, searchType, value string) (Result, 
 		}
 		return Result{Used: used, LimitReached: used}, err
 	case SearchEmail:
-		used, err := s.store.EmailUsed(ctx, s.blind(blindEmail, NormalizeEmail(value)))
+		used, err := s.emailUsed(ctx, s.blind(blindEmail, NormalizeEmail(value)))
 		return Result{Used: used, LimitReached: used}, err
 	default:
-		n, err := s.store.MobileAccounts(ctx, s.blind(blindMobile, value))
+		n, err := s.mobileAccounts(ctx, s.blind(blindMobile, value))
 		if err != nil {
 			return Result{}, err
 		}
@@ -151,6 +159,7 @@ func (s *Service) Create(ctx context.Context, partnerID string, n NewCustomer) (
 	if err := s.store.Create(ctx, r, s.mobileLimit); err != nil {
 		return Customer{}, partnerMustExist(err, partnerID)
 	}
+	s.synced(ctx)
 	return c, nil
 }
 
@@ -170,7 +179,11 @@ func (s *Service) Import(ctx context.Context, rs []Record) error {
 	if err := s.refuseAccountNames(ctx, rs); err != nil {
 		return err
 	}
-	return partnerMustExist(s.store.CreateBatch(ctx, rs, s.mobileLimit), rs[0].PartnerID)
+	if err := s.store.CreateBatch(ctx, rs, s.mobileLimit); err != nil {
+		return partnerMustExist(err, rs[0].PartnerID)
+	}
+	s.synced(ctx)
+	return nil
 }
 
 // refuseAccountNames returns ErrNameUsed when one of rs has the name of a
@@ -305,7 +318,11 @@ func (s *Service) Delete(ctx context.Context, idOrName string) (Customer, error)
 	if err != nil {
 		return Customer{}, err
 	}
-	return c, s.store.Delete(ctx, r.ID)
+	if err := s.store.Delete(ctx, r.ID); err != nil {
+		return c, err
+	}
+	s.synced(ctx)
+	return c, nil
 }
 
 // open unseals a record's personal data.

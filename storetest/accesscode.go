@@ -48,6 +48,7 @@ func testAccessCodes(t *testing.T, db *database.DB) {
 	t.Run("search after writes", func(t *testing.T) { testAccessCodeSearchAfterWrites(t, db) })
 	t.Run("isolation", func(t *testing.T) { testAccessCodeIsolation(t, db) })
 	t.Run("against a reference", func(t *testing.T) { testAccessCodeReference(t, db) })
+	t.Run("in memory", func(t *testing.T) { testAccessCodeMemory(t, db) })
 	t.Run("routes", func(t *testing.T) { testCalledRoutes(t, db) })
 }
 

@@ -6,14 +6,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/changefeed"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/fault"
+	"github.com/aiccd/aiccd/partner"
 	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 )
@@ -39,14 +42,16 @@ func (l *changeLog) take() []changefeed.Change {
 // that changes what a replica may keep in memory is delivered as a change
 // naming the entity, once the write has committed; creations, which a
 // replica's memory cannot hold yet, and writes that change nothing kept
-// are not.
+// are not, except for the read models that hold answers about what does
+// not exist yet (registration checks, small tenants' access codes).
 func testChangeFeed(t *testing.T, db *database.DB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	hub := changefeed.NewHub(nil)
 	log := &changeLog{}
 	for _, kind := range []changefeed.Kind{changefeed.Tenant, changefeed.AppKey, changefeed.Token, changefeed.Account,
-		changefeed.IAMUser, changefeed.AccessKey, changefeed.Fault, changefeed.SmartCare} {
+		changefeed.IAMUser, changefeed.AccessKey, changefeed.Fault, changefeed.SmartCare,
+		changefeed.CustomerEmail, changefeed.CustomerMobile, changefeed.AccessCodes} {
 		hub.Subscribe(kind, func(key string) {
 			log.mu.Lock()
 			log.changes = append(log.changes, changefeed.Change{Kind: kind, Key: key})
@@ -177,4 +182,62 @@ func testChangeFeed(t *testing.T, db *database.DB) {
 	expect("SmartCare records appended", func() error {
 		return db.SmartCare.AppendRecords(ctx, "feed-t", []smartcare.Record{{MSISDN: "1", EventTime: at, SceneCode: "DATA"}})
 	})
+
+	// The directory's and the access codes' read models hold answers about
+	// what does not exist yet: creations are changes too. A write may name
+	// its entity more than once (SQLite keeps each trigger's row); the set
+	// of names is the contract.
+	expectNamed := func(what string, write func() error, want ...changefeed.Change) {
+		t.Helper()
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		hub.Sync(ctx)
+		got := log.take()
+		cmp := func(a, b changefeed.Change) int {
+			if a.Kind != b.Kind {
+				return strings.Compare(string(a.Kind), string(b.Kind))
+			}
+			return strings.Compare(a.Key, b.Key)
+		}
+		slices.SortFunc(got, cmp)
+		got = slices.Compact(got)
+		slices.SortFunc(want, cmp)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: changes %v, want %v", what, got, want)
+		}
+	}
+	email, mobile := []byte{0xe1, 0x01}, []byte{0x40, 0x02}
+	cust := partner.Record{ID: "feed-c1", PartnerID: "feed-acc", Name: "Feed", NameKey: "feed", EmailKey: email, SealedEmail: []byte("e"),
+		MobileKey: mobile, SealedMobile: []byte("m"), CreatedAt: at}
+	expectNamed("customer created", func() error { return db.Customers.Create(ctx, cust, 5) },
+		change(changefeed.CustomerEmail, "e101"), change(changefeed.CustomerMobile, "4002"))
+	second := partner.Record{ID: "feed-c2", PartnerID: "feed-acc", Name: "Feed2", NameKey: "feed2", MobileKey: mobile, SealedMobile: []byte("m"), CreatedAt: at}
+	expectNamed("customer created on a used mobile number", func() error { return db.Customers.Create(ctx, second, 5) },
+		change(changefeed.CustomerMobile, "4002"))
+	expectNamed("customer without e-mail address or mobile number created", func() error {
+		return db.Customers.Create(ctx, partner.Record{ID: "feed-c3", PartnerID: "feed-acc", Name: "Feed3", NameKey: "feed3", CreatedAt: at}, 5)
+	})
+	expectNamed("customer deleted", func() error { return db.Customers.Delete(ctx, "feed-c1") },
+		change(changefeed.CustomerEmail, "e101"), change(changefeed.CustomerMobile, "4002"))
+	expectNamed("last customer of a mobile number deleted", func() error { return db.Customers.Delete(ctx, "feed-c2") },
+		change(changefeed.CustomerMobile, "4002"))
+
+	code := accesscode.AccessCode{ID: 79, TenantID: "feed-t", Code: "4000", MediaType: accesscode.MediaAudioVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at}
+	expectNamed("access code created", func() error { return db.AccessCodes.Create(ctx, code) }, change(changefeed.AccessCodes, "feed-t"))
+	expectNamed("access codes imported", func() error {
+		return db.AccessCodes.CreateBatch(ctx, "feed-t", []accesscode.AccessCode{
+			{ID: 80, TenantID: "feed-t", Code: "4001", MediaType: accesscode.MediaAudioVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at},
+			{ID: 81, TenantID: "feed-t", Code: "4002", MediaType: accesscode.MediaVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at},
+		})
+	}, change(changefeed.AccessCodes, "feed-t"))
+	expectNamed("access code described", func() error {
+		_, err := db.AccessCodes.Update(ctx, "feed-t", 79, func(a accesscode.AccessCode) (accesscode.AccessCode, error) {
+			d := "hotline"
+			a.Description = &d
+			return a, nil
+		})
+		return err
+	}, change(changefeed.AccessCodes, "feed-t"))
+	expectNamed("access code deleted", func() error { return db.AccessCodes.Delete(ctx, "feed-t", 80) }, change(changefeed.AccessCodes, "feed-t"))
 }

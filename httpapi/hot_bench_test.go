@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/demo"
+)
+
+// BenchmarkHotPath is aiccd's own work, without the network, for the
+// requests of bench/run.sh that read more than the tenant: check-user
+// (a mobile number, with an IAM token), queryAccessCodeList and
+// queryfaultyuser (the pages' examples), on the demo data, the server
+// following the change feed as aiccd serve does.
+//
+//	go test -run XXX -bench BenchmarkHotPath -benchmem ./httpapi
+func BenchmarkHotPath(b *testing.B) {
+	for _, engine := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{{"sqlite", dbtest.SQLiteURL}, {"postgres", dbtest.PostgresURL}} {
+		e := newEnv(b, engine.dsn(b))
+		e.srv.journalBodies = false // serve's default
+		e.follow()
+		iam, gateway := e.iamToken(), e.gatewayToken()
+		for _, c := range []struct {
+			name, path, body string
+			header           map[string]string
+		}{
+			{"check-user", checkUserPath, `{"searchType":"mobile","searchKey":"0086-13700000000"}`,
+				map[string]string{"X-Auth-Token": iam}},
+			{"queryAccessCodeList", ccPath + "accessCodeInfo/queryAccessCodeList", `{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}`,
+				map[string]string{"Authorization": "Bearer " + gateway, "X-APP-Key": demo.AppKey}},
+			{"queryfaultyuser", scPath + "queryfaultyuser", exampleRequest(),
+				map[string]string{"Authorization": "Bearer " + gateway, "X-APP-Key": demo.AppKey}},
+		} {
+			b.Run(engine.name+"/"+c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					r := httptest.NewRequest("POST", c.path, strings.NewReader(c.body))
+					r.Header.Set("Content-Type", "application/json")
+					for k, v := range c.header {
+						r.Header.Set(k, v)
+					}
+					w := httptest.NewRecorder()
+					e.srv.ServeHTTP(w, r)
+					if w.Code != 200 {
+						b.Fatalf("%s: %d %s", c.name, w.Code, w.Body)
+					}
+				}
+			})
+		}
+	}
+}
