@@ -3,7 +3,6 @@ package accesscode
 import (
 	"context"
 	"strings"
-
 )
 
 // Small tenants' access codes are searched in memory (docs/architecture.md,

@@ -17,7 +17,6 @@ import (
 
 const (
 	gatewayPrincipalKey ctxKey = iota + 100
-	mallTenantKey
 	cloudPrincipalKey
 )
 
@@ -30,8 +29,10 @@ func gatewayPrincipalFrom(ctx context.Context) credential.GatewayPrincipal {
 
 // mallTenantFrom returns the tenant authenticated by s.mall.
 func mallTenantFrom(ctx context.Context) string {
-	id, _ := ctx.Value(mallTenantKey).(string)
-	return id
+	if st := requestStateFrom(ctx); st != nil {
+		return st.mallTenant
+	}
+	return ""
 }
 
 // cloudPrincipalFrom returns the cloud caller authenticated by s.cloud.
@@ -124,7 +125,12 @@ func (s *Server) mall(h handlerFunc) handlerFunc {
 		if err := s.credentials.Throttle(ctx, "mall:"+tenantID); err != nil {
 			return err
 		}
-		return s.serveAs(w, r.WithContext(context.WithValue(ctx, mallTenantKey, tenantID)), tenantID, "", "mall token", h)
+		st := requestStateFrom(ctx)
+		if st == nil {
+			return errNoMallToken // every request passes s.instrument first
+		}
+		st.mallTenant = tenantID // noted, not added: no request copy
+		return s.serveAs(w, r, tenantID, "", "mall token", h)
 	}
 }
 

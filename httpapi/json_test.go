@@ -91,8 +91,10 @@ func TestDecodeJSONKeys(t *testing.T) {
 	} {
 		var v keysTarget
 		r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
-		info := &requestInfo{}
-		err := decodeJSON(r.WithContext(context.WithValue(r.Context(), requestInfoKey, info)), &v)
+		st := &requestState{}
+		st.rec.info = &st.info
+		info := &st.info
+		err := decodeJSON(r.WithContext(context.WithValue(r.Context(), requestStateKey, st)), &v)
 		if tc.err != "" {
 			if aiccd.MessageOf(err, "") != tc.err || aiccd.KindOf(err) != aiccd.KindInvalid {
 				t.Errorf("%.80s: %v, want %q", tc.body, err, tc.err)

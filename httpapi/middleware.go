@@ -20,12 +20,29 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = iota
+const requestStateKey ctxKey = iota
+
+// requestState is what the middleware and the authenticators note about a
+// request: one allocation and one context value for what would otherwise
+// be several of each, and a request copy for every value added.
+type requestState struct {
+	id         string
+	mallTenant string // the tenant authenticated by s.mall
+	rec        recorder
+	info       requestInfo // rec.info points here when the request is journaled
+}
+
+func requestStateFrom(ctx context.Context) *requestState {
+	st, _ := ctx.Value(requestStateKey).(*requestState)
+	return st
+}
 
 // requestIDFrom returns the request ID the middleware assigned.
 func requestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if st := requestStateFrom(ctx); st != nil {
+		return st.id
+	}
+	return ""
 }
 
 // requestID returns the client's X-Request-Id when it is a sane token, so
@@ -107,18 +124,20 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		start := time.Now()
 		id := requestID(r)
 		w.Header().Set("X-Request-Id", id)
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
-		ctx = credential.WithSource(ctx, sourceAddress(r))
-		rec := &recorder{ResponseWriter: w}
+		st := &requestState{id: id}
+		rec := &st.rec
+		rec.ResponseWriter = w
 		if s.journal != nil && journaledFamily(familyOf(r.URL.Path)) {
 			// The body is kept, masked, with --journal-bodies, and read for
 			// the digests of its fields in any case (journal.MatchKeys).
-			rec.info = &requestInfo{journaled: true}
-			ctx = context.WithValue(ctx, requestInfoKey, rec.info)
+			st.info.journaled = true
+			rec.info = &st.info
 			if r.Body != nil {
 				r.Body = capturingReader{ReadCloser: r.Body, buf: &rec.info.body}
 			}
 		}
+		ctx := context.WithValue(r.Context(), requestStateKey, st)
+		ctx = credential.WithSource(ctx, sourceAddress(r))
 		r = r.WithContext(ctx)
 		routeOf := func() string {
 			if r.Pattern == "" || catchAll[r.Pattern] {

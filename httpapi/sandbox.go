@@ -32,11 +32,13 @@ type requestInfo struct {
 	ignoredKeys []string
 }
 
-const requestInfoKey ctxKey = 200
-
+// requestInfoFrom returns what the journal notes about the request, or
+// nil when it is not journaled.
 func requestInfoFrom(ctx context.Context) *requestInfo {
-	info, _ := ctx.Value(requestInfoKey).(*requestInfo)
-	return info
+	if st := requestStateFrom(ctx); st != nil {
+		return st.rec.info
+	}
+	return nil
 }
 
 // serveAs runs h for a request authenticated for tenantID (or a partner

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/netip"
+	"strings"
 )
 
 // sourceAddress is the address lockouts and per-source limits count a
@@ -13,6 +14,11 @@ func sourceAddress(r *http.Request) string {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
+	}
+	if ap.Addr().Is4() {
+		// An IPv4 address parses only in its canonical form: the host
+		// part of RemoteAddr is its String, without a copy.
+		return r.RemoteAddr[:strings.LastIndexByte(r.RemoteAddr, ':')]
 	}
 	a := ap.Addr().Unmap()
 	if a.Is6() {
