@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// The change feed on PostgreSQL: triggers (migration 0012) notify the
+// The change feed on PostgreSQL: triggers (migrations 0012 and 0019) notify the
 // channel aiccd_changes in the transaction of every write that changes a
 // cached entity, and PostgreSQL delivers the notification to every
 // LISTEN connection once that transaction has committed. Each replica

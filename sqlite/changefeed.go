@@ -11,7 +11,7 @@ import (
 
 // The change feed on SQLite. Writers (this process, an admin command, an
 // import) add rows to the changes outbox in their transactions, through
-// triggers (migration 0012). Every few milliseconds the feed asks its own
+// triggers (migrations 0012 and 0019). Every few milliseconds the feed asks its own
 // connection for PRAGMA data_version, which changes whenever another
 // connection commits; only then does it read the outbox's new rows. The
 // poll is a few microseconds, so a write by another process is reflected

@@ -223,21 +223,21 @@ func testChangeFeed(t *testing.T, db *database.DB) {
 	expectNamed("last customer of a mobile number deleted", func() error { return db.Customers.Delete(ctx, "feed-c2") },
 		change(changefeed.CustomerMobile, "4002"))
 
-	code := accesscode.AccessCode{ID: 79, TenantID: "feed-t", Code: "4000", MediaType: accesscode.MediaAudioVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at}
+	code := accesscode.AccessCode{ID: 7_900_079, TenantID: "feed-t", Code: "4000", MediaType: accesscode.MediaAudioVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at}
 	expectNamed("access code created", func() error { return db.AccessCodes.Create(ctx, code) }, change(changefeed.AccessCodes, "feed-t"))
 	expectNamed("access codes imported", func() error {
 		return db.AccessCodes.CreateBatch(ctx, "feed-t", []accesscode.AccessCode{
-			{ID: 80, TenantID: "feed-t", Code: "4001", MediaType: accesscode.MediaAudioVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at},
-			{ID: 81, TenantID: "feed-t", Code: "4002", MediaType: accesscode.MediaVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at},
+			{ID: 7_900_080, TenantID: "feed-t", Code: "4001", MediaType: accesscode.MediaAudioVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at},
+			{ID: 7_900_081, TenantID: "feed-t", Code: "4002", MediaType: accesscode.MediaVideo, CallAttr: 3, CreatedAt: at, UpdatedAt: at},
 		})
 	}, change(changefeed.AccessCodes, "feed-t"))
 	expectNamed("access code described", func() error {
-		_, err := db.AccessCodes.Update(ctx, "feed-t", 79, func(a accesscode.AccessCode) (accesscode.AccessCode, error) {
+		_, err := db.AccessCodes.Update(ctx, "feed-t", 7_900_079, func(a accesscode.AccessCode) (accesscode.AccessCode, error) {
 			d := "hotline"
 			a.Description = &d
 			return a, nil
 		})
 		return err
 	}, change(changefeed.AccessCodes, "feed-t"))
-	expectNamed("access code deleted", func() error { return db.AccessCodes.Delete(ctx, "feed-t", 80) }, change(changefeed.AccessCodes, "feed-t"))
+	expectNamed("access code deleted", func() error { return db.AccessCodes.Delete(ctx, "feed-t", 7_900_080) }, change(changefeed.AccessCodes, "feed-t"))
 }
