@@ -114,7 +114,7 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 	return page, translate(err)
 }
 
-func searchRoutes(ctx context.Context, tx querier, samples *planhint.Cache[[]string], tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
+func searchRoutes(ctx context.Context, tx querier, samples *planhint.Cache[*sample], tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
 	empty := accesscode.RoutePage{Items: []accesscode.Route{}}
 	var w where
 	w.add("r.tenant_id = ?", tenantID)

@@ -34,7 +34,7 @@ type DB struct {
 	write   *stmtDB
 	read    *stmtDB
 
-	samples *planhint.Cache[[]string] // tenants' texts that searches are planned by (see trigram.go)
+	samples *planhint.Cache[*sample] // tenants' texts that searches are planned by (see trigram.go)
 }
 
 // Path returns the database file's path from a file path, taken as it is,
@@ -150,7 +150,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{path: path, readDSN: readDSN, write: newStmtDB(write), read: newStmtDB(read), samples: planhint.New[[]string](time.Now, sampleAge, maxSamples)}, nil
+	return &DB{path: path, readDSN: readDSN, write: newStmtDB(write), read: newStmtDB(read), samples: planhint.New[*sample](time.Now, sampleAge, maxSamples)}, nil
 }
 
 // Close closes every connection.

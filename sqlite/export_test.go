@@ -27,6 +27,9 @@ func PlanFigures(ctx context.Context, s *AccessCodeStore, tenantID, term string,
 	if err != nil {
 		return "", err
 	}
-	sample, _ := s.db.samples.Get(tenantID, ix.table)
-	return fmt.Sprintf("size %d, %+v, sample %q", size, c, sample), nil
+	var texts []string
+	if sample, ok := s.db.samples.Get(tenantID, ix.table); ok {
+		texts = sample.texts
+	}
+	return fmt.Sprintf("size %d, %+v, sample %q", size, c, texts), nil
 }

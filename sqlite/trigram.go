@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiccd/aiccd/database/planhint"
 )
@@ -80,7 +82,51 @@ const (
 	maxSamples  = 256 // (tenant, index) pairs remembered
 	commonRows  = 2048
 	maxTrigrams = 12 // the trigrams of a long term that are considered
+	// maxPlanBytes bounds the terms and FTS5 queries of the plans a
+	// sample remembers (see sample.plans): 8 MB over maxSamples samples.
+	maxPlanBytes = 32 << 10
 )
+
+// A sample is up to sampleRows of a tenant's indexed texts, and the plans
+// made from it. Testing a term's trigrams against the sample is most of a
+// plan's cost (about 10,000 substring tests for a long term), and a plan
+// is a function of the sample, the term and the tenant's size alone, so it
+// is remembered with the sample it came from: when the sample is read
+// again (after sampleAge, or Clear), its plans go with it, and a plan is
+// never older than the figures it was made from.
+type sample struct {
+	texts []string
+
+	mu        sync.Mutex
+	plans     map[planKey]candidates
+	planBytes int
+}
+
+type planKey struct {
+	term string
+	size int
+}
+
+// plan returns the plan remembered for term at size.
+func (s *sample) plan(term string, size int) (candidates, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.plans[planKey{term, size}]
+	return c, ok
+}
+
+// remember keeps c as the plan for term at size. A full sample starts
+// over: plans are cheap to make again, and memory stays bounded.
+func (s *sample) remember(term string, size int, c candidates) {
+	n := len(term) + len(c.match) + 64
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.plans == nil || s.planBytes+n > maxPlanBytes {
+		s.plans, s.planBytes = map[planKey]candidates{}, 0
+	}
+	s.plans[planKey{term, size}] = c
+	s.planBytes += n
+}
 
 // candidates is how a search finds the rows that may contain a term.
 type candidates struct {
@@ -95,16 +141,26 @@ type candidates struct {
 // trigram that starts with it), read the tenant's rows. Otherwise the
 // index is queried for the term's rarest trigrams as the tenant's sample
 // estimates them.
-func (ix trigramIndex) plan(ctx context.Context, tx querier, samples *planhint.Cache[[]string], tenantID, term string, size int) (candidates, error) {
-	runes := []rune(term)
-	if len(runes) < 3 || size <= sampleRows {
+func (ix trigramIndex) plan(ctx context.Context, tx querier, samples *planhint.Cache[*sample], tenantID, term string, size int) (candidates, error) {
+	if size <= sampleRows || utf8.RuneCountInString(term) < 3 {
 		return candidates{scan: true}, nil
 	}
 	sample, err := ix.sample(ctx, tx, samples, tenantID)
 	if err != nil {
 		return candidates{}, err
 	}
-	grams := trigrams(runes)
+	if c, ok := sample.plan(term, size); ok {
+		return c, nil
+	}
+	c := planFrom(sample.texts, term, size)
+	sample.remember(term, size, c)
+	return c, nil
+}
+
+// planFrom plans the search of a tenant of size rows for term, of at
+// least three characters, from a sample of the tenant's texts.
+func planFrom(sample []string, term string, size int) candidates {
+	grams := trigrams([]rune(term))
 	est := make([]int, len(grams))
 	for i, g := range grams {
 		est[i] = estimate(g.text, sample, size)
@@ -114,11 +170,11 @@ func (ix trigramIndex) plan(ctx context.Context, tx querier, samples *planhint.C
 	for k, i := range picked {
 		texts[k] = grams[i].text
 	}
-	return candidates{match: strings.Join(quoteAll(texts), " AND "), estimate: est[picked[0]]}, nil
+	return candidates{match: strings.Join(quoteAll(texts), " AND "), estimate: est[picked[0]]}
 }
 
 // sample returns up to sampleRows of the tenant's indexed texts.
-func (ix trigramIndex) sample(ctx context.Context, tx querier, samples *planhint.Cache[[]string], tenantID string) ([]string, error) {
+func (ix trigramIndex) sample(ctx context.Context, tx querier, samples *planhint.Cache[*sample], tenantID string) (*sample, error) {
 	if s, ok := samples.Get(tenantID, ix.table); ok {
 		return s, nil
 	}
@@ -138,8 +194,9 @@ func (ix trigramIndex) sample(ctx context.Context, tx querier, samples *planhint
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	samples.Put(tenantID, ix.table, out)
-	return out, nil
+	smp := &sample{texts: out}
+	samples.Put(tenantID, ix.table, smp)
+	return smp, nil
 }
 
 // estimate is how many of size rows contain gram, from a sample of their
