@@ -52,6 +52,7 @@ func BenchmarkQueryLargeTenant(b *testing.B) {
 		{"description absent word", query(accesscode.Filter{Description: "no such words"}, 10, 0)},
 		{"access code 7 digits", query(accesscode.Filter{AccessCode: "1234567"}, 10, 0)},
 		{"access code 4 digits", query(accesscode.Filter{AccessCode: "4217"}, 10, 0)},
+		{"access code 32 digits", query(accesscode.Filter{AccessCode: "12345678901234567890123456789012"}, 10, 0)},
 		{"no filter limit 100", query(accesscode.Filter{}, 100, 0)},
 		{"media type only offset 100", query(accesscode.Filter{MediaType: 18}, 100, 100)},
 	}

@@ -178,7 +178,13 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 			conds = append(conds, column+` LIKE `+a.add(containsPattern(term))+` ESCAPE '\'`)
 		}
 	}
-	if f.AccessCode != "" {
+	// A term as long as the longest code a tenant may hold is contained
+	// only in a code equal to it: the tenant's unique index finds that one
+	// row without the trigram index. A shorter term may sit anywhere in a
+	// longer code, which no B-tree order finds.
+	if len(f.AccessCode) == accesscode.MaxCodeLen {
+		conds = append(conds, "a.access_code = "+a.add(f.AccessCode))
+	} else if f.AccessCode != "" {
 		contains("a.access_code", f.AccessCode)
 	}
 	if f.Description != "" {

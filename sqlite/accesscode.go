@@ -246,7 +246,14 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 	if f.MediaType != 0 {
 		w.add("a.media_type = ?", int64(f.MediaType))
 	}
-	if f.AccessCode != "" {
+	// A term as long as the longest code a tenant may hold is contained
+	// only in a code equal to it: the tenant's unique index finds that one
+	// row, and FTS5 has nothing to set up. A shorter term may sit anywhere
+	// in a longer code, which no B-tree order finds.
+	exactCode := len(f.AccessCode) == accesscode.MaxCodeLen
+	if exactCode {
+		w.add("a.access_code = ?", f.AccessCode)
+	} else if f.AccessCode != "" {
 		w.add("instr(a.access_code, ?) > 0", f.AccessCode)
 	}
 	if f.Description != "" {
@@ -260,7 +267,7 @@ func (s *AccessCodeStore) search(ctx context.Context, tx querier, tenantID strin
 		ix   trigramIndex
 		term string
 	}{{codeIndex, f.AccessCode}, {descriptionIndex, f.Description}} {
-		if t.term == "" {
+		if t.term == "" || t.ix == codeIndex && exactCode {
 			continue
 		}
 		c, err := t.ix.plan(ctx, tx, s.db.samples, tenantID, t.term, size)

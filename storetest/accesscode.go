@@ -48,6 +48,7 @@ func testAccessCodes(t *testing.T, db *database.DB) {
 	t.Run("search after writes", func(t *testing.T) { testAccessCodeSearchAfterWrites(t, db) })
 	t.Run("isolation", func(t *testing.T) { testAccessCodeIsolation(t, db) })
 	t.Run("against a reference", func(t *testing.T) { testAccessCodeReference(t, db) })
+	t.Run("longest codes", func(t *testing.T) { testAccessCodeLongest(t, db) })
 	t.Run("in memory", func(t *testing.T) { testAccessCodeMemory(t, db) })
 	t.Run("routes", func(t *testing.T) { testCalledRoutes(t, db) })
 }
@@ -559,6 +560,64 @@ func testAccessCodeReference(t *testing.T, db *database.DB) {
 		from, to := min(q.Offset, len(want)), min(q.Offset+q.Limit, len(want))
 		if page.Total != len(want) || !slices.Equal(codesOf(page.Items), codesOf(want[from:to])) {
 			t.Fatalf("%s %+v: total %d, %v; want %d, %v", tenantID, q, page.Total, codesOf(page.Items), len(want), codesOf(want[from:to]))
+		}
+	}
+}
+
+// testAccessCodeLongest searches for codes of the longest length a code
+// may have, which stores may look up by equality, beside shorter codes
+// they are found in or that they contain, in a small and a large tenant.
+func testAccessCodeLongest(t *testing.T, db *database.DB) {
+	ctx := context.Background()
+	svc := accessCodeService(t, db, "longest-small", "longest-large")
+	long := strings.Repeat("12345678", accesscode.MaxCodeLen/8)
+	other := "9" + long[1:]
+	codes := []string{long, other, long[:accesscode.MaxCodeLen-1], long[1:], "1234", "2345678"}
+	rows := map[string][]accesscode.AccessCode{}
+	for tenantID, filler := range map[string]int{"longest-small": 0, "longest-large": 5000} {
+		var acs []accesscode.AccessCode
+		for _, c := range codes {
+			a, err := svc.Prepare(tenantID, accesscode.Draft{Code: c, MediaType: 5, CallAttr: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			acs = append(acs, a)
+		}
+		for i := range filler {
+			a, err := svc.Prepare(tenantID, accesscode.Draft{Code: fmt.Sprintf("5%07d", i), MediaType: 2, CallAttr: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			acs = append(acs, a)
+		}
+		if err := svc.CreateBatch(ctx, tenantID, acs); err != nil {
+			t.Fatal(err)
+		}
+		rows[tenantID] = acs
+	}
+	for tenantID, acs := range rows {
+		for _, f := range []accesscode.Filter{
+			{AccessCode: long}, {AccessCode: other}, {AccessCode: "1" + long[1:]}, {AccessCode: "0" + long[1:]},
+			{AccessCode: long, MediaType: 5}, {AccessCode: long, MediaType: 2},
+			{AccessCode: long[:accesscode.MaxCodeLen-1]}, {AccessCode: long[1:]}, {AccessCode: "2345678"},
+		} {
+			var want []string
+			for _, a := range acs {
+				if matches(a, f) {
+					want = append(want, a.Code)
+				}
+			}
+			slices.Sort(want)
+			if len(f.AccessCode) == accesscode.MaxCodeLen && len(want) != 1 && f.AccessCode != "0"+long[1:] && f.MediaType != 2 {
+				t.Fatalf("the test expects one code to match %q", f.AccessCode)
+			}
+			page, err := svc.Query(ctx, tenantID, accesscode.Query{Filter: f, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != len(want) || !slices.Equal(codesOf(page.Items), want) {
+				t.Errorf("%s, %+v: total %d, %v; want %v", tenantID, f, page.Total, codesOf(page.Items), want)
+			}
 		}
 	}
 }
