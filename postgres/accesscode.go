@@ -209,7 +209,27 @@ func (s *AccessCodeStore) Search(ctx context.Context, tenantID string, f accessc
 		total = "SELECT count(*) FROM (SELECT 1 FROM access_codes a WHERE " + where + " LIMIT " + a.add(p.CountUpTo) + ") c"
 	}
 	q := `SELECT (` + total + `)::bigint`
-	if p.Limit > 0 {
+	if f.AccessCode != "" && f.Description == "" {
+		// An access code search reads its matches once: the count and
+		// the page both come from them, where a count and a page each
+		// looking the term up in the trigram index read it twice. The
+		// matches are held as (id, code) pairs and the page's rows read by
+		// ID: a code term's matches are few (a three-digit term matches
+		// about one code in 200 of seven digits), and the count reads
+		// every one of them anyway.
+		q = `WITH m AS MATERIALIZED (SELECT a.id, a.access_code FROM access_codes a WHERE ` + where + `)
+			SELECT (SELECT count(*) FROM m)::bigint`
+		if p.Limit > 0 {
+			after := ""
+			if p.After != "" {
+				after = " WHERE m.access_code > " + a.add(p.After)
+			}
+			q += `, p.* FROM (SELECT 1) one LEFT JOIN (SELECT ` + accessCodeColumns + ` FROM (SELECT m.id FROM m` + after + `
+				ORDER BY m.access_code, m.id LIMIT ` + a.add(p.Limit) + ` OFFSET ` + a.add(p.Offset) + `) k
+				JOIN access_codes a ON a.id = k.id) p ON true
+				ORDER BY p.access_code, p.id`
+		}
+	} else if p.Limit > 0 {
 		pageWhere := where
 		if p.After != "" {
 			pageWhere += " AND a.access_code > " + a.add(p.After)
