@@ -1,10 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/accesscode/accesscodetest"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 )
@@ -44,6 +48,59 @@ func BenchmarkHotPath(b *testing.B) {
 					for k, v := range c.header {
 						r.Header.Set(k, v)
 					}
+					w := httptest.NewRecorder()
+					e.srv.ServeHTTP(w, r)
+					if w.Code != 200 {
+						b.Fatalf("%s: %d %s", c.name, w.Code, w.Body)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkHotPathLargeTenant is queryAccessCodeList's page example
+// (7 digits) and a code of 32 digits on the demo tenant with 100,000 more
+// access codes, beyond what is answered from memory: the store's indexed
+// search, as in bench/run.sh's volume run.
+//
+//	go test -run XXX -bench BenchmarkHotPathLargeTenant -benchmem ./httpapi
+func BenchmarkHotPathLargeTenant(b *testing.B) {
+	for _, engine := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{{"sqlite", dbtest.SQLiteURL}, {"postgres", dbtest.PostgresURL}} {
+		e := newEnv(b, engine.dsn(b))
+		e.srv.journalBodies = false // serve's default
+		e.follow()
+		ctx := context.Background()
+		codes := accesscode.NewService(e.db.AccessCodes, aiccd.SystemClock, &testIDs{})
+		batch := make([]accesscode.AccessCode, 0, 100_000)
+		for d := range accesscodetest.Drafts(1, 100_000) { // 8-digit codes, none holding 9911411
+			a, err := codes.Prepare(demo.TenantID, d)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batch = append(batch, a)
+		}
+		if err := codes.CreateBatch(ctx, demo.TenantID, batch); err != nil {
+			b.Fatal(err)
+		}
+		if err := codes.Maintain(ctx); err != nil {
+			b.Fatal(err)
+		}
+		gateway := e.gatewayToken()
+		for _, c := range []struct{ name, body string }{
+			{"7 digits", `{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}`},
+			{"32 digits", `{"accessCode":"12345678901234567890123456789012","limit":10,"offset":0}`},
+		} {
+			b.Run(engine.name+"/"+c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					r := httptest.NewRequest("POST", ccPath+"accessCodeInfo/queryAccessCodeList", strings.NewReader(c.body))
+					r.Header.Set("Content-Type", "application/json")
+					r.Header.Set("Authorization", "Bearer "+gateway)
+					r.Header.Set("X-APP-Key", demo.AppKey)
 					w := httptest.NewRecorder()
 					e.srv.ServeHTTP(w, r)
 					if w.Code != 200 {
