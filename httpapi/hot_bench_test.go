@@ -74,7 +74,7 @@ func BenchmarkHotPathLargeTenant(b *testing.B) {
 		e.srv.journalBodies = false // serve's default
 		e.follow()
 		ctx := context.Background()
-		codes := accesscode.NewService(e.db.AccessCodes, aiccd.SystemClock, &testIDs{})
+		codes := accesscode.NewService(accesscode.Options{Store: e.db.AccessCodes, Clock: aiccd.SystemClock, IDs: &testIDs{}})
 		batch := make([]accesscode.AccessCode, 0, 100_000)
 		for d := range accesscodetest.Drafts(1, 100_000) { // 8-digit codes, none holding 9911411
 			a, err := codes.Prepare(demo.TenantID, d)
