@@ -1,6 +1,7 @@
 // Package dbtest gives tests real databases: a fresh SQLite file, and a
 // fresh PostgreSQL database created on AICCD_TEST_POSTGRES_URL and dropped
-// when the test ends. Without a reachable PostgreSQL the PostgreSQL half
+// when the test ends; migrated ones are copies of a template migrated once
+// per test binary (template.go). Without a reachable PostgreSQL the PostgreSQL half
 // skips with a message, except under CI=true, where it fails.
 package dbtest
 
@@ -8,6 +9,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -40,8 +43,15 @@ func SQLiteURL(t testing.TB) string {
 // URL; the database is dropped when t ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
+	return postgresURL(t, false)
+}
+
+// postgresURL creates a database for t, a copy of the migrated template if
+// migrated and the package's TestMain calls Main, else empty.
+func postgresURL(t testing.TB, migrated bool) string {
+	t.Helper()
 	admin := PostgresAdminURL()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
@@ -53,42 +63,75 @@ func PostgresURL(t testing.TB) string {
 	defer conn.Close(ctx)
 
 	name := "aiccd_test_" + randomHex(6)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	if migrated && mainRuns {
+		err = clonePostgres(ctx, conn, name)
+	} else {
+		_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
+	}
+	if err != nil {
 		t.Fatalf("create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		if err := dropDatabase(name); err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
+	return withDatabase(admin, name)
+}
+
+// withDatabase returns the URL admin with its database replaced by name.
+func withDatabase(admin, name string) string {
 	u, err := url.Parse(admin)
 	if err != nil {
-		t.Fatalf("AICCD_TEST_POSTGRES_URL: %v", err)
+		panic(fmt.Sprintf("AICCD_TEST_POSTGRES_URL: %v", err))
 	}
 	u.Path = "/" + name
 	return u.String()
 }
 
 // Engines runs fn once per engine, as subtests named "sqlite" and
-// "postgres", each with a fresh empty database URL.
+// "postgres", each with the URL of a fresh database that is already
+// migrated (a copy of the template; see Main).
 func Engines(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run(string(database.SQLite), func(t *testing.T) { fn(t, migratedSQLiteURL(t)) })
+	t.Run(string(database.Postgres), func(t *testing.T) { fn(t, postgresURL(t, true)) })
+}
+
+// EmptyEngines is Engines with empty databases, for tests of migrating
+// and of what runs before a database is migrated.
+func EmptyEngines(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
 	t.Run(string(database.SQLite), func(t *testing.T) { fn(t, SQLiteURL(t)) })
 	t.Run(string(database.Postgres), func(t *testing.T) { fn(t, PostgresURL(t)) })
 }
 
-// Open opens and migrates the database at dsn, closing it when t ends.
+// migratedSQLiteURL returns the path of a migrated SQLite database in t's
+// temporary directory.
+func migratedSQLiteURL(t testing.TB) string {
+	t.Helper()
+	dsn := SQLiteURL(t)
+	if err := cloneSQLite(dsn); err != nil {
+		t.Fatalf("SQLite template: %v", err)
+	}
+	return dsn
+}
+
+// Open opens and migrates the database at dsn, closing it when t ends. A
+// SQLite file that does not exist yet starts as a copy of the migrated
+// template.
 func Open(t testing.TB, dsn string) *database.DB {
 	t.Helper()
 	ctx := context.Background()
+	if path := sqlitePath(dsn); path != "" {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Stat(filepath.Dir(path)); err == nil {
+				if err := cloneSQLite(path); err != nil {
+					t.Fatalf("SQLite template: %v", err)
+				}
+			}
+		}
+	}
 	db, err := database.Open(ctx, dsn)
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)

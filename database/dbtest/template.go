@@ -1,0 +1,173 @@
+package dbtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/sqlite"
+	"github.com/jackc/pgx/v5"
+)
+
+// Migrating from scratch costs seconds per database under -race (SQLite
+// runs as translated C), so each test binary migrates each engine once,
+// into a template, and clones it for every test that wants a migrated
+// database: a copy of the file for SQLite, CREATE DATABASE ... TEMPLATE
+// for PostgreSQL.
+
+// templatePrefix names the PostgreSQL templates; the creation time in the
+// name lets a later binary drop the template of one that was killed.
+const templatePrefix = "aiccd_tmpl_"
+
+// staleTemplate is the age after which a template is taken for a killed
+// binary's: no test binary runs this long.
+const staleTemplate = 6 * time.Hour
+
+var (
+	// mainRuns is set by Main, which drops the PostgreSQL template when the
+	// binary's tests end; without it there is none to drop.
+	mainRuns bool
+
+	sqliteOnce  sync.Once
+	sqliteImage []byte // the migrated SQLite file, its write-ahead log checkpointed
+	sqliteErr   error
+
+	pgOnce     sync.Once
+	pgTemplate string // this binary's migrated PostgreSQL template
+	pgErr      error
+)
+
+// Main runs the tests of a package whose tests use PostgreSQL through
+// dbtest, and drops this binary's template when they end. Call it from
+// TestMain; without it every PostgreSQL database is migrated from scratch.
+func Main(m *testing.M) int {
+	mainRuns = true
+	code := m.Run()
+	if pgTemplate != "" {
+		if err := dropDatabase(pgTemplate); err != nil {
+			fmt.Fprintf(os.Stderr, "dbtest: drop template %s: %v\n", pgTemplate, err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
+	return code
+}
+
+// cloneSQLite writes the migrated template to path, which must not exist.
+func cloneSQLite(path string) error {
+	sqliteOnce.Do(func() { sqliteImage, sqliteErr = migrateSQLiteImage() })
+	if sqliteErr != nil {
+		return sqliteErr
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(sqliteImage); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func migrateSQLiteImage() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "aiccd-dbtest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.db")
+	ctx := context.Background()
+	db, err := database.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	_, err = db.Migrate(ctx)
+	if err := errors.Join(err, db.Close()); err != nil {
+		return nil, fmt.Errorf("migrate the SQLite template: %w", err)
+	}
+	// The last connection to close checkpoints the log into the file and
+	// removes it; a log left behind would hold part of the schema.
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		return nil, errors.New("the SQLite template's write-ahead log was not checkpointed")
+	}
+	return os.ReadFile(path)
+}
+
+// clonePostgres creates the database name as a copy of the migrated
+// template.
+func clonePostgres(ctx context.Context, conn *pgx.Conn, name string) error {
+	pgOnce.Do(func() { pgTemplate, pgErr = migratePostgresTemplate(ctx, conn) })
+	if pgErr != nil {
+		return pgErr
+	}
+	_, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgTemplate)
+	return err
+}
+
+func migratePostgresTemplate(ctx context.Context, conn *pgx.Conn) (string, error) {
+	dropStaleTemplates(ctx, conn)
+	name := templatePrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + randomHex(4)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", fmt.Errorf("create template %s: %w", name, err)
+	}
+	db, err := database.Open(ctx, withDatabase(PostgresAdminURL(), name))
+	if err == nil {
+		_, err = db.Migrate(ctx)
+		err = errors.Join(err, db.Close())
+	}
+	if err != nil {
+		dropDatabase(name)
+		return "", fmt.Errorf("migrate template %s: %w", name, err)
+	}
+	return name, nil
+}
+
+// dropStaleTemplates drops the templates of binaries killed before Main
+// could drop theirs.
+func dropStaleTemplates(ctx context.Context, conn *pgx.Conn) {
+	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE '"+templatePrefix+"%'")
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		created, _, _ := strings.Cut(strings.TrimPrefix(name, templatePrefix), "_")
+		if sec, err := strconv.ParseInt(created, 10, 64); err == nil && time.Since(time.Unix(sec, 0)) > staleTemplate {
+			conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name)
+		}
+	}
+}
+
+func dropDatabase(name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, PostgresAdminURL())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	return err
+}
+
+// sqlitePath is the file a SQLite dsn names, or "" for a PostgreSQL URL.
+func sqlitePath(dsn string) string {
+	if database.EngineOf(dsn) != database.SQLite {
+		return ""
+	}
+	p, _ := sqlite.Path(dsn)
+	return p
+}
