@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -28,7 +29,7 @@ var browser struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := dbtest.Main(m) // drops the template database too
 	if browser.cancel != nil {
 		browser.cancel()
 		os.RemoveAll(browser.dir)

@@ -22,7 +22,7 @@ func TestStoreContract(t *testing.T) {
 }
 
 func TestMigrateFromEmptyIsIdempotent(t *testing.T) {
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	dbtest.EmptyEngines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db, err := database.Open(ctx, dsn)
 		if err != nil {

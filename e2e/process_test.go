@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aiccd/aiccd/database/dbtest"
 )
 
 // binary is the aiccd built once for the whole suite.
@@ -33,7 +35,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building aiccd:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := dbtest.Main(m) // drops the template database too
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
