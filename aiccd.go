@@ -50,3 +50,8 @@ type Sealer interface {
 type Blinder interface {
 	Blind(purpose string, value []byte) []byte
 }
+
+// Millis returns t in UTC, truncated to the millisecond: what both
+// engines keep of a time, so that a time read back equals the one
+// written.
+func Millis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -92,7 +92,7 @@ func NewService(o Options) *Service {
 	return s
 }
 
-func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return aiccd.Millis(s.clock.Now()) }
 
 // Prepare validates an access code to be created now in tenantID and gives
 // it its ID, without storing it. Imports prepare rows, then CreateBatch

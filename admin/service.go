@@ -83,7 +83,7 @@ func (s *Service) expiry(created, now time.Time) time.Time {
 	return end
 }
 
-func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return aiccd.Millis(s.clock.Now()) }
 
 // CreateUser adds a user with a password that meets the cloud's policy.
 func (s *Service) CreateUser(ctx context.Context, name string, role Role, pw string) (User, error) {

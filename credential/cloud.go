@@ -234,7 +234,7 @@ func (s *Service) RotateAccessKey(ctx context.Context, ak string) (AccessKey, st
 	return s.CreateAccessKey(ctx, old.AccountID, old.Description)
 }
 
-func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return aiccd.Millis(s.clock.Now()) }
 
 // tenantMustExist names the tenant when a foreign key refused a write.
 func tenantMustExist(err error, tenantID string) error {

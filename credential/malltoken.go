@@ -33,7 +33,7 @@ func (s *Service) issueMallToken(ctx context.Context, tenantID, token string, tt
 	if ttl <= 0 || ttl > 10*365*24*time.Hour {
 		return Token{}, aiccd.Errorf(aiccd.KindInvalid, "a mall token lives from 1 second to 10 years")
 	}
-	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	now := aiccd.Millis(s.clock.Now())
 	t := Token{Hash: hashSecret(token), Kind: TokenMall, TenantID: tenantID, Subject: tenantID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return Token{}, tenantMustExist(err, tenantID)

@@ -157,7 +157,7 @@ func (s *Service) Create(ctx context.Context, f Fault) (Fault, error) {
 	if err != nil {
 		return Fault{}, err
 	}
-	f.ID, f.CreatedAt = s.ids.NextID(), s.clock.Now().UTC().Truncate(time.Millisecond)
+	f.ID, f.CreatedAt = s.ids.NextID(), aiccd.Millis(s.clock.Now())
 	if err := s.store.CreateFault(ctx, f); err != nil {
 		return Fault{}, err
 	}

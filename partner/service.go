@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/changefeed"
@@ -213,7 +212,7 @@ func (s *Service) prepare(partnerID string, n NewCustomer) (Record, Customer, er
 		Name:      n.Name, // as sent: the case is kept for display
 		Email:     NormalizeEmail(n.Email),
 		Mobile:    CanonicalMobile(n.Mobile),
-		CreatedAt: s.clock.Now().UTC().Truncate(time.Millisecond),
+		CreatedAt: aiccd.Millis(s.clock.Now()),
 	}
 	if c.Name == "" {
 		// As the cloud does: a 32-character name, here "c" and the last

@@ -53,8 +53,8 @@ func newRule(tenantID string, in RuleInput) (FaultRule, error) {
 	if in.ActiveFrom.IsZero() {
 		return FaultRule{}, aiccd.Errorf(aiccd.KindInvalid, "activeFrom is missing: a fault rule needs the time the fault began")
 	}
-	from := in.ActiveFrom.UTC().Truncate(time.Millisecond)
-	until := in.ActiveUntil.UTC().Truncate(time.Millisecond)
+	from := aiccd.Millis(in.ActiveFrom)
+	until := aiccd.Millis(in.ActiveUntil)
 	if !in.ActiveUntil.IsZero() && !until.After(from) {
 		return FaultRule{}, aiccd.Errorf(aiccd.KindInvalid, "activeUntil %s is not after activeFrom %s",
 			until.Format(time.RFC3339), from.Format(time.RFC3339))

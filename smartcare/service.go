@@ -67,7 +67,7 @@ func NewService(o Options) *Service {
 	return s
 }
 
-func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return aiccd.Millis(s.clock.Now()) }
 
 // checkTenant returns NotFound when the tenant does not exist.
 func (s *Service) checkTenant(ctx context.Context, tenantID string) error {

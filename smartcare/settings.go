@@ -125,7 +125,7 @@ func ParseTime(s string) (time.Time, error) {
 	if t.Before(earliestTime) {
 		return time.Time{}, fmt.Errorf("%s is before 2000-01-01", s)
 	}
-	return t.UTC().Truncate(time.Millisecond), nil
+	return aiccd.Millis(t), nil
 }
 
 // parseDigits reads a non-negative decimal of at most 18 digits.

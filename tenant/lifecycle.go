@@ -45,7 +45,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch) (Tenant, error
 			if t.Kind != KindTrial {
 				return aiccd.Errorf(aiccd.KindInvalid, "tenant %q is formal and has no trial expiry", t.ID)
 			}
-			t.TrialExpiresAt = millis(*p.TrialExpiresAt)
+			t.TrialExpiresAt = aiccd.Millis(*p.TrialExpiresAt)
 			if t.Status == StatusTrialExpired && s.clock.Now().Before(t.TrialExpiresAt) {
 				t.Status = StatusTrial
 			}

@@ -106,7 +106,7 @@ func (s *Service) AddResource(ctx context.Context, tenantID string, d ResourceDr
 	}
 	r := Resource{
 		ID: d.ID, TenantID: tenantID, Type: d.Type, Spec: d.Spec, Quantity: d.Quantity,
-		StartAt: millis(d.StartAt), EndAt: millis(d.EndAt), CreatedAt: s.now(),
+		StartAt: aiccd.Millis(d.StartAt), EndAt: aiccd.Millis(d.EndAt), CreatedAt: s.now(),
 	}
 	switch {
 	case !resourceIDPattern.MatchString(r.ID):
@@ -157,7 +157,7 @@ func (s *Service) Resources(ctx context.Context, tenantID string, q ResourceQuer
 	case checkTime("the endDate", q.To) != nil:
 		return nil, 0, checkTime("the endDate", q.To)
 	}
-	q.From, q.To = millis(q.From), millis(q.To)
+	q.From, q.To = aiccd.Millis(q.From), aiccd.Millis(q.To)
 	rs, total, err := s.store.Resources(ctx, tenantID, q)
 	if err != nil {
 		return nil, 0, err

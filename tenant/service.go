@@ -66,7 +66,7 @@ func NewService(o Options) *Service {
 	return s
 }
 
-func (s *Service) now() time.Time { return millis(s.clock.Now()) }
+func (s *Service) now() time.Time { return aiccd.Millis(s.clock.Now()) }
 
 // Draft is what a tenant is made from.
 type Draft struct {
@@ -135,7 +135,7 @@ func (s *Service) Prepare(d Draft) (Tenant, error) {
 	now := s.now()
 	t := Tenant{
 		ID: d.ID, Name: d.Name, Kind: kind, Status: d.Status, VDN: d.VDN, PortalURL: d.PortalURL,
-		CreatedAt: millis(d.CreatedAt), TrialExpiresAt: millis(d.TrialExpiresAt), UpdatedAt: now,
+		CreatedAt: aiccd.Millis(d.CreatedAt), TrialExpiresAt: aiccd.Millis(d.TrialExpiresAt), UpdatedAt: now,
 	}
 	if t.Status == "" {
 		t.Status = defaultStatus(kind)

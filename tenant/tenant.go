@@ -138,11 +138,3 @@ func checkTime(what string, t time.Time) error {
 	}
 	return nil
 }
-
-// millis truncates t to what the stores keep: UTC milliseconds.
-func millis(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Millisecond)
-}
