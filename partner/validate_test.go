@@ -209,7 +209,7 @@ func TestValidatePassword(t *testing.T) {
 	}
 }
 
-func TestNormalisation(t *testing.T) {
+func TestNormalization(t *testing.T) {
 	for _, tc := range []struct {
 		fn       func(string) string
 		in, want string

@@ -197,7 +197,7 @@ func (s *Service) Rules(ctx context.Context, tenantID string, f RuleFilter) ([]F
 		return nil, aiccd.Errorf(aiccd.KindInvalid, "limit %d must be 1 to 1000", f.Limit)
 	}
 	if f.SceneCode != "" {
-		code, err := NormaliseSceneCode(f.SceneCode)
+		code, err := NormalizeSceneCode(f.SceneCode)
 		if err != nil {
 			return nil, err
 		}

@@ -94,11 +94,11 @@ func (b *DimensionsBuilder) Add(key, value string) error {
 	if strings.TrimSpace(value) == "" {
 		return nil
 	}
-	k, err := NormaliseDimensionKey(key)
+	k, err := NormalizeDimensionKey(key)
 	if err != nil {
 		return aiccd.Errorf(aiccd.KindInvalid, "dimension %q: %v", key, err)
 	}
-	v, err := normaliseDimensionValue(value)
+	v, err := normalizeDimensionValue(value)
 	if err != nil {
 		return aiccd.Errorf(aiccd.KindInvalid, "dimension %s: %v", k, err)
 	}
@@ -138,15 +138,15 @@ func ValidateMSISDN(msisdn string) error {
 	return nil
 }
 
-// NormaliseSceneCode checks a ccmSceneCode (SMS, DATA, VOICE, …: a letter
+// NormalizeSceneCode checks a ccmSceneCode (SMS, DATA, VOICE, …: a letter
 // followed by letters, digits or '_', at most 32) and returns it
 // upper-cased.
-func NormaliseSceneCode(c string) (string, error) {
+func NormalizeSceneCode(c string) (string, error) {
 	code := strings.ToUpper(strings.TrimSpace(c))
 	if len(code) > 32 {
 		return "", aiccd.Errorf(aiccd.KindInvalid, "ccmSceneCode %q is longer than 32 characters", c)
 	}
-	if _, err := NormaliseDimensionKey(code); err != nil {
+	if _, err := NormalizeDimensionKey(code); err != nil {
 		return "", aiccd.Errorf(aiccd.KindInvalid, "ccmSceneCode %q must be a letter followed by letters, digits or '_'", c)
 	}
 	return code, nil

@@ -109,7 +109,7 @@ func (p *RecordParser) CSV(header []string) (func(row []string) (Record, error),
 			col[h] = i
 			continue
 		}
-		key, err := NormaliseDimensionKey(h)
+		key, err := NormalizeDimensionKey(h)
 		if err != nil {
 			return nil, fmt.Errorf("column %d %q is neither msisdn, eventTime, ccmSceneCode nor a dimension name: %v", i+1, h, err)
 		}
@@ -152,7 +152,7 @@ func (p *RecordParser) build(msisdn, eventTime, sceneCode string, dims Dimension
 	if t.After(p.latest) {
 		return Record{}, aiccd.Errorf(aiccd.KindInvalid, "eventTime %s lies more than %s in the future", t.Format(time.RFC3339), RecordFutureTolerance)
 	}
-	code, err := NormaliseSceneCode(sceneCode)
+	code, err := NormalizeSceneCode(sceneCode)
 	if err != nil {
 		return Record{}, err
 	}

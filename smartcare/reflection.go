@@ -129,20 +129,20 @@ func parseCondition(part string) (Condition, error) {
 	if !ok {
 		return Condition{}, fmt.Errorf("has no '=' between key and value")
 	}
-	key, err := NormaliseDimensionKey(k)
+	key, err := NormalizeDimensionKey(k)
 	if err != nil {
 		return Condition{}, err
 	}
-	value, err := normaliseDimensionValue(v)
+	value, err := normalizeDimensionValue(v)
 	if err != nil {
 		return Condition{}, err
 	}
 	return Condition{Key: key, Value: value}, nil
 }
 
-// NormaliseDimensionKey checks a dimension name (a letter, then letters,
+// NormalizeDimensionKey checks a dimension name (a letter, then letters,
 // digits or '_') and returns it upper-cased without surrounding blanks.
-func NormaliseDimensionKey(k string) (string, error) {
+func NormalizeDimensionKey(k string) (string, error) {
 	key := strings.ToUpper(strings.TrimSpace(k))
 	if key == "" {
 		return "", fmt.Errorf("the key is empty")
@@ -162,11 +162,11 @@ func NormaliseDimensionKey(k string) (string, error) {
 	return key, nil
 }
 
-// normaliseDimensionValue checks a dimension value (not empty, no control
+// normalizeDimensionValue checks a dimension value (not empty, no control
 // characters, at most MaxDimensionValue bytes) and returns it without
 // surrounding blanks. Records are normalised the same way, so that a rule
 // and a record that print alike compare equal.
-func normaliseDimensionValue(v string) (string, error) {
+func normalizeDimensionValue(v string) (string, error) {
 	value := strings.TrimSpace(v)
 	if value == "" {
 		return "", fmt.Errorf("the value is empty")

@@ -7,7 +7,7 @@ import (
 	"github.com/aiccd/aiccd"
 )
 
-func TestParseReflectionRuleNormalises(t *testing.T) {
+func TestParseReflectionRuleNormalizes(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		// The page's two examples are already normal.
 		{"LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007", "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007"},

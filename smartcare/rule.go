@@ -42,7 +42,7 @@ type RuleInput struct {
 
 // newRule validates in; the ID and times are set by the caller.
 func newRule(tenantID string, in RuleInput) (FaultRule, error) {
-	code, err := NormaliseSceneCode(in.SceneCode)
+	code, err := NormalizeSceneCode(in.SceneCode)
 	if err != nil {
 		return FaultRule{}, err
 	}

@@ -77,16 +77,16 @@ func newScene(tenantID string, in SceneInput, now time.Time) (Scene, error) {
 	if len(name) > 256 {
 		return Scene{}, aiccd.Errorf(aiccd.KindInvalid, "scene name is longer than 256 bytes")
 	}
-	codes, err := normaliseSceneCodes(in.SceneCodes)
+	codes, err := normalizeSceneCodes(in.SceneCodes)
 	if err != nil {
 		return Scene{}, err
 	}
 	return Scene{TenantID: tenantID, ID: in.ID, Name: name, SceneCodes: codes, CreatedAt: now, UpdatedAt: now}, nil
 }
 
-// normaliseSceneCodes checks and sorts a scene's codes; duplicates are
+// normalizeSceneCodes checks and sorts a scene's codes; duplicates are
 // dropped.
-func normaliseSceneCodes(in []string) ([]string, error) {
+func normalizeSceneCodes(in []string) ([]string, error) {
 	if len(in) == 0 {
 		return nil, aiccd.Errorf(aiccd.KindInvalid, "a scene must cover at least one ccmSceneCode (SMS, DATA, VOICE, …)")
 	}
@@ -95,7 +95,7 @@ func normaliseSceneCodes(in []string) ([]string, error) {
 	}
 	codes := make([]string, 0, len(in))
 	for _, c := range in {
-		n, err := NormaliseSceneCode(c)
+		n, err := NormalizeSceneCode(c)
 		if err != nil {
 			return nil, err
 		}
