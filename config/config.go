@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiccd/aiccd/database"
 	"github.com/knadh/koanf/parsers/toml/v2"
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/confmap"
@@ -266,7 +267,7 @@ func (c Config) MasterKeyPath() string {
 	if c.MasterKeyFile != "" {
 		return c.MasterKeyFile
 	}
-	if !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+	if database.EngineOf(c.Database) == database.SQLite {
 		path := strings.TrimPrefix(strings.TrimPrefix(c.Database, "sqlite://"), "sqlite:")
 		return filepath.Join(filepath.Dir(path), "master.key")
 	}
