@@ -46,8 +46,8 @@ func PostgresURL(t testing.TB) string {
 	return postgresURL(t, false)
 }
 
-// postgresURL creates a database for t, a copy of the migrated template if
-// migrated and the package's TestMain calls Main, else empty.
+// postgresURL creates a database for t, empty or migrated: a copy of the
+// template if the package's TestMain calls Main.
 func postgresURL(t testing.TB, migrated bool) string {
 	t.Helper()
 	admin := PostgresAdminURL()
@@ -76,7 +76,18 @@ func postgresURL(t testing.TB, migrated bool) string {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	return withDatabase(admin, name)
+	dsn := withDatabase(admin, name)
+	if migrated && !mainRuns {
+		db, err := database.Open(ctx, dsn)
+		if err == nil {
+			_, err = db.Migrate(ctx)
+			err = errors.Join(err, db.Close())
+		}
+		if err != nil {
+			t.Fatalf("migrate %s: %v", name, err)
+		}
+	}
+	return dsn
 }
 
 // withDatabase returns the URL admin with its database replaced by name.
