@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/changefeed"
@@ -63,7 +62,7 @@ func (s *Service) Create(ctx context.Context, tenantID, name string) (Snapshot, 
 		return Snapshot{}, tenantError(tenantID, err)
 	}
 	snap.Tenant, snap.Name = tenantID, name
-	snap.CreatedAt = s.clock.Now().UTC().Truncate(time.Millisecond)
+	snap.CreatedAt = aiccd.Millis(s.clock.Now())
 	snap.Size = int64(len(snap.Data))
 	err = s.store.Save(ctx, snap, MaxPerTenant)
 	switch {
