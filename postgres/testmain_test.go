@@ -1,0 +1,10 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/aiccd/aiccd/database/dbtest"
+)
+
+// TestMain drops the binary's template database when the tests end.
+func TestMain(m *testing.M) { dbtest.Main(m) }
