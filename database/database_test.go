@@ -11,15 +11,8 @@ import (
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/database/migration"
-	"github.com/aiccd/aiccd/storetest"
 	"github.com/aiccd/aiccd/tenant"
 )
-
-func TestStoreContract(t *testing.T) {
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
-		storetest.Run(t, dbtest.Open(t, dsn))
-	})
-}
 
 func TestMigrateFromEmptyIsIdempotent(t *testing.T) {
 	dbtest.EmptyEngines(t, func(t *testing.T, dsn string) {

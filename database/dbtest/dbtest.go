@@ -109,6 +109,17 @@ func Engines(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Run(string(database.Postgres), func(t *testing.T) { fn(t, postgresURL(t, true)) })
 }
 
+// MigratedURL returns the URL of a fresh, migrated database of engine
+// for t: a copy of the template (see Main), dropped when t ends. The
+// engines' own packages test their stores with it.
+func MigratedURL(t *testing.T, engine database.Engine) string {
+	t.Helper()
+	if engine == database.Postgres {
+		return postgresURL(t, true)
+	}
+	return migratedSQLiteURL(t)
+}
+
 // EmptyEngines is Engines with empty databases, for tests of migrating
 // and of what runs before a database is migrated.
 func EmptyEngines(t *testing.T, fn func(t *testing.T, dsn string)) {

@@ -1,0 +1,15 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/aiccd/aiccd/database"
+	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/storetest"
+)
+
+// TestStoreContract holds every Postgres store to the contract written
+// down in storetest, so that `go test ./postgres` tests Postgres.
+func TestStoreContract(t *testing.T) {
+	storetest.Run(t, dbtest.Open(t, dbtest.MigratedURL(t, database.Postgres)))
+}
