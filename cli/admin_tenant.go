@@ -51,6 +51,8 @@ func parseTime(what, s string) (time.Time, error) {
 	return t, nil
 }
 
+// newAdminTenantCommand is `aiccd admin tenant`: one function a
+// subcommand, each with its own flags.
 func newAdminTenantCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tenant",
@@ -58,7 +60,15 @@ func newAdminTenantCommand(e *env) *cobra.Command {
 		Long: "Manage tenants. Contact details are personal data: they are sealed with the master key,\n" +
 			"shown in the clear only by 'show', and masked for the business software mall.",
 	}
+	cmd.AddCommand(newAdminTenantCreateCommand(e), newAdminTenantListCommand(e),
+		newAdminTenantShowCommand(e), newAdminTenantUpdateCommand(e),
+		newAdminTenantLifecycleCommand(e, "expire", "End a trial now (space status 6)", (*tenant.Service).Expire),
+		newAdminTenantLifecycleCommand(e, "convert", "Make a trial a formal tenant in service (space status 2)", (*tenant.Service).Convert),
+		newAdminTenantDeleteCommand(e), newAdminSnapshotCommand(e))
+	return cmd
+}
 
+func newAdminTenantCreateCommand(e *env) *cobra.Command {
 	var cf tenantFlags
 	create := &cobra.Command{
 		Use:   "create ID",
@@ -89,7 +99,10 @@ func newAdminTenantCommand(e *env) *cobra.Command {
 		},
 	}
 	cf.add(create.Flags(), true)
+	return create
+}
 
+func newAdminTenantListCommand(e *env) *cobra.Command {
 	var kind string
 	list := &cobra.Command{
 		Use:   "list",
@@ -119,7 +132,10 @@ func newAdminTenantCommand(e *env) *cobra.Command {
 		},
 	}
 	list.Flags().StringVar(&kind, "kind", "", "only formal or only trial tenants")
+	return list
+}
 
+func newAdminTenantShowCommand(e *env) *cobra.Command {
 	var masked bool
 	show := &cobra.Command{
 		Use:   "show ID",
@@ -136,7 +152,10 @@ func newAdminTenantCommand(e *env) *cobra.Command {
 		},
 	}
 	show.Flags().BoolVar(&masked, "masked", false, "mask the contact details as the business software mall sees them")
+	return show
+}
 
+func newAdminTenantUpdateCommand(e *env) *cobra.Command {
 	var uf tenantFlags
 	update := &cobra.Command{
 		Use:   "update ID",
@@ -160,26 +179,24 @@ func newAdminTenantCommand(e *env) *cobra.Command {
 		},
 	}
 	uf.add(update.Flags(), false)
+	return update
+}
 
-	lifecycle := func(use, short string, do func(*tenant.Service, context.Context, string) (tenant.Tenant, error)) *cobra.Command {
-		return &cobra.Command{
-			Use: use + " ID", Short: short, Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				return e.withApp(cmd, func(ctx context.Context, a *app) error {
-					t, err := do(a.tenants, ctx, args[0])
-					if err != nil {
-						return err
-					}
-					return printTenant(e, cmd, t, false)
-				})
-			},
-		}
+// newAdminTenantLifecycleCommand is a step of a tenant's life (expire,
+// convert): the tenant's ID in, the tenant as it becomes out.
+func newAdminTenantLifecycleCommand(e *env, use, short string, do func(*tenant.Service, context.Context, string) (tenant.Tenant, error)) *cobra.Command {
+	return &cobra.Command{
+		Use: use + " ID", Short: short, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withApp(cmd, func(ctx context.Context, a *app) error {
+				t, err := do(a.tenants, ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return printTenant(e, cmd, t, false)
+			})
+		},
 	}
-	cmd.AddCommand(create, list, show, update,
-		lifecycle("expire", "End a trial now (space status 6)", (*tenant.Service).Expire),
-		lifecycle("convert", "Make a trial a formal tenant in service (space status 2)", (*tenant.Service).Convert),
-		newAdminTenantDeleteCommand(e), newAdminSnapshotCommand(e))
-	return cmd
 }
 
 // patch builds a tenant.Patch of the flags the user set.
