@@ -89,29 +89,11 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 		return bulkResult{}, fmt.Errorf("%s: unsupported format %q", path, format)
 	}
 
-	// --resume continues exactly after the last committed line of an
-	// earlier run of this file, and only then: run without one, it would
-	// import the whole file again. An import over an interrupted one
-	// would import its committed rows twice.
 	cp := checkpoint{path: path + ".import-position"}
-	earlier, found, err := cp.load(info)
-	if err != nil && o.resume {
+	skip, err := resumePosition(e.stderr, path, cp, info, o.resume)
+	if err != nil {
 		return bulkResult{}, err
 	}
-	switch {
-	case o.resume && !found:
-		return bulkResult{}, fmt.Errorf("nothing to resume: no interrupted import of %s (it has no %s, which an import "+
-			"saves after its first committed batch and removes when it finishes); run without --resume to import it", path, cp.path)
-	case !o.resume && found:
-		return bulkResult{}, fmt.Errorf("%s has an interrupted import: %d rows up to line %d are committed. Continue it with --resume, "+
-			"or delete %s to import the whole file again", path, earlier.Rows, earlier.Line, cp.path)
-	}
-	skip := 0
-	if o.resume {
-		skip = earlier.Rows
-		fmt.Fprintf(e.stderr, "resuming %s after line %d: %d rows were committed before\n", path, earlier.Line, earlier.Rows)
-	}
-
 	bar := newProgress(e.stderr, info.Size(), "importing "+spec.What)
 	counted := &countingReader{r: f, bar: bar}
 	var r io.Reader = bufio.NewReaderSize(counted, 1<<16)
@@ -126,7 +108,8 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 
 	var errLog io.Writer = io.Discard
 	if o.errorsTo != "" {
-		ef, err := os.Create(o.errorsTo)
+		// Rejection reasons quote rows, which may hold personal data.
+		ef, err := os.OpenFile(o.errorsTo, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			return bulkResult{}, err
 		}
@@ -135,45 +118,17 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 	}
 
 	res := bulkResult{Skipped: skip}
-	var rejected []rejectedRow
-	var mu sync.Mutex // res and rejected, shared with the writer of a pipelined import
-	reject := func(line int, err error) error {
-		mu.Lock()
-		defer mu.Unlock()
-		res.Rejected++
-		reason := aiccd.MessageOf(err, err.Error())
-		fmt.Fprintf(errLog, "%d\t%s\n", line, reason)
-		if len(rejected) < 100 {
-			rejected = append(rejected, rejectedRow{line, reason})
-		}
-		if o.maxErrors > 0 && res.Rejected >= o.maxErrors {
-			return fmt.Errorf("stopped after %d rejected rows", res.Rejected)
-		}
-		return nil
-	}
-	imported := func(n int) {
-		mu.Lock()
-		res.Imported += n
-		mu.Unlock()
-	}
+	rej := &rejections{res: &res, log: errLog, max: o.maxErrors}
 	// After every committed batch, save the position: its data rows (and
 	// the rejected ones before it) are done, up to the file's line.
 	committed, err := bulk.Run(ctx, r, format, spec, bulk.Hooks{
-		Skip: skip, Reject: reject, Imported: imported,
+		Skip: skip, Reject: rej.reject, Imported: rej.imported,
 		Committed: func(rows, line int) error { return cp.save(info, position{Rows: rows, Line: line}) },
 	})
 	bar.Finish()
 	res.Elapsed = time.Since(start)
 
-	// Rows refused by the parser are reported at once, rows refused by
-	// the store when their batch is written: report in file order.
-	slices.SortStableFunc(rejected, func(a, b rejectedRow) int { return a.line - b.line })
-	for _, rr := range rejected {
-		fmt.Fprintf(e.stderr, "line %d: %s\n", rr.line, rr.reason)
-	}
-	if res.Rejected > len(rejected) {
-		fmt.Fprintf(e.stderr, "… and %d more rejected rows\n", res.Rejected-len(rejected))
-	}
+	rej.report(e.stderr)
 	rate := float64(res.Imported) / max(res.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(e.stdout, "imported %d %s, rejected %d, in %s (%.0f rows/s)\n",
 		res.Imported, spec.What, res.Rejected, res.Elapsed.Round(time.Millisecond), rate)
@@ -188,6 +143,74 @@ func runBulk[T any](ctx context.Context, e *env, path string, spec bulkSpec[T], 
 		return res, fmt.Errorf("%d rows rejected", res.Rejected)
 	}
 	return res, nil
+}
+
+// resumePosition is how many data rows an import of path skips: with
+// --resume, exactly those an earlier, interrupted run committed, and only
+// then; run without --resume over an interrupted import it refuses, which
+// would otherwise import the committed rows twice.
+func resumePosition(stderr io.Writer, path string, cp checkpoint, info os.FileInfo, resume bool) (int, error) {
+	earlier, found, err := cp.load(info)
+	if err != nil && resume {
+		return 0, err
+	}
+	switch {
+	case resume && !found:
+		return 0, fmt.Errorf("nothing to resume: no interrupted import of %s (it has no %s, which an import "+
+			"saves after its first committed batch and removes when it finishes); run without --resume to import it", path, cp.path)
+	case !resume && found:
+		return 0, fmt.Errorf("%s has an interrupted import: %d rows up to line %d are committed. Continue it with --resume, "+
+			"or delete %s to import the whole file again", path, earlier.Rows, earlier.Line, cp.path)
+	case resume:
+		fmt.Fprintf(stderr, "resuming %s after line %d: %d rows were committed before\n", path, earlier.Line, earlier.Rows)
+		return earlier.Rows, nil
+	}
+	return 0, nil
+}
+
+// rejections counts an import's rows, logs every rejected one to log and
+// keeps the first hundred for the report. The bulk runner calls it from
+// its reader and from the writer of a pipelined import, hence the lock.
+type rejections struct {
+	mu   sync.Mutex
+	res  *bulkResult
+	rows []rejectedRow
+	log  io.Writer
+	max  int // stop after this many rejected rows; 0: never
+}
+
+func (r *rejections) reject(line int, err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.Rejected++
+	reason := aiccd.MessageOf(err, err.Error())
+	fmt.Fprintf(r.log, "%d\t%s\n", line, reason)
+	if len(r.rows) < 100 {
+		r.rows = append(r.rows, rejectedRow{line, reason})
+	}
+	if r.max > 0 && r.res.Rejected >= r.max {
+		return fmt.Errorf("stopped after %d rejected rows", r.res.Rejected)
+	}
+	return nil
+}
+
+func (r *rejections) imported(n int) {
+	r.mu.Lock()
+	r.res.Imported += n
+	r.mu.Unlock()
+}
+
+// report writes the rejected rows kept, in file order: rows refused by
+// the parser are rejected at once, rows refused by the store when their
+// batch is written.
+func (r *rejections) report(w io.Writer) {
+	slices.SortStableFunc(r.rows, func(a, b rejectedRow) int { return a.line - b.line })
+	for _, rr := range r.rows {
+		fmt.Fprintf(w, "line %d: %s\n", rr.line, rr.reason)
+	}
+	if r.res.Rejected > len(r.rows) {
+		fmt.Fprintf(w, "… and %d more rejected rows\n", r.res.Rejected-len(r.rows))
+	}
 }
 
 // decodeRow decodes one NDJSON line into v, with a reason fit for the
