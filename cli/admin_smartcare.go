@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/httpapi"
 	"github.com/aiccd/aiccd/smartcare"
 	"github.com/spf13/cobra"
 )
@@ -383,21 +384,13 @@ func newAdminSmartCareQueryCommand(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withApp(cmd, func(ctx context.Context, a *app) error {
 				req.QueryFlag = "1"
-				var body struct {
-					ReturnCode  int                        `json:"returnCode"`
-					Description string                     `json:"description"`
-					Data        []smartcare.FaultyUserData `json:"data"`
-				}
 				res, err := a.smartcare.QueryFaultyUser(ctx, tenantID, req)
 				if err != nil {
 					// The answer has the page's sentence only; the
 					// operator also sees why.
-					body.ReturnCode = smartcare.ReturnCodeOf(err)
-					body.Description, body.Data = smartcare.Description(body.ReturnCode), []smartcare.FaultyUserData{}
 					fmt.Fprintln(e.stderr, aiccd.MessageOf(err, "aiccd failed; see the log"))
-				} else {
-					body.ReturnCode, body.Description, body.Data = res.ReturnCode(), res.Description(), res.Data()
 				}
+				body := httpapi.FaultyUserAnswer(res, err)
 				enc := json.NewEncoder(e.stdout)
 				enc.SetEscapeHTML(false)
 				enc.SetIndent("", "  ")

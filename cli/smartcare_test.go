@@ -205,7 +205,7 @@ func TestServeRunsSmartCareJobs(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	for {
-		v, err := other.QueryQuickResult(context.Background(), "ret", task.Data()[0].TaskID)
+		v, err := other.QueryQuickResult(context.Background(), "ret", smartcare.FormatID(task.Task.ID))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/httpapi"
 	"github.com/aiccd/aiccd/smartcare"
 )
 
@@ -35,13 +36,6 @@ type timelineEntry struct {
 	Rules  []smartcare.RuleMatch
 }
 
-// faultyUserAnswer is queryfaultyuser's response body.
-type faultyUserAnswer struct {
-	ReturnCode  int                        `json:"returnCode"`
-	Description string                     `json:"description"`
-	Data        []smartcare.FaultyUserData `json:"data"`
-}
-
 func (c *Console) smartCareExplorer(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d := smartCareData{Tenant: r.PathValue("tenant")}
@@ -63,18 +57,14 @@ func (c *Console) smartCareExplorer(w http.ResponseWriter, r *http.Request) erro
 // explore fills in the answer and the timeline.
 func (c *Console) explore(r *http.Request, d *smartCareData) error {
 	ctx := r.Context()
-	body := faultyUserAnswer{Data: []smartcare.FaultyUserData{}}
 	res, err := c.SmartCare.QueryFaultyUser(ctx, d.Tenant, d.Req)
+	body := httpapi.FaultyUserAnswer(res, err)
 	if err != nil {
-		body.ReturnCode = smartcare.ReturnCodeOf(err)
-		body.Description = smartcare.Description(body.ReturnCode)
 		d.Reason = sentence(aiccd.MessageOf(err, ""))
 		if !clientError(err) {
 			c.Logger.ErrorContext(ctx, "console: queryfaultyuser failed", "err", err)
 			d.Reason = "Something went wrong on the server; the log has the details."
 		}
-	} else {
-		body.ReturnCode, body.Description, body.Data = res.ReturnCode(), res.Description(), res.Data()
 	}
 	b, err := json.MarshalIndent(body, "", "  ")
 	if err != nil {

@@ -518,27 +518,8 @@ func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
 	// knows which code each of its errors answers. Why is for the log
 	// and the journal (writeError), not the description.
 	rc := smartcare.ReturnCodeOf(p.err)
-	writeJSON(w, http.StatusOK, scError{ReturnCode: rc, Description: smartcare.Description(rc), Data: noData})
+	writeJSON(w, http.StatusOK, scError{ReturnCode: rc, Description: SmartCareDescription(rc), Data: noData})
 }
-
-// smartCareTexts are the SmartCare page's sentences for the statuses it
-// lists beside 200; they are the CC-Management page's.
-var smartCareTexts = map[int]string{
-	http.StatusBadRequest:          ccTexts[http.StatusBadRequest],
-	http.StatusUnauthorized:        ccTexts[http.StatusUnauthorized],
-	http.StatusNotFound:            ccTexts[http.StatusNotFound],
-	http.StatusInternalServerError: ccTexts[http.StatusInternalServerError],
-}
-
-// scError is a SmartCare answer without data: data is mandatory in the
-// page's table, so it is there, empty.
-type scError struct {
-	ReturnCode  int    `json:"returnCode"`
-	Description string `json:"description"`
-	Data        []any  `json:"data"`
-}
-
-var noData = []any{}
 
 func renderAdmin(w http.ResponseWriter, _ *http.Request, p problem) {
 	msg := p.message
@@ -595,7 +576,7 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 		if err != nil {
 			rc = smartcare.ReturnInternalError
 		}
-		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: smartcare.Description(rc), Data: noData})
+		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: SmartCareDescription(rc), Data: noData})
 	case familyCC:
 		// A bare status answers as the pages do for it; a code of the
 		// rule's own has no sentence of theirs.

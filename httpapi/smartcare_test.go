@@ -13,7 +13,6 @@ import (
 	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
-	"github.com/aiccd/aiccd/smartcare"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -93,7 +92,7 @@ func TestQueryFaultyUserReturnCodes(t *testing.T) {
 				if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || got.ReturnCode != tc.code {
 					t.Fatalf("%d %s, want returnCode %d", w.Code, w.Body, tc.code)
 				}
-				if got.Description != smartcare.Description(tc.code) || got.Data == nil || (tc.code != 0) != (len(got.Data) == 0) {
+				if got.Description != SmartCareDescription(tc.code) || got.Data == nil || (tc.code != 0) != (len(got.Data) == 0) {
 					t.Fatalf("%s: want exactly the table's sentence and data", w.Body)
 				}
 			})

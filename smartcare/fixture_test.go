@@ -126,14 +126,3 @@ func exampleRequest() smartcare.FaultyUserRequest {
 		BacktraceDuration: "3600", SessionID: "20240709", QueryFlag: "1",
 	}
 }
-
-// wire is a queryfaultyuser answer as the HTTP handler encodes it.
-type wire struct {
-	ReturnCode  int    `json:"returnCode"`
-	Description string `json:"description"`
-	Data        any    `json:"data"`
-}
-
-func answer(res smartcare.FaultyUserResult) wire {
-	return wire{ReturnCode: res.ReturnCode(), Description: res.Description(), Data: res.Data()}
-}

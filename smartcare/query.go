@@ -7,15 +7,16 @@ import (
 	"github.com/aiccd/aiccd"
 )
 
-// FaultyUserRequest is the body of queryfaultyuser (and of
-// submitquickdelimit) as the page defines it: every field a string.
+// FaultyUserRequest is a queryfaultyuser (or submitquickdelimit) request
+// as it arrived, every field the text the client sent, before
+// ParseFaultyUserRequest checked it. Its JSON form is httpapi's.
 type FaultyUserRequest struct {
-	MSISDN            string `json:"msisdn"`
-	FaultTime         string `json:"faultTime"`
-	ComplaintScene    string `json:"complaintScene"`
-	BacktraceDuration string `json:"backtraceDuration"`
-	SessionID         string `json:"sessionID"`
-	QueryFlag         string `json:"queryFlag"`
+	MSISDN            string
+	FaultTime         string // epoch milliseconds
+	ComplaintScene    string // a scene ID
+	BacktraceDuration string // seconds; "" is the tenant's default
+	SessionID         string
+	QueryFlag         string
 }
 
 // FaultyUserQuery is a request that passed ParseFaultyUserRequest.

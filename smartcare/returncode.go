@@ -45,30 +45,6 @@ var (
 
 func code(n int) string { return codePrefix + strconv.Itoa(n) }
 
-var descriptions = map[int]string{
-	ReturnFound:         "Query succeeded. Data is found in the query result.",
-	ReturnNoData:        "Query succeeded. No data is found in the query result.",
-	ReturnInvalidMSISDN: "Invalid MSISDN.",
-	ReturnInvalidTime:   "Invalid fault time.",
-	ReturnUnknownScene:  "The scenario does not exist.",
-	ReturnDACError:      "DAC query error.",
-	ReturnTaskPending:   "The delimitation task is being processed. Query again later.",
-	ReturnUnknownTask:   "The delimitation task does not exist.",
-	ReturnOther:         "Other errors.",
-	ReturnParamInvalid:  "Parameter verification failed.",
-	ReturnInternalError: "AICC internal system error.",
-}
-
-// Description is the page's response description of a return code, the
-// whole description an answer carries: why a request was refused is the
-// error's message, for the log and the request journal.
-func Description(returnCode int) string {
-	if d, ok := descriptions[returnCode]; ok {
-		return d
-	}
-	return descriptions[ReturnOther]
-}
-
 // ReturnCodeOf is the return code that answers err: the code an error of
 // this package carries, or else one that follows from its kind (Invalid
 // 101, Unavailable 5, NotFound and Conflict 97, anything else 102).

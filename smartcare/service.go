@@ -203,53 +203,12 @@ func (r FaultyUserResult) ReturnCode() int {
 	return ReturnNoData
 }
 
-// Description is the page's description of the return code.
-func (r FaultyUserResult) Description() string { return Description(r.ReturnCode()) }
-
-// Data is the response's data array: one element for the subscriber when
-// a fault was found, empty otherwise.
-func (r FaultyUserResult) Data() []FaultyUserData {
-	if len(r.Matches) == 0 {
-		return []FaultyUserData{}
+// Location is the tenant's time zone, in which ttid is written.
+func (r FaultyUserResult) Location() *time.Location {
+	if r.location == nil {
+		return time.UTC
 	}
-	return []FaultyUserData{{
-		Rules:  matchedRules(r.Matches),
-		MSISDN: r.MSISDN,
-		TTID:   formatTTID(r.Matches[0].FirstSeen, r.location),
-	}}
-}
-
-// FaultyUserData is an element of queryfaultyuser's data array, in the
-// page's field names and the order of its example. ttid, in the page's
-// table but not its example, is the time of the subscriber's earliest
-// record that a fault explains.
-type FaultyUserData struct {
-	Rules  []MatchedRule `json:"rules"`
-	MSISDN string        `json:"msisdn"`
-	TTID   string        `json:"ttid,omitempty"`
-}
-
-// MatchedRule is an element of the rules array of the page's example,
-// with exactly its two fields; the page has ttid only on the data
-// element.
-type MatchedRule struct {
-	ReflectionRule string `json:"reflectionRule"`
-	CCMSceneCode   string `json:"ccmSceneCode"`
-}
-
-func matchedRules(ms []RuleMatch) []MatchedRule {
-	out := make([]MatchedRule, len(ms))
-	for i, m := range ms {
-		out[i] = MatchedRule{ReflectionRule: m.ReflectionRule, CCMSceneCode: m.SceneCode}
-	}
-	return out
-}
-
-func formatTTID(t time.Time, loc *time.Location) string {
-	if loc == nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format(TTIDLayout)
+	return r.location
 }
 
 // FormatID writes an object ID as the API answers it: a decimal string,

@@ -1,0 +1,276 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/aiccd/aiccd/smartcare"
+)
+
+// The SmartCare family's wire format: the request bodies, the answers
+// {returnCode, description, data} in the page's field names, and the
+// page's sentence for each return code. The smartcare package decides
+// the outcome and its return code; this file only spells it.
+
+// flexString is a request field the page types as a string, accepted as a
+// JSON number too: complaint systems send faultTime and backtraceDuration
+// either way.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	if bytes.Equal(b, []byte("null")) {
+		*f = ""
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: stringType}
+	}
+	*f = flexString(n.String())
+	return nil
+}
+
+var stringType = reflect.TypeFor[string]()
+
+// faultyUserBody is the body of queryfaultyuser and submitquickdelimit.
+type faultyUserBody struct {
+	MSISDN            flexString `json:"msisdn"`
+	FaultTime         flexString `json:"faultTime"`
+	ComplaintScene    flexString `json:"complaintScene"`
+	BacktraceDuration flexString `json:"backtraceDuration"`
+	SessionID         flexString `json:"sessionID"`
+	QueryFlag         flexString `json:"queryFlag"`
+}
+
+func (b faultyUserBody) request() smartcare.FaultyUserRequest {
+	return smartcare.FaultyUserRequest{
+		MSISDN: string(b.MSISDN), FaultTime: string(b.FaultTime), ComplaintScene: string(b.ComplaintScene),
+		BacktraceDuration: string(b.BacktraceDuration), SessionID: string(b.SessionID), QueryFlag: string(b.QueryFlag),
+	}
+}
+
+// taskBody is the body of queryquickresult and querydeepresult.
+type taskBody struct {
+	TaskID flexString `json:"taskId"`
+}
+
+// smartCareAnswer is every SmartCare answer: returnCode, description and
+// data, which the page makes mandatory.
+type smartCareAnswer struct {
+	ReturnCode  int    `json:"returnCode"`
+	Description string `json:"description"`
+	Data        any    `json:"data"`
+}
+
+// scError is a SmartCare answer without data: data is mandatory in the
+// page's table, so it is there, empty.
+type scError struct {
+	ReturnCode  int    `json:"returnCode"`
+	Description string `json:"description"`
+	Data        []any  `json:"data"`
+}
+
+var noData = []any{}
+
+// smartCareTexts are the SmartCare page's sentences for the statuses it
+// lists beside 200; they are the CC-Management page's.
+var smartCareTexts = map[int]string{
+	http.StatusBadRequest:          ccTexts[http.StatusBadRequest],
+	http.StatusUnauthorized:        ccTexts[http.StatusUnauthorized],
+	http.StatusNotFound:            ccTexts[http.StatusNotFound],
+	http.StatusInternalServerError: ccTexts[http.StatusInternalServerError],
+}
+
+var scDescriptions = map[int]string{
+	smartcare.ReturnFound:         "Query succeeded. Data is found in the query result.",
+	smartcare.ReturnNoData:        "Query succeeded. No data is found in the query result.",
+	smartcare.ReturnInvalidMSISDN: "Invalid MSISDN.",
+	smartcare.ReturnInvalidTime:   "Invalid fault time.",
+	smartcare.ReturnUnknownScene:  "The scenario does not exist.",
+	smartcare.ReturnDACError:      "DAC query error.",
+	smartcare.ReturnTaskPending:   "The delimitation task is being processed. Query again later.",
+	smartcare.ReturnUnknownTask:   "The delimitation task does not exist.",
+	smartcare.ReturnOther:         "Other errors.",
+	smartcare.ReturnParamInvalid:  "Parameter verification failed.",
+	smartcare.ReturnInternalError: "AICC internal system error.",
+}
+
+// SmartCareDescription is the page's response description of a return
+// code, the whole description an answer carries: why a request was
+// refused is the error's message, for the log and the request journal.
+func SmartCareDescription(returnCode int) string {
+	if d, ok := scDescriptions[returnCode]; ok {
+		return d
+	}
+	return scDescriptions[smartcare.ReturnOther]
+}
+
+// FaultyUserAnswer is queryfaultyuser's response body for the outcome of
+// smartcare.Service.QueryFaultyUser, exactly as the API sends it: the CLI
+// and the console show it beside their own views. A refusal has the
+// page's sentence only; the caller shows the error's message itself.
+func FaultyUserAnswer(res smartcare.FaultyUserResult, err error) any {
+	if err != nil {
+		rc := smartcare.ReturnCodeOf(err)
+		return smartCareAnswer{ReturnCode: rc, Description: SmartCareDescription(rc), Data: []faultyUserData{}}
+	}
+	return smartCareAnswer{ReturnCode: res.ReturnCode(), Description: SmartCareDescription(res.ReturnCode()), Data: faultyUserDataOf(res)}
+}
+
+// faultyUserData is an element of queryfaultyuser's data array, in the
+// page's field names and the order of its example. ttid, in the page's
+// table but not its example, is the time of the subscriber's earliest
+// record that a fault explains.
+type faultyUserData struct {
+	Rules  []matchedRule `json:"rules"`
+	MSISDN string        `json:"msisdn"`
+	TTID   string        `json:"ttid,omitempty"`
+}
+
+// matchedRule is an element of the rules array of the page's example,
+// with exactly its two fields; the page has ttid only on the data
+// element.
+type matchedRule struct {
+	ReflectionRule string `json:"reflectionRule"`
+	CCMSceneCode   string `json:"ccmSceneCode"`
+}
+
+// faultyUserDataOf is the data array: one element for the subscriber when
+// a fault was found, empty otherwise.
+func faultyUserDataOf(r smartcare.FaultyUserResult) []faultyUserData {
+	if len(r.Matches) == 0 {
+		return []faultyUserData{}
+	}
+	return []faultyUserData{{
+		Rules:  matchedRules(r.Matches),
+		MSISDN: r.MSISDN,
+		TTID:   formatTTID(r.Matches[0].FirstSeen, r.Location()),
+	}}
+}
+
+func matchedRules(ms []smartcare.RuleMatch) []matchedRule {
+	out := make([]matchedRule, len(ms))
+	for i, m := range ms {
+		out[i] = matchedRule{ReflectionRule: m.ReflectionRule, CCMSceneCode: m.SceneCode}
+	}
+	return out
+}
+
+// formatTTID writes a time as the page's ttid, in the tenant's zone.
+func formatTTID(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format(smartcare.TTIDLayout)
+}
+
+// taskAnswer is the answer of submitquickdelimit and queryquickresult.
+func taskAnswer(v smartcare.TaskView) smartCareAnswer {
+	desc := SmartCareDescription(v.ReturnCode())
+	if v.Submitted() {
+		desc = "The delimitation task is accepted."
+	}
+	return smartCareAnswer{ReturnCode: v.ReturnCode(), Description: desc, Data: taskDataOf(v)}
+}
+
+// deepAnswer is the answer of querydeepresult.
+func deepAnswer(v smartcare.TaskView) smartCareAnswer {
+	return smartCareAnswer{ReturnCode: v.ReturnCode(), Description: SmartCareDescription(v.ReturnCode()), Data: deepDataOf(v)}
+}
+
+// taskData is the data element of submitquickdelimit and
+// queryquickresult.
+type taskData struct {
+	TaskID         string               `json:"taskId"`
+	Status         smartcare.TaskStatus `json:"status"`
+	MSISDN         string               `json:"msisdn"`
+	FaultTime      string               `json:"faultTime"`
+	ComplaintScene string               `json:"complaintScene"`
+	SessionID      string               `json:"sessionID,omitempty"`
+	TTID           string               `json:"ttid,omitempty"`
+	Rules          []matchedRule        `json:"rules"`
+}
+
+// taskDataOf is the data array of submitquickdelimit and
+// queryquickresult: the task, with its rules once finished.
+func taskDataOf(v smartcare.TaskView) []taskData {
+	t := v.Task
+	d := taskData{
+		TaskID: smartcare.FormatID(t.ID), Status: t.Status, MSISDN: t.MSISDN,
+		FaultTime: strconv.FormatInt(t.FaultTime.UnixMilli(), 10), ComplaintScene: t.SceneID, SessionID: t.SessionID,
+		Rules: matchedRules(t.Matches),
+	}
+	if len(t.Matches) > 0 {
+		d.TTID = formatTTID(t.Matches[0].FirstSeen, v.Location())
+	}
+	return []taskData{d}
+}
+
+// deepData is the data element of querydeepresult.
+type deepData struct {
+	TaskID         string               `json:"taskId"`
+	Status         smartcare.TaskStatus `json:"status"`
+	MSISDN         string               `json:"msisdn"`
+	FaultTime      string               `json:"faultTime"`
+	ComplaintScene string               `json:"complaintScene"`
+	SessionID      string               `json:"sessionID,omitempty"`
+	TTID           string               `json:"ttid,omitempty"`
+	Rules          []deepRule           `json:"rules"`
+}
+
+// deepRule is a matched rule with its evidence.
+type deepRule struct {
+	ReflectionRule string           `json:"reflectionRule"`
+	CCMSceneCode   string           `json:"ccmSceneCode"`
+	TTID           string           `json:"ttid"`
+	RuleIDs        []string         `json:"ruleIds"`
+	Records        []evidenceRecord `json:"records"`
+}
+
+// evidenceRecord is a subscriber record a rule explains.
+type evidenceRecord struct {
+	EventTime    string            `json:"eventTime"` // yyyy-MM-dd HH:mm:ss in the tenant's zone
+	CCMSceneCode string            `json:"ccmSceneCode"`
+	Dimensions   map[string]string `json:"dimensions"`
+}
+
+// deepDataOf is the data array of querydeepresult.
+func deepDataOf(v smartcare.TaskView) []deepData {
+	t, loc := v.Task, v.Location()
+	d := deepData{
+		TaskID: smartcare.FormatID(t.ID), Status: t.Status, MSISDN: t.MSISDN,
+		FaultTime: strconv.FormatInt(t.FaultTime.UnixMilli(), 10), ComplaintScene: t.SceneID, SessionID: t.SessionID,
+		Rules: make([]deepRule, len(t.Matches)),
+	}
+	for i, m := range t.Matches {
+		dr := deepRule{
+			ReflectionRule: m.ReflectionRule, CCMSceneCode: m.SceneCode, TTID: formatTTID(m.FirstSeen, loc),
+			RuleIDs: make([]string, len(m.RuleIDs)), Records: make([]evidenceRecord, len(m.Records)),
+		}
+		for j, id := range m.RuleIDs {
+			dr.RuleIDs[j] = smartcare.FormatID(id)
+		}
+		for j, r := range m.Records {
+			dims := make(map[string]string, len(r.Dimensions))
+			for _, x := range r.Dimensions {
+				dims[x.Key] = x.Value
+			}
+			dr.Records[j] = evidenceRecord{EventTime: formatTTID(r.EventTime, loc), CCMSceneCode: r.SceneCode, Dimensions: dims}
+		}
+		d.Rules[i] = dr
+	}
+	if len(t.Matches) > 0 {
+		d.TTID = formatTTID(t.Matches[0].FirstSeen, loc)
+	}
+	return []deepData{d}
+}
