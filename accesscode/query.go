@@ -112,14 +112,15 @@ func (q Query) Validate() error {
 	return nil
 }
 
-// QueryRequest is the body of queryAccessCodeList as a client sends it.
-// Every field is optional; Query checks and normalises them.
+// QueryRequest is a queryAccessCodeList request as a client sent it
+// (its JSON form is httpapi's). Every field is optional (nil); Query
+// checks and normalises them, naming the fields as the vendor's page does.
 type QueryRequest struct {
-	AccessCode  *string `json:"accessCode"`
-	MediatypeID *Number `json:"mediatypeId"`
-	Description *string `json:"description"`
-	Limit       *Number `json:"limit"`
-	Offset      *Number `json:"offset"`
+	AccessCode  *string
+	MediaType   *Number
+	Description *string
+	Limit       *Number
+	Offset      *Number
 }
 
 // Query turns r into a Query:
@@ -137,7 +138,7 @@ func (r QueryRequest) Query() (Query, error) {
 	if r.Description != nil {
 		q.Description = *r.Description
 	}
-	if m, ok, err := r.MediatypeID.Int("mediatypeId"); err != nil {
+	if m, ok, err := r.MediaType.Int("mediatypeId"); err != nil {
 		return Query{}, err
 	} else if ok {
 		if !MediaType(m).Valid() {

@@ -248,19 +248,19 @@ type RoutePage struct {
 	Items []Route
 }
 
-// RouteQueryRequest is the body of queryCalledRoute as a client sends it,
-// with the field names of the vendor's page. The page spells the media type
-// mediaTypeId in the request and mediatypeId in the response; both
-// spellings are accepted here.
+// RouteQueryRequest is a queryCalledRoute request as a client sent it
+// (its JSON form is httpapi's). The page spells the media type
+// mediaTypeId in the request and mediatypeId in the response; a client
+// may send either (MediaType, MediaTypeAlias), or both if they agree.
 type RouteQueryRequest struct {
-	AccessCode       *string `json:"accessCode"`
-	ExtCode          *string `json:"extCode"`
-	DeviceType       *Number `json:"devicetype"`
-	DeviceDesc       *string `json:"deviceDesc"`
-	MediaTypeID      *Number `json:"mediaTypeId"`
-	MediatypeIDAlias *Number `json:"mediatypeId"`
-	Limit            *Number `json:"limit"`
-	Offset           *Number `json:"offset"`
+	AccessCode     *string
+	ExtCode        *string
+	DeviceType     *Number
+	DeviceDesc     *string
+	MediaType      *Number
+	MediaTypeAlias *Number
+	Limit          *Number
+	Offset         *Number
 }
 
 // Query turns r into a RouteQuery. Absent, null or empty strings do not
@@ -287,11 +287,11 @@ func (r RouteQueryRequest) Query() (RouteQuery, error) {
 		}
 		q.DeviceType = DeviceType(d)
 	}
-	m, ok, err := r.MediaTypeID.Int("mediaTypeId")
+	m, ok, err := r.MediaType.Int("mediaTypeId")
 	if err != nil {
 		return RouteQuery{}, err
 	}
-	alias, aliasOK, err := r.MediatypeIDAlias.Int("mediatypeId")
+	alias, aliasOK, err := r.MediaTypeAlias.Int("mediatypeId")
 	if err != nil {
 		return RouteQuery{}, err
 	}

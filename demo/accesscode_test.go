@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -14,15 +13,6 @@ import (
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 )
-
-// pageRequest is the example request of queryAccessCodeList's page.
-const pageRequest = `{
-   "accessCode": "9911411",
-   "mediatypeId": 5,
-   "description": "access code",
-   "limit":10,
-    "offset":0
-}`
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -42,15 +32,9 @@ func loadDemo(t *testing.T, dsn string) demo.Services {
 func TestPageExample(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		svc := loadDemo(t, dsn).AccessCodes
-		var req accesscode.QueryRequest
-		if err := json.Unmarshal([]byte(pageRequest), &req); err != nil {
-			t.Fatal(err)
-		}
-		req.Description = nil
-		q, err := req.Query()
-		if err != nil {
-			t.Fatal(err)
-		}
+		// The page's example request as httpapi reads it
+		// (TestAccessCodeListBody), without its description filter.
+		q := accesscode.Query{Filter: accesscode.Filter{AccessCode: "9911411", MediaType: 5}, Limit: 10}
 		page, err := svc.Query(context.Background(), demo.TenantID, q)
 		if err != nil {
 			t.Fatal(err)
@@ -66,8 +50,7 @@ func TestPageExample(t *testing.T) {
 
 		// With its description filter, the example finds nothing: a code
 		// without a description never matches one (docs/compatibility.md).
-		req.Description = ptr("access code")
-		q, _ = req.Query()
+		q.Description = "access code"
 		if page, err := svc.Query(context.Background(), demo.TenantID, q); err != nil || page.Total != 0 {
 			t.Fatalf("with the description filter: %+v, %v", page, err)
 		}

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
-
-	"github.com/aiccd/aiccd/accesscode"
 )
 
 // The CC-Management family behind the app gateway: access codes and the
@@ -12,38 +10,14 @@ import (
 // description "success"; refusals are the family's returnCode/description
 // with HTTP 400 (see renderCC).
 
-// ccAnswer is the envelope of a CC-Management answer, its keys in the
-// page's order.
-type ccAnswer struct {
-	ReturnCode  string `json:"returnCode"`
-	Data        any    `json:"data"`
-	Description string `json:"description"`
-}
-
-type ccList[T any] struct {
-	Total           int `json:"total"`
-	CalledRouteList []T `json:"calledRouteList"`
-}
-
-// accessCodeItem is an access code as queryAccessCodeList answers it: the
-// ID as a string, nullable fields as null.
-type accessCodeItem struct {
-	ID          string  `json:"id"`
-	AccessCode  string  `json:"accessCode"`
-	MediatypeID int     `json:"mediatypeId"`
-	N400Number  *string `json:"n400Number"`
-	Description *string `json:"description"`
-	NumCallAttr int     `json:"numCallAttr"`
-}
-
 // queryAccessCodeList answers a tenant's access codes, fuzzy-filtered and
 // paged: POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList.
 func (s *Server) queryAccessCodeList(w http.ResponseWriter, r *http.Request) error {
-	var req accesscode.QueryRequest // every field optional: an empty body is {}
-	if err := decodeOptionalJSON(r, &req); err != nil {
+	var body accessCodeListBody // every field optional: an empty body is {}
+	if err := decodeOptionalJSON(r, &body); err != nil {
 		return err
 	}
-	q, err := req.Query()
+	q, err := body.request().Query()
 	if err != nil {
 		return err
 	}
@@ -63,27 +37,14 @@ func (s *Server) queryAccessCodeList(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-// calledRouteItem is a called route as queryCalledRoute answers it.
-type calledRouteItem struct {
-	ID          string  `json:"id"`
-	AccessCode  string  `json:"accessCode"`
-	ExtCode     *string `json:"extCode"`
-	MediatypeID int     `json:"mediatypeId"`
-	DeviceType  int     `json:"devicetype"`
-	DeviceID    int64   `json:"deviceId"`
-	DeviceDesc  *string `json:"deviceDesc"`
-	DNID        int64   `json:"dnid"`
-	Editable    string  `json:"editable"`
-}
-
 // queryCalledRoute answers the called routes of a tenant's access codes:
 // POST /apiaccess/rest/cc-management/v1/calledRoute/queryCalledRoute.
 func (s *Server) queryCalledRoute(w http.ResponseWriter, r *http.Request) error {
-	var req accesscode.RouteQueryRequest
-	if err := decodeOptionalJSON(r, &req); err != nil {
+	var body calledRouteBody
+	if err := decodeOptionalJSON(r, &body); err != nil {
 		return err
 	}
-	q, err := req.Query()
+	q, err := body.request().Query()
 	if err != nil {
 		return err
 	}

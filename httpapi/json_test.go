@@ -321,7 +321,7 @@ var decodeBenchBodies = map[string]struct {
 	"queryfaultyuser": {`{"msisdn":"6680512100869","faultTime":"1721283133000","complaintScene":"1","backtraceDuration":"3600","sessionID":"20240709","queryFlag":"1"}`,
 		func() any { return new(faultyUserBody) }},
 	"queryAccessCodeList": {`{"accessCode":"9911411","mediatypeId":5,"description":"access code","limit":10,"offset":0}`,
-		func() any { return new(accesscode.QueryRequest) }},
+		func() any { return new(accessCodeListBody) }},
 	"iamTokens": {`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"demo-partner-admin","password":"Demo-partner-pw1","domain":{"name":"demo-partner"}}}},"scope":{"domain":{"name":"demo-partner"}}}}`,
 		func() any { return new(iamTokenRequest) }},
 }

@@ -374,11 +374,14 @@ func testAccessCodePaging(t *testing.T, db *database.DB) {
 		} {
 			name := fmt.Sprintf("%+v limit=%s offset=%s", f, tc.limit, tc.offset)
 			body := `{"limit":` + orNull(tc.limit) + `,"offset":` + orNull(tc.offset) + `}`
-			var req accesscode.QueryRequest
-			if err := json.Unmarshal([]byte(body), &req); err != nil {
+			var paging struct {
+				Limit  *accesscode.Number `json:"limit"`
+				Offset *accesscode.Number `json:"offset"`
+			}
+			if err := json.Unmarshal([]byte(body), &paging); err != nil {
 				t.Fatal(err)
 			}
-			q, err := req.Query()
+			q, err := accesscode.QueryRequest{Limit: paging.Limit, Offset: paging.Offset}.Query()
 			if tc.invalid != "" {
 				if aiccd.KindOf(err) != aiccd.KindInvalid || !strings.Contains(aiccd.MessageOf(err, ""), tc.invalid) {
 					t.Errorf("%s: err = %v, want %q", name, err, tc.invalid)
