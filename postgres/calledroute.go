@@ -94,9 +94,21 @@ func (s *AccessCodeStore) DeleteRoute(ctx context.Context, tenantID string, id i
 }
 
 // SearchRoutes counts the tenant's routes matching f and returns the page
-// from offset, in one statement.
+// from offset, in one statement, sent unprepared so that it is planned
+// for its own terms, as an access code description search is.
 func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
 	var a args
+	q := routeSearchSQL(routeConditions(&a, tenantID, f), &a, offset, limit)
+	rows, err := s.db.pool.Query(ctx, q, append([]any{pgx.QueryExecModeExec}, a...)...)
+	if err != nil {
+		return accesscode.RoutePage{}, translate(err)
+	}
+	return readRouteRows(rows, limit > 0)
+}
+
+// routeConditions is the WHERE clause of f on called_routes r joined to
+// access_codes a, its parameters added to a.
+func routeConditions(a *args, tenantID string, f accesscode.RouteFilter) string {
 	conds := []string{"r.tenant_id = " + a.add(tenantID)}
 	if f.AccessCode != "" {
 		conds = append(conds, "a.access_code = "+a.add(f.AccessCode))
@@ -113,18 +125,25 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 	if f.DeviceDesc != "" {
 		conds = append(conds, `r.device_desc_key LIKE `+a.add(containsPattern(f.DeviceDesc))+` ESCAPE '\'`)
 	}
-	where := strings.Join(conds, " AND ")
-	total := `SELECT count(*) FROM ` + routeFrom + ` WHERE ` + where
-	q := `SELECT (` + total + `)::bigint`
+	return strings.Join(conds, " AND ")
+}
+
+// routeSearchSQL is the statement of a route search: the total in its
+// first column, then with a page the page's columns, joined to the
+// total's one row so that an empty page still returns the total.
+func routeSearchSQL(where string, a *args, offset int64, limit int) string {
+	q := `SELECT (SELECT count(*) FROM ` + routeFrom + ` WHERE ` + where + `)::bigint`
 	if limit > 0 {
 		q += `, p.* FROM (SELECT 1) one LEFT JOIN (SELECT ` + routeColumns + ` FROM ` + routeFrom +
 			` WHERE ` + where + ` ORDER BY a.access_code, r.ext_code, r.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset) + `) p ON true
 			ORDER BY p.access_code, p.ext_code, p.id`
 	}
-	rows, err := s.db.pool.Query(ctx, q, append([]any{pgx.QueryExecModeExec}, a...)...)
-	if err != nil {
-		return accesscode.RoutePage{}, translate(err)
-	}
+	return q
+}
+
+// readRouteRows reads a route search's rows: the total, and with a page
+// the page's columns, NULL in the one row of an empty page.
+func readRouteRows(rows pgx.Rows, withPage bool) (accesscode.RoutePage, error) {
 	defer rows.Close()
 	page := accesscode.RoutePage{Items: []accesscode.Route{}}
 	for rows.Next() {
@@ -135,8 +154,7 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 		var created, updated *time.Time
 		var r accesscode.Route
 		dest := []any{&total}
-		if limit > 0 {
-			// The page's columns are NULL in the one row of an empty page.
+		if withPage {
 			dest = append(dest, &id, &tenant, &code, &ext, &media, &devType, &deviceID, &r.DeviceDesc, &dnid, &editable, &created, &updated)
 		}
 		if err := rows.Scan(dest...); err != nil {
@@ -144,7 +162,7 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 		}
 		page.Total = int(total)
 		if id == nil {
-			continue
+			continue // the page is empty
 		}
 		r.ID, r.TenantID, r.AccessCode, r.DeviceID, r.DNID = *id, *tenant, *code, *deviceID, *dnid
 		if *ext != "" {

@@ -116,6 +116,38 @@ func (s *AccessCodeStore) SearchRoutes(ctx context.Context, tenantID string, f a
 
 func searchRoutes(ctx context.Context, tx querier, samples *planhint.Cache[*sample], tenantID string, f accesscode.RouteFilter, offset int64, limit int) (accesscode.RoutePage, error) {
 	empty := accesscode.RoutePage{Items: []accesscode.Route{}}
+	src, err := routeSource(ctx, tx, samples, tenantID, f)
+	if err != nil {
+		return empty, err
+	}
+	page := empty
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+src.from+` WHERE `+src.cond, src.args...).Scan(&page.Total); err != nil {
+		return empty, err
+	}
+	if limit == 0 || offset >= int64(page.Total) {
+		return page, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+routeColumns+` FROM `+src.from+` WHERE `+src.cond+
+		` ORDER BY a.access_code, r.ext_code, r.id LIMIT ? OFFSET ?`, append(src.args, limit, offset)...)
+	if err != nil {
+		return empty, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRoute(rows)
+		if err != nil {
+			return empty, err
+		}
+		page.Items = append(page.Items, r)
+	}
+	return page, rows.Err()
+}
+
+// routeSource is where a route search reads its rows from: the tenant's
+// routes, or with a device description the candidates of its trigram
+// index when the index yields fewer than the tenant has routes. CROSS
+// JOIN keeps the index as the outer loop, as in the access code search.
+func routeSource(ctx context.Context, tx querier, samples *planhint.Cache[*sample], tenantID string, f accesscode.RouteFilter) (rowSource, error) {
 	var w where
 	w.add("r.tenant_id = ?", tenantID)
 	if f.AccessCode != "" {
@@ -130,44 +162,21 @@ func searchRoutes(ctx context.Context, tx querier, samples *planhint.Cache[*samp
 	if f.MediaType != 0 {
 		w.add("r.media_type = ?", int64(f.MediaType))
 	}
-	from, cond, args := routeFrom, w.sql(), w.args
-	if f.DeviceDesc != "" {
-		cond, args = cond+" AND instr(r.device_desc_key, ?) > 0", append(args, f.DeviceDesc)
-		var size int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM called_routes WHERE tenant_id = ?`, tenantID).Scan(&size); err != nil {
-			return empty, err
-		}
-		c, err := routeDeviceIndex.plan(ctx, tx, samples, tenantID, f.DeviceDesc, size)
-		if err != nil {
-			return empty, err
-		}
-		if !c.scan {
-			t := routeDeviceIndex.table
-			from = t + " CROSS JOIN called_routes r ON r.id = " + t + ".rowid JOIN access_codes a ON a.id = r.access_code_id"
-			cond, args = t+" MATCH ? AND "+cond, append([]any{c.match}, args...)
-		}
+	if f.DeviceDesc == "" {
+		return rowSource{routeFrom, w.sql(), w.args}, nil
 	}
-	page := empty
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, args...).Scan(&page.Total); err != nil {
-		return empty, err
+	w.add("instr(r.device_desc_key, ?) > 0", f.DeviceDesc)
+	var size int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM called_routes WHERE tenant_id = ?`, tenantID).Scan(&size); err != nil {
+		return rowSource{}, err
 	}
-	if limit == 0 || offset >= int64(page.Total) {
-		return page, nil
+	c, err := routeDeviceIndex.plan(ctx, tx, samples, tenantID, f.DeviceDesc, size)
+	if err != nil || c.scan {
+		return rowSource{routeFrom, w.sql(), w.args}, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+routeColumns+` FROM `+from+` WHERE `+cond+
-		` ORDER BY a.access_code, r.ext_code, r.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return empty, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRoute(rows)
-		if err != nil {
-			return empty, err
-		}
-		page.Items = append(page.Items, r)
-	}
-	return page, rows.Err()
+	t := routeDeviceIndex.table
+	return rowSource{t + " CROSS JOIN called_routes r ON r.id = " + t + ".rowid JOIN access_codes a ON a.id = r.access_code_id",
+		t + " MATCH ? AND " + w.sql(), append([]any{c.match}, w.args...)}, nil
 }
 
 func scanRoute(row interface{ Scan(...any) error }) (accesscode.Route, error) {
