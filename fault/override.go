@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aiccd/aiccd"
+	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/openapi"
 )
 
@@ -138,25 +139,12 @@ func validateBodyMatch(m map[string]any) (map[string]any, error) {
 // at its path.
 func bodyMatches(m map[string]any, body any) bool {
 	for path, want := range m {
-		got, ok := at(body, path)
+		got, ok := journal.ValueAt(body, path)
 		if !ok || got != want { // scalars of the same type compare by value
 			return false
 		}
 	}
 	return true
-}
-
-func at(v any, path string) (any, bool) {
-	for key := range strings.SplitSeq(path, ".") {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = obj[key]; !ok {
-			return nil, false
-		}
-	}
-	return v, true
 }
 
 func isToken(s string) bool {
