@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aiccd/aiccd"
-	"github.com/aiccd/aiccd/accesscode"
+	"github.com/aiccd/aiccd/bulk"
 	"github.com/spf13/cobra"
 )
 
@@ -40,29 +40,7 @@ func newImportAccessCodesCommand(e *env) *cobra.Command {
 				} else if err != nil {
 					return err
 				}
-				prepare := func(d accesscode.Draft, err error) (accesscode.AccessCode, error) {
-					if err != nil {
-						return accesscode.AccessCode{}, err
-					}
-					return a.accessCodes.Prepare(tenantID, d)
-				}
-				_, err := runBulk(ctx, e, args[0], bulkSpec[accesscode.AccessCode]{
-					What:      "access codes",
-					Required:  []string{"accessCode"},
-					BatchSize: accessCodeBatch,
-					Pipeline:  true,
-					CSVParser: func(header []string) (func([]string) (accesscode.AccessCode, error), error) {
-						parse, err := accesscode.CSV(header)
-						if err != nil {
-							return nil, err
-						}
-						return func(rec []string) (accesscode.AccessCode, error) { return prepare(parse(rec)) }, nil
-					},
-					FromJSON: func(line []byte) (accesscode.AccessCode, error) { return prepare(accesscode.FromJSON(line)) },
-					Write: func(ctx context.Context, batch []accesscode.AccessCode) error {
-						return a.accessCodes.CreateBatch(ctx, tenantID, batch)
-					},
-				}, o)
+				_, err := runBulk(ctx, e, args[0], bulk.AccessCodes(a.accessCodes, tenantID, accessCodeBatch, true), o)
 				if err != nil {
 					return err
 				}

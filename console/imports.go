@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
-	"github.com/aiccd/aiccd/accesscode"
 	"github.com/aiccd/aiccd/admin"
 	"github.com/aiccd/aiccd/bulk"
 )
@@ -192,7 +191,7 @@ func (c *Console) accessCodeImport(w http.ResponseWriter, r *http.Request) error
 
 // runImport imports data for j and records it in the audit log.
 func (c *Console) runImport(ctx context.Context, j *importJob, data []byte, entry admin.AuditEntry) {
-	spec := accessCodeSpec(c.AccessCodes, j.Tenant)
+	spec := bulk.AccessCodes(c.AccessCodes, j.Tenant, uploadBatch, false)
 	_, err := bulk.Run(ctx, bytes.NewReader(data), j.Format, spec, bulk.Hooks{
 		Read: func(int) { j.mu.Lock(); j.read++; j.mu.Unlock() },
 		Reject: func(line int, err error) error {
@@ -226,31 +225,6 @@ func (c *Console) runImport(ctx context.Context, j *importJob, data []byte, entr
 	j.mu.Unlock()
 	if err := c.Admins.Record(ctx, entry); err != nil {
 		c.Logger.ErrorContext(ctx, "audit log not written", "actor", entry.Actor, "action", entry.Action, "target", entry.Target, "err", err)
-	}
-}
-
-// accessCodeSpec is the import of a tenant's access codes, from the row
-// parsers `aiccd import accesscodes` uses.
-func accessCodeSpec(svc *accesscode.Service, tenantID string) bulk.Spec[accesscode.AccessCode] {
-	prepare := func(d accesscode.Draft, err error) (accesscode.AccessCode, error) {
-		if err != nil {
-			return accesscode.AccessCode{}, err
-		}
-		return svc.Prepare(tenantID, d)
-	}
-	return bulk.Spec[accesscode.AccessCode]{
-		What: "access codes", Required: []string{"accessCode"}, BatchSize: uploadBatch,
-		CSVParser: func(header []string) (func([]string) (accesscode.AccessCode, error), error) {
-			parse, err := accesscode.CSV(header)
-			if err != nil {
-				return nil, err
-			}
-			return func(rec []string) (accesscode.AccessCode, error) { return prepare(parse(rec)) }, nil
-		},
-		FromJSON: func(line []byte) (accesscode.AccessCode, error) { return prepare(accesscode.FromJSON(line)) },
-		Write: func(ctx context.Context, batch []accesscode.AccessCode) error {
-			return svc.CreateBatch(ctx, tenantID, batch)
-		},
 	}
 }
 
