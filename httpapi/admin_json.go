@@ -1,10 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"reflect"
 	"slices"
@@ -24,35 +20,18 @@ import (
 // decodeAdminJSON reads an admin request's body, one JSON object, into v,
 // a pointer to a struct.
 func decodeAdminJSON(r *http.Request, v any) error {
-	body, err := io.ReadAll(r.Body)
+	body, keys, err := readObject(r, v)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return err
-		}
-		return aiccd.Wrap(aiccd.KindInvalid, err, "the request body could not be read")
+		return err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errBodyEmpty
-	}
-	var keys keyScan
-	err = keys.scan(body, shapeOf(reflect.TypeOf(v)))
 	switch {
-	case errors.Is(err, errNotObject):
-		return errBodyNotObject
-	case err != nil:
-		return syntaxError(body)
 	case keys.dup != "":
 		return fieldError(keys.dup, "is given twice")
 	case len(keys.ignored) > 0:
 		return aiccd.Errorf(aiccd.KindInvalid, "unknown field %q; the fields are %s",
 			keys.ignored[0], strings.Join(jsonFields(reflect.TypeOf(v).Elem()), ", "))
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return typeError(err)
-	}
-	return nil
+	return decodeScanned(body, v)
 }
 
 // decodeOptionalAdminJSON is decodeAdminJSON for bodies that may be left

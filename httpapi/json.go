@@ -75,23 +75,9 @@ func writeText(w http.ResponseWriter, status int, text string) {
 // explained by field name. The body is already capped by the server's
 // size limit.
 func decodeJSON(r *http.Request, v any) error {
-	body, err := io.ReadAll(r.Body)
+	body, keys, err := readObject(r, v)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return err
-		}
-		return aiccd.Wrap(aiccd.KindInvalid, err, "the request body could not be read")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errBodyEmpty
-	}
-	var keys keyScan
-	err = keys.scan(body, shapeOf(reflect.TypeOf(v)))
-	switch {
-	case errors.Is(err, errNotObject):
-		return errBodyNotObject
-	case err != nil:
-		return syntaxError(body)
+		return err
 	}
 	if info := requestInfoFrom(r.Context()); info != nil {
 		info.ignoredKeys = keys.ignored
@@ -99,7 +85,38 @@ func decodeJSON(r *http.Request, v any) error {
 	if keys.dup != "" {
 		return fieldError(keys.dup, "is given twice")
 	}
-	dec := json.NewDecoder(bytes.NewReader(keys.without(body)))
+	return decodeScanned(keys.without(body), v)
+}
+
+// readObject reads the request body, which must be one JSON object, and
+// scans its keys against the fields of v (keyScan); the vendor and the
+// admin decoders then judge the keys each by their own rule.
+func readObject(r *http.Request, v any) ([]byte, keyScan, error) {
+	var keys keyScan
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, keys, err
+		}
+		return nil, keys, aiccd.Wrap(aiccd.KindInvalid, err, "the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, keys, errBodyEmpty
+	}
+	err = keys.scan(body, shapeOf(reflect.TypeOf(v)))
+	switch {
+	case errors.Is(err, errNotObject):
+		return nil, keys, errBodyNotObject
+	case err != nil:
+		return nil, keys, syntaxError(body)
+	}
+	return body, keys, nil
+}
+
+// decodeScanned decodes a scanned body into v, numbers kept as sent, a
+// value of the wrong type explained by its field.
+func decodeScanned(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
 		return typeError(err)
