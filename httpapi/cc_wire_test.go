@@ -13,12 +13,38 @@ import (
 // accesscode package: what a body becomes, and the message that refuses
 // it.
 
+// bodyCase is a body, and what it becomes or the start of the message
+// that refuses it ("" for success).
+type bodyCase[Q comparable] struct {
+	body string
+	want Q
+	err  string
+}
+
+// checkBodies decodes each case's body into B and turns it into a query
+// with query, holding it to the case.
+func checkBodies[B any, Q comparable](t *testing.T, cases []bodyCase[Q], query func(*B) (Q, error)) {
+	t.Helper()
+	for _, tc := range cases {
+		var b B
+		if err := json.Unmarshal([]byte(tc.body), &b); err != nil {
+			t.Fatalf("%s: %v", tc.body, err)
+		}
+		q, err := query(&b)
+		if tc.err != "" {
+			if aiccd.KindOf(err) != aiccd.KindInvalid || !strings.HasPrefix(aiccd.MessageOf(err, ""), tc.err) {
+				t.Errorf("%s: err = %v, want %q", tc.body, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || q != tc.want {
+			t.Errorf("%s: %+v, %v; want %+v", tc.body, q, err, tc.want)
+		}
+	}
+}
+
 func TestAccessCodeListBody(t *testing.T) {
-	for _, tc := range []struct {
-		body string
-		want accesscode.Query
-		err  string // the start of the message; "" for success
-	}{
+	checkBodies(t, []bodyCase[accesscode.Query]{
 		{body: `{}`, want: accesscode.Query{Limit: 100}},
 		{body: `{"accessCode":"9911411","mediatypeId":5,"description":"access code","limit":10,"offset":0}`,
 			want: accesscode.Query{Filter: accesscode.Filter{AccessCode: "9911411", MediaType: 5, Description: "access code"}, Limit: 10}},
@@ -51,30 +77,11 @@ func TestAccessCodeListBody(t *testing.T) {
 		{body: `{"description":"web\u0000shop"}`, err: "description: must not contain control characters (found U+0000)"},
 		{body: `{"description":"web\tshop"}`, err: "description: must not contain control characters (found U+0009)"},
 		{body: `{"accessCode":"99\u000011"}`, err: "accessCode: must not contain control characters (found U+0000)"},
-	} {
-		var r accessCodeListBody
-		if err := json.Unmarshal([]byte(tc.body), &r); err != nil {
-			t.Fatalf("%s: %v", tc.body, err)
-		}
-		q, err := r.request().Query()
-		if tc.err != "" {
-			if aiccd.KindOf(err) != aiccd.KindInvalid || !strings.HasPrefix(aiccd.MessageOf(err, ""), tc.err) {
-				t.Errorf("%s: err = %v, want %q", tc.body, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || q != tc.want {
-			t.Errorf("%s: %+v, %v; want %+v", tc.body, q, err, tc.want)
-		}
-	}
+	}, func(b *accessCodeListBody) (accesscode.Query, error) { return b.request().Query() })
 }
 
 func TestCalledRouteBody(t *testing.T) {
-	for _, tc := range []struct {
-		body string
-		want accesscode.RouteQuery
-		err  string
-	}{
+	checkBodies(t, []bodyCase[accesscode.RouteQuery]{
 		{body: `{}`, want: accesscode.RouteQuery{Limit: 100}},
 		{body: `{"accessCode":"12345","extCode":"1","devicetype":3,"deviceDesc":"ivr","mediaTypeId":53,"limit":5,"offset":10}`,
 			want: accesscode.RouteQuery{RouteFilter: accesscode.RouteFilter{AccessCode: "12345", ExtCode: "1", DeviceType: 3, DeviceDesc: "ivr", MediaType: 53}, Limit: 5, Offset: 10}},
@@ -95,22 +102,7 @@ func TestCalledRouteBody(t *testing.T) {
 		{body: `{"accessCode":"1\u00002"}`, err: "accessCode: must not contain control characters (found U+0000)"},
 		{body: `{"extCode":"1\u0000"}`, err: "extCode: must not contain control characters (found U+0000)"},
 		{body: `{"deviceDesc":"ivr\u0000"}`, err: "deviceDesc: must not contain control characters (found U+0000)"},
-	} {
-		var r calledRouteBody
-		if err := json.Unmarshal([]byte(tc.body), &r); err != nil {
-			t.Fatalf("%s: %v", tc.body, err)
-		}
-		q, err := r.request().Query()
-		if tc.err != "" {
-			if aiccd.KindOf(err) != aiccd.KindInvalid || !strings.HasPrefix(aiccd.MessageOf(err, ""), tc.err) {
-				t.Errorf("%s: err = %v, want %q", tc.body, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || q != tc.want {
-			t.Errorf("%s: %+v, %v; want %+v", tc.body, q, err, tc.want)
-		}
-	}
+	}, func(b *calledRouteBody) (accesscode.RouteQuery, error) { return b.request().Query() })
 }
 
 // FuzzAccessCodeListBody feeds arbitrary bodies to queryAccessCodeList's
