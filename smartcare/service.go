@@ -92,15 +92,7 @@ func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req Faul
 	// While the change feed vouches for the tenant's rules in memory, only
 	// the records are read.
 	if snap, ok := s.cache.fresh(tenantID); ok {
-		scene, from, to, err := s.resolve(snap.config, q)
-		if err != nil {
-			return FaultyUserResult{}, err
-		}
-		recs, err := s.store.Records(ctx, tenantID, q.MSISDN, from, to, s.maxQueryRecords+1)
-		if err != nil {
-			return FaultyUserResult{}, dacError(err)
-		}
-		return s.correlate(snap, q, scene, from, to, recs)
+		return s.answer(ctx, tenantID, snap, q)
 	}
 	// Otherwise, with the tenant's rules in memory, the records are read in
 	// the same round trip as the versions that tell whether those rules are
@@ -123,6 +115,13 @@ func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req Faul
 	if err != nil {
 		return FaultyUserResult{}, err
 	}
+	return s.answer(ctx, tenantID, snap, q)
+}
+
+// answer is q answered from rules known to be current: the window
+// resolved from snap's settings, the subscriber's records in it read and
+// correlated with snap's rules.
+func (s *Service) answer(ctx context.Context, tenantID string, snap snapshot, q FaultyUserQuery) (FaultyUserResult, error) {
 	scene, from, to, err := s.resolve(snap.config, q)
 	if err != nil {
 		return FaultyUserResult{}, err
