@@ -189,8 +189,9 @@ func deepAnswer(v smartcare.TaskView) smartCareAnswer {
 }
 
 // taskData is the data element of submitquickdelimit and
-// queryquickresult.
-type taskData struct {
+// queryquickresult (R: matchedRule) and of querydeepresult (R: deepRule,
+// each rule with its evidence).
+type taskData[R any] struct {
 	TaskID         string               `json:"taskId"`
 	Status         smartcare.TaskStatus `json:"status"`
 	MSISDN         string               `json:"msisdn"`
@@ -198,34 +199,28 @@ type taskData struct {
 	ComplaintScene string               `json:"complaintScene"`
 	SessionID      string               `json:"sessionID,omitempty"`
 	TTID           string               `json:"ttid,omitempty"`
-	Rules          []matchedRule        `json:"rules"`
+	Rules          []R                  `json:"rules"`
 }
 
-// taskDataOf is the data array of submitquickdelimit and
-// queryquickresult: the task, with its rules once finished.
-func taskDataOf(v smartcare.TaskView) []taskData {
+// taskElement is the data array of a task's answer: the task, with the
+// rules it matched once finished.
+func taskElement[R any](v smartcare.TaskView, rules []R) []taskData[R] {
 	t := v.Task
-	d := taskData{
+	d := taskData[R]{
 		TaskID: smartcare.FormatID(t.ID), Status: t.Status, MSISDN: t.MSISDN,
 		FaultTime: strconv.FormatInt(t.FaultTime.UnixMilli(), 10), ComplaintScene: t.SceneID, SessionID: t.SessionID,
-		Rules: matchedRules(t.Matches),
+		Rules: rules,
 	}
 	if len(t.Matches) > 0 {
 		d.TTID = formatTTID(t.Matches[0].FirstSeen, v.Location())
 	}
-	return []taskData{d}
+	return []taskData[R]{d}
 }
 
-// deepData is the data element of querydeepresult.
-type deepData struct {
-	TaskID         string               `json:"taskId"`
-	Status         smartcare.TaskStatus `json:"status"`
-	MSISDN         string               `json:"msisdn"`
-	FaultTime      string               `json:"faultTime"`
-	ComplaintScene string               `json:"complaintScene"`
-	SessionID      string               `json:"sessionID,omitempty"`
-	TTID           string               `json:"ttid,omitempty"`
-	Rules          []deepRule           `json:"rules"`
+// taskDataOf is the data array of submitquickdelimit and
+// queryquickresult.
+func taskDataOf(v smartcare.TaskView) []taskData[matchedRule] {
+	return taskElement(v, matchedRules(v.Task.Matches))
 }
 
 // deepRule is a matched rule with its evidence.
@@ -245,13 +240,9 @@ type evidenceRecord struct {
 }
 
 // deepDataOf is the data array of querydeepresult.
-func deepDataOf(v smartcare.TaskView) []deepData {
+func deepDataOf(v smartcare.TaskView) []taskData[deepRule] {
 	t, loc := v.Task, v.Location()
-	d := deepData{
-		TaskID: smartcare.FormatID(t.ID), Status: t.Status, MSISDN: t.MSISDN,
-		FaultTime: strconv.FormatInt(t.FaultTime.UnixMilli(), 10), ComplaintScene: t.SceneID, SessionID: t.SessionID,
-		Rules: make([]deepRule, len(t.Matches)),
-	}
+	rules := make([]deepRule, len(t.Matches))
 	for i, m := range t.Matches {
 		dr := deepRule{
 			ReflectionRule: m.ReflectionRule, CCMSceneCode: m.SceneCode, TTID: formatTTID(m.FirstSeen, loc),
@@ -267,10 +258,7 @@ func deepDataOf(v smartcare.TaskView) []deepData {
 			}
 			dr.Records[j] = evidenceRecord{EventTime: formatTTID(r.EventTime, loc), CCMSceneCode: r.SceneCode, Dimensions: dims}
 		}
-		d.Rules[i] = dr
+		rules[i] = dr
 	}
-	if len(t.Matches) > 0 {
-		d.TTID = formatTTID(t.Matches[0].FirstSeen, loc)
-	}
-	return []deepData{d}
+	return taskElement(v, rules)
 }

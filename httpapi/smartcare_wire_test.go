@@ -132,7 +132,7 @@ func TestDeepAnswerGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := deepAnswer(deep)
-		data := a.Data.([]deepData)
+		data := a.Data.([]taskData[deepRule])
 		// The task's and rules' IDs are the ID generator's: the golden
 		// file numbers the rules from 1, in the order they were made.
 		data[0].TaskID = "(task ID)"
