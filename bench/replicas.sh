@@ -8,22 +8,15 @@
 # bench/out/replicas.md. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
-OUT=bench/out
-DURATION=${DURATION:-15s}
-CONNS=${CONNS:-32}
-THREADS=${THREADS:-2}
 COUNTS=${COUNTS:-1 3}
-PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 DBNAME=aiccd_replicas
 LB_PORT=18180         # HAProxy in front of the replicas
 LB_CEILING_PORT=18189 # HAProxy in front of the ceiling
 FIRST_PORT=18181      # replicas listen on 18181, 18182, ...
 CEILING_PORT=18190
-ADMIN_TOKEN=bench-admin-token-0123456789
-export AICCD_ADMIN_TOKEN=$ADMIN_TOKEN AICCD_LOG_LEVEL=warn AICCD_MASTER_KEY=YmVuY2gtbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWJjZGU=
 
-say() { printf '\n==> %s\n' "$*" >&2; }
 die() { echo "bench/replicas.sh: $*" >&2; exit 1; }
 mkdir -p "$OUT"
 max=0; for n in $COUNTS; do [ "$n" -gt "$max" ] && max=$n; done
@@ -53,6 +46,7 @@ go build -o "$OUT/sign" ./bench/sign
 TICK=$(getconf CLK_TCK)
 
 TMP=$(mktemp -d)
+LUA_DIR=$TMP
 REPLICA_PIDS=()
 LB_PID=
 CEIL_PID=
@@ -140,31 +134,6 @@ EOF
   for i in $(seq 1 $((2 * $1))); do curl -sf "http://127.0.0.1:$LB_PORT/readyz" >/dev/null || die "a replica is not ready behind HAProxy"; done
 }
 
-# lua NAME METHOD PATH BODY HEADER... writes a wrk script.
-lua() {
-  local name=$1 method=$2 path=$3 body=$4; shift 4
-  {
-    echo "wrk.method = \"$method\""
-    echo "wrk.path = \"$path\""
-    [ -n "$body" ] && printf 'wrk.body = [[%s]]\nwrk.headers["Content-Type"] = "application/json"\n' "$body"
-    for h in "$@"; do printf 'wrk.headers["%s"] = [[%s]]\n' "${h%%: *}" "${h#*: }"; done
-  } > "$TMP/$name.lua"
-}
-
-scripts() { # scripts BASEURL
-  local base=$1 token signed check='{"searchType":"mobile","searchKey":"0086-13700000000"}'
-  token=$(curl -s -X POST "$base/apigovernance/api/oauth/tokenByAkSk" -H 'Content-Type: application/json' \
-    -d '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}' | sed -n 's/.*"AccessToken":"\([^"]*\)".*/\1/p')
-  [ -n "$token" ] || die "no gateway token from $base"
-  mapfile -t signed < <("$OUT/sign" -url "$base/v1.0/demo-partner/partner/customer-mgr/check-user" -body "$check")
-  lua ceiling POST / '{"accessCode":"9911411"}'
-  lua querytenantbasic GET /rest/oma/softwareconsole/tenant/querytenantbasic "" "X-Auth-Token: demo-mall-token"
-  lua check-user POST /v1.0/demo-partner/partner/customer-mgr/check-user "$check" "${signed[@]}"
-  lua queryfaultyuser POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser \
-    '{"msisdn":"6680512100869","faultTime":"1721283133000","complaintScene":"1","backtraceDuration":"3600","sessionID":"20240709","queryFlag":"1"}' \
-    "Authorization: Bearer $token" "X-APP-Key: demo-app-key"
-}
-
 # ticks PID...: CPU time (user + system, clock ticks) of each process, "pid ticks".
 ticks() { local pid; for pid in "$@"; do [ -r "/proc/$pid/stat" ] && awk -v p="$pid" '{ print p, $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done; }
 # The PostgreSQL backends serving this database, from pg_stat_activity; the
@@ -211,7 +180,8 @@ for n in $COUNTS; do
   say "$n replica(s) behind HAProxy"
   start_replicas "$n"
   start_lb "$n"
-  scripts "http://127.0.0.1:$LB_PORT"
+  demo_scripts "http://127.0.0.1:$LB_PORT"
+  lua ceiling POST / '{"accessCode":"9911411"}'
   DIRECT[$n]=$(measure ceiling "$CEILING_PORT" "$CEIL_PID")
   echo "ceiling, direct: ${DIRECT[$n]}" >&2
   for ep in $ENDPOINTS; do

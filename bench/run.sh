@@ -8,24 +8,17 @@
 # See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
-OUT=bench/out
-DURATION=${DURATION:-15s}
-CONNS=${CONNS:-32}
-THREADS=${THREADS:-2}
 RECORDS=${RECORDS:-1000000}
 ACCESS_CODES=${ACCESS_CODES:-100000}
 CUSTOMERS=${CUSTOMERS:-100000}
-PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 PHASES=${PHASES:-demo volume}
 PRISM_VERSION=5.14.2
 PORT=18080
 CEILING_PORT=18090
 PRISM_PORT=18091
-ADMIN_TOKEN=bench-admin-token-0123456789
-export AICCD_ADMIN_TOKEN=$ADMIN_TOKEN AICCD_LOG_LEVEL=warn AICCD_MASTER_KEY=YmVuY2gtbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWJjZGU=
 
-say() { printf '\n==> %s\n' "$*" >&2; }
 mkdir -p "$OUT"
 for port in $PORT $CEILING_PORT $PRISM_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -78,17 +71,6 @@ start_aiccd() { # start_aiccd DATABASE [serve flags...]: starts it, waits for /r
 stop_aiccd() { kill -TERM "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; PID=; }
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "${REF_PID:-}" ] && kill "$REF_PID" 2>/dev/null; [ -n "${CEIL_PID:-}" ] && kill "$CEIL_PID" 2>/dev/null; true' EXIT
 
-# lua NAME METHOD PATH BODY HEADER... writes a wrk script.
-lua() {
-  local name=$1 method=$2 path=$3 body=$4; shift 4
-  {
-    echo "wrk.method = \"$method\""
-    echo "wrk.path = \"$path\""
-    [ -n "$body" ] && printf 'wrk.body = [[%s]]\nwrk.headers["Content-Type"] = "application/json"\n' "$body"
-    for h in "$@"; do printf 'wrk.headers["%s"] = [[%s]]\n' "${h%%: *}" "${h#*: }"; done
-  } > "$OUT/$name.lua"
-}
-
 # load NAME BASEURL PID [PROFILE_NAME]: runs wrk, prints "req/s p50_ms p99_ms
 # peak_rss_mb non2xx cpu_us"; the peak is the server's VmHWM (the most
 # resident memory it has had since it started, kept by the kernel: no
@@ -123,24 +105,6 @@ load() {
 
 ENDPOINTS="tokenByAkSk querytenantbasic querytenantinfo check-user queryAccessCodeList queryfaultyuser"
 declare -A RESULT READY NEAR SHARE CPU
-
-scripts() { # scripts BASEURL: writes the wrk scripts of the endpoints against BASEURL
-  local base=$1 token signed
-  token=$(curl -s -X POST "$base/apigovernance/api/oauth/tokenByAkSk" -H 'Content-Type: application/json' \
-    -d '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}' | sed -n 's/.*"AccessToken":"\([^"]*\)".*/\1/p')
-  [ -n "$token" ] || token=prism-needs-no-real-token
-  local check='{"searchType":"mobile","searchKey":"0086-13700000000"}'
-  mapfile -t signed < <("$OUT/sign" -url "$base/v1.0/demo-partner/partner/customer-mgr/check-user" -body "$check")
-  lua tokenByAkSk POST /apigovernance/api/oauth/tokenByAkSk '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}'
-  lua querytenantbasic GET /rest/oma/softwareconsole/tenant/querytenantbasic "" "X-Auth-Token: demo-mall-token"
-  lua querytenantinfo GET /rest/oma/softwareconsole/trialtenant/querytenantinfo "" "X-Auth-Token: ${TRIAL_TOKEN:-demo-trial-token}"
-  lua check-user POST /v1.0/demo-partner/partner/customer-mgr/check-user "$check" "${signed[@]}"
-  lua queryAccessCodeList POST /apiaccess/rest/cc-management/v1/accessCodeInfo/queryAccessCodeList \
-    '{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}' "Authorization: Bearer $token" "X-APP-Key: demo-app-key"
-  lua queryfaultyuser POST /apiaccess/CC-Management/v1/smartcare/queryfaultyuser \
-    '{"msisdn":"6680512100869","faultTime":"1721283133000","complaintScene":"1","backtraceDuration":"3600","sessionID":"20240709","queryFlag":"1"}' \
-    "Authorization: Bearer $token" "X-APP-Key: demo-app-key"
-}
 
 # The ceiling serves throughout and is measured just before each endpoint:
 # on a machine shared with other work the capacity left to a server moves
@@ -184,7 +148,7 @@ for engine in sqlite postgres; do
       say "ready in ${READY[$engine]} ms on an existing database"
     fi
     say "loading $engine, $phase data"
-    scripts "http://127.0.0.1:$PORT"
+    demo_scripts "http://127.0.0.1:$PORT"
     for ep in $ENDPOINTS; do
       NEAR[$engine,$phase,$ep]=$(load ceiling "http://127.0.0.1:$CEILING_PORT" "$CEIL_PID")
       RESULT[$engine,$phase,$ep]=$(load "$ep" "http://127.0.0.1:$PORT" "$PID" "$engine-$phase-$ep")
@@ -209,7 +173,7 @@ if [ -s "$OUT/openapi.yaml" ]; then
   say "Prism $PRISM_VERSION mocking aiccd's OpenAPI document"
   "$OUT/prism/node_modules/.bin/prism" mock -p "$PRISM_PORT" -d false "$OUT/openapi.yaml" >"$OUT/prism.log" 2>&1 & REF_PID=$!
   for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$PRISM_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-  scripts "http://127.0.0.1:$PRISM_PORT"
+  demo_scripts "http://127.0.0.1:$PRISM_PORT" prism-needs-no-real-token
   for ep in $ENDPOINTS; do
     cp "$OUT/$ep.lua" "$OUT/prism-$ep.lua"
     PRISM[$ep]=$(load "prism-$ep" "http://127.0.0.1:$PRISM_PORT" "$REF_PID")
