@@ -18,28 +18,6 @@ import (
 	"github.com/aiccd/aiccd/smartcare"
 )
 
-// pageExample is the response of the queryfaultyuser page's example,
-// verbatim.
-const pageExample = `{
-"returnCode": 0,
-"description": "Query succeeded. Data is found in the query result.",
-"data": [
-{
-"rules": [
-{
-"reflectionRule": "FAILURE_CAUSE=DTAPSMS_CP:CP Error(17 Network Failure)",
-"ccmSceneCode": "SMS"
-},
-{
-"reflectionRule": "LAC_TAC=5200504B2007&SAI_CGI_ECGI=5200504B2007",
-"ccmSceneCode": "DATA"
-}
-],
-"msisdn": "6680512100869"
-}
-]
-}`
-
 // goldenAnswer compares an answer, indented, with testdata/answers/name.
 func goldenAnswer(t *testing.T, name string, v any) {
 	t.Helper()
@@ -91,7 +69,7 @@ func TestFaultyUserAnswerIsThePageExample(t *testing.T) {
 		b, _ := json.Marshal(FaultyUserAnswer(res, nil))
 		var got, want any
 		json.Unmarshal(b, &got)
-		if err := json.Unmarshal([]byte(pageExample), &want); err != nil {
+		if err := json.Unmarshal([]byte(smartCarePageExample), &want); err != nil {
 			t.Fatal(err)
 		}
 		if data, ok := got.(map[string]any)["data"].([]any); ok && len(data) > 0 {
