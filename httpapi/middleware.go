@@ -87,10 +87,12 @@ type recorder struct {
 	errDetail string
 	outcome   string       // journal.OutcomeReset when the connection was reset unanswered
 	info      *requestInfo // nil when nothing is journaled
-	// record journals the request now, once: before a reset, so that the
-	// entry exists when the client sees it.
-	record func()
-	head   bytes.Buffer // the start of a journaled answer
+	// req and start are the request as instrument received it and when:
+	// what journalOnce records.
+	req      *http.Request
+	start    time.Time
+	recorded bool         // journalOnce has recorded the request
+	head     bytes.Buffer // the start of a journaled answer
 }
 
 func (rec *recorder) WriteHeader(status int) {
@@ -116,6 +118,31 @@ func (rec *recorder) Write(b []byte) (int, error) {
 
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
+// journalOnce journals rec's request, once: when it is answered, and
+// before a reset, so that the entry exists when the client sees it.
+func (s *Server) journalOnce(rec *recorder) {
+	if rec.info == nil || rec.recorded {
+		return
+	}
+	rec.recorded = true
+	r := rec.req
+	// A request answered before its body was read (refused, or a fault
+	// rule's) is still matched by its body's fields: read what the journal
+	// keeps of it.
+	if r.Body != nil {
+		io.Copy(io.Discard, io.LimitReader(r.Body, 4*journal.MaxBody-int64(rec.info.body.Len())))
+	}
+	s.journal.Record(s.journalEntry(r, rec.info, rec, rec.start, time.Since(rec.start), routeOf(r)))
+}
+
+// routeOf is the route pattern r was served by, "unmatched" for none.
+func routeOf(r *http.Request) string {
+	if r.Pattern == "" || catchAll[r.Pattern] {
+		return "unmatched"
+	}
+	return r.Pattern
+}
+
 // instrument is the outermost middleware: it assigns the request ID and
 // notes the source address credentials are checked from, then writes one
 // access-log line and records the metrics once the request is answered.
@@ -139,25 +166,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), requestStateKey, st)
 		ctx = credential.WithSource(ctx, sourceAddress(r))
 		r = r.WithContext(ctx)
-		routeOf := func() string {
-			if r.Pattern == "" || catchAll[r.Pattern] {
-				return "unmatched"
-			}
-			return r.Pattern
-		}
-		recorded := false
-		rec.record = func() {
-			if rec.info != nil && !recorded {
-				recorded = true
-				// A request answered before its body was read (refused,
-				// or a fault rule's) is still matched by its body's
-				// fields: read what the journal keeps of it.
-				if r.Body != nil {
-					io.Copy(io.Discard, io.LimitReader(r.Body, 4*journal.MaxBody-int64(rec.info.body.Len())))
-				}
-				s.journal.Record(s.journalEntry(r, rec.info, rec, start, time.Since(start), routeOf()))
-			}
-		}
+		rec.req, rec.start = r, start
 
 		next.ServeHTTP(rec, r)
 
@@ -165,10 +174,10 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		route := routeOf()
+		route := routeOf(r)
 		s.metrics.observe(route, rec.status, elapsed)
 		s.answered.Add(1)
-		rec.record()
+		s.journalOnce(rec)
 		level := slog.LevelInfo
 		if opsPaths[r.URL.Path] {
 			level = slog.LevelDebug // probes and scrapes would drown the log

@@ -111,7 +111,7 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request, f fault.Fault) b
 	case f.Reset:
 		if rec, ok := w.(*recorder); ok {
 			rec.outcome = journal.OutcomeReset // what the client saw: no status, no bytes
-			rec.record()                       // before the client sees it
+			s.journalOnce(rec)                 // before the client sees it
 		}
 		resetConnection(w)
 		return true
