@@ -37,6 +37,22 @@ func NewCache[K comparable, V any](h *Hub, kind Kind, parse func(string) (K, boo
 	return c
 }
 
+// NewGroupCache returns a cache of at most max values whose keys fall in
+// groups (a tenant's many values): a change of any of kinds names a group,
+// and the cache forgets every value in it. It suits values whose writes
+// are too many to name one by one, such as a tenant's subscriber records,
+// changed by imports of thousands at a time.
+func NewGroupCache[K comparable, V any](h *Hub, group func(K) string, max int, kinds ...Kind) *Cache[K, V] {
+	c := &Cache[K, V]{hub: h, max: max, m: map[K]V{}}
+	if h != nil {
+		for _, kind := range kinds {
+			h.Subscribe(kind, func(name string) { c.forgetGroup(group, name) })
+		}
+		h.OnFlush(c.Flush)
+	}
+	return c
+}
+
 // StringKey is the parse function of caches keyed by the change's key.
 func StringKey(key string) (string, bool) { return key, true }
 
@@ -98,6 +114,18 @@ func (c *Cache[K, V]) Forget(k K) {
 	c.mu.Lock()
 	c.gen++
 	delete(c.m, k)
+	c.mu.Unlock()
+}
+
+// forgetGroup drops the values of the keys in group name.
+func (c *Cache[K, V]) forgetGroup(group func(K) string, name string) {
+	c.mu.Lock()
+	c.gen++
+	for k := range c.m {
+		if group(k) == name {
+			delete(c.m, k)
+		}
+	}
 	c.mu.Unlock()
 }
 

@@ -44,6 +44,10 @@ const (
 	CustomerEmail  Kind = "customer_email"  // an e-mail address's blind index, lower-case hex
 	CustomerMobile Kind = "customer_mobile" // a mobile number's blind index, lower-case hex
 	AccessCodes    Kind = "access_codes"    // a tenant's ID: any of its access codes
+
+	// A tenant's subscriber records, written by the store once per
+	// statement rather than by a trigger once per record.
+	SmartCareRecords Kind = "smartcare_records" // a tenant's ID
 )
 
 // Change is one committed change of an entity.

@@ -165,3 +165,40 @@ func TestCacheIsBounded(t *testing.T) {
 		t.Fatal("a change parsed to the cache's key did not drop the value")
 	}
 }
+
+// TestGroupCacheForgetsTheGroup: a change naming a group drops every
+// value in it, whichever of the cache's kinds it is, and no other.
+func TestGroupCacheForgetsTheGroup(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h, t0 := started(t)
+	type key struct{ tenant, subscriber string }
+	c := changefeed.NewGroupCache[key, int](h, func(k key) string { return k.tenant }, 10, changefeed.SmartCareRecords, changefeed.Tenant)
+	fill := func() {
+		for i, k := range []key{{"t1", "a"}, {"t1", "b"}, {"t2", "a"}} {
+			c.Load(ctx, k, func(context.Context, key) (int, error) { return i, nil })
+		}
+	}
+	held := func(k key) bool { _, ok := c.Get(k); return ok }
+	for _, kind := range []changefeed.Kind{changefeed.SmartCareRecords, changefeed.Tenant} {
+		fill()
+		h.Deliver(changefeed.Change{Kind: changefeed.AccessCodes, Key: "t1"})
+		if time.Since(t0) < changefeed.Lease && !held(key{"t1", "a"}) {
+			t.Fatal("a change of another kind dropped a value")
+		}
+		h.Deliver(changefeed.Change{Kind: kind, Key: "t1"})
+		if held(key{"t1", "a"}) || held(key{"t1", "b"}) {
+			t.Fatalf("a %s change of t1 left t1's values", kind)
+		}
+		if time.Since(t0) < changefeed.Lease && !held(key{"t2", "a"}) {
+			t.Fatalf("a %s change of t1 dropped t2's value", kind)
+		}
+	}
+	c.Load(ctx, key{"t1", "a"}, func(context.Context, key) (int, error) {
+		h.Deliver(changefeed.Change{Kind: changefeed.SmartCareRecords, Key: "t2"})
+		return 1, nil
+	})
+	if held(key{"t1", "a"}) {
+		t.Fatal("a value loaded while a change of another group arrived was kept")
+	}
+}

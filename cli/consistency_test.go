@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -423,6 +425,41 @@ func testWritesReachTheOtherServer(t *testing.T, c *cluster) {
 		_, err := admin.UpdateRule(ctx, "cons-sc", rule.ID, client.RulePatch{ReflectionRule: &other})
 		return err
 	}))
+
+	// New subscriber records: B holds the subscriber's records of the
+	// window in memory (the query above asked for them), and an import
+	// through another process or the admin API adds one the new rule
+	// matches.
+	c.expectReflected("subscriber records imported", func() bool {
+		code, body := c.call(c.b, "POST", "/apiaccess/CC-Management/v1/smartcare/queryfaultyuser", query,
+			map[string]string{"Authorization": "Bearer " + scToken, "X-APP-Key": scKey.AppKey})
+		switch {
+		case code == 200 && strings.Contains(body, `"returnCode":1`):
+			return false
+		case code == 200 && strings.Contains(body, `"returnCode":0`):
+			return true
+		}
+		t.Errorf("queryfaultyuser: %d %s", code, body)
+		return false
+	}, func(ctx context.Context) bool {
+		recs, err := db.SmartCare.Records(ctx, "cons-sc", "6680512100869", now.Add(-2*time.Hour), now, 10)
+		return err == nil && len(recs) == 2
+	}, func() {
+		at := now.Add(-45 * time.Minute)
+		if c.viaCLI {
+			path := filepath.Join(t.TempDir(), "records.ndjson")
+			line := fmt.Sprintf(`{"msisdn":"6680512100869","eventTime":%d,"ccmSceneCode":"DATA","dimensions":{"CELL":"2"}}`+"\n", at.UnixMilli())
+			if err := os.WriteFile(path, []byte(line), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, stderr, err := runCLI(t, c.dsn, "import", "records", "--tenant", "cons-sc", path); err != nil {
+				t.Fatalf("aiccd import records: %v\n%s", err, stderr)
+			}
+			return
+		}
+		must(admin.IngestRecords(ctx, "cons-sc", []client.Record{{MSISDN: "6680512100869", EventTime: at,
+			CCMSceneCode: "DATA", Dimensions: map[string]string{"CELL": "2"}}}))(t)
+	})
 
 	// A deleted access code: the tenant's codes are searched in memory.
 	must(admin.CreateTenant(ctx, client.TenantDraft{ID: "cons-codes", Name: "codes"}))(t)

@@ -12,7 +12,6 @@ import (
 	"github.com/aiccd/aiccd/smartcare"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Subscriber records on PostgreSQL: one partition of smartcare_records per
@@ -131,8 +130,13 @@ func (s *SmartCareStore) AppendRecords(ctx context.Context, tenantID string, rec
 		if err := s.ensurePartitions(ctx, tenantID, days); err != nil {
 			return err
 		}
-		err := s.db.pool.AcquireFunc(ctx, func(c *pgxpool.Conn) error {
-			_, err := c.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(body), copyRecords)
+		// The copy and its one change commit together: a trigger would
+		// notify once per record.
+		err := s.db.inTx(ctx, func(tx pgx.Tx) error {
+			if _, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(body), copyRecords); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `SELECT pg_notify('aiccd_changes', 'smartcare_records ' || $1::text)`, tenantID)
 			return err
 		})
 		var pe *pgconn.PgError

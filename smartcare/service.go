@@ -31,6 +31,7 @@ type Service struct {
 	clock   aiccd.Clock
 	ids     aiccd.IDGenerator
 	cache   cache
+	records *changefeed.Cache[recordWindow, hourRecords]
 	wake    chan struct{} // a task was submitted in this process
 
 	maxQueryRecords int
@@ -46,10 +47,11 @@ type Options struct {
 	// MaxQueuedTasks bounds the delimitation tasks one tenant may have
 	// queued or running at once (0: DefaultMaxQueuedTasks).
 	MaxQueuedTasks int
-	// Feed keeps the tenants' settings, scenes and rules in memory, exact
-	// across replicas through the change feed, so that a query reads only
-	// the subscriber's records. nil: every query also reads the tenant's
-	// versions.
+	// Feed keeps the tenants' settings, scenes and rules in memory, and
+	// the records of the subscribers asked about last, exact across
+	// replicas through the change feed, so that a query reads at most the
+	// subscriber's records. nil: every query reads the records and the
+	// tenant's versions.
 	Feed *changefeed.Hub
 }
 
@@ -64,6 +66,7 @@ func NewService(o Options) *Service {
 	s := &Service{store: o.Store, tenants: o.Tenants, clock: o.Clock, ids: o.IDs, wake: make(chan struct{}, 1),
 		maxQueryRecords: MaxQueryRecords, maxQueuedTasks: o.MaxQueuedTasks}
 	s.cache.follow(o.Feed)
+	s.records = newRecordCache(o.Feed)
 	return s
 }
 
@@ -126,9 +129,9 @@ func (s *Service) answer(ctx context.Context, tenantID string, snap snapshot, q 
 	if err != nil {
 		return FaultyUserResult{}, err
 	}
-	recs, err := s.store.Records(ctx, tenantID, q.MSISDN, from, to, s.maxQueryRecords+1)
+	recs, err := s.windowRecords(ctx, tenantID, q.MSISDN, from, to)
 	if err != nil {
-		return FaultyUserResult{}, dacError(err)
+		return FaultyUserResult{}, err
 	}
 	return s.correlate(snap, q, scene, from, to, recs)
 }

@@ -67,7 +67,10 @@ func (s *SmartCareStore) AppendRecords(ctx context.Context, tenantID string, rec
 				return err
 			}
 		}
-		return nil
+		// One change for the whole append, where a trigger would add one
+		// per record.
+		_, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, key) VALUES ('smartcare_records', ?)`, tenantID)
+		return err
 	})
 	if err == nil {
 		s.tenantsSeen.Store(tenantID, true)
