@@ -209,11 +209,11 @@ func TestServeRunsSmartCareJobs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.ReturnCode() == smartcare.ReturnNoData {
+		if v.Task.Status == smartcare.TaskFinished && !v.Found() {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve's worker did not process the task: return code %d", v.ReturnCode())
+			t.Fatalf("serve's worker did not process the task: status %s, %d matches", v.Task.Status, len(v.Task.Matches))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/credential"
 	"github.com/aiccd/aiccd/partner"
-	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -78,10 +77,6 @@ type problem struct {
 	status    int    // the default status for kind
 	message   string // client-safe, as a sentence; "" when the error had none
 	requestID string
-	// err is the error itself, for domain packages that know how their own
-	// errors are answered (smartcare.ReturnCodeOf); renderers read it only
-	// through such client-safe accessors.
-	err error
 }
 
 // writeError is the one place errors become responses. It logs the error
@@ -100,7 +95,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status:    httpStatus(kind, aiccd.CodeOf(err)),
 		message:   sentence(detail, fieldFirst),
 		requestID: requestIDFrom(r.Context()),
-		err:       err,
 	}
 	ctx := r.Context()
 	switch {
@@ -514,10 +508,9 @@ func renderSmartCare(w http.ResponseWriter, r *http.Request, p problem) {
 		return
 	}
 	// Business outcomes are HTTP 200 with a return code and its sentence,
-	// exactly as the page's Table 4 lists them; the smartcare package
-	// knows which code each of its errors answers. Why is for the log
-	// and the journal (writeError), not the description.
-	rc := smartcare.ReturnCodeOf(p.err)
+	// exactly as the page's Table 4 lists them (returnCodeOf). Why is
+	// for the log and the journal (writeError), not the description.
+	rc := returnCodeOf(p.code, p.kind)
 	writeJSON(w, http.StatusOK, scError{ReturnCode: rc, Description: SmartCareDescription(rc), Data: noData})
 }
 
@@ -574,7 +567,7 @@ func renderForced(w http.ResponseWriter, r *http.Request, status int, code strin
 		}
 		rc, err := strconv.Atoi(code)
 		if err != nil {
-			rc = smartcare.ReturnInternalError
+			rc = returnInternalError
 		}
 		writeJSON(w, orDefault(http.StatusOK), scError{ReturnCode: rc, Description: SmartCareDescription(rc), Data: noData})
 	case familyCC:

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/aiccd/aiccd"
-	"github.com/aiccd/aiccd/smartcare"
 )
 
 // The SmartCare family: queryfaultyuser and the asynchronous delimitation
@@ -41,7 +40,7 @@ func (s *Server) submitQuickDelimit(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-var errTaskIDMissing = aiccd.Errorf(aiccd.KindInvalid, "taskId is mandatory and missing").WithCode(smartcare.CodeParamInvalid)
+var errTaskIDMissing = aiccd.Errorf(aiccd.KindInvalid, "taskId is mandatory and missing")
 
 // queryQuickResult polls a delimitation task:
 // POST /apiaccess/CC-Management/v1/smartcare/queryquickresult.

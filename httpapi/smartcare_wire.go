@@ -8,13 +8,93 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/smartcare"
 )
 
 // The SmartCare family's wire format: the request bodies, the answers
-// {returnCode, description, data} in the page's field names, and the
-// page's sentence for each return code. The smartcare package decides
-// the outcome and its return code; this file only spells it.
+// {returnCode, description, data} in the page's field names, the return
+// code of each outcome and the page's sentence for it. The smartcare
+// package decides the outcome (found or not, a task's status, why a
+// request is refused); this file numbers and spells it.
+
+// The return codes of the SmartCare API family. 0 to 102 are Table 4 of the
+// queryfaultyuser page; 6 and 7 are aiccd's, for the asynchronous
+// delimitation endpoints the page does not cover (docs/compatibility.md).
+const (
+	returnFound         = 0   // query succeeded, data found
+	returnNoData        = 1   // query succeeded, nothing found
+	returnInvalidMSISDN = 2   // msisdn is not 5 to 15 digits
+	returnInvalidTime   = 3   // faultTime is not epoch ms, lies in the future, or before the retention
+	returnUnknownScene  = 4   // complaintScene names no scene of the tenant
+	returnDACError      = 5   // the subscriber record store failed
+	returnTaskPending   = 6   // a delimitation task is queued or running
+	returnUnknownTask   = 7   // no delimitation task has this ID
+	returnOther         = 97  // other errors
+	returnParamInvalid  = 101 // a mandatory field is missing or a value is malformed
+	returnInternalError = 102 // a fault of aiccd
+)
+
+// errorReturnCodes are the return codes of the smartcare package's error
+// codes.
+var errorReturnCodes = map[string]int{
+	smartcare.CodeInvalidMSISDN:      returnInvalidMSISDN,
+	smartcare.CodeInvalidTime:        returnInvalidTime,
+	smartcare.CodeUnknownScene:       returnUnknownScene,
+	smartcare.CodeRecordsUnavailable: returnDACError,
+	smartcare.CodeUnknownTask:        returnUnknownTask,
+	smartcare.CodeTooManyRecords:     returnOther,
+	smartcare.CodeInvalidRule:        returnParamInvalid,
+}
+
+// returnCodeOf is the return code that answers an error of code and
+// kind: the one of a smartcare code, or else one that follows from the
+// kind (Invalid 101, Unavailable 5, NotFound and Conflict 97, anything
+// else 102).
+func returnCodeOf(code string, kind aiccd.Kind) int {
+	if rc, ok := errorReturnCodes[code]; ok {
+		return rc
+	}
+	switch kind {
+	case aiccd.KindInvalid:
+		return returnParamInvalid
+	case aiccd.KindUnavailable:
+		return returnDACError
+	case aiccd.KindNotFound, aiccd.KindConflict:
+		return returnOther
+	default:
+		return returnInternalError
+	}
+}
+
+// resultReturnCode is queryfaultyuser's return code for an answer: 0
+// (found) or 1 (none found).
+func resultReturnCode(r smartcare.FaultyUserResult) int {
+	if r.Found() {
+		return returnFound
+	}
+	return returnNoData
+}
+
+// taskReturnCode is 0 for an accepted submission; for a poll 0 (finished,
+// faults found), 1 (finished, none found), 6 (queued or running) or 5
+// (failed: the store kept failing).
+func taskReturnCode(v smartcare.TaskView) int {
+	if v.Submitted() {
+		return returnFound
+	}
+	switch v.Task.Status {
+	case smartcare.TaskFinished:
+		if v.Found() {
+			return returnFound
+		}
+		return returnNoData
+	case smartcare.TaskFailed:
+		return returnDACError
+	default:
+		return returnTaskPending
+	}
+}
 
 // flexString is a request field the page types as a string, accepted as a
 // JSON number too: complaint systems send faultTime and backtraceDuration
@@ -95,17 +175,17 @@ var smartCareTexts = map[int]string{
 }
 
 var scDescriptions = map[int]string{
-	smartcare.ReturnFound:         "Query succeeded. Data is found in the query result.",
-	smartcare.ReturnNoData:        "Query succeeded. No data is found in the query result.",
-	smartcare.ReturnInvalidMSISDN: "Invalid MSISDN.",
-	smartcare.ReturnInvalidTime:   "Invalid fault time.",
-	smartcare.ReturnUnknownScene:  "The scenario does not exist.",
-	smartcare.ReturnDACError:      "DAC query error.",
-	smartcare.ReturnTaskPending:   "The delimitation task is being processed. Query again later.",
-	smartcare.ReturnUnknownTask:   "The delimitation task does not exist.",
-	smartcare.ReturnOther:         "Other errors.",
-	smartcare.ReturnParamInvalid:  "Parameter verification failed.",
-	smartcare.ReturnInternalError: "AICC internal system error.",
+	returnFound:         "Query succeeded. Data is found in the query result.",
+	returnNoData:        "Query succeeded. No data is found in the query result.",
+	returnInvalidMSISDN: "Invalid MSISDN.",
+	returnInvalidTime:   "Invalid fault time.",
+	returnUnknownScene:  "The scenario does not exist.",
+	returnDACError:      "DAC query error.",
+	returnTaskPending:   "The delimitation task is being processed. Query again later.",
+	returnUnknownTask:   "The delimitation task does not exist.",
+	returnOther:         "Other errors.",
+	returnParamInvalid:  "Parameter verification failed.",
+	returnInternalError: "AICC internal system error.",
 }
 
 // SmartCareDescription is the page's response description of a return
@@ -115,7 +195,7 @@ func SmartCareDescription(returnCode int) string {
 	if d, ok := scDescriptions[returnCode]; ok {
 		return d
 	}
-	return scDescriptions[smartcare.ReturnOther]
+	return scDescriptions[returnOther]
 }
 
 // FaultyUserAnswer is queryfaultyuser's response body for the outcome of
@@ -124,10 +204,11 @@ func SmartCareDescription(returnCode int) string {
 // page's sentence only; the caller shows the error's message itself.
 func FaultyUserAnswer(res smartcare.FaultyUserResult, err error) any {
 	if err != nil {
-		rc := smartcare.ReturnCodeOf(err)
+		rc := returnCodeOf(aiccd.CodeOf(err), aiccd.KindOf(err))
 		return smartCareAnswer{ReturnCode: rc, Description: SmartCareDescription(rc), Data: []faultyUserData{}}
 	}
-	return smartCareAnswer{ReturnCode: res.ReturnCode(), Description: SmartCareDescription(res.ReturnCode()), Data: faultyUserDataOf(res)}
+	rc := resultReturnCode(res)
+	return smartCareAnswer{ReturnCode: rc, Description: SmartCareDescription(rc), Data: faultyUserDataOf(res)}
 }
 
 // faultyUserData is an element of queryfaultyuser's data array, in the
@@ -176,16 +257,18 @@ func formatTTID(t time.Time, loc *time.Location) string {
 
 // taskAnswer is the answer of submitquickdelimit and queryquickresult.
 func taskAnswer(v smartcare.TaskView) smartCareAnswer {
-	desc := SmartCareDescription(v.ReturnCode())
+	rc := taskReturnCode(v)
+	desc := SmartCareDescription(rc)
 	if v.Submitted() {
 		desc = "The delimitation task is accepted."
 	}
-	return smartCareAnswer{ReturnCode: v.ReturnCode(), Description: desc, Data: taskDataOf(v)}
+	return smartCareAnswer{ReturnCode: rc, Description: desc, Data: taskDataOf(v)}
 }
 
 // deepAnswer is the answer of querydeepresult.
 func deepAnswer(v smartcare.TaskView) smartCareAnswer {
-	return smartCareAnswer{ReturnCode: v.ReturnCode(), Description: SmartCareDescription(v.ReturnCode()), Data: deepDataOf(v)}
+	rc := taskReturnCode(v)
+	return smartCareAnswer{ReturnCode: rc, Description: SmartCareDescription(rc), Data: deepDataOf(v)}
 }
 
 // taskData is the data element of submitquickdelimit and

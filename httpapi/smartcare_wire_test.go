@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/smartcare"
+	"github.com/aiccd/aiccd/tenant"
 )
 
 // goldenAnswer compares an answer, indented, with testdata/answers/name.
@@ -126,4 +128,54 @@ func TestDeepAnswerGolden(t *testing.T) {
 		}
 		goldenAnswer(t, "querydeepresult_example.golden", a)
 	})
+}
+
+// TestReturnCodeOf holds the numbers of Table 4 to the smartcare
+// package's error codes, and the fallback of any other error to its kind.
+func TestReturnCodeOf(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		kind aiccd.Kind
+		want int
+	}{
+		{smartcare.CodeInvalidMSISDN, aiccd.KindInvalid, 2},
+		{smartcare.CodeInvalidTime, aiccd.KindInvalid, 3},
+		{smartcare.CodeUnknownScene, aiccd.KindNotFound, 4},
+		{smartcare.CodeRecordsUnavailable, aiccd.KindUnavailable, 5},
+		{smartcare.CodeUnknownTask, aiccd.KindNotFound, 7},
+		{smartcare.CodeTooManyRecords, aiccd.KindInvalid, 97},
+		{smartcare.CodeInvalidRule, aiccd.KindInvalid, 101},
+		{"", aiccd.KindInvalid, 101},
+		{"", aiccd.KindUnavailable, 5},
+		{"", aiccd.KindNotFound, 97},
+		{"", aiccd.KindConflict, 97},
+		{"", aiccd.KindInternal, 102},
+		{"", aiccd.KindForbidden, 102},
+		{"", aiccd.KindRateLimited, 102},
+		{tenant.CodeNotFormal, aiccd.KindConflict, 97},
+	} {
+		if got := returnCodeOf(tc.code, tc.kind); got != tc.want {
+			t.Errorf("returnCodeOf(%q, %s) = %d, want %d", tc.code, tc.kind, got, tc.want)
+		}
+	}
+}
+
+// TestTaskReturnCode: a poll answers 0 or 1 once its task finished, 6
+// while it is queued or running, 5 when it failed.
+func TestTaskReturnCode(t *testing.T) {
+	found := []smartcare.RuleMatch{{SceneCode: "DATA"}}
+	for _, tc := range []struct {
+		task smartcare.Task
+		want int
+	}{
+		{smartcare.Task{Status: smartcare.TaskQueued}, 6},
+		{smartcare.Task{Status: smartcare.TaskRunning}, 6},
+		{smartcare.Task{Status: smartcare.TaskFinished, Matches: found}, 0},
+		{smartcare.Task{Status: smartcare.TaskFinished}, 1},
+		{smartcare.Task{Status: smartcare.TaskFailed}, 5},
+	} {
+		if got := taskReturnCode(smartcare.TaskView{Task: tc.task}); got != tc.want {
+			t.Errorf("%s with %d matches: %d, want %d", tc.task.Status, len(tc.task.Matches), got, tc.want)
+		}
+	}
 }

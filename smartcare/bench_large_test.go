@@ -224,7 +224,7 @@ func (s *largeSet) benchQueries(b *testing.B, clients int) {
 					b.Error(err)
 					return
 				}
-				if res.ReturnCode() == 0 {
+				if res.Found() {
 					hits++
 				}
 			}

@@ -50,7 +50,7 @@ func BenchmarkQueryFaultyUser(b *testing.B) {
 		ctx := context.Background()
 		req := exampleRequest()
 		for b.Loop() {
-			if res, err := f.svc.QueryFaultyUser(ctx, demo.TenantID, req); err != nil || res.ReturnCode() != 0 {
+			if res, err := f.svc.QueryFaultyUser(ctx, demo.TenantID, req); err != nil || !res.Found() {
 				b.Fatal(err)
 			}
 		}

@@ -109,8 +109,8 @@ func (c *cache) tenant(id string) *tenantCache {
 
 // snapshot returns the tenant's current config, and its rules when
 // withRules, reloading whatever changed since they were cached. A failure
-// of the store is a DAC error (5); stored settings that cannot be used are
-// aiccd's fault (102).
+// of the store is CodeRecordsUnavailable; stored settings that cannot be
+// used are aiccd's fault (aiccd.KindInternal).
 func (c *cache) snapshot(ctx context.Context, store Store, tenantID string, withRules bool) (snapshot, error) {
 	if s, ok := c.fresh(tenantID); ok {
 		return s, nil

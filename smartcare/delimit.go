@@ -70,7 +70,7 @@ var ErrTaskQuota = &aiccd.Error{Kind: aiccd.KindRateLimited,
 	Message: "the tenant has as many delimitation tasks queued or running as it may; submit again once some have finished"}
 
 // SubmitQuickDelimit validates a request as queryfaultyuser does (same
-// fields, same return codes 2, 3, 4 and 101) and queues a task for it.
+// fields, same refusals) and queues a task for it.
 func (s *Service) SubmitQuickDelimit(ctx context.Context, tenantID string, req FaultyUserRequest) (TaskView, error) {
 	q, err := ParseFaultyUserRequest(req)
 	if err != nil {
@@ -104,9 +104,10 @@ func (s *Service) SubmitQuickDelimit(ctx context.Context, tenantID string, req F
 	return v, nil
 }
 
-// QueryQuickResult answers a poll for a task's verdict: return code 0 or
-// 1 when it finished, 6 while it is queued or running, 5 when it failed
-// on the store; an unknown or malformed task ID is an error (7, 101).
+// QueryQuickResult answers a poll for a task's verdict: the task as it
+// stands, queued, running, finished (TaskView.Found tells whether faults
+// explain the subscriber) or failed on the store. A missing task ID is
+// aiccd.KindInvalid; an unknown or malformed one is CodeUnknownTask.
 func (s *Service) QueryQuickResult(ctx context.Context, tenantID, taskID string) (TaskView, error) {
 	return s.taskView(ctx, tenantID, taskID)
 }
@@ -119,7 +120,7 @@ func (s *Service) QueryDeepResult(ctx context.Context, tenantID, taskID string) 
 
 func (s *Service) taskView(ctx context.Context, tenantID, taskID string) (TaskView, error) {
 	if taskID == "" {
-		return TaskView{}, fieldError(ReturnParamInvalid, "taskId is mandatory and missing")
+		return TaskView{}, aiccd.Errorf(aiccd.KindInvalid, "taskId is mandatory and missing")
 	}
 	id, ok := ParseID(taskID)
 	if !ok {

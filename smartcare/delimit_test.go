@@ -23,7 +23,7 @@ func TestDelimitation(t *testing.T) {
 		f := newFixture(t, dsn)
 
 		sub, err := f.svc.SubmitQuickDelimit(ctx, demo.TenantID, exampleRequest())
-		if err != nil || sub.ReturnCode() != 0 || !sub.Submitted() {
+		if err != nil || state(sub) != "submitted" {
 			t.Fatalf("submit: %+v, %v", sub, err)
 		}
 		d := sub.Task
@@ -33,16 +33,16 @@ func TestDelimitation(t *testing.T) {
 		}
 		taskID := smartcare.FormatID(d.ID)
 		poll, err := f.svc.QueryQuickResult(ctx, demo.TenantID, taskID)
-		if err != nil || poll.ReturnCode() != smartcare.ReturnTaskPending {
-			t.Fatalf("poll before processing: code %d, %v", poll.ReturnCode(), err)
+		if err != nil || state(poll) != "pending" {
+			t.Fatalf("poll before processing: %s, %v", state(poll), err)
 		}
 
 		if n, err := f.svc.ProcessTasks(ctx, discard); err != nil || n != 1 {
 			t.Fatalf("ProcessTasks = %d, %v", n, err)
 		}
 		poll, err = f.svc.QueryQuickResult(ctx, demo.TenantID, taskID)
-		if err != nil || poll.ReturnCode() != 0 {
-			t.Fatalf("poll after processing: code %d, %v", poll.ReturnCode(), err)
+		if err != nil || state(poll) != "found" {
+			t.Fatalf("poll after processing: %s, %v", state(poll), err)
 		}
 		// The verdict is the synchronous query's.
 		sync, err := f.svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest())
@@ -57,41 +57,39 @@ func TestDelimitation(t *testing.T) {
 		// The evidence, as querydeepresult writes it, is httpapi's golden
 		// file; here, that it is there.
 		deep, err := f.svc.QueryDeepResult(ctx, demo.TenantID, taskID)
-		if err != nil || deep.ReturnCode() != 0 || len(deep.Task.Matches) != 2 || len(deep.Task.Matches[0].Records) == 0 {
+		if err != nil || state(deep) != "found" || len(deep.Task.Matches) != 2 || len(deep.Task.Matches[0].Records) == 0 {
 			t.Fatalf("deep: %+v, %v", deep.Task.Matches, err)
 		}
 
-		for _, tc := range []struct {
-			id   string
-			code int
-		}{{"", 101}, {"424242", 7}, {"not-a-number", 7}, {"-1", 7}} {
-			if _, err := f.svc.QueryQuickResult(ctx, demo.TenantID, tc.id); smartcare.ReturnCodeOf(err) != tc.code {
-				t.Errorf("taskId %q: %v, want %d", tc.id, err, tc.code)
+		unknown := smartcare.CodeUnknownTask
+		for _, tc := range []struct{ id, refuse string }{{"", "invalid"}, {"424242", unknown}, {"not-a-number", unknown}, {"-1", unknown}} {
+			if _, err := f.svc.QueryQuickResult(ctx, demo.TenantID, tc.id); smartcare.Refusal(err) != tc.refuse {
+				t.Errorf("taskId %q: %v, want %s", tc.id, err, tc.refuse)
 			}
 		}
 		// Another tenant cannot see the task.
-		if _, err := f.svc.QueryDeepResult(ctx, "demo-trial", taskID); smartcare.ReturnCodeOf(err) != 7 {
+		if _, err := f.svc.QueryDeepResult(ctx, "demo-trial", taskID); aiccd.CodeOf(err) != smartcare.CodeUnknownTask {
 			t.Errorf("another tenant's task: %v", err)
 		}
 		// Submissions are validated like queries.
 		bad := exampleRequest()
 		bad.MSISDN = "12"
-		if _, err := f.svc.SubmitQuickDelimit(ctx, demo.TenantID, bad); smartcare.ReturnCodeOf(err) != 2 {
+		if _, err := f.svc.SubmitQuickDelimit(ctx, demo.TenantID, bad); aiccd.CodeOf(err) != smartcare.CodeInvalidMSISDN {
 			t.Errorf("invalid msisdn: %v", err)
 		}
 		bad = exampleRequest()
 		bad.ComplaintScene = "x"
-		if _, err := f.svc.SubmitQuickDelimit(ctx, demo.TenantID, bad); smartcare.ReturnCodeOf(err) != 4 {
+		if _, err := f.svc.SubmitQuickDelimit(ctx, demo.TenantID, bad); aiccd.CodeOf(err) != smartcare.CodeUnknownScene {
 			t.Errorf("unknown scene: %v", err)
 		}
 
-		// A healthy subscriber's task finishes with 1.
+		// A healthy subscriber's task finishes with none found.
 		ok := exampleRequest()
 		ok.MSISDN = demo.HealthyMSISDN
 		sub, _ = f.svc.SubmitQuickDelimit(ctx, demo.TenantID, ok)
 		f.svc.ProcessTasks(ctx, discard)
-		if poll, _ := f.svc.QueryQuickResult(ctx, demo.TenantID, smartcare.FormatID(sub.Task.ID)); poll.ReturnCode() != 1 || len(poll.Task.Matches) != 0 {
-			t.Fatalf("healthy subscriber: %d %+v", poll.ReturnCode(), poll.Task)
+		if poll, _ := f.svc.QueryQuickResult(ctx, demo.TenantID, smartcare.FormatID(sub.Task.ID)); state(poll) != "none" || len(poll.Task.Matches) != 0 {
+			t.Fatalf("healthy subscriber: %s %+v", state(poll), poll.Task)
 		}
 	})
 }
@@ -113,13 +111,13 @@ func TestDelimitationTasksSurviveARestart(t *testing.T) {
 
 		after := f.replica(t)
 		id := smartcare.FormatID(sub.Task.ID)
-		if poll, err := after.QueryQuickResult(ctx, demo.TenantID, id); err != nil || poll.ReturnCode() != smartcare.ReturnTaskPending {
+		if poll, err := after.QueryQuickResult(ctx, demo.TenantID, id); err != nil || state(poll) != "pending" {
 			t.Fatalf("after the restart: %v", err)
 		}
 		if n, err := after.ProcessTasks(ctx, discard); err != nil || n != 1 {
 			t.Fatalf("ProcessTasks = %d, %v", n, err)
 		}
-		if poll, err := after.QueryQuickResult(ctx, demo.TenantID, id); err != nil || poll.ReturnCode() != 0 {
+		if poll, err := after.QueryQuickResult(ctx, demo.TenantID, id); err != nil || state(poll) != "found" {
 			t.Fatalf("after processing: %v", err)
 		}
 	})
@@ -158,8 +156,8 @@ func TestReplicasProcessEachTaskOnce(t *testing.T) {
 		}
 		for _, id := range ids {
 			v, err := f.svc.QueryQuickResult(ctx, demo.TenantID, id)
-			if err != nil || v.ReturnCode() != 0 || v.Task.Attempts != 1 {
-				t.Fatalf("task %s: code %d, %d attempts, %v", id, v.ReturnCode(), v.Task.Attempts, err)
+			if err != nil || state(v) != "found" || v.Task.Attempts != 1 {
+				t.Fatalf("task %s: %s, %d attempts, %v", id, state(v), v.Task.Attempts, err)
 			}
 		}
 	})
@@ -180,12 +178,12 @@ func TestDelimitationRetriesAndFailsOnAFailingStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			v, _ := broken.QueryQuickResult(ctx, demo.TenantID, id)
-			want := smartcare.ReturnTaskPending
+			want := "pending"
 			if attempt == smartcare.TaskAttempts {
-				want = smartcare.ReturnDACError
+				want = "failed"
 			}
-			if v.ReturnCode() != want || v.Task.Attempts != attempt {
-				t.Fatalf("after attempt %d: code %d, %d attempts, status %s", attempt, v.ReturnCode(), v.Task.Attempts, v.Task.Status)
+			if state(v) != want || v.Task.Attempts != attempt {
+				t.Fatalf("after attempt %d: %s, %d attempts, status %s", attempt, state(v), v.Task.Attempts, v.Task.Status)
 			}
 			// Wait out the back-off.
 			f.clock.Set(f.clock.Now().Add(time.Hour))
@@ -251,7 +249,7 @@ func TestRetention(t *testing.T) {
 			}
 		}
 		res, err := f.svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest())
-		if err != nil || res.ReturnCode() != 0 {
+		if err != nil || !res.Found() {
 			t.Fatalf("the demo tenant lost its records: %v", err)
 		}
 		if rep, err := f.svc.RunRetention(ctx); err != nil || rep.Records != 0 {

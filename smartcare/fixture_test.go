@@ -126,3 +126,36 @@ func exampleRequest() smartcare.FaultyUserRequest {
 		BacktraceDuration: "3600", SessionID: "20240709", QueryFlag: "1",
 	}
 }
+
+// outcome is what a query came to, as the tests compare it: "found" or
+// "none" for an answer, else why it was refused (smartcare.Refusal).
+func outcome(res smartcare.FaultyUserResult, err error) string {
+	switch {
+	case err != nil:
+		return smartcare.Refusal(err)
+	case res.Found():
+		return "found"
+	default:
+		return "none"
+	}
+}
+
+// state is where a task's answer stands, as the tests compare it:
+// "submitted"; "pending" while queued or running; "found" or "none" once
+// finished; "failed".
+func state(v smartcare.TaskView) string {
+	switch {
+	case v.Submitted():
+		return "submitted"
+	case v.Found():
+		return "found"
+	}
+	switch v.Task.Status {
+	case smartcare.TaskQueued, smartcare.TaskRunning:
+		return "pending"
+	case smartcare.TaskFinished:
+		return "none"
+	default:
+		return string(v.Task.Status)
+	}
+}

@@ -38,11 +38,11 @@ const FaultTimeTolerance = 5 * time.Minute
 const MaxSessionID = 128
 
 // ParseFaultyUserRequest checks everything about a request that needs no
-// data: first the parameter verification of return code 101 (a missing
-// mandatory field, queryFlag other than "1", a backtraceDuration that is
-// not a whole number of seconds or is below 60), then the msisdn (2) and
-// the form of faultTime (3). A backtraceDuration above 86400 becomes
-// 86400, as the page says.
+// data: first the parameters (aiccd.KindInvalid: a missing mandatory
+// field, queryFlag other than "1", a backtraceDuration that is not a
+// whole number of seconds or is below 60), then the msisdn
+// (CodeInvalidMSISDN) and the form of faultTime (CodeInvalidTime). A
+// backtraceDuration above 86400 becomes 86400, as the page says.
 func ParseFaultyUserRequest(req FaultyUserRequest) (FaultyUserQuery, error) {
 	for _, f := range [...]struct{ name, value string }{
 		{"msisdn", req.MSISDN},
@@ -51,29 +51,29 @@ func ParseFaultyUserRequest(req FaultyUserRequest) (FaultyUserQuery, error) {
 		{"queryFlag", req.QueryFlag},
 	} {
 		if f.value == "" {
-			return FaultyUserQuery{}, fieldError(ReturnParamInvalid, "%s is mandatory and missing", f.name)
+			return FaultyUserQuery{}, aiccd.Errorf(aiccd.KindInvalid, "%s is mandatory and missing", f.name)
 		}
 	}
 	if req.QueryFlag != "1" {
-		return FaultyUserQuery{}, fieldError(ReturnParamInvalid, "queryFlag %q must be \"1\"", req.QueryFlag)
+		return FaultyUserQuery{}, aiccd.Errorf(aiccd.KindInvalid, "queryFlag %q must be \"1\"", req.QueryFlag)
 	}
 	backtrace, err := parseBacktrace(req.BacktraceDuration)
 	if err != nil {
 		return FaultyUserQuery{}, err
 	}
 	if len(req.SessionID) > MaxSessionID {
-		return FaultyUserQuery{}, fieldError(ReturnParamInvalid, "sessionID is longer than %d characters", MaxSessionID)
+		return FaultyUserQuery{}, aiccd.Errorf(aiccd.KindInvalid, "sessionID is longer than %d characters", MaxSessionID)
 	}
 	if err := ValidateMSISDN(req.MSISDN); err != nil {
-		return FaultyUserQuery{}, fieldError(ReturnInvalidMSISDN, "%v", err)
+		return FaultyUserQuery{}, fieldError(CodeInvalidMSISDN, "%v", err)
 	}
 	ms, ok := parseDigits(req.FaultTime)
 	if !ok {
-		return FaultyUserQuery{}, fieldError(ReturnInvalidTime, "faultTime %q is not epoch milliseconds", req.FaultTime)
+		return FaultyUserQuery{}, fieldError(CodeInvalidTime, "faultTime %q is not epoch milliseconds", req.FaultTime)
 	}
 	t := time.UnixMilli(ms).UTC()
 	if t.Before(earliestTime) {
-		return FaultyUserQuery{}, fieldError(ReturnInvalidTime, "faultTime %s is before 2000-01-01; it must be epoch milliseconds", req.FaultTime)
+		return FaultyUserQuery{}, fieldError(CodeInvalidTime, "faultTime %s is before 2000-01-01; it must be epoch milliseconds", req.FaultTime)
 	}
 	return FaultyUserQuery{
 		MSISDN:    req.MSISDN,
@@ -99,7 +99,7 @@ func parseBacktrace(s string) (time.Duration, error) {
 		}
 	}
 	if !allDigits {
-		return 0, fieldError(ReturnParamInvalid, "backtraceDuration %q is not a whole number of seconds", s)
+		return 0, aiccd.Errorf(aiccd.KindInvalid, "backtraceDuration %q is not a whole number of seconds", s)
 	}
 	n, ok := parseDigits(s)
 	if !ok || n > int64(MaxBacktrace/time.Second) {
@@ -108,24 +108,24 @@ func parseBacktrace(s string) (time.Duration, error) {
 	}
 	d := time.Duration(n) * time.Second
 	if d < MinBacktrace {
-		return 0, fieldError(ReturnParamInvalid, "backtraceDuration %s is below the minimum of 60 seconds", s)
+		return 0, aiccd.Errorf(aiccd.KindInvalid, "backtraceDuration %s is below the minimum of 60 seconds", s)
 	}
 	return d, nil
 }
 
 // window resolves the query against the tenant's settings at now: the
 // fault time must not lie beyond the tolerance in the future nor before
-// the retention horizon (3), and the records looked at are those from
-// FaultTime-Backtrace (or the horizon, if later) to FaultTime, both
-// inclusive.
+// the retention horizon (CodeInvalidTime), and the records looked at are
+// those from FaultTime-Backtrace (or the horizon, if later) to
+// FaultTime, both inclusive.
 func (q FaultyUserQuery) window(s Settings, now time.Time) (from, to time.Time, err error) {
 	if q.FaultTime.After(now.Add(FaultTimeTolerance)) {
-		return time.Time{}, time.Time{}, fieldError(ReturnInvalidTime, "faultTime %d lies in the future (now is %d)",
+		return time.Time{}, time.Time{}, fieldError(CodeInvalidTime, "faultTime %d lies in the future (now is %d)",
 			q.FaultTime.UnixMilli(), now.UnixMilli())
 	}
 	horizon := s.Horizon(now)
 	if !horizon.IsZero() && q.FaultTime.Before(horizon) {
-		return time.Time{}, time.Time{}, fieldError(ReturnInvalidTime, "faultTime %d is older than the %d-day retention of subscriber records",
+		return time.Time{}, time.Time{}, fieldError(CodeInvalidTime, "faultTime %d is older than the %d-day retention of subscriber records",
 			q.FaultTime.UnixMilli(), s.RetentionDays)
 	}
 	backtrace := q.Backtrace
@@ -139,7 +139,7 @@ func (q FaultyUserQuery) window(s Settings, now time.Time) (from, to time.Time, 
 	return from, q.FaultTime, nil
 }
 
-// errUnknownScene is return code 4.
+// errUnknownScene refuses a complaintScene the tenant has no scene for.
 func errUnknownScene(id string) error {
 	if len(id) > 64 {
 		id = id[:64] + "…"

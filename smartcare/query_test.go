@@ -20,49 +20,49 @@ func TestParseFaultyUserRequest(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		edit   func(*FaultyUserRequest)
-		code   int    // 0: accepted
+		refuse string // Refusal; "": accepted
 		reason string // part of the error message
 		want   time.Duration
 	}{
-		{"example", func(*FaultyUserRequest) {}, 0, "", time.Hour},
-		{"msisdn missing", func(r *FaultyUserRequest) { r.MSISDN = "" }, 101, "msisdn is mandatory", 0},
-		{"faultTime missing", func(r *FaultyUserRequest) { r.FaultTime = "" }, 101, "faultTime is mandatory", 0},
-		{"complaintScene missing", func(r *FaultyUserRequest) { r.ComplaintScene = "" }, 101, "complaintScene is mandatory", 0},
-		{"queryFlag missing", func(r *FaultyUserRequest) { r.QueryFlag = "" }, 101, "queryFlag is mandatory", 0},
-		{"queryFlag 0", func(r *FaultyUserRequest) { r.QueryFlag = "0" }, 101, `queryFlag "0" must be "1"`, 0},
-		{"queryFlag padded", func(r *FaultyUserRequest) { r.QueryFlag = " 1" }, 101, "queryFlag", 0},
-		{"backtrace absent", func(r *FaultyUserRequest) { r.BacktraceDuration = "" }, 0, "", 0},
-		{"backtrace minimum", func(r *FaultyUserRequest) { r.BacktraceDuration = "60" }, 0, "", time.Minute},
-		{"backtrace maximum", func(r *FaultyUserRequest) { r.BacktraceDuration = "86400" }, 0, "", 24 * time.Hour},
-		{"backtrace clamped", func(r *FaultyUserRequest) { r.BacktraceDuration = "86401" }, 0, "", 24 * time.Hour},
-		{"backtrace huge", func(r *FaultyUserRequest) { r.BacktraceDuration = "99999999999999999999999" }, 0, "", 24 * time.Hour},
-		{"backtrace below", func(r *FaultyUserRequest) { r.BacktraceDuration = "59" }, 101, "below the minimum of 60", 0},
-		{"backtrace zero", func(r *FaultyUserRequest) { r.BacktraceDuration = "0" }, 101, "below the minimum", 0},
-		{"backtrace negative", func(r *FaultyUserRequest) { r.BacktraceDuration = "-3600" }, 101, "not a whole number", 0},
-		{"backtrace text", func(r *FaultyUserRequest) { r.BacktraceDuration = "1h" }, 101, "not a whole number", 0},
-		{"backtrace decimal", func(r *FaultyUserRequest) { r.BacktraceDuration = "3600.5" }, 101, "not a whole number", 0},
-		{"sessionID long", func(r *FaultyUserRequest) { r.SessionID = strings.Repeat("s", 129) }, 101, "sessionID", 0},
-		{"sessionID absent", func(r *FaultyUserRequest) { r.SessionID = "" }, 0, "", time.Hour},
-		{"msisdn letters", func(r *FaultyUserRequest) { r.MSISDN = "66805121008x9" }, 2, "5 to 15 digits", 0},
-		{"msisdn plus", func(r *FaultyUserRequest) { r.MSISDN = "+6680512100869" }, 2, "5 to 15 digits", 0},
-		{"msisdn short", func(r *FaultyUserRequest) { r.MSISDN = "1234" }, 2, "5 to 15 digits", 0},
-		{"msisdn shortest", func(r *FaultyUserRequest) { r.MSISDN = "12345" }, 0, "", time.Hour},
-		{"msisdn longest", func(r *FaultyUserRequest) { r.MSISDN = "123456789012345" }, 0, "", time.Hour},
-		{"msisdn long", func(r *FaultyUserRequest) { r.MSISDN = "1234567890123456" }, 2, "5 to 15 digits", 0},
-		{"faultTime text", func(r *FaultyUserRequest) { r.FaultTime = "2024-07-18 06:12:13" }, 3, "not epoch milliseconds", 0},
-		{"faultTime negative", func(r *FaultyUserRequest) { r.FaultTime = "-1721283133000" }, 3, "not epoch milliseconds", 0},
-		{"faultTime decimal", func(r *FaultyUserRequest) { r.FaultTime = "1721283133000.5" }, 3, "not epoch milliseconds", 0},
-		{"faultTime seconds", func(r *FaultyUserRequest) { r.FaultTime = "1721283133" }, 3, "before 2000-01-01", 0},
-		{"faultTime overflow", func(r *FaultyUserRequest) { r.FaultTime = "99999999999999999999" }, 3, "not epoch milliseconds", 0},
-		// 101 is checked before 2 and 3.
-		{"queryFlag before msisdn", func(r *FaultyUserRequest) { r.QueryFlag = "2"; r.MSISDN = "x" }, 101, "queryFlag", 0},
-		{"msisdn before faultTime", func(r *FaultyUserRequest) { r.MSISDN = "x"; r.FaultTime = "y" }, 2, "msisdn", 0},
+		{"example", func(*FaultyUserRequest) {}, "", "", time.Hour},
+		{"msisdn missing", func(r *FaultyUserRequest) { r.MSISDN = "" }, "invalid", "msisdn is mandatory", 0},
+		{"faultTime missing", func(r *FaultyUserRequest) { r.FaultTime = "" }, "invalid", "faultTime is mandatory", 0},
+		{"complaintScene missing", func(r *FaultyUserRequest) { r.ComplaintScene = "" }, "invalid", "complaintScene is mandatory", 0},
+		{"queryFlag missing", func(r *FaultyUserRequest) { r.QueryFlag = "" }, "invalid", "queryFlag is mandatory", 0},
+		{"queryFlag 0", func(r *FaultyUserRequest) { r.QueryFlag = "0" }, "invalid", `queryFlag "0" must be "1"`, 0},
+		{"queryFlag padded", func(r *FaultyUserRequest) { r.QueryFlag = " 1" }, "invalid", "queryFlag", 0},
+		{"backtrace absent", func(r *FaultyUserRequest) { r.BacktraceDuration = "" }, "", "", 0},
+		{"backtrace minimum", func(r *FaultyUserRequest) { r.BacktraceDuration = "60" }, "", "", time.Minute},
+		{"backtrace maximum", func(r *FaultyUserRequest) { r.BacktraceDuration = "86400" }, "", "", 24 * time.Hour},
+		{"backtrace clamped", func(r *FaultyUserRequest) { r.BacktraceDuration = "86401" }, "", "", 24 * time.Hour},
+		{"backtrace huge", func(r *FaultyUserRequest) { r.BacktraceDuration = "99999999999999999999999" }, "", "", 24 * time.Hour},
+		{"backtrace below", func(r *FaultyUserRequest) { r.BacktraceDuration = "59" }, "invalid", "below the minimum of 60", 0},
+		{"backtrace zero", func(r *FaultyUserRequest) { r.BacktraceDuration = "0" }, "invalid", "below the minimum", 0},
+		{"backtrace negative", func(r *FaultyUserRequest) { r.BacktraceDuration = "-3600" }, "invalid", "not a whole number", 0},
+		{"backtrace text", func(r *FaultyUserRequest) { r.BacktraceDuration = "1h" }, "invalid", "not a whole number", 0},
+		{"backtrace decimal", func(r *FaultyUserRequest) { r.BacktraceDuration = "3600.5" }, "invalid", "not a whole number", 0},
+		{"sessionID long", func(r *FaultyUserRequest) { r.SessionID = strings.Repeat("s", 129) }, "invalid", "sessionID", 0},
+		{"sessionID absent", func(r *FaultyUserRequest) { r.SessionID = "" }, "", "", time.Hour},
+		{"msisdn letters", func(r *FaultyUserRequest) { r.MSISDN = "66805121008x9" }, CodeInvalidMSISDN, "5 to 15 digits", 0},
+		{"msisdn plus", func(r *FaultyUserRequest) { r.MSISDN = "+6680512100869" }, CodeInvalidMSISDN, "5 to 15 digits", 0},
+		{"msisdn short", func(r *FaultyUserRequest) { r.MSISDN = "1234" }, CodeInvalidMSISDN, "5 to 15 digits", 0},
+		{"msisdn shortest", func(r *FaultyUserRequest) { r.MSISDN = "12345" }, "", "", time.Hour},
+		{"msisdn longest", func(r *FaultyUserRequest) { r.MSISDN = "123456789012345" }, "", "", time.Hour},
+		{"msisdn long", func(r *FaultyUserRequest) { r.MSISDN = "1234567890123456" }, CodeInvalidMSISDN, "5 to 15 digits", 0},
+		{"faultTime text", func(r *FaultyUserRequest) { r.FaultTime = "2024-07-18 06:12:13" }, CodeInvalidTime, "not epoch milliseconds", 0},
+		{"faultTime negative", func(r *FaultyUserRequest) { r.FaultTime = "-1721283133000" }, CodeInvalidTime, "not epoch milliseconds", 0},
+		{"faultTime decimal", func(r *FaultyUserRequest) { r.FaultTime = "1721283133000.5" }, CodeInvalidTime, "not epoch milliseconds", 0},
+		{"faultTime seconds", func(r *FaultyUserRequest) { r.FaultTime = "1721283133" }, CodeInvalidTime, "before 2000-01-01", 0},
+		{"faultTime overflow", func(r *FaultyUserRequest) { r.FaultTime = "99999999999999999999" }, CodeInvalidTime, "not epoch milliseconds", 0},
+		// The parameters are checked before the msisdn and faultTime.
+		{"queryFlag before msisdn", func(r *FaultyUserRequest) { r.QueryFlag = "2"; r.MSISDN = "x" }, "invalid", "queryFlag", 0},
+		{"msisdn before faultTime", func(r *FaultyUserRequest) { r.MSISDN = "x"; r.FaultTime = "y" }, CodeInvalidMSISDN, "msisdn", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := exampleRequest()
 			tc.edit(&req)
 			q, err := ParseFaultyUserRequest(req)
-			if tc.code == 0 {
+			if tc.refuse == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
@@ -72,10 +72,10 @@ func TestParseFaultyUserRequest(t *testing.T) {
 				return
 			}
 			if err == nil {
-				t.Fatalf("accepted, want return code %d", tc.code)
+				t.Fatalf("accepted, want %s", tc.refuse)
 			}
-			if got := ReturnCodeOf(err); got != tc.code {
-				t.Fatalf("return code %d (%v), want %d", got, err, tc.code)
+			if got := Refusal(err); got != tc.refuse {
+				t.Fatalf("refused %s (%v), want %s", got, err, tc.refuse)
 			}
 			if aiccd.KindOf(err) != aiccd.KindInvalid {
 				t.Fatalf("kind %s, want invalid", aiccd.KindOf(err))
@@ -122,7 +122,7 @@ func TestQueryWindow(t *testing.T) {
 		t.Fatalf("at the tolerance: %v", err)
 	}
 	_, _, err = q.window(keep, fault.Add(-FaultTimeTolerance-time.Millisecond))
-	if ReturnCodeOf(err) != ReturnInvalidTime || !strings.Contains(err.Error(), "future") {
+	if aiccd.CodeOf(err) != CodeInvalidTime || !strings.Contains(err.Error(), "future") {
 		t.Fatalf("beyond the tolerance: %v", err)
 	}
 
@@ -138,7 +138,7 @@ func TestQueryWindow(t *testing.T) {
 		t.Fatalf("window not cut at the horizon: from %s", from)
 	}
 	_, _, err = q.window(month, now.Add(time.Millisecond))
-	if ReturnCodeOf(err) != ReturnInvalidTime || !strings.Contains(err.Error(), "30-day retention") {
+	if aiccd.CodeOf(err) != CodeInvalidTime || !strings.Contains(err.Error(), "30-day retention") {
 		t.Fatalf("older than retention: %v", err)
 	}
 	if _, _, err := q.window(keep, now.Add(365*24*time.Hour)); err != nil {
@@ -146,24 +146,22 @@ func TestQueryWindow(t *testing.T) {
 	}
 }
 
-func TestReturnCodeOf(t *testing.T) {
+// TestErrorCodes: each refusal of the package carries the code and kind
+// that name it; httpapi answers each with its return code.
+func TestErrorCodes(t *testing.T) {
 	for _, tc := range []struct {
 		err  error
-		want int
+		kind aiccd.Kind
+		code string
 	}{
-		{nil, 0},
-		{fieldError(ReturnInvalidMSISDN, "x"), 2},
-		{errUnknownScene("9"), 4},
-		{dacError(aiccd.ErrNotFound), 5},
-		{unknownTask("1"), 7},
-		{aiccd.Errorf(aiccd.KindInvalid, "x"), 101},
-		{aiccd.ErrUnavailable, 5},
-		{aiccd.ErrConflict, 97},
-		{aiccd.Errorf(aiccd.KindInternal, "x"), 102},
-		{aiccd.Errorf(aiccd.KindForbidden, "x"), 102},
+		{fieldError(CodeInvalidMSISDN, "x"), aiccd.KindInvalid, CodeInvalidMSISDN},
+		{errUnknownScene("9"), aiccd.KindNotFound, CodeUnknownScene},
+		{dacError(aiccd.ErrNotFound), aiccd.KindUnavailable, CodeRecordsUnavailable},
+		{unknownTask("1"), aiccd.KindNotFound, CodeUnknownTask},
+		{invalidRule("x"), aiccd.KindInvalid, CodeInvalidRule},
 	} {
-		if got := ReturnCodeOf(tc.err); got != tc.want {
-			t.Errorf("ReturnCodeOf(%v) = %d, want %d", tc.err, got, tc.want)
+		if kind, code := aiccd.KindOf(tc.err), aiccd.CodeOf(tc.err); kind != tc.kind || code != tc.code {
+			t.Errorf("%v: kind %s, code %q; want %s, %q", tc.err, kind, code, tc.kind, tc.code)
 		}
 	}
 }
@@ -173,7 +171,7 @@ func TestReturnCodeOf(t *testing.T) {
 func TestMSISDNErrorsDoNotRepeatTheNumber(t *testing.T) {
 	for _, msisdn := range []string{"6680", "66805121008AB", "6680512100869012345", "+6680512100"} {
 		_, err := ParseFaultyUserRequest(FaultyUserRequest{MSISDN: msisdn, FaultTime: "1721283133000", ComplaintScene: "1", QueryFlag: "1"})
-		if ReturnCodeOf(err) != ReturnInvalidMSISDN || strings.Contains(err.Error(), msisdn) || !strings.HasPrefix(aiccd.MessageOf(err, ""), "msisdn ") {
+		if aiccd.CodeOf(err) != CodeInvalidMSISDN || strings.Contains(err.Error(), msisdn) || !strings.HasPrefix(aiccd.MessageOf(err, ""), "msisdn ") {
 			t.Errorf("%s: %v", msisdn, err)
 		}
 	}
@@ -218,8 +216,8 @@ func TestParseTime(t *testing.T) {
 }
 
 // FuzzParseFaultyUserRequest checks that request validation never panics,
-// that every refusal carries one of the page's return codes, and that what
-// it accepts is within the page's bounds.
+// that every refusal is one a request's fields can cause, and that what it
+// accepts is within the page's bounds.
 func FuzzParseFaultyUserRequest(f *testing.F) {
 	r := exampleRequest()
 	f.Add(r.MSISDN, r.FaultTime, r.ComplaintScene, r.BacktraceDuration, r.QueryFlag)
@@ -228,10 +226,10 @@ func FuzzParseFaultyUserRequest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, msisdn, fault, scene, backtrace, flag string) {
 		q, err := ParseFaultyUserRequest(FaultyUserRequest{MSISDN: msisdn, FaultTime: fault, ComplaintScene: scene, BacktraceDuration: backtrace, QueryFlag: flag})
 		if err != nil {
-			switch ReturnCodeOf(err) {
-			case ReturnParamInvalid, ReturnInvalidMSISDN, ReturnInvalidTime:
+			switch Refusal(err) {
+			case "invalid", CodeInvalidMSISDN, CodeInvalidTime:
 			default:
-				t.Fatalf("refusal with return code %d: %v", ReturnCodeOf(err), err)
+				t.Fatalf("refusal %s: %v", Refusal(err), err)
 			}
 			return
 		}

@@ -56,8 +56,8 @@ func TestParseReflectionRuleErrorsNameTheCondition(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %q lacks %q", tc.in, err, tc.want)
 		}
-		if aiccd.KindOf(err) != aiccd.KindInvalid || ReturnCodeOf(err) != ReturnParamInvalid {
-			t.Errorf("%q: kind %s, return code %d; want invalid, 101", tc.in, aiccd.KindOf(err), ReturnCodeOf(err))
+		if aiccd.KindOf(err) != aiccd.KindInvalid || aiccd.CodeOf(err) != CodeInvalidRule {
+			t.Errorf("%q: kind %s, code %q; want invalid, %q", tc.in, aiccd.KindOf(err), aiccd.CodeOf(err), CodeInvalidRule)
 		}
 	}
 }

@@ -84,9 +84,9 @@ func (s *Service) checkTenant(ctx context.Context, tenantID string) error {
 }
 
 // QueryFaultyUser answers queryfaultyuser for a tenant. A nil error means
-// return code 0 or 1 (see FaultyUserResult); an error carries its return
-// code (ReturnCodeOf): 2, 3, 4, 101 for the request, 5 when the store
-// failed.
+// an answer, faults found or not (see FaultyUserResult); an error refuses
+// the request (aiccd.KindInvalid or a Code* of this package) or says the
+// store failed (CodeRecordsUnavailable).
 func (s *Service) QueryFaultyUser(ctx context.Context, tenantID string, req FaultyUserRequest) (FaultyUserResult, error) {
 	q, err := ParseFaultyUserRequest(req)
 	if err != nil {
@@ -148,11 +148,11 @@ func (s *Service) correlate(snap snapshot, q FaultyUserQuery, scene Scene, from,
 
 // MaxQueryRecords bounds the records one query correlates. A subscriber
 // with more in the window (a misconfigured probe, a machine SIM) is
-// answered 97 rather than loaded whole into memory.
+// refused (CodeTooManyRecords) rather than loaded whole into memory.
 const MaxQueryRecords = 100000
 
 // subscriberRecords fetches the records a query correlates: a store
-// failure is 5, too many records 97.
+// failure is CodeRecordsUnavailable, too many records CodeTooManyRecords.
 func (s *Service) subscriberRecords(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error) {
 	recs, err := s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords+1)
 	if err != nil {
@@ -164,17 +164,18 @@ func (s *Service) subscriberRecords(ctx context.Context, tenantID, msisdn string
 	return recs, nil
 }
 
-// checkRecordCount refuses (97) more records than a query may correlate.
+// checkRecordCount refuses (CodeTooManyRecords) more records than a query
+// may correlate.
 func (s *Service) checkRecordCount(msisdn string, recs []Record) error {
 	if len(recs) > s.maxQueryRecords {
-		return &aiccd.Error{Kind: aiccd.KindInvalid, Code: CodeOther, Message: fmt.Sprintf(
+		return &aiccd.Error{Kind: aiccd.KindInvalid, Code: CodeTooManyRecords, Message: fmt.Sprintf(
 			"msisdn %s has more than %d records in the window; shorten backtraceDuration", msisdn, s.maxQueryRecords)}
 	}
 	return nil
 }
 
-// resolve finds the query's scene (4) and window (3) in the tenant's
-// config.
+// resolve finds the query's scene (CodeUnknownScene) and window
+// (CodeInvalidTime) in the tenant's config.
 func (s *Service) resolve(cfg *configSnapshot, q FaultyUserQuery) (Scene, time.Time, time.Time, error) {
 	from, to, err := q.window(cfg.settings, s.now())
 	if err != nil {
@@ -188,8 +189,7 @@ func (s *Service) resolve(cfg *configSnapshot, q FaultyUserQuery) (Scene, time.T
 }
 
 // FaultyUserResult is the outcome of a query that could be answered:
-// return code 0 when at least one mass fault explains the subscriber's
-// records, 1 when none does.
+// Found when at least one mass fault explains the subscriber's records.
 type FaultyUserResult struct {
 	MSISDN  string
 	Matches []RuleMatch // with their evidence, ordered by FirstSeen
@@ -197,13 +197,9 @@ type FaultyUserResult struct {
 	location *time.Location
 }
 
-// ReturnCode is 0 (found) or 1 (none found).
-func (r FaultyUserResult) ReturnCode() int {
-	if len(r.Matches) > 0 {
-		return ReturnFound
-	}
-	return ReturnNoData
-}
+// Found tells whether at least one mass fault explains the subscriber's
+// records.
+func (r FaultyUserResult) Found() bool { return len(r.Matches) > 0 }
 
 // Location is the tenant's time zone, in which ttid is written.
 func (r FaultyUserResult) Location() *time.Location {

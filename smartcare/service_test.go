@@ -40,7 +40,7 @@ func (c corruptSettings) LoadConfig(ctx context.Context, tenantID string) (smart
 	return cfg, err
 }
 
-func TestQueryFaultyUserReturnCodes(t *testing.T) {
+func TestQueryFaultyUserOutcomes(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		f := newFixture(t, dsn)
@@ -57,44 +57,40 @@ func TestQueryFaultyUserReturnCodes(t *testing.T) {
 			svc    *smartcare.Service
 			tenant string
 			edit   func(*smartcare.FaultyUserRequest)
-			code   int
+			want   string // outcome
 		}{
-			{"0 found", f.svc, demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 0},
-			{"1 healthy subscriber", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = demo.HealthyMSISDN }, 1},
-			{"1 nothing in the last minute", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "60" }, 1},
-			{"1 unknown subscriber", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = "66800000000" }, 1},
-			{"2 invalid msisdn", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = "66-805-121" }, 2},
-			{"3 not epoch milliseconds", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = "18/07/2024" }, 3},
-			{"3 future", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.Add(10 * time.Minute)) }, 3},
-			{"0 within the clock tolerance", f.svc, "acme", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.Add(time.Minute)) }, 1},
-			{"3 older than retention", f.svc, "acme", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.AddDate(0, 0, -31)) }, 3},
-			{"4 unknown scene", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.ComplaintScene = "9" }, 4},
-			{"4 scene of another tenant", f.svc, "demo-trial", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow) }, 4},
-			{"5 record store fails", smartcare.NewService(smartcare.Options{Store: failingRecords{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids}), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 5},
-			{"97 too many records", limited, demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 97},
-			{"101 queryFlag", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.QueryFlag = "0" }, 101},
-			{"101 missing faultTime", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = "" }, 101},
-			{"101 backtrace below 60", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "59" }, 101},
-			{"101 backtrace not a number", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "one hour" }, 101},
-			{"102 unusable stored settings", smartcare.NewService(smartcare.Options{Store: corruptSettings{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids}), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, 102},
+			{"found", f.svc, demo.TenantID, func(*smartcare.FaultyUserRequest) {}, "found"},
+			{"healthy subscriber", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = demo.HealthyMSISDN }, "none"},
+			{"nothing in the last minute", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "60" }, "none"},
+			{"unknown subscriber", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = "66800000000" }, "none"},
+			{"invalid msisdn", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.MSISDN = "66-805-121" }, smartcare.CodeInvalidMSISDN},
+			{"not epoch milliseconds", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = "18/07/2024" }, smartcare.CodeInvalidTime},
+			{"future", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.Add(10 * time.Minute)) }, smartcare.CodeInvalidTime},
+			{"within the clock tolerance", f.svc, "acme", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.Add(time.Minute)) }, "none"},
+			{"older than retention", f.svc, "acme", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow.AddDate(0, 0, -31)) }, smartcare.CodeInvalidTime},
+			{"unknown scene", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.ComplaintScene = "9" }, smartcare.CodeUnknownScene},
+			{"scene of another tenant", f.svc, "demo-trial", func(r *smartcare.FaultyUserRequest) { r.FaultTime = ms(testNow) }, smartcare.CodeUnknownScene},
+			{"record store fails", smartcare.NewService(smartcare.Options{Store: failingRecords{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids}), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, smartcare.CodeRecordsUnavailable},
+			{"too many records", limited, demo.TenantID, func(*smartcare.FaultyUserRequest) {}, smartcare.CodeTooManyRecords},
+			{"queryFlag", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.QueryFlag = "0" }, "invalid"},
+			{"missing faultTime", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.FaultTime = "" }, "invalid"},
+			{"backtrace below 60", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "59" }, "invalid"},
+			{"backtrace not a number", f.svc, demo.TenantID, func(r *smartcare.FaultyUserRequest) { r.BacktraceDuration = "one hour" }, "invalid"},
+			{"unusable stored settings", smartcare.NewService(smartcare.Options{Store: corruptSettings{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids}), demo.TenantID, func(*smartcare.FaultyUserRequest) {}, "internal"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				req := exampleRequest()
 				tc.edit(&req)
 				res, err := tc.svc.QueryFaultyUser(ctx, tc.tenant, req)
-				got := smartcare.ReturnCodeOf(err)
-				if err == nil {
-					got = res.ReturnCode()
-				}
-				if got != tc.code {
-					t.Fatalf("return code %d (%v), want %d", got, err, tc.code)
+				if got := outcome(res, err); got != tc.want {
+					t.Fatalf("%s (%v), want %s", got, err, tc.want)
 				}
 				if err != nil {
-					if tc.code != 102 && aiccd.MessageOf(err, "") == "" {
-						t.Fatalf("no reason for return code %d: %v", tc.code, err)
+					if tc.want != "internal" && aiccd.MessageOf(err, "") == "" {
+						t.Fatalf("no reason for %s: %v", tc.want, err)
 					}
-					if (aiccd.KindOf(err) == aiccd.KindInternal) != (tc.code == 102) {
-						t.Fatalf("kind %s for return code %d", aiccd.KindOf(err), tc.code)
+					if (aiccd.KindOf(err) == aiccd.KindInternal) != (tc.want == "internal") {
+						t.Fatalf("kind %s for %s", aiccd.KindOf(err), tc.want)
 					}
 				}
 			})
@@ -113,13 +109,13 @@ func TestQueryFaultyUserFailsWithDACErrorWhenTheDatabaseCloses(t *testing.T) {
 		svc := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenant.NewService(tenant.Options{Store: db.Tenants, Clock: f.clock}), Clock: f.clock, IDs: f.ids})
 		// Warm the cache first: the failure must come from the store, not
 		// from a cold start.
-		if res, err := svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest()); err != nil || res.ReturnCode() != 0 {
+		if res, err := svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest()); err != nil || !res.Found() {
 			t.Fatalf("before closing: %v", err)
 		}
 		db.Close()
 		_, err = svc.QueryFaultyUser(ctx, demo.TenantID, exampleRequest())
-		if smartcare.ReturnCodeOf(err) != smartcare.ReturnDACError || aiccd.KindOf(err) != aiccd.KindUnavailable {
-			t.Fatalf("after closing the database: %v (return code %d), want 5", err, smartcare.ReturnCodeOf(err))
+		if aiccd.CodeOf(err) != smartcare.CodeRecordsUnavailable || aiccd.KindOf(err) != aiccd.KindUnavailable {
+			t.Fatalf("after closing the database: %v (code %q), want %s", err, aiccd.CodeOf(err), smartcare.CodeRecordsUnavailable)
 		}
 		if msg := aiccd.MessageOf(err, ""); strings.Contains(msg, "closed") {
 			t.Fatalf("the driver's text leaks into the message: %q", msg)
@@ -153,7 +149,7 @@ func TestBacktraceClamping(t *testing.T) {
 			if err != nil {
 				t.Fatalf("backtrace %q: %v", backtrace, err)
 			}
-			if res.ReturnCode() == 1 {
+			if !res.Found() {
 				return "none"
 			}
 			return res.Matches[0].FirstSeen.In(res.Location()).Format(smartcare.TTIDLayout)
@@ -198,7 +194,7 @@ func TestReplicasSeeEachOthersChanges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.ReturnCode() == 1 {
+			if !res.Found() {
 				return nil
 			}
 			var out []match
@@ -244,7 +240,7 @@ func TestReplicasSeeEachOthersChanges(t *testing.T) {
 		if err := a.DeleteScene(ctx, demo.TenantID, "1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.QueryFaultyUser(ctx, demo.TenantID, exampleRequest()); smartcare.ReturnCodeOf(err) != 4 {
+		if _, err := b.QueryFaultyUser(ctx, demo.TenantID, exampleRequest()); aiccd.CodeOf(err) != smartcare.CodeUnknownScene {
 			t.Fatalf("after a deleted scene 1, b answers %v", err)
 		}
 	})

@@ -8,31 +8,18 @@ func (s *Service) view(t Task, loc *time.Location) TaskView {
 }
 
 // TaskView is a task as the delimitation endpoints answer it: the task,
-// its return code, and the tenant's zone. Its JSON form is httpapi's.
+// whether it was just submitted, and the tenant's zone. Its JSON form
+// and its return code are httpapi's.
 type TaskView struct {
 	Task      Task
 	location  *time.Location
 	submitted bool // the answer to submitquickdelimit
 }
 
-// ReturnCode is 0 for an accepted submission; for a poll 0 (finished,
-// faults found), 1 (finished, none found), 6 (queued or running) or 5
-// (failed: the store kept failing).
-func (v TaskView) ReturnCode() int {
-	if v.submitted {
-		return ReturnFound
-	}
-	switch v.Task.Status {
-	case TaskFinished:
-		if len(v.Task.Matches) > 0 {
-			return ReturnFound
-		}
-		return ReturnNoData
-	case TaskFailed:
-		return ReturnDACError
-	default:
-		return ReturnTaskPending
-	}
+// Found tells a task that finished and found at least one mass fault
+// explaining the subscriber's records.
+func (v TaskView) Found() bool {
+	return v.Task.Status == TaskFinished && len(v.Task.Matches) > 0
 }
 
 // Submitted tells the answer to submitquickdelimit from a poll.
