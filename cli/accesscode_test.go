@@ -11,11 +11,11 @@ import (
 
 	"github.com/aiccd/aiccd"
 	"github.com/aiccd/aiccd/accesscode"
-	"github.com/aiccd/aiccd/database/dbtest"
 )
 
 func TestAdminAccessCodesAndRoutes(t *testing.T) {
-	run := runner(t, migrated(t, dbtest.SQLiteURL(t)))
+	t.Parallel()
+	run := runner(t, migratedSQLite(t))
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,8 @@ func TestAdminAccessCodesAndRoutes(t *testing.T) {
 }
 
 func TestImportAccessCodes(t *testing.T) {
-	dsn := migrated(t, dbtest.SQLiteURL(t))
+	t.Parallel()
+	dsn := migratedSQLite(t)
 	run := runner(t, dsn)
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {
 		t.Fatal(err)

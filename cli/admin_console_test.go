@@ -12,8 +12,9 @@ import (
 )
 
 func TestAdminConsoleUsersAndAudit(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
-		dsn = migrated(t, dsn)
+		t.Parallel()
 		run := func(stdin io.Reader, args ...string) (string, error) {
 			var out, errOut bytes.Buffer
 			root := newRoot(&env{stdout: &out, stderr: &errOut})

@@ -16,8 +16,9 @@ import (
 // TestAdminCustomers passes testMasterKey so that PostgreSQL runs do not
 // write a key file into the working directory.
 func TestAdminCustomers(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
-		dsn = migrated(t, dsn)
+		t.Parallel()
 		run := func(args ...string) (string, string, error) {
 			var out, errOut bytes.Buffer
 			err := Run(context.Background(), append(args, "--database", dsn, "--master-key", testMasterKey), nil, &out, &errOut)

@@ -19,7 +19,7 @@ import (
 
 func TestFaultAddRefusesUnknownEndpoints(t *testing.T) {
 	t.Parallel()
-	run := runner(t, migrated(t, dbtest.SQLiteURL(t)))
+	run := runner(t, migratedSQLite(t))
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,9 @@ func TestFaultAddRefusesUnknownEndpoints(t *testing.T) {
 // server wrote, through the CLI, on both engines: the masked number found
 // by its digest, a refused request under the tenant its app key names.
 func TestRequestsListCountClear(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		base, _, stop := startServer(t, "--database", dsn, "--demo")
 		ctx := context.Background()
 		c, err := client.New(base, client.WithAppKey(demo.AppKey, demo.AppSecret))
@@ -99,7 +101,7 @@ func TestRequestsListCountClear(t *testing.T) {
 // from the origin is answered.
 func TestServeCORSOrigins(t *testing.T) {
 	t.Parallel()
-	base, _, _ := startServer(t, "--database", filepath.Join(t.TempDir(), "aiccd.db"), "--demo", "--cors-origins", "http://localhost:3000")
+	base, _, _ := startServer(t, "--database", migratedSQLite(t), "--demo", "--cors-origins", "http://localhost:3000")
 	req, _ := http.NewRequest("OPTIONS", base+"/apiaccess/CC-Management/v1/smartcare/queryfaultyuser", nil)
 	req.Header.Set("Origin", "http://localhost:3000")
 	req.Header.Set("Access-Control-Request-Method", "POST")
@@ -119,7 +121,9 @@ func TestServeCORSOrigins(t *testing.T) {
 // The admin API's refusal of a body that breaks the wire format reaches the
 // CLI as the same message.
 func TestFaultOverrideThroughCLI(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		base, _, _ := startServer(t, "--database", dsn, "--demo")
 		run := runner(t, dsn)
 		bodyFile := filepath.Join(t.TempDir(), "answer.json")

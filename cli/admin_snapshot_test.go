@@ -16,8 +16,10 @@ import (
 // TestAdminTenantSnapshots snapshots a tenant, changes it, restores it and
 // deletes it through the CLI, on both engines.
 func TestAdminTenantSnapshots(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
-		run := runner(t, migrated(t, dsn))
+		t.Parallel()
+		run := runner(t, dsn)
 		must := func(args ...string) string {
 			t.Helper()
 			out, errOut, err := run(args...)
@@ -94,7 +96,7 @@ func TestAdminTenantSnapshots(t *testing.T) {
 // TestAdminTenantDeleteConfirmation types the tenant's ID, or another, at
 // the prompt of a terminal. Not parallel: it replaces terminalIn.
 func TestAdminTenantDeleteConfirmation(t *testing.T) {
-	run := runner(t, migrated(t, dbtest.SQLiteURL(t)))
+	run := runner(t, migratedSQLite(t))
 	var typed string
 	saved := terminalIn
 	terminalIn = func(*cobra.Command) (io.Reader, bool) { return strings.NewReader(typed), true }
@@ -121,7 +123,9 @@ func TestAdminTenantDeleteConfirmation(t *testing.T) {
 // holds the tenant's credentials in memory: from the change feed's Lease
 // on it refuses them.
 func TestDeletedTenantRefusedByARunningServer(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		base, _, _ := startServer(t, "--database", dsn, "--demo")
 		call := func(method, path, header, value, body string) int {
 			req, _ := http.NewRequest(method, base+path, strings.NewReader(body))

@@ -6,12 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/aiccd/aiccd/database/dbtest"
 )
 
 func TestAdminTenantLifecycle(t *testing.T) {
-	run := runner(t, migrated(t, dbtest.SQLiteURL(t)))
+	t.Parallel()
+	run := runner(t, migratedSQLite(t))
 	must := func(args ...string) string {
 		t.Helper()
 		out, errOut, err := run(args...)
@@ -88,7 +87,8 @@ func TestAdminTenantLifecycle(t *testing.T) {
 }
 
 func TestImportTenantsWithProfiles(t *testing.T) {
-	run := runner(t, migrated(t, dbtest.SQLiteURL(t)))
+	t.Parallel()
+	run := runner(t, migratedSQLite(t))
 	csv := "id,name,kind,status,vdn,portal_url,company,contact_name,email,mobile,created_at,trial_expires_at\n" +
 		"alpha,Alpha,formal,2,150,https://portal.example.com/,Huawei Tech Corp,zhaolei,sunkai@huawei.com,15312340991,1681203525000,\n" +
 		"beta,Beta,trial,,,,华为技术有限公司,王小明,wang@huawei.com,13212347077,2023-04-11T08:58:45Z,1684650886000\n" +

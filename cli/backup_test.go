@@ -11,6 +11,7 @@ import (
 // dir/good.db#evil or nothing; it is never checked as dir/good.db and
 // installed as the other. Backups are the owner's only.
 func TestRestoreOnePath(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	run := runner(t, migrated(t, filepath.Join(dir, "live.db")))
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {

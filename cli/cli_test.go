@@ -70,6 +70,15 @@ func migrated(t *testing.T, dsn string) string {
 	return dsn
 }
 
+// migratedSQLite returns a new SQLite database holding the schema `aiccd
+// migrate` creates: a copy of the template dbtest migrates once per test
+// binary, for tests about what comes after migrating (TestMigrateAndVersion
+// runs migrate itself).
+func migratedSQLite(t *testing.T) string {
+	t.Helper()
+	return dbtest.MigratedURL(t, database.SQLite)
+}
+
 // runner returns runCLI bound to one database.
 func runner(t *testing.T, dsn string) func(args ...string) (stdout, stderr string, err error) {
 	return func(args ...string) (string, string, error) { return runCLI(t, dsn, args...) }
@@ -88,7 +97,9 @@ func startServer(t *testing.T, args ...string) (base string, stdout *syncBuffer,
 	go func() {
 		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), nil, stdout, stderr)
 	}()
-	deadline := time.Now().Add(10 * time.Second)
+	// 30 s, as clitest.Start: with the package's tests in parallel under
+	// -race, a start with --demo takes longer than 10 s on a busy machine.
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
 			base = "http://" + m[1]
@@ -123,7 +134,9 @@ func startServer(t *testing.T, args ...string) (base string, stdout *syncBuffer,
 }
 
 func TestServeOnBothEngines(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		base, stdout, stop := startServer(t, "--database", dsn, "--demo")
 		for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 			resp, err := http.Get(base + path)
@@ -176,8 +189,10 @@ func TestServeOnBothEngines(t *testing.T) {
 // service), and the demo's tenants that are not in service, printed with
 // the other credentials, are refused over HTTP with the pages' 401.
 func TestServeDemoRefusesTenantsNotInService(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
-		run := runner(t, migrated(t, dsn))
+		t.Parallel()
+		run := runner(t, dsn)
 		if _, stderr, err := run("admin", "tenant", "create", "acme-trial", "--kind", "trial",
 			"--created", "2024-01-01T00:00:00Z", "--trial-expires", "2024-02-01T00:00:00Z"); err != nil {
 			t.Fatalf("%v\n%s", err, stderr)
@@ -232,6 +247,7 @@ func TestServeDemoRefusesTenantsNotInService(t *testing.T) {
 }
 
 func TestMigrateAndVersion(t *testing.T) {
+	t.Parallel()
 	dsn := dbtest.SQLiteURL(t)
 	var out bytes.Buffer
 	if err := Run(context.Background(), []string{"migrate", "--database", dsn}, nil, &out, &out); err != nil {
@@ -267,6 +283,7 @@ func TestCommandsNeverCreateADatabase(t *testing.T) {
 		{"migrate", "--status"},
 	}
 	dbtest.EmptyEngines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		dir := t.TempDir()
 		where := dsn
 		if strings.HasPrefix(dsn, "postgres") {
@@ -304,6 +321,7 @@ func TestCommandsNeverCreateADatabase(t *testing.T) {
 }
 
 func TestServeRejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	err := Run(context.Background(), []string{"serve", "--log-format", "xml"}, nil, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "log-format") {
@@ -317,7 +335,8 @@ func TestServeRejectsBadConfig(t *testing.T) {
 }
 
 func TestAdminTenantCreateAndList(t *testing.T) {
-	dsn := migrated(t, dbtest.SQLiteURL(t))
+	t.Parallel()
+	dsn := migratedSQLite(t)
 	run := func(args ...string) (string, error) {
 		var out, errOut bytes.Buffer
 		err := Run(context.Background(), append(args, "--database", dsn), nil, &out, &errOut)
@@ -343,7 +362,8 @@ func TestAdminTenantCreateAndList(t *testing.T) {
 }
 
 func TestImportTenants(t *testing.T) {
-	dsn := migrated(t, dbtest.SQLiteURL(t))
+	t.Parallel()
+	dsn := migratedSQLite(t)
 	csvPath := filepath.Join(t.TempDir(), "tenants.csv")
 	os.WriteFile(csvPath, []byte("id,name\nalpha,Alpha\nBAD ID,x\nbeta,Beta\nalpha,again\n"), 0o600)
 	var out, errOut bytes.Buffer
@@ -385,9 +405,10 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 }
 
 func TestServeTLSAndProfiler(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cert, key := selfSigned(t, dir)
-	base, _, _ := startServer(t, "--database", filepath.Join(dir, "x.db"), "--tls-cert", cert, "--tls-key", key,
+	base, _, _ := startServer(t, "--database", migratedSQLite(t), "--tls-cert", cert, "--tls-key", key,
 		"--admin-token", "profiler-admin-token-0123")
 	base = strings.Replace(base, "http://", "https://", 1)
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}

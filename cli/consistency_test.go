@@ -245,6 +245,7 @@ func (c *cluster) expectReflected(what string, probe func() bool, committed func
 // each kind of cached entity: refused or reflected by the other server
 // within reflectWithin of the write, under concurrent reads.
 func TestWritesReachTheOtherServer(t *testing.T) {
+	t.Parallel()
 	t.Run(string(database.SQLite), func(t *testing.T) {
 		t.Parallel()
 		testWritesReachTheOtherServer(t, newCluster(t, dbtest.SQLiteURL(t), true))

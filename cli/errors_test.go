@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +15,7 @@ import (
 // that scripts notice.
 func TestErrorsSayWhatToDo(t *testing.T) {
 	t.Parallel()
-	run := runner(t, migrated(t, dbtest.SQLiteURL(t)))
+	run := runner(t, migratedSQLite(t))
 	if _, _, err := run("admin", "tenant", "create", "acme"); err != nil {
 		t.Fatal(err)
 	}

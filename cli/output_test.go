@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/spf13/cobra"
 )
 
@@ -20,7 +19,7 @@ import (
 // A command added without a case here fails the test.
 func TestJSONOutputIsOneConvention(t *testing.T) {
 	t.Parallel()
-	dsn := migrated(t, dbtest.SQLiteURL(t))
+	dsn := migratedSQLite(t)
 	now := time.Now().UTC()
 	day := func(d int) string { return now.Add(time.Duration(d) * 24 * time.Hour).Format(time.RFC3339) }
 

@@ -85,7 +85,9 @@ func contractCalls(t *testing.T, base string) {
 // aiccd on a database of its own, then verifies recordings edited to
 // disagree (a changed type, a missing field, another return code).
 func TestProxyRecordAndVerify(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		upstream, _, _ := startServer(t, "--database", dsn, "--demo")
 		dir := t.TempDir()
 		proxy := startProxy(t, "--upstream", upstream, "--record", dir, "--keep-request-personal")

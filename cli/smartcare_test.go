@@ -19,7 +19,8 @@ import (
 )
 
 func TestAdminSmartCare(t *testing.T) {
-	dsn := migrated(t, dbtest.SQLiteURL(t))
+	t.Parallel()
+	dsn := migratedSQLite(t)
 	must := func(args ...string) string {
 		t.Helper()
 		out, errOut, err := runCLI(t, dsn, args...)
@@ -124,6 +125,7 @@ func TestAdminSmartCare(t *testing.T) {
 }
 
 func TestDemoDataImportsOnBothEngines(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	feed, rules := filepath.Join(dir, "feed.ndjson.gz"), filepath.Join(dir, "rules.ndjson")
 	csvFeed := filepath.Join(dir, "feed.csv")
@@ -137,7 +139,7 @@ func TestDemoDataImportsOnBothEngines(t *testing.T) {
 	gen("--records", "3000", "--out", feed, "--rules", rules, "--history-rules", "50")
 	gen("--records", "2000", "--out", csvFeed)
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
-		dsn = migrated(t, dsn)
+		t.Parallel()
 		for _, args := range [][]string{
 			{"admin", "tenant", "create", "load"},
 			{"admin", "smartcare", "scene", "create", "3", "--tenant", "load", "--codes", "SMS,DATA,VOICE"},
@@ -161,7 +163,8 @@ func TestDemoDataImportsOnBothEngines(t *testing.T) {
 // TestServeRunsSmartCareJobs checks that serve deletes expired records and
 // processes delimitation tasks another process queued.
 func TestServeRunsSmartCareJobs(t *testing.T) {
-	dsn := migrated(t, dbtest.SQLiteURL(t))
+	t.Parallel()
+	dsn := migratedSQLite(t)
 	old := time.Now().UTC().Add(-72 * time.Hour).Truncate(time.Hour)
 	path := filepath.Join(t.TempDir(), "old.ndjson")
 	os.WriteFile(path, []byte(`{"msisdn":"5550001","eventTime":"`+old.Format(time.RFC3339)+`","ccmSceneCode":"DATA","dimensions":{"LAC_TAC":"L1"}}`+"\n"), 0o600)
