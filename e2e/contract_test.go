@@ -22,7 +22,9 @@ import (
 // the OpenAPI document, and every operation of the document must be
 // called.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		dir := t.TempDir()
 		w := provision(t, dir, dsn)
 		// No task workers on this replica: tasks stay queued until a

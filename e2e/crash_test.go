@@ -81,10 +81,12 @@ func writeUntilKilled(base string, round int, ack *acknowledged) {
 // to it, restarts it, and checks that every acknowledged write survived and
 // the database passes its integrity check, on both engines.
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("kills and restarts servers")
 	}
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		dir := t.TempDir()
 		ack := &acknowledged{keys: map[string]string{}}
 		for round := range 3 {
@@ -140,10 +142,12 @@ func TestCrashSafety(t *testing.T) {
 // TestImportSurvivesKill kills an import at a random moment and resumes
 // it: every row ends up imported once, the database intact.
 func TestImportSurvivesKill(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("kills an importer")
 	}
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		dir := t.TempDir()
 		const rows = 20_000
 		var b strings.Builder
