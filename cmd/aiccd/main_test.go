@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -27,20 +26,21 @@ func TestRunPrintsErrors(t *testing.T) {
 	}
 }
 
-// TestBinaryStopsOnSIGTERM builds the real binary, serves demo data on each
-// engine, and checks it answers and exits 0 within 10 s of SIGTERM.
+// TestBinaryStopsOnSIGTERM runs the real binary (this test binary as
+// aiccd: see TestMain), serves demo data on each engine, and checks it
+// answers and exits 0 within 10 s of SIGTERM.
 func TestBinaryStopsOnSIGTERM(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip("runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "aiccd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--database", dsn)
 		cmd.Dir = t.TempDir() // the master key file is created here
-		cmd.Env = append(os.Environ(), "AICCD_LOG_FORMAT=text")
+		cmd.Env = append(os.Environ(), runMainEnv+"=1", "AICCD_LOG_FORMAT=text")
 		stderr, err := cmd.StderrPipe()
 		if err != nil {
 			t.Fatal(err)
