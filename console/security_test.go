@@ -72,6 +72,7 @@ func (c *client) signIn(name string) string {
 }
 
 func TestConsoleSecurity(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dbtest.SQLiteURL(t))
 
 	t.Run("headers and cookie", func(t *testing.T) {
@@ -265,6 +266,7 @@ func TestConsoleSecurity(t *testing.T) {
 
 // A server without an admin token or console user serves no console.
 func TestConsoleIsOffWithoutAdminAccess(t *testing.T) {
+	t.Parallel()
 	dsn := dbtest.SQLiteURL(t)
 	dbtest.Open(t, dsn)
 	srv, err := startBare(dsn)
