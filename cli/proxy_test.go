@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/client"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/fixture"
@@ -126,10 +127,8 @@ func TestProxyRecordAndVerify(t *testing.T) {
 			t.Fatalf("queryfaultyuser recorded as %s → %s", x.Request.Body, x.Response.Body)
 		}
 
-		fresh := dbtest.SQLiteURL(t)
-		if strings.HasPrefix(dsn, "postgres") {
-			fresh = dbtest.PostgresURL(t)
-		}
+		// A fresh aiccd: a database of its own, of the same engine.
+		fresh := dbtest.MigratedURL(t, database.EngineOf(dsn))
 		against, _, _ := startServer(t, "--database", fresh, "--demo")
 		creds := []string{"--against", against, "--app-key", demo.AppKey, "--app-secret", demo.AppSecret,
 			"--mall-token", demo.MallToken, "--ak", demo.PartnerAK, "--sk", demo.PartnerSK}
