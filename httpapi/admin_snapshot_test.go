@@ -32,7 +32,9 @@ func adminError(t *testing.T, what string, w *httptest.ResponseRecorder, status 
 // demo tenant through the admin API, with the admin format's answers for
 // every refusal.
 func TestSnapshotsAdminAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.follow()
 		const base = "/admin/v1/tenants/demo/snapshots"

@@ -8,6 +8,7 @@ import (
 )
 
 func TestAdminTenantAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	call := func(method, path, body string, status int) map[string]any {

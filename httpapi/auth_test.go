@@ -22,7 +22,9 @@ func tokenRequest(key, secret string, header map[string]string) request {
 }
 
 func TestTokenByAkSk(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.do(tokenRequest(demo.AppKey, demo.AppSecret, map[string]string{"X-Token-Expire": "600"}))
 		if w.Code != 200 {
@@ -45,6 +47,7 @@ func TestTokenByAkSk(t *testing.T) {
 }
 
 func TestTokenByAkSkRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	for _, tc := range []struct {
 		name   string
@@ -72,6 +75,7 @@ func TestTokenByAkSkRefusals(t *testing.T) {
 }
 
 func TestTokenByAkSkLockout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	for range 5 {
 		if w := e.do(tokenRequest(demo.AppKey, "wrong", nil)); w.Code != 401 {
@@ -94,6 +98,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) error {
 }
 
 func TestGatewayBearer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	token := e.gatewayToken()
 	cc := e.srv.instrument(e.srv.api(e.srv.gateway(false, e.srv.whoami)))
@@ -157,7 +162,9 @@ func TestGatewayBearer(t *testing.T) {
 }
 
 func TestIAMTokensEndpoint(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		body := func(user, password, scope string) string {
 			return fmt.Sprintf(`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":%q,"password":%q,"domain":{"name":%q}}}},"scope":{"domain":{"name":%q}}}}`,
@@ -190,6 +197,7 @@ func (s *Server) whoIsCloud(w http.ResponseWriter, r *http.Request) error {
 }
 
 func TestCloudAuthWithIAMToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	h := e.srv.instrument(e.srv.api(e.srv.cloud(e.srv.whoIsCloud)))
 	w := e.do(request{method: "POST", path: "/v3/auth/tokens", body: fmt.Sprintf(
@@ -223,6 +231,7 @@ func TestCloudAuthWithIAMToken(t *testing.T) {
 }
 
 func TestAdminAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	if w := e.do(request{method: "GET", path: "/admin/v1/tenants"}); w.Code != 401 {
@@ -359,6 +368,7 @@ func FuzzTokenByAkSk(f *testing.F) {
 }
 
 func TestMallToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	h := e.srv.instrument(e.srv.api(e.srv.mall(func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, map[string]string{"tenant": mallTenantFrom(r.Context())})
@@ -410,7 +420,9 @@ func TestMallToken(t *testing.T) {
 // signed and is the body's hash (or UNSIGNED-PAYLOAD, which the SDK signs
 // for bodies that are not JSON), so the replay creates no customer.
 func TestSignatureCoversTheBody(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		signedBody := `{"domain_name":"signed-customer","email":"signed@example.com"}`
 		otherBody := `{"domain_name":"swapped-customer","email":"swapped@example.com"}`

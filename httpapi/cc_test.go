@@ -42,7 +42,9 @@ const pageExampleResponse = `{
 // docs/compatibility.md) and gets the page's example answer, value for
 // value, on both engines.
 func TestQueryAccessCodeListPageExample(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.cc(e.gatewayToken(), "accessCodeInfo/queryAccessCodeList", `{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}`)
 		var got, want any
@@ -58,6 +60,7 @@ func TestQueryAccessCodeListPageExample(t *testing.T) {
 }
 
 func TestQueryAccessCodeListPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	token := e.gatewayToken()
 	all := e.cc(token, "accessCodeInfo/queryAccessCodeList", `{}`)
@@ -115,7 +118,9 @@ func TestQueryAccessCodeListPaging(t *testing.T) {
 }
 
 func TestQueryCalledRoute(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.cc(e.gatewayToken(), "calledRoute/queryCalledRoute", `{"limit":2}`)
 		m := decode(t, w)
@@ -141,6 +146,7 @@ func TestQueryCalledRoute(t *testing.T) {
 // TestAccessCodeTenantIsolation: another tenant's token never sees the
 // demo tenant's codes or routes.
 func TestAccessCodeTenantIsolation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	e.do(request{method: "POST", path: "/admin/v1/tenants", body: `{"id":"other"}`, header: admin})

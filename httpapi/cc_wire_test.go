@@ -44,6 +44,7 @@ func checkBodies[B any, Q comparable](t *testing.T, cases []bodyCase[Q], query f
 }
 
 func TestAccessCodeListBody(t *testing.T) {
+	t.Parallel()
 	checkBodies(t, []bodyCase[accesscode.Query]{
 		{body: `{}`, want: accesscode.Query{Limit: 100}},
 		{body: `{"accessCode":"9911411","mediatypeId":5,"description":"access code","limit":10,"offset":0}`,
@@ -81,6 +82,7 @@ func TestAccessCodeListBody(t *testing.T) {
 }
 
 func TestCalledRouteBody(t *testing.T) {
+	t.Parallel()
 	checkBodies(t, []bodyCase[accesscode.RouteQuery]{
 		{body: `{}`, want: accesscode.RouteQuery{Limit: 100}},
 		{body: `{"accessCode":"12345","extCode":"1","devicetype":3,"deviceDesc":"ivr","mediaTypeId":53,"limit":5,"offset":10}`,

@@ -28,6 +28,7 @@ func preflight(path, origin, method string) request {
 // each vendor endpoint with its methods and the headers the pages use,
 // and none on aiccd's own endpoints.
 func TestCORSPreflightOnEveryVendorEndpoint(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t)).withCORS("https://app.example.com")
 	const origin = "https://app.example.com"
 	vendor := 0
@@ -62,6 +63,7 @@ func TestCORSPreflightOnEveryVendorEndpoint(t *testing.T) {
 // TestCORSAnswers marks answers, errors too, as readable by an allowed
 // origin, and leaves everything else as it is without CORS.
 func TestCORSAnswers(t *testing.T) {
+	t.Parallel()
 	const sc = "/apiaccess/CC-Management/v1/smartcare/queryfaultyuser"
 	e := newEnv(t, dbtest.SQLiteURL(t)).withCORS("https://app.example.com", "http://localhost:3000")
 	token := e.gatewayToken()
@@ -98,6 +100,7 @@ func TestCORSAnswers(t *testing.T) {
 
 // TestCORSEveryOrigin is the sandbox's "*".
 func TestCORSEveryOrigin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t)).withCORS("*")
 	w := e.do(preflight("/rest/oma/softwareconsole/tenant/querytenantbasic", "https://anything.example", "GET"))
 	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Origin") != "*" || w.Header().Get("Access-Control-Allow-Methods") != "GET" {
@@ -108,6 +111,7 @@ func TestCORSEveryOrigin(t *testing.T) {
 // TestCORSOff keeps today's answers: an OPTIONS to a vendor endpoint is
 // 405 with Allow, and no answer carries CORS headers.
 func TestCORSOff(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	w := e.do(preflight("/apiaccess/CC-Management/v1/smartcare/queryfaultyuser", "https://app.example.com", "POST"))
 	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "POST" || w.Header().Get("Access-Control-Allow-Origin") != "" || w.Header().Get("Vary") != "" {

@@ -94,10 +94,12 @@ func sha256Hex(s string) string {
 // running server on each engine: no answer is a 5xx or a panic, every
 // answer is in its family's format and matches the OpenAPI document.
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, testHostileInput)
 }
 
 func testHostileInput(t *testing.T, dsn string) {
+	t.Parallel()
 	e := newEnv(t, dsn)
 	var logs bytes.Buffer
 	var mu sync.Mutex

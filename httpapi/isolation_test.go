@@ -32,7 +32,9 @@ func (t isolated) secrets() []string {
 // that a caller sees only its own tenant's data: the token names the
 // tenant, and nothing in the request can name another.
 func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		e := newEnv(t, dsn)
 		now := e.clock.Now()

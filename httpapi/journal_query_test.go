@@ -40,7 +40,9 @@ func (e *env) journalCount(query string) string {
 // TestJournalQueries finds requests through the admin API by each filter,
 // the masked mobile number by its keyed digest, on both engines.
 func TestJournalQueries(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.gatewayToken()
 		start := e.clock.Now()
@@ -115,6 +117,7 @@ func TestJournalQueries(t *testing.T) {
 // TestJournalQueryValidation refuses, in the admin API's format, each
 // filter it cannot honour, naming the filters it knows.
 func TestJournalQueryValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	long := strings.Repeat("x", journal.MaxValueLen+1)
 	many := ""
@@ -162,7 +165,9 @@ func TestJournalQueryValidation(t *testing.T) {
 // refused: under the tenant the token, app key or path names when it
 // exists, under no tenant otherwise.
 func TestRefusedRequestsAreJournaled(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		// A token that is not one, with the app key: the key's tenant.
 		e.do(request{method: "POST", path: scPath + "queryfaultyuser", body: exampleRequest(),

@@ -81,7 +81,9 @@ var lapsedMallEndpoints = []struct{ method, path, golden string }{
 // token or mall token reaches answers the pages' 401 in its family's
 // format. Put back in service, the tenant is let in again at once.
 func TestLapsedTenantsAreRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		for _, l := range lapses {
 			t.Run(l.name, func(t *testing.T) {
@@ -154,7 +156,9 @@ func TestLapsedTenantsAreRefused(t *testing.T) {
 // service as an integrator would, with the credentials the demo prints:
 // tokenByAkSk and the mall endpoints answer each the pages' 401.
 func TestDemoLapsedTenantsAreRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		for _, l := range demo.LapsedTenants {
 			t.Run(l.State, func(t *testing.T) {

@@ -54,7 +54,9 @@ func mallGet(path, token string) request {
 }
 
 func TestQueryTenantBasicAnswersThePageExample(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.do(mallGet(pathTenantBasic, demo.MallToken))
 		golden(t, "oma_querytenantbasic.golden", w)
@@ -70,7 +72,9 @@ func TestQueryTenantBasicAnswersThePageExample(t *testing.T) {
 }
 
 func TestQueryTenantInfoAnswersThePageExample(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.do(mallGet(pathTenantInfo, demo.TrialMallToken))
 		golden(t, "oma_querytenantinfo.golden", w)
@@ -105,6 +109,7 @@ func (e *env) breakDatabase(tokens ...string) {
 }
 
 func TestMallQueryRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	_, shortLived, err := e.creds.IssueMallToken(ctx, demo.TenantID, time.Minute)
@@ -140,7 +145,9 @@ func TestMallQueryRefusals(t *testing.T) {
 }
 
 func TestMallQueriesWhenTheStoreFails(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.breakDatabase(demo.MallToken, demo.TrialMallToken)
 		golden(t, "oma_querytenantbasic_502.golden", e.do(mallGet(pathTenantBasic, demo.MallToken)))
@@ -151,7 +158,9 @@ func TestMallQueriesWhenTheStoreFails(t *testing.T) {
 }
 
 func TestTrialExpiryAndConversionOverTheMallAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		// Like serve --demo: only the demo's own trial is kept from
 		// expiring, so this one expires by the clock.
@@ -193,7 +202,9 @@ func resourceRequest(token, body string) request {
 }
 
 func TestQueryResource(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // for the goldens' statuses
 		w := e.do(resourceRequest(demo.MallToken, `{"limit": 10, "offset": 0}`))
@@ -250,7 +261,9 @@ func applyRequest(token, body string) request {
 }
 
 func TestApplyTenant(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // for the goldens' expiryDate
 		token := e.gatewayToken()
@@ -302,6 +315,7 @@ func TestApplyTenant(t *testing.T) {
 }
 
 func TestOMAPatternsAreRoutes(t *testing.T) {
+	t.Parallel()
 	s := New(Options{})
 	for _, p := range []string{patternQueryTenantBasic, patternQueryTenantInfo, patternQueryResource, patternApplyTenant} {
 		method, path, _ := strings.Cut(p, " ")

@@ -24,6 +24,7 @@ import (
 // TestEveryRouteIsDocumented cross-checks the route table and the
 // document in both directions.
 func TestEveryRouteIsDocumented(t *testing.T) {
+	t.Parallel()
 	spec := openapitest.MustShared(t)
 	documented := map[string]bool{}
 	for path, item := range spec.Doc.Paths.Map() {
@@ -52,6 +53,7 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 
 // TestServesTheDocument fetches /openapi.json and /openapi.yaml.
 func TestServesTheDocument(t *testing.T) {
+	t.Parallel()
 	s := New(Options{})
 	for _, tc := range []struct {
 		path, contentType string
@@ -108,6 +110,7 @@ func goldenRequest(t testing.TB, w *httptest.ResponseRecorder) string {
 // TestGoldenFilesMatchTheDocument validates every golden file's answer
 // against the operation of the request it records.
 func TestGoldenFilesMatchTheDocument(t *testing.T) {
+	t.Parallel()
 	spec := openapitest.MustShared(t)
 	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
 	if err != nil || len(files) < 80 {

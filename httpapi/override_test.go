@@ -18,7 +18,9 @@ import (
 // what the client saw; a body the endpoint's wire format does not allow
 // is refused unless free_form.
 func TestFaultOverride(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.follow()
 		admin := map[string]string{"Authorization": "Bearer " + testAdminToken}

@@ -83,7 +83,9 @@ func (e *env) signed(as, method, path, contentType, body string) *http.Request {
 // mobile number and expects the page's example response, byte for byte,
 // with either kind of credential.
 func TestCheckUserPageExample(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		body := `{
   "searchType": "mobile", 
@@ -100,7 +102,9 @@ func TestCheckUserPageExample(t *testing.T) {
 // TestCheckUserCodeTable covers every row of the page's status/code table
 // and every validation rule at its boundaries.
 func TestCheckUserCodeTable(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		check := func(typ, key string) string { return fmt.Sprintf(`{"searchType":%q,"searchKey":%q}`, typ, key) }
 		for _, tc := range []struct {
@@ -196,6 +200,7 @@ func TestCheckUserCodeTable(t *testing.T) {
 // TestCheckUserKeepsPersonalDataOutOfLogs: values appear in no log line
 // and no error body.
 func TestCheckUserKeepsPersonalDataOutOfLogs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	var logs syncLog
 	e.srv.logger = logs.logger()
@@ -217,7 +222,9 @@ func TestCheckUserKeepsPersonalDataOutOfLogs(t *testing.T) {
 }
 
 func TestCheckIdentity(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		check := func(typ, value string) string { return fmt.Sprintf(`{"search_type":%q,"search_value":%q}`, typ, value) }
 		for _, tc := range []struct {
@@ -262,7 +269,9 @@ func TestCheckIdentity(t *testing.T) {
 }
 
 func TestCreateSubCustomer(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		create := func(as, body string) *httptest.ResponseRecorder {
 			return e.partnerCall(as, "POST", subCustomersPath, body)
@@ -343,7 +352,9 @@ func TestCreateSubCustomer(t *testing.T) {
 // TestConcurrentSubCustomerCreations: 50 partners' requests for one name
 // at once yield one customer, on both engines.
 func TestConcurrentSubCustomerCreations(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.iamToken()
 		var mu sync.Mutex
@@ -375,6 +386,7 @@ func TestConcurrentSubCustomerCreations(t *testing.T) {
 // TestPartnerErrorRulesNameRealRoutes keeps the error mapper's route keys
 // in step with the route table.
 func TestPartnerErrorRulesNameRealRoutes(t *testing.T) {
+	t.Parallel()
 	s := New(Options{})
 	for _, tc := range []struct{ pattern, path string }{
 		{routeCheckUser, checkUserPath},

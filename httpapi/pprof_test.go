@@ -12,6 +12,7 @@ import (
 // command line, which holds the master key, the admin token and the
 // database password of a server started with them as flags.
 func TestPprofHidesTheCommandLine(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	args := os.Args
 	os.Args = []string{"aiccd", "serve", "--master-key=c2VjcmV0LW1hc3Rlci1rZXk", "--admin-token", "secret-admin-token",

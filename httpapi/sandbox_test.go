@@ -91,6 +91,7 @@ func grepLines(s, substr string) string {
 }
 
 func TestFaultResetAndForcedStatus(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	ctx := context.Background()
 	if _, err := e.srv.faults.Create(ctx, faultFor(`reset`)); err != nil {
@@ -160,6 +161,7 @@ func TestFaultResetAndForcedStatus(t *testing.T) {
 }
 
 func TestFaultsNeedTheAdminToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	w := e.do(request{method: "POST", path: "/admin/v1/faults", body: `{"tenant_id":"demo","reset":true,"remaining":1}`})
 	if w.Code != 401 {
@@ -173,7 +175,9 @@ func TestFaultsNeedTheAdminToken(t *testing.T) {
 }
 
 func TestRequestJournal(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		h := sandboxProbe(e)
 		token := e.gatewayToken()
@@ -212,6 +216,7 @@ func TestRequestJournal(t *testing.T) {
 // A token issued by tokenByAkSk is journaled for the app key's tenant,
 // secret and token masked; so is a refused exchange, by its app key.
 func TestTokenByAkSkIsJournaled(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	token := e.gatewayToken()
 	e.do(request{method: "POST", path: "/apigovernance/api/oauth/tokenByAkSk",
@@ -250,6 +255,7 @@ func errorsAs(err error, target any) bool { return errors.As(err, target) }
 // the field ("paſsword" is decoded as password), and finds none of them
 // whole in the journal, in requests or answers.
 func TestJournalMasksWhatHandlersDecode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	gateway := e.gatewayToken()
 	gw := func(path, body string) {
@@ -294,7 +300,9 @@ func TestJournalMasksWhatHandlersDecode(t *testing.T) {
 // list without a code of the rule's own: each answers as its page gives it,
 // in its family's format.
 func TestForcedAnswersCarryThePagesSentences(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		e := newEnv(t, dsn)
 		token := e.gatewayToken()

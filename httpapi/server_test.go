@@ -68,7 +68,9 @@ func golden(t *testing.T, name string, w *httptest.ResponseRecorder) {
 }
 
 func TestOpsEndpoints(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		s := newTestServer(t, dsn)
 		if w := do(s, "GET", "/healthz", nil); w.Code != 200 || w.Body.String() != `{"status":"ok"}` {
 			t.Fatalf("healthz: %d %s", w.Code, w.Body)
@@ -96,6 +98,7 @@ func TestOpsEndpoints(t *testing.T) {
 }
 
 func TestReadyzFailsWhenDatabaseIsDown(t *testing.T) {
+	t.Parallel()
 	db := dbtest.Open(t, dbtest.SQLiteURL(t))
 	s := New(Options{DB: db})
 	db.Close()
@@ -110,6 +113,7 @@ func TestReadyzFailsWhenDatabaseIsDown(t *testing.T) {
 
 // TestUnroutedByFamily pins the 404 and 405 answers of every API family.
 func TestUnroutedByFamily(t *testing.T) {
+	t.Parallel()
 	s := New(Options{})
 	for _, tc := range []struct{ method, path, golden string }{
 		{"GET", "/rest/oma/softwareconsole/nothing", "oma_404.golden"},
@@ -130,6 +134,7 @@ func TestUnroutedByFamily(t *testing.T) {
 }
 
 func TestRequestID(t *testing.T) {
+	t.Parallel()
 	s := New(Options{})
 	w := do(s, "GET", "/healthz", nil)
 	if got := w.Header().Get("X-Request-Id"); got != "test-request-id" {
@@ -150,6 +155,7 @@ func TestRequestID(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	s := New(Options{MaxBodyBytes: 16})
 	big := strings.Repeat("x", 17)
 	w := do(s, "POST", "/apiaccess/rest/cc-management/v1/nothing", strings.NewReader(big))
@@ -171,6 +177,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestPanicIsRecoveredInFamilyFormat(t *testing.T) {
+	t.Parallel()
 	s := New(Options{})
 	h := s.instrument(s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
@@ -184,6 +191,7 @@ func TestPanicIsRecoveredInFamilyFormat(t *testing.T) {
 }
 
 func TestInternalErrorsAreNotSent(t *testing.T) {
+	t.Parallel()
 	s := New(Options{})
 	secret := fmt.Errorf("pq: password authentication failed for user aiccd at 10.0.0.7")
 	for _, path := range []string{
@@ -201,6 +209,7 @@ func TestInternalErrorsAreNotSent(t *testing.T) {
 }
 
 func TestCleanPath(t *testing.T) {
+	t.Parallel()
 	for p, want := range map[string]bool{
 		"/": true, "/a/b": true, "/a/b/": true, "/a/.b": true, "/a/..b": true,
 		"": false, "a": false, "//a": false, "/a//b": false, "/a/./b": false, "/a/../b": false, "/a/..": false, "/a/.": false,
@@ -213,6 +222,7 @@ func TestCleanPath(t *testing.T) {
 }
 
 func TestEveryFamilyHasARenderer(t *testing.T) {
+	t.Parallel()
 	for f := range familyNames {
 		if renderers[f] == nil {
 			t.Errorf("family %s has no renderer", family(f))

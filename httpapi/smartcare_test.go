@@ -45,7 +45,9 @@ func exampleRequest(replace ...string) string {
 // TestQueryFaultyUserPageExample answers the page's example request with
 // the page's example answer (ttid added), on both engines.
 func TestQueryFaultyUserPageExample(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC) // the example's day
 		golden(t, "smartcare_queryfaultyuser_example.golden", e.smartCare(e.gatewayToken(), "queryfaultyuser", exampleRequest()))
@@ -56,7 +58,9 @@ func TestQueryFaultyUserPageExample(t *testing.T) {
 // Table 4 that a request can cause, all with HTTP 200, the table's
 // sentence as the whole description and data present, on both engines.
 func TestQueryFaultyUserReturnCodes(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		token := e.gatewayToken()
@@ -106,7 +110,9 @@ func TestQueryFaultyUserReturnCodes(t *testing.T) {
 // store fails while the rest of the database, which authenticates the
 // caller, works.
 func TestQueryFaultyUserStoreFailure(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		token := e.gatewayToken()
@@ -145,7 +151,9 @@ func dropTable(t *testing.T, dsn, table string) {
 // TestDelimitationOverHTTP submits a delimitation, polls it until the
 // worker has run it, and reads the evidence.
 func TestDelimitationOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		token := e.gatewayToken()
@@ -186,6 +194,7 @@ func TestDelimitationOverHTTP(t *testing.T) {
 // TestSmartCareTenantIsolation: another tenant's token sees none of the
 // demo tenant's scenes or faults.
 func TestSmartCareTenantIsolation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLiteURL(t))
 	e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
@@ -202,7 +211,9 @@ func TestSmartCareTenantIsolation(t *testing.T) {
 }
 
 func TestSmartCareAdminAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 		base := "/admin/v1/tenants/demo/smartcare/"

@@ -57,7 +57,9 @@ func exampleFaultyUserRequest() smartcare.FaultyUserRequest {
 }
 
 func TestFaultyUserAnswerIsThePageExample(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		res, err := e.srv.smartcare.QueryFaultyUser(context.Background(), demo.TenantID, exampleFaultyUserRequest())
@@ -93,7 +95,9 @@ func TestFaultyUserAnswerIsThePageExample(t *testing.T) {
 }
 
 func TestDeepAnswerGolden(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)

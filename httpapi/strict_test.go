@@ -44,7 +44,9 @@ func iamBody(user string) string {
 }
 
 func TestBodyKeysAreMatchedAsThePagesSpellThem(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.gatewayToken()
 		codes := func(body string) string { return e.cc(token, "accessCodeInfo/queryAccessCodeList", body).Body.String() }
@@ -172,7 +174,9 @@ func TestBodyKeysAreMatchedAsThePagesSpellThem(t *testing.T) {
 // Table 4's sentences; the reason is in the access log line and the
 // journal, and neither repeats the subscriber's number.
 func TestSmartCareRefusalsSayWhyOnlyInTheLogAndJournal(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		logs := captureLog(e)
@@ -199,7 +203,9 @@ func TestSmartCareRefusalsSayWhyOnlyInTheLogAndJournal(t *testing.T) {
 // TestCCRefusalsAnswerThePageSentence: every CC-Management 400 is the
 // page's sentence, whatever was wrong; the journal says what.
 func TestCCRefusalsAnswerThePageSentence(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.gatewayToken()
 		for body, detail := range map[string]string{
@@ -225,7 +231,9 @@ func TestCCRefusalsAnswerThePageSentence(t *testing.T) {
 // object, on every SmartCare endpoint; its 500 a request aiccd failed to
 // answer (TestPanicIsRecoveredInFamilyFormat).
 func TestSmartCareHTTPStatuses(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		token := e.gatewayToken()
@@ -248,7 +256,9 @@ func TestSmartCareHTTPStatuses(t *testing.T) {
 // printed and compares the answer with the page's example answer. The
 // exceptions are the ones README and docs/compatibility.md list.
 func TestPageExamplesAsPrinted(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		token := e.gatewayToken()
@@ -333,6 +343,7 @@ const smartCarePageExample = `{
 // TestSentenceKeepsFieldNames: error texts spell field names as the
 // pages do.
 func TestSentenceKeepsFieldNames(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		msg        string
 		fieldFirst bool

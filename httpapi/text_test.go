@@ -13,7 +13,9 @@ import (
 // headers, paths, query parameters): each is the family's client error on
 // both engines, never a failing store.
 func TestTextNoStoreHoldsIsAClientError(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		e := newEnv(t, dsn)
 		gateway := map[string]string{"Authorization": "Bearer " + e.gatewayToken(), "X-APP-Key": demo.AppKey}
 		partner := map[string]string{"X-Auth-Token": e.iamToken()}
