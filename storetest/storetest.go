@@ -10,16 +10,34 @@ import (
 	"github.com/aiccd/aiccd/database"
 )
 
-// Run runs the whole contract against db, a freshly migrated empty database.
-func Run(t *testing.T, db *database.DB) {
-	t.Run("tenants", func(t *testing.T) { testTenants(t, db) })
-	t.Run("credentials", func(t *testing.T) { testCredentials(t, db) })
-	t.Run("sandbox", func(t *testing.T) { testSandbox(t, db) })
-	t.Run("customers", func(t *testing.T) { testCustomers(t, db) })
-	t.Run("smartcare", func(t *testing.T) { testSmartCare(t, db) })
-	t.Run("access codes", func(t *testing.T) { testAccessCodes(t, db) })
-	t.Run("console", func(t *testing.T) { testConsole(t, db) })
-	t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, db) })
-	t.Run("change feed", func(t *testing.T) { testChangeFeed(t, db) })
-	t.Run("snapshots", func(t *testing.T) { testSnapshots(t, db) })
+// Open returns a freshly migrated empty database for t, closed when t ends.
+type Open func(t *testing.T) *database.DB
+
+// Run runs the whole contract, each part on a database of its own from
+// open, the parts in parallel: none sees another's rows, so none depends
+// on the order they run in.
+func Run(t *testing.T, open Open) {
+	for _, part := range []struct {
+		name string
+		test func(*testing.T, *database.DB)
+	}{
+		{"tenants", testTenants},
+		{"credentials", testCredentials},
+		{"sandbox", testSandbox},
+		{"customers", testCustomers},
+		{"smartcare", testSmartCare},
+		{"console", testConsole},
+		{"concurrent updates", testConcurrentUpdates},
+		{"change feed", testChangeFeed},
+		{"snapshots", testSnapshots},
+	} {
+		t.Run(part.name, func(t *testing.T) {
+			t.Parallel()
+			part.test(t, open(t))
+		})
+	}
+	t.Run("access codes", func(t *testing.T) {
+		t.Parallel()
+		testAccessCodes(t, open)
+	})
 }
