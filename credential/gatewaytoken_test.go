@@ -34,6 +34,7 @@ func (readOnlyStore) DeleteExpiredTokens(context.Context, time.Time, int) (int, 
 // TestGatewayTokensAreNotStored: issuing and verifying a gateway token
 // writes nothing, and a replica that never saw the token verifies it.
 func TestGatewayTokensAreNotStored(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, db, c := setup(t, dsn)
@@ -69,6 +70,7 @@ func TestGatewayTokensAreNotStored(t *testing.T) {
 // TestGatewayTokensAreUnforgeable: no change to a token, and no token made
 // with another master key or for another app key, is accepted.
 func TestGatewayTokensAreUnforgeable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, db, c := setup(t, dbtest.SQLiteURL(t))
 	k1, secret1, _ := s.CreateAppKey(ctx, "t1", "one")

@@ -26,6 +26,7 @@ func signedRequest(method, target, body string, h http.Header) SignedRequest {
 
 // TestReferenceVectors checks the two signatures published with the SDKs.
 func TestReferenceVectors(t *testing.T) {
+	t.Parallel()
 	h := http.Header{"X-Sdk-Date": {"20060102T150405Z"}}
 	for _, tc := range []struct {
 		method, target, body, want string
@@ -52,6 +53,7 @@ func TestReferenceVectors(t *testing.T) {
 }
 
 func TestCheckSignatureRefusesTampering(t *testing.T) {
+	t.Parallel()
 	h := http.Header{"X-Sdk-Date": {"20060102T150405Z"}, "X-Domain-Id": {"d1"}}
 	signed := []string{"host", "x-domain-id", "x-sdk-date"}
 	base := signedRequest("POST", "/v1.0/p/x?a=1&b=2", `{"k":"v"}`, h)
@@ -98,6 +100,7 @@ func TestCheckSignatureRefusesTampering(t *testing.T) {
 }
 
 func TestCanonicalForms(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":             "/",
 		"/":            "/",
@@ -127,6 +130,7 @@ func TestCanonicalForms(t *testing.T) {
 }
 
 func TestParseAuthorization(t *testing.T) {
+	t.Parallel()
 	sig := strings.Repeat("a", 64)
 	ok := "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-sdk-date, Signature=" + sig
 	a, err := ParseAuthorization(ok)
@@ -175,6 +179,7 @@ func FuzzCanonicalRequest(f *testing.F) {
 // hash in the signature only when it is signed and is the hash of the body
 // received, or UNSIGNED-PAYLOAD.
 func TestContentHashHoldsTheBody(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC)
 	body, other := `{"domain_name":"signed"}`, `{"domain_name":"swapped"}`
 	bodyHash := signedRequest("POST", "/v2/partners/sub-customers", body, nil).BodySHA256

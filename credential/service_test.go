@@ -68,6 +68,7 @@ func wantKind(t *testing.T, what string, err error, kind aiccd.Kind) {
 }
 
 func TestGatewayTokens(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, _, c := setup(t, dsn)
@@ -141,6 +142,7 @@ func TestGatewayTokens(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
+	t.Parallel()
 	s, _, c := setup(t, dbtest.SQLiteURL(t))
 	ctx := context.Background()
 	k, secret, _ := s.CreateAppKey(ctx, "t1", "crm")
@@ -177,6 +179,7 @@ func TestLockout(t *testing.T) {
 // service, with the tenant's own answer, without counting a failed
 // authentication: the secret was right.
 func TestIssueAdmitsTheTenant(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, db, c := setup(t, dsn)
@@ -209,6 +212,7 @@ func TestIssueAdmitsTheTenant(t *testing.T) {
 }
 
 func TestMallTokens(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, _, c := setup(t, dsn)
@@ -249,6 +253,7 @@ func TestMallTokens(t *testing.T) {
 }
 
 func TestIAMTokens(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, _, c := setup(t, dsn)
@@ -323,6 +328,7 @@ func signed(t testing.TB, ak, sk string, at time.Time, body string) (credential.
 }
 
 func TestSignatures(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, db, c := setup(t, dsn)
@@ -376,6 +382,7 @@ func TestSignatures(t *testing.T) {
 }
 
 func TestMasterKeyCheck(t *testing.T) {
+	t.Parallel()
 	s, _, _ := setup(t, dbtest.SQLiteURL(t))
 	ctx := context.Background()
 	if err := s.CheckMasterKey(ctx, testKey.Check()); err != nil {
@@ -393,7 +400,8 @@ func TestMasterKeyCheck(t *testing.T) {
 // TestRevocationReachesOtherReplicas runs two services on one database,
 // each following its change feed: a key disabled through one is refused
 // by the other within the feed's Lease, although the other had the token
-// in memory.
+// in memory. It does not run in parallel: its bound is wall-clock time,
+// which the package's other tests (argon2id hashes) would stretch.
 func TestRevocationReachesOtherReplicas(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
@@ -433,6 +441,7 @@ func setupB(b *testing.B) (*credential.Service, *database.DB, *clock) {
 // A rotation racing a disable keeps both changes: the key stays disabled,
 // and once enabled again only the new secret obtains tokens.
 func TestRotationRacingADisableKeepsBoth(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, _, _ := setup(t, dsn)

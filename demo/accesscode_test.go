@@ -30,6 +30,7 @@ func loadDemo(t *testing.T, dsn string) demo.Services {
 // TestPageExample checks that the page's example request, without its
 // description filter, answers exactly the page's example row.
 func TestPageExample(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		svc := loadDemo(t, dsn).AccessCodes
 		// The page's example request as httpapi reads it
@@ -63,6 +64,7 @@ func ptr(s string) *string { return &s }
 // page's, every media type, English and Chinese descriptions, several
 // mentioning "access code", and routes.
 func TestDemoDataset(t *testing.T) {
+	t.Parallel()
 	services := loadDemo(t, dbtest.SQLiteURL(t))
 	svc := services.AccessCodes
 	ctx := context.Background()

@@ -43,6 +43,7 @@ func (c *counter) NextID() int64 { c.n++; return c.n }
 // versions left them), loads it again after an integrator's change, and
 // checks that the change stays and nothing is duplicated.
 func TestLoadIsIdempotentAndKeepsChanges(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db := dbtest.Open(t, dsn)
@@ -83,6 +84,7 @@ func TestLoadIsIdempotentAndKeepsChanges(t *testing.T) {
 // refusal paths need, each in its state with its credentials, and keeps
 // an integrator's change to one of them on a second load.
 func TestLapsedTenantsAreLoadedOutOfService(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db := dbtest.Open(t, dsn)

@@ -35,6 +35,7 @@ func (s *countingStore) MobileAccounts(ctx context.Context, key []byte) (int, er
 // database (another replica, the admin CLI, an import) once its feed has
 // confirmed an instant after their commit.
 func TestChecksFromMemory(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		other, db := newService(t, dsn)
 		ctx, cancel := context.WithCancel(context.Background())

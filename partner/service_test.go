@@ -50,6 +50,7 @@ func newService(t testing.TB, dsn string) (*partner.Service, *database.DB) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		s, _ := newService(t, dsn)
 		ctx := context.Background()
@@ -106,6 +107,7 @@ func TestCheck(t *testing.T) {
 // TestCreateRefusesWhatCheckRefuses: a value the check calls used, at its
 // limit or invalid cannot be created, and a value it calls free can.
 func TestCreateRefusesWhatCheckRefuses(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		s, _ := newService(t, dsn)
 		ctx := context.Background()
@@ -145,6 +147,7 @@ func TestCreateRefusesWhatCheckRefuses(t *testing.T) {
 }
 
 func TestCreateSealsPersonalData(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		s, db := newService(t, dsn)
 		ctx := context.Background()
@@ -187,6 +190,7 @@ func TestCreateSealsPersonalData(t *testing.T) {
 }
 
 func TestCreateGeneratesNamesAndChecksPartner(t *testing.T) {
+	t.Parallel()
 	s, _ := newService(t, dbtest.SQLiteURL(t))
 	ctx := context.Background()
 	for i := 1; i <= 2; i++ {
@@ -208,6 +212,7 @@ func TestCreateGeneratesNamesAndChecksPartner(t *testing.T) {
 }
 
 func TestImportListDelete(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		s, _ := newService(t, dsn)
 		ctx := context.Background()

@@ -20,6 +20,7 @@ func codeOf(err error) string {
 }
 
 func TestValidateName(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		want error
@@ -53,6 +54,7 @@ func TestValidateName(t *testing.T) {
 }
 
 func TestValidateEmail(t *testing.T) {
+	t.Parallel()
 	local64 := strings.Repeat("a", 64-len("@example.com")) // 64 characters in all
 	for _, tc := range []struct {
 		email string
@@ -92,6 +94,7 @@ func TestValidateEmail(t *testing.T) {
 }
 
 func TestValidateMobile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mobile string
 		want   error
@@ -121,6 +124,7 @@ func TestValidateMobile(t *testing.T) {
 }
 
 func TestParseSearchType(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"email", "mobile", "name"} {
 		if got, err := ParseSearchType(s); err != nil || string(got) != s {
 			t.Errorf("ParseSearchType(%q) = %q, %v", s, got, err)
@@ -134,6 +138,7 @@ func TestParseSearchType(t *testing.T) {
 }
 
 func TestValidateSearch(t *testing.T) {
+	t.Parallel()
 	email64 := strings.Repeat("a", 52) + "@example.com"
 	for _, tc := range []struct {
 		t     SearchType
@@ -162,6 +167,7 @@ func TestValidateSearch(t *testing.T) {
 }
 
 func TestValidatePartnerID(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		id string
 		ok bool
@@ -185,6 +191,7 @@ func TestValidatePartnerID(t *testing.T) {
 }
 
 func TestValidatePassword(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pw, name, mobile string
 		want             error
@@ -210,6 +217,7 @@ func TestValidatePassword(t *testing.T) {
 }
 
 func TestNormalization(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		fn       func(string) string
 		in, want string

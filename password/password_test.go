@@ -6,6 +6,7 @@ import (
 )
 
 func TestHashAndCheck(t *testing.T) {
+	t.Parallel()
 	h := Hash("Demo-partner-pw1")
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q is not argon2id in PHC form", h)
@@ -25,6 +26,7 @@ func TestHashAndCheck(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pw string
 		ok bool

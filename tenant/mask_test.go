@@ -9,6 +9,7 @@ import (
 )
 
 func TestMaskMobile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"15312340991", "153****0991"}, // the page's example
 		{"13212347077", "132****7077"},
@@ -30,6 +31,7 @@ func TestMaskMobile(t *testing.T) {
 }
 
 func TestMaskEmail(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"sunkai@huawei.com", "sunk****@huawei.com"}, // the page's example
 		{"wanfang@huawei.com", "wanf****@huawei.com"},
@@ -52,6 +54,7 @@ func TestMaskEmail(t *testing.T) {
 }
 
 func TestMaskName(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"zhaolei", "zXXXXXX"}, // the page's example
 		{"王小明", "王XX"},
@@ -71,6 +74,7 @@ func TestMaskName(t *testing.T) {
 }
 
 func TestMaskCompany(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"Huawei Tech Corp", "Huawei XXXXXXXXX"}, // the page's example
 		{"Huawei  Tech", "Huawei XXXXX"},         // one separator kept; the second is masked

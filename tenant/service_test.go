@@ -55,6 +55,7 @@ func engines(t *testing.T, fn func(t *testing.T, f fixture), demo ...bool) {
 var huawei = tenant.Profile{Company: "Huawei Tech Corp", ContactName: "zhaolei", Email: "sunkai@huawei.com", Mobile: "15312340991"}
 
 func TestProfileIsSealedAndOpened(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
 		created, err := f.svc.CreateFrom(ctx, tenant.Draft{ID: "acme", Name: "Acme", VDN: "150", Profile: huawei})
@@ -111,6 +112,7 @@ func TestProfileIsSealedAndOpened(t *testing.T) {
 }
 
 func TestPersonalDataIsNeverPrinted(t *testing.T) {
+	t.Parallel()
 	tn := tenant.Tenant{ID: "acme", Profile: huawei}
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("tenant", "tenant", tn, "profile", huawei)
@@ -124,6 +126,7 @@ func TestPersonalDataIsNeverPrinted(t *testing.T) {
 }
 
 func TestPrepareRefusals(t *testing.T) {
+	t.Parallel()
 	c := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	svc := tenant.NewService(tenant.Options{Clock: c, Keys: testKey})
 	secret := "do-not-echo-me"
@@ -163,6 +166,7 @@ func TestPrepareRefusals(t *testing.T) {
 }
 
 func TestValidEmail(t *testing.T) {
+	t.Parallel()
 	for e, want := range map[string]bool{
 		"sunkai@huawei.com": true, "a.b+c@x.y.cn": true, "用户@例子.中国": true, "a@b-c.com": true,
 		"": false, "a": false, "@x.com": false, "a@": false, "a@x": false, "a b@x.com": false, "a@x..com": false,
@@ -176,6 +180,7 @@ func TestValidEmail(t *testing.T) {
 }
 
 func TestTrialExpiresByTheClock(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
 		trial, err := f.svc.CreateFrom(ctx, tenant.Draft{ID: "tr", Kind: tenant.KindTrial, TrialExpiresAt: f.clock.Now().Add(time.Hour)})
@@ -239,6 +244,7 @@ func TestTrialExpiresByTheClock(t *testing.T) {
 // their period, and refuses every other status, a trial the clock expired
 // and a missing tenant, with one Unauthorized answer.
 func TestCheckInService(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
 		expires := f.clock.Now().Add(time.Hour)
@@ -281,6 +287,7 @@ func TestCheckInService(t *testing.T) {
 }
 
 func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
 		if _, err := f.svc.CreateFrom(ctx, tenant.Draft{ID: "formal", Profile: huawei}); err != nil {
@@ -369,6 +376,7 @@ func TestLifecycle(t *testing.T) {
 }
 
 func TestFillProfileNeverOverwrites(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
 		if _, err := f.svc.Create(ctx, "demo-trial", "Demo trial tenant"); err != nil {
@@ -408,6 +416,7 @@ func TestFillProfileNeverOverwrites(t *testing.T) {
 }
 
 func TestResources(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
 		f.svc.Create(ctx, "acme", "")
@@ -464,6 +473,7 @@ func TestResources(t *testing.T) {
 }
 
 func TestApply(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
 		app := tenant.Application{Company: "Wanfang Software", Phone: "13212347077", Email: "wanfang@huawei.com"}
@@ -544,6 +554,7 @@ func TestApply(t *testing.T) {
 }
 
 func TestApplyInDemoMode(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		tr, err := f.svc.Apply(context.Background(), tenant.Application{Company: "演示公司", Phone: "+8613700000000", Email: "demo@example.cn", VerifyCode: tenant.DemoVerificationCode})
 		if err != nil || tr.Profile.Mobile != "+8613700000000" {
@@ -553,6 +564,7 @@ func TestApplyInDemoMode(t *testing.T) {
 }
 
 func TestApplyRaceCreatesOneTenant(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, f fixture) {
 		var wg sync.WaitGroup
 		var created atomic.Int32
