@@ -15,6 +15,7 @@ import (
 )
 
 func TestMigrateFromEmptyIsIdempotent(t *testing.T) {
+	t.Parallel()
 	dbtest.EmptyEngines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db, err := database.Open(ctx, dsn)
@@ -44,6 +45,7 @@ func TestMigrateFromEmptyIsIdempotent(t *testing.T) {
 }
 
 func TestMigrateRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db := dbtest.Open(t, dsn)
@@ -56,6 +58,7 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 }
 
 func TestEngineOf(t *testing.T) {
+	t.Parallel()
 	for dsn, want := range map[string]database.Engine{
 		"postgres://u@h/db":          database.Postgres,
 		"postgresql://u@h/db":        database.Postgres,
@@ -69,6 +72,7 @@ func TestEngineOf(t *testing.T) {
 }
 
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db := dbtest.Open(t, dsn)

@@ -31,6 +31,7 @@ func wantMode(t *testing.T, path string, want fs.FileMode) {
 // readable by their owner only, like master.key, whatever the umask lets
 // other programs' files be.
 func TestFilesAreTheOwnersOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	t.Run(string(database.SQLite), func(t *testing.T) {
@@ -72,6 +73,7 @@ func TestFilesAreTheOwnersOnly(t *testing.T) {
 // characters a URI would read as its end ('#', '?') or decode ('%'): the
 // file checked is the file given, and it is the file installed.
 func TestRestoreChecksTheFileItInstalls(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
@@ -116,6 +118,7 @@ func TestRestoreChecksTheFileItInstalls(t *testing.T) {
 // percent-decoded, and one with a query or a fragment is refused rather
 // than cut short. The file opened is the file named.
 func TestSQLitePaths(t *testing.T) {
+	t.Parallel()
 	for dsn, want := range map[string]string{
 		"dir/good.db#evil":           "dir/good.db#evil",
 		"dir/a?b=c.db":               "dir/a?b=c.db",

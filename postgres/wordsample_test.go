@@ -3,6 +3,7 @@ package postgres
 import "testing"
 
 func TestLookupTerm(t *testing.T) {
+	t.Parallel()
 	sample := []string{
 		"hangzhou billing hotline, store 0001", "hangzhou sales hotline, store 4217", "beijing billing hotline, store 0002",
 		"shanghai support video line, store 0003", "杭州 账单 热线 (门店 0004)", "hangzhou billing web chat, store 0005",

@@ -12,6 +12,7 @@ import (
 // Every connection of the pool in a read transaction, each running a
 // query not yet prepared: preparing it must not wait for a connection.
 func TestReadTxDoesNotWaitForAnotherConnection(t *testing.T) {
+	t.Parallel()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // A remembered plan is the plan its sample makes, for its term and size
 // only, and a sample read again starts without plans.
 func TestPlanRemembered(t *testing.T) {
+	t.Parallel()
 	texts := make([]string, sampleRows)
 	for i := range texts {
 		texts[i] = fmt.Sprintf("%07d\x01\x01", 1000000+i*37)
@@ -45,6 +46,7 @@ func TestPlanRemembered(t *testing.T) {
 
 // The plans a sample remembers stay within maxPlanBytes.
 func TestPlanMemoryBounded(t *testing.T) {
+	t.Parallel()
 	var s sample
 	for i := range 10_000 {
 		s.remember(fmt.Sprintf("term %d", i), 100_000, candidates{match: `"ter" AND "rm "`})
