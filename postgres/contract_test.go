@@ -11,6 +11,5 @@ import (
 // TestStoreContract holds every Postgres store to the contract written
 // down in storetest, so that `go test ./postgres` tests Postgres.
 func TestStoreContract(t *testing.T) {
-	t.Parallel()
 	storetest.Run(t, func(t *testing.T) *database.DB { return dbtest.Open(t, dbtest.MigratedURL(t, database.Postgres)) })
 }

@@ -11,6 +11,5 @@ import (
 // TestStoreContract holds every SQLite store to the contract written
 // down in storetest, so that `go test ./sqlite` tests SQLite.
 func TestStoreContract(t *testing.T) {
-	t.Parallel()
 	storetest.Run(t, func(t *testing.T) *database.DB { return dbtest.Open(t, dbtest.MigratedURL(t, database.SQLite)) })
 }
