@@ -1,6 +1,6 @@
 // Package dbtest gives tests real databases: a fresh SQLite file, and a
 // fresh PostgreSQL database created on AICCD_TEST_POSTGRES_URL and dropped
-// when the test ends; migrated ones are copies of a template migrated once
+// once the test ends; migrated ones are copies of a template migrated once
 // per test binary (template.go). Without a reachable PostgreSQL the PostgreSQL half
 // skips with a message, except under CI=true, where it fails.
 package dbtest
@@ -40,7 +40,7 @@ func SQLiteURL(t testing.TB) string {
 }
 
 // PostgresURL creates an empty PostgreSQL database for t and returns its
-// URL; the database is dropped when t ends.
+// URL; the database is dropped once t ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	return postgresURL(t, false)
@@ -72,6 +72,10 @@ func postgresURL(t testing.TB, migrated bool) string {
 		t.Fatalf("create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
+		if mainRuns {
+			dropLater(name)
+			return
+		}
 		if err := dropDatabase(name); err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 		}

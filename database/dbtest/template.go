@@ -43,14 +43,27 @@ var (
 	pgOnce     sync.Once
 	pgTemplate string // this binary's migrated PostgreSQL template
 	pgErr      error
+
+	// Dropping a database waits for a checkpoint, a second or so: under
+	// Main, tests hand their databases to dropLater and go on, and Main
+	// waits for the drops and fails the run if one failed.
+	drops      sync.WaitGroup
+	dropMu     sync.Mutex
+	dropFailed []error
 )
 
 // Main runs the tests of a package whose tests use PostgreSQL through
-// dbtest, and drops this binary's template when they end. Call it from
-// TestMain; without it every PostgreSQL database is migrated from scratch.
+// dbtest, waits for their databases to be dropped, and drops this
+// binary's template. Call it from TestMain; without it every PostgreSQL
+// database is migrated from scratch, and dropped before its test ends.
 func Main(m *testing.M) int {
 	mainRuns = true
 	code := m.Run()
+	drops.Wait()
+	for _, err := range dropFailed {
+		fmt.Fprintf(os.Stderr, "dbtest: %v\n", err)
+		code = max(code, 1)
+	}
 	if pgTemplate != "" {
 		if err := dropDatabase(pgTemplate); err != nil {
 			fmt.Fprintf(os.Stderr, "dbtest: drop template %s: %v\n", pgTemplate, err)
@@ -149,6 +162,17 @@ func dropStaleTemplates(ctx context.Context, conn *pgx.Conn) {
 			conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name)
 		}
 	}
+}
+
+// dropLater drops the database name in the background; Main waits.
+func dropLater(name string) {
+	drops.Go(func() {
+		if err := dropDatabase(name); err != nil {
+			dropMu.Lock()
+			dropFailed = append(dropFailed, fmt.Errorf("drop database %s: %w", name, err))
+			dropMu.Unlock()
+		}
+	})
 }
 
 func dropDatabase(name string) error {
