@@ -17,9 +17,11 @@ type Open func(t *testing.T) *database.DB
 // open, the parts in parallel: none sees another's rows, so none depends
 // on the order they run in. The change feed's part runs first, alone: it
 // expects each write's changes within the feed's Lease (80 ms), which the
-// other parts' load could stretch.
+// other parts' load could stretch. The access codes' parts follow (one of
+// them alone too, see testAccessCodes), then the others.
 func Run(t *testing.T, open Open) {
 	t.Run("change feed", func(t *testing.T) { testChangeFeed(t, open(t)) })
+	t.Run("access codes", func(t *testing.T) { testAccessCodes(t, open) })
 	for _, part := range []struct {
 		name string
 		test func(*testing.T, *database.DB)
@@ -38,8 +40,4 @@ func Run(t *testing.T, open Open) {
 			part.test(t, open(t))
 		})
 	}
-	t.Run("access codes", func(t *testing.T) {
-		t.Parallel()
-		testAccessCodes(t, open)
-	})
 }
