@@ -21,5 +21,5 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	dbtest.Main(m)
+	os.Exit(dbtest.Main(m))
 }

@@ -56,6 +56,8 @@ var (
 // dbtest, waits for their databases to be dropped, and drops this
 // binary's template. Call it from TestMain; without it every PostgreSQL
 // database is migrated from scratch, and dropped before its test ends.
+// TestMain passes its result to os.Exit: a TestMain that returns exits
+// with m.Run's result, and a failed drop would go unreported.
 func Main(m *testing.M) int {
 	mainRuns = true
 	code := m.Run()
