@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/database/dbtest"
+	argon "github.com/aiccd/aiccd/password"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -29,7 +30,8 @@ var browser struct {
 }
 
 func TestMain(m *testing.M) {
-	code := dbtest.Main(m) // drops the template database too
+	argon.LowerCostForTests() // no test here is about hashing
+	code := dbtest.Main(m)    // drops the template database too
 	if browser.cancel != nil {
 		browser.cancel()
 		os.RemoveAll(browser.dir)

@@ -23,12 +23,20 @@ const (
 	argonKeyLen  = 32
 )
 
+// cost is what Hash spends: the baseline, unless a test binary lowered it
+// (LowerCostForTests).
+var cost = struct{ time, memory uint32 }{argonTime, argonMemory}
+
 // Hash returns the argon2id hash of password in PHC string format.
 func Hash(password string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, cost.time, cost.memory, argonThreads, argonKeyLen)
+	return phcString(cost.memory, cost.time, salt, key)
+}
+
+func phcString(memory, time uint32, salt, key []byte) string {
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, memory, time, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 

@@ -2,13 +2,10 @@ package password
 
 import (
 	"context"
-	"encoding/base64"
-	"fmt"
 	"runtime"
 	"time"
 
 	"github.com/aiccd/aiccd"
-	"golang.org/x/crypto/argon2"
 )
 
 // A password check costs an argon2id computation: 19 MiB of memory and a
@@ -93,6 +90,8 @@ func (v *Verifier) Verify(ctx context.Context, hash, password string) (bool, err
 // hash: Hash's parameters, so it costs what a real check costs. It is a
 // constant rather than a computed hash, so that no process pays for a
 // hash at start or at its first unknown name.
-var unknownAccountHash = fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-	base64.RawStdEncoding.EncodeToString([]byte("aiccd-unknown-ac")),
-	base64.RawStdEncoding.EncodeToString([]byte("aiccd: no account has this hash.")))
+var unknownAccountHash = unknownAccount(argonMemory, argonTime)
+
+func unknownAccount(memory, time uint32) string {
+	return phcString(memory, time, []byte("aiccd-unknown-ac"), []byte("aiccd: no account has this hash."))
+}

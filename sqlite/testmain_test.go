@@ -5,7 +5,12 @@ import (
 	"testing"
 
 	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/password"
 )
 
-// TestMain drops the binary's template database when the tests end.
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+// TestMain hashes passwords at the least cost (none of these tests is about
+// hashing) and drops the binary's template database when the tests end.
+func TestMain(m *testing.M) {
+	password.LowerCostForTests()
+	os.Exit(dbtest.Main(m))
+}
