@@ -243,15 +243,14 @@ func (c *cluster) expectReflected(what string, probe func() bool, committed func
 
 // TestWritesReachTheOtherServer holds the change feed to its promise on
 // each kind of cached entity: refused or reflected by the other server
-// within reflectWithin of the write, under concurrent reads.
+// within reflectWithin of the write, under concurrent reads. Like every
+// test bounded by the clock, it runs alone: the package's parallel tests
+// start after it.
 func TestWritesReachTheOtherServer(t *testing.T) {
-	t.Parallel()
 	t.Run(string(database.SQLite), func(t *testing.T) {
-		t.Parallel()
 		testWritesReachTheOtherServer(t, newCluster(t, dbtest.SQLiteURL(t), true))
 	})
 	t.Run(string(database.Postgres), func(t *testing.T) {
-		t.Parallel()
 		testWritesReachTheOtherServer(t, newCluster(t, dbtest.PostgresURL(t), false))
 	})
 }
@@ -545,7 +544,6 @@ func (c *cluster) signed(base, path, body, ak, sk string) map[string]string {
 // although the notification of the change was never delivered), and the
 // next change after the feeds are back too.
 func TestFeedLossServesNothingStale(t *testing.T) {
-	t.Parallel()
 	dsn := dbtest.PostgresURL(t)
 	c := newCluster(t, dsn, false)
 	ctx := context.Background()
@@ -563,7 +561,11 @@ func TestFeedLossServesNothingStale(t *testing.T) {
 		}
 		return pids
 	}
+	// Each server subscribes as it starts, not before it answers.
 	before := feeds()
+	for wait := time.Now().Add(10 * time.Second); len(before) != 2 && time.Now().Before(wait); before = feeds() {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if len(before) != 2 {
 		t.Fatalf("%d LISTEN connections, want one per server", len(before))
 	}
