@@ -331,3 +331,20 @@ func (db *DB) ServerVersion(ctx context.Context) (string, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&v)
 	return "SQLite " + v, translate(err)
 }
+
+// multiRowInsert is insert (an "INSERT INTO t (…) VALUES " prefix) followed
+// by rows placeholder tuples of columns each: a multi-row INSERT, which
+// pays the driver's per-statement work once for all of its rows.
+func multiRowInsert(insert string, columns, rows int) string {
+	tuple := "(?" + strings.Repeat(",?", columns-1) + ")"
+	var b strings.Builder
+	b.Grow(len(insert) + rows*(len(tuple)+1))
+	b.WriteString(insert)
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(tuple)
+	}
+	return b.String()
+}

@@ -21,19 +21,9 @@ const (
 	hourMillis       = int64(time.Hour / time.Millisecond)
 )
 
-var insertRecords = multiRowInsert(recordsPerInsert)
+const insertRecordsInto = `INSERT INTO smartcare_records (tenant_id, hour, msisdn, event_time, scene_code, dims) VALUES `
 
-func multiRowInsert(rows int) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO smartcare_records (tenant_id, hour, msisdn, event_time, scene_code, dims) VALUES `)
-	for i := range rows {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("(?,?,?,?,?,?)")
-	}
-	return b.String()
-}
+var insertRecords = multiRowInsert(insertRecordsInto, recordColumns, recordsPerInsert)
 
 // AppendRecords inserts recs in one transaction.
 func (s *SmartCareStore) AppendRecords(ctx context.Context, tenantID string, recs []smartcare.Record) error {
@@ -63,7 +53,7 @@ func (s *SmartCareStore) AppendRecords(ctx context.Context, tenantID string, rec
 		}
 		if len(recs) > 0 {
 			args = appendRecordArgs(args[:0], tenantID, recs)
-			if _, err := tx.ExecContext(ctx, multiRowInsert(len(recs)), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, multiRowInsert(insertRecordsInto, recordColumns, len(recs)), args...); err != nil {
 				return err
 			}
 		}

@@ -364,7 +364,6 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, t *snapshotTable)
 		cols[i] = quoteIdent(c)
 	}
 	head := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	per := max(1, 30000/len(cols))
 	args := make([]any, 0, per*len(cols))
 	for rest := t.Rows; len(rest) > 0; {
@@ -376,7 +375,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, t *snapshotTable)
 			}
 			args = append(args, row...)
 		}
-		if _, err := tx.ExecContext(ctx, head+strings.Repeat(one+",", n-1)+one, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, multiRowInsert(head, len(cols), n), args...); err != nil {
 			return err
 		}
 		rest = rest[n:]
