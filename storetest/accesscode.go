@@ -46,25 +46,17 @@ func str(s string) *string { return &s }
 // the store (correct, but slower still); then the others in parallel.
 func testAccessCodes(t *testing.T, open Open) {
 	t.Run("in memory", func(t *testing.T) { testAccessCodeMemory(t, open(t)) })
-	for _, part := range []struct {
-		name string
-		test func(*testing.T, *database.DB)
-	}{
-		{"crud", testAccessCodeCRUD},
-		{"batch", testAccessCodeBatch},
-		{"search", testAccessCodeSearch},
-		{"paging", testAccessCodePaging},
-		{"search after writes", testAccessCodeSearchAfterWrites},
-		{"isolation", testAccessCodeIsolation},
-		{"against a reference", testAccessCodeReference},
-		{"longest codes", testAccessCodeLongest},
-		{"routes", testCalledRoutes},
-	} {
-		t.Run(part.name, func(t *testing.T) {
-			t.Parallel()
-			part.test(t, open(t))
-		})
-	}
+	runParallel(t, open,
+		part{"crud", testAccessCodeCRUD},
+		part{"batch", testAccessCodeBatch},
+		part{"search", testAccessCodeSearch},
+		part{"paging", testAccessCodePaging},
+		part{"search after writes", testAccessCodeSearchAfterWrites},
+		part{"isolation", testAccessCodeIsolation},
+		part{"against a reference", testAccessCodeReference},
+		part{"longest codes", testAccessCodeLongest},
+		part{"routes", testCalledRoutes},
+	)
 }
 
 func testAccessCodeCRUD(t *testing.T, db *database.DB) {

@@ -22,22 +22,30 @@ type Open func(t *testing.T) *database.DB
 func Run(t *testing.T, open Open) {
 	t.Run("change feed", func(t *testing.T) { testChangeFeed(t, open(t)) })
 	t.Run("access codes", func(t *testing.T) { testAccessCodes(t, open) })
-	for _, part := range []struct {
-		name string
-		test func(*testing.T, *database.DB)
-	}{
-		{"tenants", testTenants},
-		{"credentials", testCredentials},
-		{"sandbox", testSandbox},
-		{"customers", testCustomers},
-		{"smartcare", testSmartCare},
-		{"console", testConsole},
-		{"concurrent updates", testConcurrentUpdates},
-		{"snapshots", testSnapshots},
-	} {
-		t.Run(part.name, func(t *testing.T) {
+	runParallel(t, open,
+		part{"tenants", testTenants},
+		part{"credentials", testCredentials},
+		part{"sandbox", testSandbox},
+		part{"customers", testCustomers},
+		part{"smartcare", testSmartCare},
+		part{"console", testConsole},
+		part{"concurrent updates", testConcurrentUpdates},
+		part{"snapshots", testSnapshots},
+	)
+}
+
+// part is one part of the contract, run on a database of its own.
+type part struct {
+	name string
+	test func(*testing.T, *database.DB)
+}
+
+// runParallel runs parts in parallel, each on a database from open.
+func runParallel(t *testing.T, open Open, parts ...part) {
+	for _, p := range parts {
+		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
-			part.test(t, open(t))
+			p.test(t, open(t))
 		})
 	}
 }
