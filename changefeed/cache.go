@@ -25,16 +25,13 @@ type Cache[K comparable, V any] struct {
 // cache's, and reports false for keys the cache cannot hold. With a nil
 // hub the cache holds nothing and every Load reads through.
 func NewCache[K comparable, V any](h *Hub, kind Kind, parse func(string) (K, bool), max int) *Cache[K, V] {
-	c := &Cache[K, V]{hub: h, max: max, m: map[K]V{}}
-	if h != nil {
+	return newCache[K, V](h, max, func(c *Cache[K, V]) {
 		h.Subscribe(kind, func(key string) {
 			if k, ok := parse(key); ok {
 				c.Forget(k)
 			}
 		})
-		h.OnFlush(c.Flush)
-	}
-	return c
+	})
 }
 
 // NewGroupCache returns a cache of at most max values whose keys fall in
@@ -43,11 +40,20 @@ func NewCache[K comparable, V any](h *Hub, kind Kind, parse func(string) (K, boo
 // are too many to name one by one, such as a tenant's subscriber records,
 // changed by imports of thousands at a time.
 func NewGroupCache[K comparable, V any](h *Hub, group func(K) string, max int, kinds ...Kind) *Cache[K, V] {
-	c := &Cache[K, V]{hub: h, max: max, m: map[K]V{}}
-	if h != nil {
+	return newCache[K, V](h, max, func(c *Cache[K, V]) {
 		for _, kind := range kinds {
 			h.Subscribe(kind, func(name string) { c.forgetGroup(group, name) })
 		}
+	})
+}
+
+// newCache returns an empty cache of at most max values that h's flushes
+// empty, with subscribe's subscriptions to h's changes; with a nil h, one
+// that holds nothing.
+func newCache[K comparable, V any](h *Hub, max int, subscribe func(*Cache[K, V])) *Cache[K, V] {
+	c := &Cache[K, V]{hub: h, max: max, m: map[K]V{}}
+	if h != nil {
+		subscribe(c)
 		h.OnFlush(c.Flush)
 	}
 	return c

@@ -66,11 +66,7 @@ func (s *Service) windowRecords(ctx context.Context, tenantID, msisdn string, fr
 		return nil, dacError(err)
 	}
 	if hr.crowded {
-		recs, err := s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords+1)
-		if err != nil {
-			return nil, dacError(err)
-		}
-		return recs, nil
+		return s.readRecords(ctx, tenantID, msisdn, from, to)
 	}
 	return within(hr.recs, from, to), nil
 }
@@ -78,8 +74,8 @@ func (s *Service) windowRecords(ctx context.Context, tenantID, msisdn string, fr
 // loadWindow reads the records of w's hours, or finds that they are too
 // many to keep.
 func (s *Service) loadWindow(ctx context.Context, w recordWindow) (hourRecords, error) {
-	from := time.UnixMilli(w.h0 * int64(time.Hour/time.Millisecond)).UTC()
-	to := time.UnixMilli((w.h1+1)*int64(time.Hour/time.Millisecond) - 1).UTC()
+	from := time.UnixMilli(w.h0 * hourMillis).UTC()
+	to := time.UnixMilli((w.h1+1)*hourMillis - 1).UTC()
 	recs, err := s.store.Records(ctx, w.tenantID, w.msisdn, from, to, maxRecordsPerWindow+1)
 	if err != nil {
 		return hourRecords{}, err
@@ -102,7 +98,7 @@ func within(recs []Record, from, to time.Time) []Record {
 	return recs[i : i+j : i+j]
 }
 
+const hourMillis = int64(time.Hour / time.Millisecond)
+
 // epochHour is the hour t falls in, counted from the Unix epoch.
-func epochHour(t time.Time) int64 {
-	return t.UnixMilli() / int64(time.Hour/time.Millisecond)
-}
+func epochHour(t time.Time) int64 { return t.UnixMilli() / hourMillis }

@@ -154,12 +154,23 @@ const MaxQueryRecords = 100000
 // subscriberRecords fetches the records a query correlates: a store
 // failure is CodeRecordsUnavailable, too many records CodeTooManyRecords.
 func (s *Service) subscriberRecords(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error) {
-	recs, err := s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords+1)
+	recs, err := s.readRecords(ctx, tenantID, msisdn, from, to)
 	if err != nil {
-		return nil, dacError(err)
+		return nil, err
 	}
 	if err := s.checkRecordCount(msisdn, recs); err != nil {
 		return nil, err
+	}
+	return recs, nil
+}
+
+// readRecords reads msisdn's records in [from, to] from the store, one
+// more than a query may correlate at most; a store failure is
+// CodeRecordsUnavailable.
+func (s *Service) readRecords(ctx context.Context, tenantID, msisdn string, from, to time.Time) ([]Record, error) {
+	recs, err := s.store.Records(ctx, tenantID, msisdn, from, to, s.maxQueryRecords+1)
+	if err != nil {
+		return nil, dacError(err)
 	}
 	return recs, nil
 }
