@@ -67,39 +67,22 @@ func (s *SandboxStore) ClaimFault(ctx context.Context, id int64) (bool, error) {
 	return n == 1, nil
 }
 
-// insertEntriesInto is AddEntries' INSERT, for journalColumns values a
-// row.
-const (
-	insertEntriesInto = `INSERT INTO request_journal (tenant_id, at, request_id, method, path, route, status, outcome,
-		duration_ms, code, caller, detail, ignored_keys, request_body, response_body, match_keys) VALUES `
-	journalColumns = 16
-	// entriesPerInsert is the rows of one INSERT: a statement per row
-	// cost the driver's per-statement work for each of them.
-	entriesPerInsert = 64 // 1,024 parameters
-)
-
-var insertEntries = multiRowInsert(insertEntriesInto, journalColumns, entriesPerInsert)
-
 // AddEntries implements journal.Store.
 func (s *SandboxStore) AddEntries(ctx context.Context, es []journal.Entry) error {
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		args := make([]any, 0, journalColumns*min(len(es), entriesPerInsert))
-		for len(es) > 0 {
-			n := min(len(es), entriesPerInsert)
-			args = args[:0]
-			for _, e := range es[:n] {
-				args = append(args, e.TenantID, ms(e.At), e.RequestID, e.Method, e.Path, e.Route,
-					e.Status, e.Outcome, e.DurationMS, e.Code, e.Caller, e.Detail, ignoredKeysText(e.IgnoredKeys), e.RequestBody, e.ResponseBody,
-					matchKeysText(e.MatchKeys))
-			}
-			q := insertEntries
-			if n < entriesPerInsert {
-				q = multiRowInsert(insertEntriesInto, journalColumns, n)
-			}
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO request_journal (tenant_id, at, request_id, method, path, route,
+			status, outcome, duration_ms, code, caller, detail, ignored_keys, request_body, response_body, match_keys)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, e := range es {
+			if _, err := stmt.ExecContext(ctx, e.TenantID, ms(e.At), e.RequestID, e.Method, e.Path, e.Route,
+				e.Status, e.Outcome, e.DurationMS, e.Code, e.Caller, e.Detail, ignoredKeysText(e.IgnoredKeys), e.RequestBody, e.ResponseBody,
+				matchKeysText(e.MatchKeys)); err != nil {
 				return err
 			}
-			es = es[n:]
 		}
 		return nil
 	})
