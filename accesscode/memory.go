@@ -64,15 +64,15 @@ func (s *Service) loadTenantCodes(ctx context.Context, tenantID string) (*tenant
 	return t, nil
 }
 
-// heldCodes returns tenantID's access codes from memory, loading them if
-// memory may be trusted; false when the tenant is to be searched in the
-// store.
+// heldCodes returns tenantID's access codes as memory holds them, loading
+// them if memory may be trusted (a large tenant is held as a mark); false
+// when memory may not be trusted.
 func (s *Service) heldCodes(ctx context.Context, tenantID string) (*tenantCodes, bool, error) {
 	if s.memory == nil || !s.feed.Live() {
 		return nil, false, nil
 	}
 	t, err := s.memory.Load(ctx, tenantID, s.loadTenantCodes)
-	if err != nil || t.large {
+	if err != nil {
 		return nil, false, err
 	}
 	return t, true, nil

@@ -64,8 +64,9 @@ type Service struct {
 	clock aiccd.Clock
 	ids   aiccd.IDGenerator
 
-	feed   *changefeed.Hub
-	memory *changefeed.Cache[string, *tenantCodes] // nil without a feed
+	feed    *changefeed.Hub
+	memory  *changefeed.Cache[string, *tenantCodes] // nil without a feed
+	answers *changefeed.Cache[answerKey, Page]      // large tenants' recent answers
 }
 
 // Options are what a Service is built from.
@@ -88,6 +89,7 @@ func NewService(o Options) *Service {
 	if o.Feed != nil {
 		s.feed = o.Feed
 		s.memory = changefeed.NewCache[string, *tenantCodes](o.Feed, changefeed.AccessCodes, changefeed.StringKey, memoryMaxTenants)
+		s.answers = newAnswerCache(o.Feed)
 	}
 	return s
 }
@@ -252,10 +254,19 @@ func (s *Service) search(ctx context.Context, tenantID string, f Filter, p Pagin
 		if err != nil {
 			return Page{}, err
 		}
-		if ok {
+		switch {
+		case ok && !t.large:
 			return t.search(f, p), nil
+		case ok && rememberable(p):
+			return s.answers.Load(ctx, answerKey{tenantID, f, p}, s.storeAnswer)
 		}
 	}
+	return s.storeSearch(ctx, tenantID, f, p)
+}
+
+// storeSearch is the store's answer to f and p, with an empty page as a
+// list.
+func (s *Service) storeSearch(ctx context.Context, tenantID string, f Filter, p Paging) (Page, error) {
 	page, err := s.store.Search(ctx, tenantID, f, p)
 	if page.Items == nil {
 		page.Items = []AccessCode{}

@@ -32,7 +32,8 @@ func (s *countingStore) Search(ctx context.Context, tenantID string, f accesscod
 // another service (as another replica or the admin CLI would), a service
 // that follows the change feed answers exactly as one that reads the
 // store every time, and reads the store only to load a tenant; a tenant
-// above accesscode.MemoryMaxCodes is searched in the store.
+// above accesscode.MemoryMaxCodes is searched in the store, and the same
+// search is not made again until the tenant's codes change.
 func testAccessCodeMemory(t *testing.T, db *database.DB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -88,7 +89,7 @@ func testAccessCodeMemory(t *testing.T, db *database.DB) {
 		return ids
 	}
 	small := fill("mem-small", 300)
-	fill("mem-large", accesscode.MemoryMaxCodes+1)
+	large := fill("mem-large", accesscode.MemoryMaxCodes+1)
 
 	query := func() accesscode.Query {
 		var q accesscode.Query
@@ -122,31 +123,33 @@ func testAccessCodeMemory(t *testing.T, db *database.DB) {
 		}
 	}
 
+	// Another replica writes; this one must see it once its feed has
+	// confirmed an instant after the commit.
+	write := func(tenantID string, ids []int64) {
+		switch rng.IntN(3) {
+		case 0:
+			if _, err := plain.Add(ctx, tenantID, draft()); err != nil && !strings.Contains(err.Error(), "already exists") {
+				t.Fatal(err)
+			}
+		case 1:
+			_, err := plain.Update(ctx, tenantID, ids[rng.IntN(len(ids))], accesscode.Patch{Description: str(word(1 + rng.IntN(6)))})
+			if err != nil && !strings.Contains(err.Error(), "does not exist") {
+				t.Fatal(err)
+			}
+		default:
+			if err := plain.Delete(ctx, tenantID, ids[rng.IntN(len(ids))]); err != nil && !strings.Contains(err.Error(), "does not exist") {
+				t.Fatal(err)
+			}
+		}
+		hub.Sync(ctx)
+	}
+
 	const queries = 600
 	var writes int
 	for i := range queries {
 		if i%20 == 19 {
-			// Another replica writes; this one must see it once its
-			// feed has confirmed an instant after the commit.
 			writes++
-			switch rng.IntN(3) {
-			case 0:
-				if _, err := plain.Add(ctx, "mem-small", draft()); err != nil && !strings.Contains(err.Error(), "already exists") {
-					t.Fatal(err)
-				}
-			case 1:
-				id := small[rng.IntN(len(small))]
-				_, err := plain.Update(ctx, "mem-small", id, accesscode.Patch{Description: str(word(1 + rng.IntN(6)))})
-				if err != nil && !strings.Contains(err.Error(), "does not exist") {
-					t.Fatal(err)
-				}
-			default:
-				id := small[rng.IntN(len(small))]
-				if err := plain.Delete(ctx, "mem-small", id); err != nil && !strings.Contains(err.Error(), "does not exist") {
-					t.Fatal(err)
-				}
-			}
-			hub.Sync(ctx)
+			write("mem-small", small)
 		}
 		compare("mem-small", query())
 	}
@@ -157,11 +160,27 @@ func testAccessCodeMemory(t *testing.T, db *database.DB) {
 		t.Errorf("%d searches of a tenant of %d codes, %d writes: the store was searched %d times; want about %d (loads)", queries, len(small), writes, n, 2*(writes+1))
 	}
 
-	before := counted.searches.Load()
-	for range 20 {
-		compare("mem-large", query())
+	// A large tenant is searched in the store, and its answers are
+	// remembered until any of its codes changes: the first of the asked
+	// queries counts all codes, which every addition or deletion changes.
+	asked := []accesscode.Query{{Limit: 10}}
+	for range 7 {
+		asked = append(asked, query())
 	}
-	if n := counted.searches.Load() - before; n < 20 {
-		t.Errorf("20 searches of a tenant of %d codes reached the store %d times; want every one", accesscode.MemoryMaxCodes+1, n)
+	before := counted.searches.Load()
+	writes = 0
+	const largeQueries = 200
+	for i := range largeQueries {
+		if i%40 == 39 {
+			writes++
+			write("mem-large", large)
+			compare("mem-large", asked[0])
+		}
+		compare("mem-large", asked[rng.IntN(len(asked))])
+	}
+	// Each write costs a load (one count) and the next asking of each
+	// query.
+	if n := counted.searches.Load() - before; n > largeQueries/2 {
+		t.Errorf("%d searches of %d queries of a tenant of %d codes, %d writes: the store was searched %d times; want about %d", largeQueries, len(asked), accesscode.MemoryMaxCodes+1, writes, n, (writes+1)*(len(asked)+1))
 	}
 }
