@@ -11,6 +11,7 @@ import (
 	"github.com/aiccd/aiccd/config"
 	"github.com/aiccd/aiccd/console"
 	"github.com/aiccd/aiccd/demo"
+	"github.com/aiccd/aiccd/gcfloor"
 	"github.com/aiccd/aiccd/httpapi"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
@@ -32,7 +33,7 @@ func newServeCommand(e *env) *cobra.Command {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "addr", "demo", "shutdown-timeout", "shutdown-delay", "read-header-timeout", "read-timeout",
-		"write-timeout", "idle-timeout", "max-body-bytes", "max-import-bytes", "max-header-bytes", "admin-token", "console-idle-timeout", "console-session-lifetime", "rate-limit", "rate-burst", "password-concurrency", "tls-cert", "tls-key", "journal-size", "journal-bodies", "cors-origins",
+		"write-timeout", "idle-timeout", "max-body-bytes", "max-import-bytes", "max-header-bytes", "gc-heap-floor-bytes", "admin-token", "console-idle-timeout", "console-session-lifetime", "rate-limit", "rate-burst", "password-concurrency", "tls-cert", "tls-key", "journal-size", "journal-bodies", "cors-origins",
 		"partner-mobile-limit", "smartcare-retention-interval", "smartcare-workers", "smartcare-max-queued-tasks")
 	return cmd
 }
@@ -42,6 +43,9 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	ctx := cmd.Context()
 	logger := e.newLogger(cfg)
 	logger.Debug("configuration", "config", cfg)
+	if cfg.GCHeapFloorBytes > 0 && !e.hasEnv("GOGC") {
+		defer gcfloor.Start(uint64(cfg.GCHeapFloorBytes))()
+	}
 
 	a, err := openApp(ctx, cfg, logger, true)
 	if err != nil {

@@ -48,6 +48,7 @@ type Config struct {
 	MaxBodyBytes      int64         `koanf:"max-body-bytes"`
 	MaxImportBytes    int64         `koanf:"max-import-bytes"`
 	MaxHeaderBytes    int           `koanf:"max-header-bytes"`
+	GCHeapFloorBytes  int64         `koanf:"gc-heap-floor-bytes"`
 
 	AdminToken                 string        `koanf:"admin-token"`
 	ConsoleIdleTimeout         time.Duration `koanf:"console-idle-timeout"`
@@ -85,6 +86,7 @@ func Default() Config {
 		MaxBodyBytes:       1 << 20,
 		MaxImportBytes:     10 << 30,
 		MaxHeaderBytes:     64 << 10,
+		GCHeapFloorBytes:   48 << 20,
 		RateBurst:          20,
 		NodeID:             -1,
 		JournalSize:        100,
@@ -203,6 +205,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1 {
 		errs = append(errs, fmt.Errorf("max-body-bytes: %d is not positive", c.MaxBodyBytes))
+	}
+	if c.GCHeapFloorBytes < 0 || c.GCHeapFloorBytes > 1<<40 {
+		errs = append(errs, fmt.Errorf("gc-heap-floor-bytes: %d is outside 0..%d", c.GCHeapFloorBytes, int64(1<<40)))
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		errs = append(errs, errors.New("admin-token: use at least 16 characters"))

@@ -105,6 +105,7 @@ func TestLoadRejects(t *testing.T) {
 		{"bad level", []string{"--log-level", "loud"}, nil, "log-level"},
 		{"bad duration", nil, []string{"AICCD_SHUTDOWN_TIMEOUT=soon"}, "shutdown-timeout"},
 		{"non-positive body limit", []string{"--max-body-bytes", "0"}, nil, "max-body-bytes"},
+		{"negative heap floor", nil, []string{"AICCD_GC_HEAP_FLOOR_BYTES=-1"}, "gc-heap-floor-bytes: -1 is outside"},
 		{"zero partner mobile limit", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=0"}, "partner-mobile-limit"},
 		{"partner mobile limit not a number", nil, []string{"AICCD_PARTNER_MOBILE_LIMIT=five"}, "partner-mobile-limit"},
 		{"zero task quota", nil, []string{"AICCD_SMARTCARE_MAX_QUEUED_TASKS=0"}, "smartcare-max-queued-tasks"},

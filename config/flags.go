@@ -23,6 +23,7 @@ var usage = map[string]string{
 	"idle-timeout":             "how long an idle keep-alive connection is kept open",
 	"max-body-bytes":           "largest request body accepted; larger ones get 413",
 	"max-header-bytes":         "largest request header block accepted",
+	"gc-heap-floor-bytes":      "heap size below which the garbage collector does not run, while the live heap is under half of it: fewer collections for a small live heap (0, or GOGC set: Go's default)",
 	"max-import-bytes":         "largest streamed record upload of the admin API (POST .../smartcare/records)",
 	"admin-token":              "bearer token of the admin API under /admin/v1/ (off when empty; at least 16 characters)",
 	"console-idle-timeout":     "a console session ends after this long without a page asked for (at least 1m)",
