@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net/http/httptest"
 	"reflect"
 	"slices"
@@ -361,5 +362,46 @@ func BenchmarkDecodeJSON(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestFlexStringAsDecoded holds flexString's shortcut for plain strings
+// and numbers to what decoding them gives: a string's value, a number as
+// written, null as empty, anything else refused.
+func TestFlexStringAsDecoded(t *testing.T) {
+	t.Parallel()
+	reference := func(b []byte) (string, bool) {
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			return s, true
+		}
+		var n json.Number
+		if json.Unmarshal(b, &n) == nil {
+			return n.String(), true
+		}
+		return "", false
+	}
+	inputs := []string{`"6680512100869"`, `"1721283133000"`, `1721283133000`, `-1.5e3`, `0`, `null`, `""`, `" a b "`,
+		`"\u0041"`, `"a\"b"`, `"a\\b"`, `"a\/b"`, `"热线"`, `"\ud83d\ude00"`, "\"a\x7fb\"", "\"\xff\"", `true`, `false`, `[]`, `{}`, `[1]`}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "7", " ", "~", "\\", "\"", "/", "\x00", "\x1f", "\x7f", "é", "热", "\xff", "\xed\xa0\x80"}
+	for range 2000 {
+		var w strings.Builder
+		for range rng.IntN(8) {
+			w.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		quoted, _ := json.Marshal(w.String())
+		inputs = append(inputs, string(quoted), `"`+w.String()+`"`)
+	}
+	for _, in := range inputs {
+		if !json.Valid([]byte(in)) {
+			continue // encoding/json refuses the body before any field is decoded
+		}
+		want, ok := reference([]byte(in))
+		var got flexString
+		err := got.UnmarshalJSON([]byte(in))
+		if (err == nil) != ok || string(got) != want {
+			t.Errorf("%q: got %q, %v; want %q, accepted %v", in, got, err, want, ok)
+		}
 	}
 }

@@ -101,26 +101,44 @@ func taskReturnCode(v smartcare.TaskView) int {
 // either way.
 type flexString string
 
+// UnmarshalJSON is given one valid JSON value (encoding/json checks the
+// whole body first): a string of printable ASCII without escapes, or a
+// number, is taken as written, without a second decoder; other strings are
+// decoded.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
+	switch {
+	case len(b) == 0:
+	case b[0] == '"':
+		if plain := b[1 : len(b)-1]; plainASCII(plain) {
+			*f = flexString(plain)
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
 		*f = flexString(s)
 		return nil
-	}
-	if bytes.Equal(b, []byte("null")) {
+	case bytes.Equal(b, []byte("null")):
 		*f = ""
 		return nil
+	case b[0] == '-' || b[0] >= '0' && b[0] <= '9':
+		*f = flexString(b)
+		return nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return &json.UnmarshalTypeError{Value: "non-string", Type: stringType}
+	return &json.UnmarshalTypeError{Value: "non-string", Type: stringType}
+}
+
+// plainASCII reports whether b holds only printable ASCII characters
+// and no backslash: a JSON string's content that means itself.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e || c == '\\' {
+			return false
+		}
 	}
-	*f = flexString(n.String())
-	return nil
+	return true
 }
 
 var stringType = reflect.TypeFor[string]()
