@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-
-	"github.com/aiccd/aiccd"
 )
 
 // The SmartCare family: queryfaultyuser and the asynchronous delimitation
@@ -40,17 +38,12 @@ func (s *Server) submitQuickDelimit(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-var errTaskIDMissing = aiccd.Errorf(aiccd.KindInvalid, "taskId is mandatory and missing")
-
 // queryQuickResult polls a delimitation task:
 // POST /apiaccess/CC-Management/v1/smartcare/queryquickresult.
 func (s *Server) queryQuickResult(w http.ResponseWriter, r *http.Request) error {
 	var body taskBody
 	if err := decodeJSON(r, &body); err != nil {
 		return err
-	}
-	if body.TaskID == "" {
-		return errTaskIDMissing
 	}
 	v, err := s.smartcare.QueryQuickResult(r.Context(), gatewayPrincipalFrom(r.Context()).TenantID, string(body.TaskID))
 	if err != nil {
@@ -66,9 +59,6 @@ func (s *Server) queryDeepResult(w http.ResponseWriter, r *http.Request) error {
 	var body taskBody
 	if err := decodeJSON(r, &body); err != nil {
 		return err
-	}
-	if body.TaskID == "" {
-		return errTaskIDMissing
 	}
 	v, err := s.smartcare.QueryDeepResult(r.Context(), gatewayPrincipalFrom(r.Context()).TenantID, string(body.TaskID))
 	if err != nil {
