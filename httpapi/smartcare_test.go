@@ -185,8 +185,10 @@ func TestDelimitationOverHTTP(t *testing.T) {
 		if w := e.smartCare(token, "queryquickresult", `{"taskId":"1234567890"}`); !strings.Contains(w.Body.String(), `"returnCode":7`) {
 			t.Fatalf("an unknown task: %s", w.Body)
 		}
-		if w := e.smartCare(token, "querydeepresult", `{}`); !strings.Contains(w.Body.String(), `"returnCode":101`) {
-			t.Fatalf("no taskId: %s", w.Body)
+		for _, endpoint := range []string{"queryquickresult", "querydeepresult"} {
+			if w := e.smartCare(token, endpoint, `{}`); !strings.Contains(w.Body.String(), `"returnCode":101`) {
+				t.Fatalf("%s without taskId: %s", endpoint, w.Body)
+			}
 		}
 	})
 }
