@@ -16,9 +16,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/aiccd/aiccd"
 )
@@ -31,6 +33,9 @@ type Key struct {
 	aead  cipher.AEAD
 	raw   []byte
 	blind []byte // the HMAC key of blind indexes, derived from raw
+	// blinds holds HMACs keyed with blind, reset for each use: keying one
+	// anew hashes the key twice, a third of a short value's digest.
+	blinds sync.Pool
 }
 
 var (
@@ -65,7 +70,9 @@ func New(raw []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{aead: aead, raw: append([]byte(nil), raw...), blind: derive(raw, "aiccd blind index v1")}, nil
+	k := &Key{aead: aead, raw: append([]byte(nil), raw...), blind: derive(raw, "aiccd blind index v1")}
+	k.blinds.New = func() any { return hmac.New(sha256.New, k.blind) }
+	return k, nil
 }
 
 // LoadOrCreate reads the key file at path, or creates it with a new random
@@ -122,7 +129,9 @@ func (k *Key) Open(sealed, aad []byte) ([]byte, error) {
 // master key for blind indexes, separated by purpose: a digest to look up
 // and keep unique a value that is stored sealed.
 func (k *Key) Blind(purpose string, value []byte) []byte {
-	mac := hmac.New(sha256.New, k.blind)
+	mac := k.blinds.Get().(hash.Hash)
+	defer k.blinds.Put(mac)
+	mac.Reset()
 	mac.Write([]byte(purpose))
 	mac.Write([]byte{0})
 	mac.Write(value)

@@ -2,9 +2,13 @@ package masterkey
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -83,6 +87,24 @@ func TestBlind(t *testing.T) {
 	if bytes.Contains(a, []byte("example")) {
 		t.Fatal("the digest shows the value")
 	}
+	// Each digest is the HMAC of purpose, NUL, value, whatever the
+	// digests computed before it, from any goroutine.
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 200 {
+				value := []byte(fmt.Sprint(g, "-", i))
+				mac := hmac.New(sha256.New, k.blind)
+				mac.Write([]byte("customer.mobile\x00"))
+				mac.Write(value)
+				if got := k.Blind("customer.mobile", value); !bytes.Equal(got, mac.Sum(nil)) {
+					t.Errorf("Blind of %s: %x, want %x", value, got, mac.Sum(nil))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestDeriveSeparatesPurposes(t *testing.T) {
