@@ -177,8 +177,14 @@ func dropLater(name string) {
 	})
 }
 
+// dropTimeout bounds one drop. Each waits for a checkpoint, and when a
+// package's tests hand dozens of databases to dropLater on a loaded
+// machine (a load average of 11 on 2 cores), the last of them waited more
+// than 30 seconds.
+const dropTimeout = 3 * time.Minute
+
 func dropDatabase(name string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), dropTimeout)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, PostgresAdminURL())
 	if err != nil {
