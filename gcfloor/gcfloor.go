@@ -22,22 +22,41 @@ import (
 )
 
 // Start keeps the heap goal at floor bytes at least, until stop, which
-// gives GOGC back the value it had.
+// gives GOGC back the value it had. The collector is the process's: while
+// one Start is in force, another (a second server in one test binary)
+// shares its floor, and GOGC is given back at the last stop.
 func Start(floor uint64) (stop func()) {
-	t := &tuner{floor: floor, percent: -1, sample: []metrics.Sample{
-		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"},
-	}}
-	t.mu.Lock()
-	before := t.tune()
-	t.mu.Unlock()
-	t.arm()
+	mu.Lock()
+	defer mu.Unlock()
+	if users == 0 {
+		running = &tuner{floor: floor, percent: -1, sample: []metrics.Sample{
+			{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"},
+		}}
+		running.before = running.tune()
+		running.arm()
+	}
+	users++
+	var once sync.Once
 	return func() {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		t.stopped = true
-		debug.SetGCPercent(before)
+		once.Do(func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if users--; users == 0 {
+				running.stopped = true
+				debug.SetGCPercent(running.before)
+				running = nil
+			}
+		})
 	}
 }
+
+// mu guards the tuner in force and its starts not yet stopped, and every
+// tuning, so that none comes after the last stop.
+var (
+	mu      sync.Mutex
+	running *tuner
+	users   int
+)
 
 // Percent is the GOGC that sets the next collection at floor bytes for a
 // live heap of live bytes and GC roots (goroutine stacks and globals) of
@@ -59,8 +78,8 @@ type tuner struct {
 	floor  uint64
 	sample []metrics.Sample
 
-	mu      sync.Mutex
 	percent int // as last set; -1 before
+	before  int // GOGC before the first tuning
 	stopped bool
 }
 
@@ -82,8 +101,8 @@ type sentinel struct{ t *tuner }
 // arm has t tuned after the next collection, and armed again.
 func (t *tuner) arm() {
 	runtime.SetFinalizer(&sentinel{t}, func(s *sentinel) {
-		s.t.mu.Lock()
-		defer s.t.mu.Unlock()
+		mu.Lock()
+		defer mu.Unlock()
 		if s.t.stopped {
 			return
 		}

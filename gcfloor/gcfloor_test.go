@@ -53,12 +53,20 @@ func TestFewerCollections(t *testing.T) {
 	}
 	plain := churn()
 	stop := Start(64 * mib)
+	stopSecond := Start(16 * mib) // shares the first's floor
 	runtime.GC()
 	if goal := read("/gc/heap/goal:bytes"); goal < 60*mib || goal > 68*mib {
 		t.Errorf("heap goal with a 64 MiB floor: %.1f MiB", float64(goal)/mib)
 	}
 	floored := churn()
 	stop()
+	stop() // once only
+	if p := debug.SetGCPercent(-1); p == 100 {
+		t.Error("GOGC given back while a second start is in force")
+	} else {
+		debug.SetGCPercent(p)
+	}
+	stopSecond()
 	_ = sink
 	t.Logf("256 MiB allocated: %d collections without a floor, %d with 64 MiB", plain, floored)
 	if floored == 0 || floored*2 > plain {
