@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -35,7 +35,7 @@ func (e *env) iamLogin(source, user, password string, domainByID bool) *httptest
 // of each taking its 19 MiB.
 func TestIAMTokensUnderFlood(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	const clients = 48
 	answers := make([]*httptest.ResponseRecorder, clients)
 	var wg sync.WaitGroup
@@ -63,7 +63,7 @@ func TestIAMTokensUnderFlood(t *testing.T) {
 // throttled before its attempts cost password checks.
 func TestIAMTokensPerSourceLimit(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	var last *httptest.ResponseRecorder
 	for i := range 21 {
 		last = e.iamLogin("198.51.100.1:40000", fmt.Sprint("guess-", i), "Wr0ng-pass", false)
@@ -81,7 +81,7 @@ func TestIAMTokensPerSourceLimit(t *testing.T) {
 // by ID and by name lock its user after five, not ten.
 func TestIAMLockoutCountsOneUser(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	const from = "198.51.100.2:40000"
 	for i := range 5 {
 		if w := e.iamLogin(from, demo.PartnerUser, "Wr0ng-pass", i%2 == 0); w.Code != http.StatusUnauthorized {
@@ -98,7 +98,7 @@ func TestIAMLockoutCountsOneUser(t *testing.T) {
 // their own address, not for its owner's.
 func TestLockoutIsPerSource(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	token := func(source, secret string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest("POST", "/apigovernance/api/oauth/tokenByAkSk",
 			strings.NewReader(fmt.Sprintf(`{"app_key":%q,"app_secret":%q}`, demo.AppKey, secret)))

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -14,7 +14,7 @@ import (
 // of the fields it knows, and changes nothing.
 func TestAdminAPIRefusesUnknownFields(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	firstID := func(path string) string {
 		w := e.do(request{method: "GET", path: path, header: admin})
@@ -76,7 +76,7 @@ func TestAdminAPIRefusesUnknownFields(t *testing.T) {
 
 func TestFaultRuleRefusals(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	for body, want := range map[string]string{
 		`{"tenant_id":"demo","staus":503,"latency_ms":10,"remaining":1}`:              `Unknown field \"staus\"; the fields are app_key, body, body_match, code, endpoint, free_form, headers, latency_ms, percent, remaining, reset, status, tenant_id`,

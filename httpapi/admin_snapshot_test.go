@@ -33,7 +33,7 @@ func adminError(t *testing.T, what string, w *httptest.ResponseRecorder, status 
 // every refusal.
 func TestSnapshotsAdminAPI(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.follow()
@@ -81,7 +81,7 @@ func TestSnapshotsAdminAPI(t *testing.T) {
 // key, gateway token and mall token in memory: both refuse them within
 // the change feed's Lease, and the server that deleted it at once.
 func TestDeleteTenantRefusesItsCredentialsAtOnce(t *testing.T) {
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		db := dbtest.Open(t, dsn)
 		a, b := newEnvOn(t, db), newEnvOn(t, db)
 		a.follow()

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 )
 
 func TestAdminTenantAPI(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	call := func(method, path, body string, status int) map[string]any {
 		t.Helper()
@@ -77,7 +77,7 @@ func TestAdminTenantAPI(t *testing.T) {
 // that does not exist is a 404 that names it, not an empty list.
 func TestAdminListsUnderUnknownTenants(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	for path, want := range map[string]string{
 		"/admin/v1/tenants/nosuch/resources":        `tenant \"nosuch\" does not exist`,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/changefeed"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 )
@@ -23,7 +24,7 @@ func tokenRequest(key, secret string, header map[string]string) request {
 
 func TestTokenByAkSk(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.do(tokenRequest(demo.AppKey, demo.AppSecret, map[string]string{"X-Token-Expire": "600"}))
@@ -48,7 +49,7 @@ func TestTokenByAkSk(t *testing.T) {
 
 func TestTokenByAkSkRefusals(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	for _, tc := range []struct {
 		name   string
 		req    request
@@ -76,7 +77,7 @@ func TestTokenByAkSkRefusals(t *testing.T) {
 
 func TestTokenByAkSkLockout(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	for range 5 {
 		if w := e.do(tokenRequest(demo.AppKey, "wrong", nil)); w.Code != 401 {
 			t.Fatalf("failure: %d", w.Code)
@@ -99,7 +100,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) error {
 
 func TestGatewayBearer(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	token := e.gatewayToken()
 	cc := e.srv.instrument(e.srv.api(e.srv.gateway(false, e.srv.whoami)))
 	sc := e.srv.instrument(e.srv.api(e.srv.gateway(true, e.srv.whoami)))
@@ -163,7 +164,7 @@ func TestGatewayBearer(t *testing.T) {
 
 func TestIAMTokensEndpoint(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		body := func(user, password, scope string) string {
@@ -198,7 +199,7 @@ func (s *Server) whoIsCloud(w http.ResponseWriter, r *http.Request) error {
 
 func TestCloudAuthWithIAMToken(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	h := e.srv.instrument(e.srv.api(e.srv.cloud(e.srv.whoIsCloud)))
 	w := e.do(request{method: "POST", path: "/v3/auth/tokens", body: fmt.Sprintf(
 		`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":%q,"password":%q,"domain":{"name":%q}}}},"scope":{"domain":{"name":%q}}}}`,
@@ -232,7 +233,7 @@ func TestCloudAuthWithIAMToken(t *testing.T) {
 
 func TestAdminAPI(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	if w := e.do(request{method: "GET", path: "/admin/v1/tenants"}); w.Code != 401 {
 		t.Fatalf("without the token: %d", w.Code)
@@ -295,7 +296,7 @@ func TestAdminAPI(t *testing.T) {
 // each following the change feed: a key disabled through one is refused by
 // the other within the feed's Lease, although it had the token in memory.
 func TestRevocationAcrossServers(t *testing.T) {
-	db := dbtest.Open(t, dbtest.PostgresURL(t))
+	db := dbtest.Open(t, demoData.URL(t, database.Postgres))
 	a, b := newEnvOn(t, db), newEnvOn(t, db)
 	a.follow()
 	b.follow()
@@ -349,7 +350,7 @@ func FuzzTokenByAkSk(f *testing.F) {
 	f.Add(`{"app_key":null,"app_secret":[1]}`, "-1")
 	f.Add(`{"app_key":"a","app_secret":"b"}{}`, "")
 	f.Add("\x00\xff{", "99999999999999999999")
-	e := newEnv(f, dbtest.SQLiteURL(f))
+	e := newEnv(f, demoData.URL(f, database.SQLite))
 	f.Fuzz(func(t *testing.T, body, expire string) {
 		e.t = t
 		header := map[string]string{}
@@ -369,7 +370,7 @@ func FuzzTokenByAkSk(f *testing.F) {
 
 func TestMallToken(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	h := e.srv.instrument(e.srv.api(e.srv.mall(func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, map[string]string{"tenant": mallTenantFrom(r.Context())})
 		return nil
@@ -421,7 +422,7 @@ func TestMallToken(t *testing.T) {
 // for bodies that are not JSON), so the replay creates no customer.
 func TestSignatureCoversTheBody(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		signedBody := `{"domain_name":"signed-customer","email":"signed@example.com"}`

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -43,7 +43,7 @@ const pageExampleResponse = `{
 // value, on both engines.
 func TestQueryAccessCodeListPageExample(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.cc(e.gatewayToken(), "accessCodeInfo/queryAccessCodeList", `{"accessCode":"9911411","mediatypeId":5,"limit":10,"offset":0}`)
@@ -61,7 +61,7 @@ func TestQueryAccessCodeListPageExample(t *testing.T) {
 
 func TestQueryAccessCodeListPaging(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	token := e.gatewayToken()
 	all := e.cc(token, "accessCodeInfo/queryAccessCodeList", `{}`)
 	total := int(decode(t, all)["data"].(map[string]any)["total"].(float64))
@@ -119,7 +119,7 @@ func TestQueryAccessCodeListPaging(t *testing.T) {
 
 func TestQueryCalledRoute(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.cc(e.gatewayToken(), "calledRoute/queryCalledRoute", `{"limit":2}`)
@@ -147,7 +147,7 @@ func TestQueryCalledRoute(t *testing.T) {
 // demo tenant's codes or routes.
 func TestAccessCodeTenantIsolation(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	e.do(request{method: "POST", path: "/admin/v1/tenants", body: `{"id":"other"}`, header: admin})
 	if w := e.do(request{method: "POST", path: "/admin/v1/tenants/other/accesscodes", header: admin,

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -29,7 +29,7 @@ func preflight(path, origin, method string) request {
 // and none on aiccd's own endpoints.
 func TestCORSPreflightOnEveryVendorEndpoint(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t)).withCORS("https://app.example.com")
+	e := newEnv(t, demoData.URL(t, database.SQLite)).withCORS("https://app.example.com")
 	const origin = "https://app.example.com"
 	vendor := 0
 	for _, route := range e.srv.Routes() {
@@ -65,7 +65,7 @@ func TestCORSPreflightOnEveryVendorEndpoint(t *testing.T) {
 func TestCORSAnswers(t *testing.T) {
 	t.Parallel()
 	const sc = "/apiaccess/CC-Management/v1/smartcare/queryfaultyuser"
-	e := newEnv(t, dbtest.SQLiteURL(t)).withCORS("https://app.example.com", "http://localhost:3000")
+	e := newEnv(t, demoData.URL(t, database.SQLite)).withCORS("https://app.example.com", "http://localhost:3000")
 	token := e.gatewayToken()
 	w := e.do(request{method: "POST", path: sc, body: exampleRequest(), header: map[string]string{
 		"Authorization": "Bearer " + token, "X-APP-Key": demo.AppKey, "Origin": "http://localhost:3000"}})
@@ -101,7 +101,7 @@ func TestCORSAnswers(t *testing.T) {
 // TestCORSEveryOrigin is the sandbox's "*".
 func TestCORSEveryOrigin(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t)).withCORS("*")
+	e := newEnv(t, demoData.URL(t, database.SQLite)).withCORS("*")
 	w := e.do(preflight("/rest/oma/softwareconsole/tenant/querytenantbasic", "https://anything.example", "GET"))
 	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Origin") != "*" || w.Header().Get("Access-Control-Allow-Methods") != "GET" {
 		t.Fatalf("preflight: %d %v", w.Code, w.Header())
@@ -112,7 +112,7 @@ func TestCORSEveryOrigin(t *testing.T) {
 // 405 with Allow, and no answer carries CORS headers.
 func TestCORSOff(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	w := e.do(preflight("/apiaccess/CC-Management/v1/smartcare/queryfaultyuser", "https://app.example.com", "POST"))
 	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "POST" || w.Header().Get("Access-Control-Allow-Origin") != "" || w.Header().Get("Vary") != "" {
 		t.Fatalf("OPTIONS without CORS: %d %v", w.Code, w.Header())

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,20 +70,28 @@ type env struct {
 	tenants   *tenant.Service
 }
 
+// newEnv builds a server over the database at dsn, which, if it does not
+// hold the demo dataset yet, it loads: tests take their dsn from demoData,
+// which has it loaded already.
 func newEnv(t testing.TB, dsn string) *env {
 	t.Helper()
 	return newEnvOn(t, dbtest.Open(t, dsn))
 }
 
-// newEnvOn builds a server over db; several envs on one database act as
-// replicas.
-func newEnvOn(t testing.TB, db *database.DB) *env {
-	t.Helper()
-	c := &testClock{now: time.Now().UTC().Truncate(time.Second)}
-	clock := aiccd.Clock(c)
-	ids := &testIDs{}
+// demoIDs are the ID generators the services draw from: the tenant and
+// fault services share one, SmartCare and the access codes have their own.
+type demoIDs struct{ shared, care, codes testIDs }
+
+// services are an env's services, before the server.
+type services struct {
+	hub    *changefeed.Hub
+	demo   demo.Services
+	faults *fault.Service
+}
+
+func newServices(db *database.DB, clock aiccd.Clock, ids *demoIDs) services {
 	hub := changefeed.NewHub(nil)
-	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock, Keys: testMasterKey, IDs: ids, Demo: true, FrozenTrial: demo.TrialTenantID, Feed: hub})
+	tenants := tenant.NewService(tenant.Options{Store: db.Tenants, Clock: clock, Keys: testMasterKey, IDs: &ids.shared, Demo: true, FrozenTrial: demo.TrialTenantID, Feed: hub})
 	creds := credential.NewService(credential.Options{
 		Store: db.Credentials, Clock: clock, Sealer: testMasterKey, Feed: hub,
 		Guard: credential.NewMemoryGuard(clock, 1000, nil),
@@ -89,20 +99,73 @@ func newEnvOn(t testing.TB, db *database.DB) *env {
 	customers := partner.NewService(partner.Options{
 		Store: db.Customers, Accounts: creds, Clock: clock, Sealer: testMasterKey, Blinder: testMasterKey, MobileLimit: partner.DefaultMobileLimit, Feed: hub,
 	})
-	care := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: &testIDs{}, Feed: hub})
-	codes := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: &testIDs{}, Feed: hub})
-	if err := demo.Load(context.Background(), demo.Services{Tenants: tenants, Credentials: creds, Customers: customers,
-		SmartCare: care, AccessCodes: codes}, nilLogger()); err != nil {
+	care := smartcare.NewService(smartcare.Options{Store: db.SmartCare, Tenants: tenants, Clock: clock, IDs: &ids.care, Feed: hub})
+	codes := accesscode.NewService(accesscode.Options{Store: db.AccessCodes, Clock: clock, IDs: &ids.codes, Feed: hub})
+	return services{
+		hub:    hub,
+		demo:   demo.Services{Tenants: tenants, Credentials: creds, Customers: customers, SmartCare: care, AccessCodes: codes},
+		faults: fault.NewService(fault.Options{Store: db.Faults, Clock: clock, IDs: &ids.shared, Feed: hub, Endpoints: FaultEndpoints()}),
+	}
+}
+
+// demoData is the demo dataset loaded through the services as newEnv
+// would load it, once per test binary and engine (the master key is
+// fixed); demoIDsUsed are the IDs the loading drew from each generator,
+// which a test's generators skip, as they would had it loaded the data.
+var (
+	demoData = dbtest.NewSeeded(func(ctx context.Context, dsn string) error {
+		db, err := database.Open(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		ids := &demoIDs{}
+		svc := newServices(db, &testClock{now: time.Now().UTC().Truncate(time.Second)}, ids)
+		err = demo.Load(ctx, svc.demo, nilLogger())
+		if err := errors.Join(err, db.Close()); err != nil {
+			return err
+		}
+		used := [3]int64{ids.shared.n.Load(), ids.care.n.Load(), ids.codes.n.Load()}
+		if prev := demoIDsUsed.Swap(&used); prev != nil && *prev != used {
+			return fmt.Errorf("loading the demo drew IDs %v on one engine and %v on the other", *prev, used)
+		}
+		return nil
+	})
+	demoIDsUsed atomic.Pointer[[3]int64]
+)
+
+// newEnvOn builds a server over db; several envs on one database act as
+// replicas.
+func newEnvOn(t testing.TB, db *database.DB) *env {
+	t.Helper()
+	c := &testClock{now: time.Now().UTC().Truncate(time.Second)}
+	clock := aiccd.Clock(c)
+	ids := &demoIDs{}
+	svc := newServices(db, clock, ids)
+	ctx := context.Background()
+	switch _, err := svc.demo.Tenants.Get(ctx, demo.TenantID); {
+	case err == nil:
+		used := demoIDsUsed.Load()
+		if used == nil {
+			t.Fatal("the database holds the demo dataset, but not from demoData")
+		}
+		ids.shared.n.Store(used[0])
+		ids.care.n.Store(used[1])
+		ids.codes.n.Store(used[2])
+	case errors.Is(err, aiccd.ErrNotFound):
+		if err := demo.Load(ctx, svc.demo, nilLogger()); err != nil {
+			t.Fatal(err)
+		}
+	default:
 		t.Fatal(err)
 	}
-	faults := fault.NewService(fault.Options{Store: db.Faults, Clock: clock, IDs: ids, Feed: hub, Endpoints: FaultEndpoints()})
 	j := journal.New(journal.Options{Store: db.Journal, Size: 50, Logger: nilLogger(), Blinder: testMasterKey})
+	d := svc.demo
 	srv := New(Options{
 		DB: db, Clock: clock, MaxBodyBytes: 64 << 10, MaxHeaderBytes: 16 << 10, AdminToken: testAdminToken,
-		Tenants: tenants, Credentials: creds, Feed: hub, Faults: faults, Journal: j, JournalBodies: true,
-		Customers: customers, SmartCare: care, AccessCodes: codes, Snapshots: snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock, Feed: hub}),
+		Tenants: d.Tenants, Credentials: d.Credentials, Feed: svc.hub, Faults: svc.faults, Journal: j, JournalBodies: true,
+		Customers: d.Customers, SmartCare: d.SmartCare, AccessCodes: d.AccessCodes, Snapshots: snapshot.NewService(snapshot.Options{Store: db.Snapshots, Clock: clock, Feed: svc.hub}),
 	})
-	return &env{t: t, db: db, feed: hub, clock: c, srv: srv, creds: creds, customers: customers, tenants: tenants}
+	return &env{t: t, db: db, feed: svc.hub, clock: c, srv: srv, creds: d.Credentials, customers: d.Customers, tenants: d.Tenants}
 }
 
 // follow has the server's read models follow the database's change feed

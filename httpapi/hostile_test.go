@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/aiccd/aiccd/credential"
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/journal"
 	"github.com/aiccd/aiccd/openapi/openapitest"
@@ -98,7 +97,7 @@ func sha256Hex(s string) string {
 // queue as parallel subtests behind every other test and finish last.
 func TestHostileInput(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, testHostileInput)
+	demoData.Engines(t, testHostileInput)
 }
 
 func testHostileInput(t *testing.T, dsn string) {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/tenant"
 )
 
@@ -33,7 +32,7 @@ func (t isolated) secrets() []string {
 // tenant, and nothing in the request can name another.
 func TestTenantIsolation(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		ctx := context.Background()
 		e := newEnv(t, dsn)

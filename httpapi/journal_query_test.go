@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/journal"
 )
@@ -41,7 +41,7 @@ func (e *env) journalCount(query string) string {
 // the masked mobile number by its keyed digest, on both engines.
 func TestJournalQueries(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.gatewayToken()
@@ -118,7 +118,7 @@ func TestJournalQueries(t *testing.T) {
 // filter it cannot honour, naming the filters it knows.
 func TestJournalQueryValidation(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	long := strings.Repeat("x", journal.MaxValueLen+1)
 	many := ""
 	for i := range journal.MaxFields + 1 {
@@ -166,7 +166,7 @@ func TestJournalQueryValidation(t *testing.T) {
 // exists, under no tenant otherwise.
 func TestRefusedRequestsAreJournaled(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		// A token that is not one, with the app key: the key's tenant.

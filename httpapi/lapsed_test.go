@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/tenant"
 )
@@ -82,7 +81,7 @@ var lapsedMallEndpoints = []struct{ method, path, golden string }{
 // format. Put back in service, the tenant is let in again at once.
 func TestLapsedTenantsAreRefused(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		for _, l := range lapses {
@@ -157,7 +156,7 @@ func TestLapsedTenantsAreRefused(t *testing.T) {
 // tokenByAkSk and the mall endpoints answer each the pages' 401.
 func TestDemoLapsedTenantsAreRefused(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		for _, l := range demo.LapsedTenants {

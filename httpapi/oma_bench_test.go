@@ -4,7 +4,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -15,7 +15,7 @@ import (
 //
 //	go test -run XXX -bench BenchmarkQueryTenantBasic -benchmem ./httpapi
 func BenchmarkQueryTenantBasic(b *testing.B) {
-	e := newEnv(b, dbtest.SQLiteURL(b))
+	e := newEnv(b, demoData.URL(b, database.SQLite))
 	e.srv.journalBodies = false // serve's default
 	e.follow()
 	b.ReportAllocs()

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/tenant"
 )
@@ -55,7 +55,7 @@ func mallGet(path, token string) request {
 
 func TestQueryTenantBasicAnswersThePageExample(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.do(mallGet(pathTenantBasic, demo.MallToken))
@@ -73,7 +73,7 @@ func TestQueryTenantBasicAnswersThePageExample(t *testing.T) {
 
 func TestQueryTenantInfoAnswersThePageExample(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		w := e.do(mallGet(pathTenantInfo, demo.TrialMallToken))
@@ -111,7 +111,7 @@ func (e *env) breakDatabase(tokens ...string) {
 func TestMallQueryRefusals(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	_, shortLived, err := e.creds.IssueMallToken(ctx, demo.TenantID, time.Minute)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestMallQueryRefusals(t *testing.T) {
 
 func TestMallQueriesWhenTheStoreFails(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.breakDatabase(demo.MallToken, demo.TrialMallToken)
@@ -159,7 +159,7 @@ func TestMallQueriesWhenTheStoreFails(t *testing.T) {
 
 func TestTrialExpiryAndConversionOverTheMallAPI(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		ctx := context.Background()
 		// Like serve --demo: only the demo's own trial is kept from
@@ -203,7 +203,7 @@ func resourceRequest(token, body string) request {
 
 func TestQueryResource(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // for the goldens' statuses
@@ -262,7 +262,7 @@ func applyRequest(token, body string) request {
 
 func TestApplyTenant(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // for the goldens' expiryDate
@@ -335,7 +335,7 @@ func FuzzOMABodies(f *testing.F) {
 		`{"companyName":"\u0000","phone":"+","phoneVerifyCode":"","email":"@"}`} {
 		f.Add(s)
 	}
-	e := newEnv(f, dbtest.SQLiteURL(f))
+	e := newEnv(f, demoData.URL(f, database.SQLite))
 	gateway := e.gatewayToken()
 	f.Fuzz(func(t *testing.T, body string) {
 		e.t = t // the fuzz target runs its inputs one at a time

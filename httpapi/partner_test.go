@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/aiccd/aiccd/client"
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -84,7 +84,7 @@ func (e *env) signed(as, method, path, contentType, body string) *http.Request {
 // with either kind of credential.
 func TestCheckUserPageExample(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		body := `{
@@ -103,7 +103,7 @@ func TestCheckUserPageExample(t *testing.T) {
 // and every validation rule at its boundaries.
 func TestCheckUserCodeTable(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		check := func(typ, key string) string { return fmt.Sprintf(`{"searchType":%q,"searchKey":%q}`, typ, key) }
@@ -201,7 +201,7 @@ func TestCheckUserCodeTable(t *testing.T) {
 // and no error body.
 func TestCheckUserKeepsPersonalDataOutOfLogs(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	var logs syncLog
 	e.srv.logger = logs.logger()
 	for _, body := range []string{
@@ -223,7 +223,7 @@ func TestCheckUserKeepsPersonalDataOutOfLogs(t *testing.T) {
 
 func TestCheckIdentity(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		check := func(typ, value string) string { return fmt.Sprintf(`{"search_type":%q,"search_value":%q}`, typ, value) }
@@ -270,7 +270,7 @@ func TestCheckIdentity(t *testing.T) {
 
 func TestCreateSubCustomer(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		create := func(as, body string) *httptest.ResponseRecorder {
@@ -353,7 +353,7 @@ func TestCreateSubCustomer(t *testing.T) {
 // at once yield one customer, on both engines.
 func TestConcurrentSubCustomerCreations(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.iamToken()
@@ -430,7 +430,7 @@ func FuzzCheckUser(f *testing.F) {
 	f.Add(demo.PartnerID, `{"searchType":["name"],"searchKey":null}`)
 	f.Add("other", `{"searchType":"email","searchKey":"a@b.cd"}`)
 	f.Add("%zz", "{")
-	e := newEnv(f, dbtest.SQLiteURL(f))
+	e := newEnv(f, demoData.URL(f, database.SQLite))
 	token := e.iamToken()
 	f.Fuzz(func(t *testing.T, partnerID, body string) {
 		if strings.ContainsAny(partnerID, "/?#") || partnerID == "" || partnerID == "." || partnerID == ".." {

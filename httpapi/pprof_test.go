@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 )
 
 // TestPprofHidesTheCommandLine: the profiler answers, but not with the
@@ -13,7 +13,7 @@ import (
 // database password of a server started with them as flags.
 func TestPprofHidesTheCommandLine(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	args := os.Args
 	os.Args = []string{"aiccd", "serve", "--master-key=c2VjcmV0LW1hc3Rlci1rZXk", "--admin-token", "secret-admin-token",
 		"--database", "postgres://aiccd:secret-db-password@db/aiccd"}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiccd/aiccd/database/dbtest"
+	"github.com/aiccd/aiccd/database"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/fault"
 	"github.com/aiccd/aiccd/journal"
@@ -36,7 +36,7 @@ func sandboxProbe(e *env) http.Handler {
 }
 
 func TestFaultInjection(t *testing.T) {
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 		w := e.do(request{method: "POST", path: "/admin/v1/faults", header: admin,
@@ -92,7 +92,7 @@ func grepLines(s, substr string) string {
 
 func TestFaultResetAndForcedStatus(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	ctx := context.Background()
 	if _, err := e.srv.faults.Create(ctx, faultFor(`reset`)); err != nil {
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func TestFaultResetAndForcedStatus(t *testing.T) {
 
 func TestFaultsNeedTheAdminToken(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	w := e.do(request{method: "POST", path: "/admin/v1/faults", body: `{"tenant_id":"demo","reset":true,"remaining":1}`})
 	if w.Code != 401 {
 		t.Fatalf("without the admin token: %d", w.Code)
@@ -176,7 +176,7 @@ func TestFaultsNeedTheAdminToken(t *testing.T) {
 
 func TestRequestJournal(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		h := sandboxProbe(e)
@@ -217,7 +217,7 @@ func TestRequestJournal(t *testing.T) {
 // secret and token masked; so is a refused exchange, by its app key.
 func TestTokenByAkSkIsJournaled(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	token := e.gatewayToken()
 	e.do(request{method: "POST", path: "/apigovernance/api/oauth/tokenByAkSk",
 		body: `{"app_key":"` + demo.AppKey + `","app_secret":"wrong-secret"}`})
@@ -256,7 +256,7 @@ func errorsAs(err error, target any) bool { return errors.As(err, target) }
 // whole in the journal, in requests or answers.
 func TestJournalMasksWhatHandlersDecode(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	gateway := e.gatewayToken()
 	gw := func(path, body string) {
 		e.do(request{method: "POST", path: path, body: body, header: map[string]string{"Authorization": "Bearer " + gateway, "X-APP-Key": demo.AppKey}})
@@ -301,7 +301,7 @@ func TestJournalMasksWhatHandlersDecode(t *testing.T) {
 // in its family's format.
 func TestForcedAnswersCarryThePagesSentences(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		ctx := context.Background()
 		e := newEnv(t, dsn)

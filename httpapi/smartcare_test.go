@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd/database"
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/jackc/pgx/v5"
 )
@@ -46,7 +45,7 @@ func exampleRequest(replace ...string) string {
 // the page's example answer (ttid added), on both engines.
 func TestQueryFaultyUserPageExample(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC) // the example's day
@@ -59,7 +58,7 @@ func TestQueryFaultyUserPageExample(t *testing.T) {
 // sentence as the whole description and data present, on both engines.
 func TestQueryFaultyUserReturnCodes(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
@@ -111,7 +110,7 @@ func TestQueryFaultyUserReturnCodes(t *testing.T) {
 // caller, works.
 func TestQueryFaultyUserStoreFailure(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
@@ -152,7 +151,7 @@ func dropTable(t *testing.T, dsn, table string) {
 // worker has run it, and reads the evidence.
 func TestDelimitationOverHTTP(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
@@ -197,7 +196,7 @@ func TestDelimitationOverHTTP(t *testing.T) {
 // demo tenant's scenes or faults.
 func TestSmartCareTenantIsolation(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, dbtest.SQLiteURL(t))
+	e := newEnv(t, demoData.URL(t, database.SQLite))
 	e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 	admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	e.do(request{method: "POST", path: "/admin/v1/tenants", body: `{"id":"other"}`, header: admin})
@@ -214,7 +213,7 @@ func TestSmartCareTenantIsolation(t *testing.T) {
 
 func TestSmartCareAdminAPI(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		admin := map[string]string{"Authorization": "Bearer " + testAdminToken}
@@ -258,7 +257,7 @@ func TestSmartCareAdminAPI(t *testing.T) {
 // TestSmartCareFaultInjection forces return code 5 for three requests
 // with 200 ms of latency, then the endpoint answers normally again.
 func TestSmartCareFaultInjection(t *testing.T) {
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
 		admin := map[string]string{"Authorization": "Bearer " + testAdminToken}

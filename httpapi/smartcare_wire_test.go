@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aiccd/aiccd"
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/smartcare"
 	"github.com/aiccd/aiccd/tenant"
@@ -58,7 +57,7 @@ func exampleFaultyUserRequest() smartcare.FaultyUserRequest {
 
 func TestFaultyUserAnswerIsThePageExample(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
@@ -96,7 +95,7 @@ func TestFaultyUserAnswerIsThePageExample(t *testing.T) {
 
 func TestDeepAnswerGolden(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		ctx := context.Background()
 		e := newEnv(t, dsn)

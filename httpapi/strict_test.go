@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 	"github.com/aiccd/aiccd/journal"
 )
@@ -45,7 +44,7 @@ func iamBody(user string) string {
 
 func TestBodyKeysAreMatchedAsThePagesSpellThem(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.gatewayToken()
@@ -175,7 +174,7 @@ func TestBodyKeysAreMatchedAsThePagesSpellThem(t *testing.T) {
 // journal, and neither repeats the subscriber's number.
 func TestSmartCareRefusalsSayWhyOnlyInTheLogAndJournal(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
@@ -204,7 +203,7 @@ func TestSmartCareRefusalsSayWhyOnlyInTheLogAndJournal(t *testing.T) {
 // page's sentence, whatever was wrong; the journal says what.
 func TestCCRefusalsAnswerThePageSentence(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		token := e.gatewayToken()
@@ -232,7 +231,7 @@ func TestCCRefusalsAnswerThePageSentence(t *testing.T) {
 // answer (TestPanicIsRecoveredInFamilyFormat).
 func TestSmartCareHTTPStatuses(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)
@@ -257,7 +256,7 @@ func TestSmartCareHTTPStatuses(t *testing.T) {
 // exceptions are the ones README and docs/compatibility.md list.
 func TestPageExamplesAsPrinted(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		e.clock.now = time.Date(2024, 7, 18, 7, 0, 0, 0, time.UTC)

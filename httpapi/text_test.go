@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiccd/aiccd/database/dbtest"
 	"github.com/aiccd/aiccd/demo"
 )
 
@@ -14,7 +13,7 @@ import (
 // both engines, never a failing store.
 func TestTextNoStoreHoldsIsAClientError(t *testing.T) {
 	t.Parallel()
-	dbtest.Engines(t, func(t *testing.T, dsn string) {
+	demoData.Engines(t, func(t *testing.T, dsn string) {
 		t.Parallel()
 		e := newEnv(t, dsn)
 		gateway := map[string]string{"Authorization": "Bearer " + e.gatewayToken(), "X-APP-Key": demo.AppKey}

@@ -66,12 +66,14 @@ func Main(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "dbtest: %v\n", err)
 		code = max(code, 1)
 	}
-	if pgTemplate != "" {
-		if err := dropDatabase(pgTemplate); err != nil {
-			fmt.Fprintf(os.Stderr, "dbtest: drop template %s: %v\n", pgTemplate, err)
-			if code == 0 {
-				code = 1
-			}
+	// The migrated template and the seeded ones (seeded.go).
+	for _, name := range append(seededTemplates, pgTemplate) {
+		if name == "" {
+			continue
+		}
+		if err := dropDatabase(name); err != nil {
+			fmt.Fprintf(os.Stderr, "dbtest: drop template %s: %v\n", name, err)
+			code = max(code, 1)
 		}
 	}
 	return code
