@@ -54,6 +54,34 @@ func TestCheckResponse(t *testing.T) {
 	}
 }
 
+// TestCheckResponseRemembersOnlyPasses holds the memory of passed answers
+// to answers alike: an answer that failed fails again, and one that
+// passed lets pass only those that differ in their request ID.
+func TestCheckResponseRemembersOnlyPasses(t *testing.T) {
+	s, err := Load() // a memory of its own
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/admin/v1/tenants", nil)
+	refusal := func(id, code string) []byte {
+		return []byte(`{"error":{"code":"` + code + `","message":"No.","request_id":"` + id + `"}}`)
+	}
+	for range 2 {
+		if err := s.CheckResponse(req, 401, jsonHeader, []byte(`{"error":{"code":"unauthorized","message":"No."}}`)); err == nil {
+			t.Error("a refusal without its request ID passed")
+		}
+	}
+	if err := s.CheckResponse(req, 401, jsonHeader, refusal("0123456789abcdef0123456789abcdef", "unauthorized")); err != nil {
+		t.Fatalf("a refusal: %v", err)
+	}
+	if err := s.CheckResponse(req, 401, jsonHeader, refusal("fedcba9876543210fedcba9876543210", "unauthorized")); err != nil {
+		t.Errorf("the same refusal with another request ID: %v", err)
+	}
+	if err := s.CheckResponse(req, 401, jsonHeader, []byte(`{"error":{"code":"unauthorized","message":"No.","request_id":7}}`)); err == nil {
+		t.Error("a number for a request ID passed")
+	}
+}
+
 func BenchmarkCheckResponse(b *testing.B) {
 	s := MustShared(b)
 	req := httptest.NewRequest("POST", faultyUserPath, nil)
