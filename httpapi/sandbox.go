@@ -207,12 +207,12 @@ func (s *Server) journalEntry(r *http.Request, info *requestInfo, rec *recorder,
 		Status:      rec.status,
 		Outcome:     rec.outcome,
 		DurationMS:  float64(elapsed.Microseconds()) / 1000,
-		Code:        familyCode(rec.head.Bytes()),
 		Caller:      info.caller,
 		Detail:      rec.errDetail,
 		IgnoredKeys: ignoredKeys(r.URL.RawQuery, info.ignoredKeys),
 	}
 	e.SetMatchSource(r.Header, info.body.Bytes())
+	e.SetAnswer(rec.head.Bytes(), familyCode)
 	if s.journalBodies {
 		e.RequestBody = journal.MaskBody(info.body.Bytes())
 		e.ResponseBody = journal.MaskBody(rec.head.Bytes())

@@ -43,22 +43,54 @@ type Entry struct {
 	// fields with their values (Journal.MatchKeys): what a query matches
 	// on, the values themselves not kept.
 	MatchKeys []string `json:"-"`
-	// source is what MatchKeys are computed from when the entry is
-	// written, off the request's path (SetMatchSource).
-	source *matchSource
+	// deferred is what MatchKeys and Code are computed from when the entry
+	// is written, off the request's path (SetMatchSource, SetAnswer).
+	deferred *deferred
 }
 
-type matchSource struct {
+// deferred holds what an entry's derived fields are computed from when
+// it is written: under load most entries are superseded in their tenant's
+// ring before then, and cost no digest and no search.
+type deferred struct {
 	header map[string][]string
 	body   []byte
+	answer []byte
+	codeOf func(answer []byte) string
+}
+
+func (e *Entry) deferredFields() *deferred {
+	if e.deferred == nil {
+		e.deferred = &deferred{}
+	}
+	return e.deferred
 }
 
 // SetMatchSource gives the request's headers and body, which the
-// journal turns into MatchKeys when it writes the entry: the digests cost
-// the request nothing, and an entry superseded before it is written costs
-// none. Neither may change afterwards.
+// journal turns into MatchKeys when it writes the entry. Neither may
+// change afterwards.
 func (e *Entry) SetMatchSource(header map[string][]string, body []byte) {
-	e.source = &matchSource{header: header, body: body}
+	d := e.deferredFields()
+	d.header, d.body = header, body
+}
+
+// SetAnswer gives the start of the answer and the function that finds
+// the family's code in it, which sets Code when the entry is written
+// (unless Code is set). The answer may not change afterwards.
+func (e *Entry) SetAnswer(answer []byte, codeOf func(answer []byte) string) {
+	d := e.deferredFields()
+	d.answer, d.codeOf = answer, codeOf
+}
+
+// complete computes the deferred fields and makes the text storable.
+func (j *Journal) complete(e *Entry) {
+	if d := e.deferred; d != nil {
+		e.MatchKeys = j.MatchKeys(d.header, d.body)
+		if d.codeOf != nil && e.Code == "" {
+			e.Code = d.codeOf(d.answer)
+		}
+		e.deferred = nil
+	}
+	storable(e)
 }
 
 // MaxIgnoredKeys bounds the ignored keys kept of one request.
@@ -147,9 +179,10 @@ func (r *ring) entries(out []Entry) []Entry {
 	return append(out, r.buf[:r.next]...)
 }
 
-// Record queues e without blocking.
+// Record queues e without blocking. Its text is made storable when it is
+// written, but for the tenant, which names its ring.
 func (j *Journal) Record(e Entry) {
-	storable(&e)
+	e.TenantID = storableString(e.TenantID)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	r := j.pending[e.TenantID]
@@ -185,9 +218,7 @@ func (j *Journal) Flush(ctx context.Context) error {
 		return nil
 	}
 	for i := range batch {
-		if src := batch[i].source; src != nil {
-			batch[i].MatchKeys, batch[i].source = j.MatchKeys(src.header, src.body), nil
-		}
+		j.complete(&batch[i])
 	}
 	slices.SortStableFunc(batch, func(a, b Entry) int { return a.At.Compare(b.At) })
 	return j.store.AddEntries(ctx, batch)

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -108,7 +109,33 @@ func TestFlushComputesMatchKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := store.batches[0][0]
-	if len(got.MatchKeys) != 2 || got.source != nil || got.MatchKeys[0] != matchKey(j.blinder, "body.msisdn", "123") {
+	if len(got.MatchKeys) != 2 || got.deferred != nil || got.MatchKeys[0] != matchKey(j.blinder, "body.msisdn", "123") {
+		t.Fatalf("written: %+v", got)
+	}
+}
+
+// TestFlushCompletesEntries: the answer's code is found, and the text
+// made storable, when the entry is written; a code given is kept.
+func TestFlushCompletesEntries(t *testing.T) {
+	store := &memStore{}
+	j := New(Options{Store: store, Size: 5})
+	codeOf := func(answer []byte) string { return string(answer[:2]) }
+	found := Entry{TenantID: "a", RequestID: "r1", Path: "/p\x00"}
+	found.SetAnswer([]byte("42 and the rest"), codeOf)
+	j.Record(found)
+	given := Entry{TenantID: "a", RequestID: "r2", Code: "7"}
+	given.SetAnswer([]byte("42"), codeOf)
+	j.Record(given)
+	superseded := Entry{TenantID: "b", RequestID: "r3"}
+	superseded.SetAnswer([]byte("ignored"), func([]byte) string { t.Error("the code of an entry not written was searched"); return "" })
+	small := New(Options{Store: &memStore{}, Size: 1})
+	small.Record(superseded)
+	small.Record(Entry{TenantID: "b", RequestID: "r4"})
+	if err := errors.Join(j.Flush(t.Context()), small.Flush(t.Context())); err != nil {
+		t.Fatal(err)
+	}
+	got := store.batches[0]
+	if got[0].Code != "42" || got[0].Path != "/p\uFFFD" || got[0].deferred != nil || got[1].Code != "7" {
 		t.Fatalf("written: %+v", got)
 	}
 }
