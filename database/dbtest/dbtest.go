@@ -46,13 +46,10 @@ func PostgresURL(t testing.TB) string {
 	return postgresURL(t, false)
 }
 
-// postgresURL creates a database for t, empty or migrated: a copy of the
-// template if the package's TestMain calls Main.
-func postgresURL(t testing.TB, migrated bool) string {
+// connectAdmin connects to the PostgreSQL server at admin, or ends t:
+// skipped when it is unreachable, failed under CI=true.
+func connectAdmin(ctx context.Context, t testing.TB, admin string) *pgx.Conn {
 	t.Helper()
-	admin := PostgresAdminURL()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -60,9 +57,21 @@ func postgresURL(t testing.TB, migrated bool) string {
 		}
 		t.Skipf("PostgreSQL tests skipped: %s is unreachable (%v); set AICCD_TEST_POSTGRES_URL", admin, err)
 	}
+	return conn
+}
+
+// postgresURL creates a database for t, empty or migrated: a copy of the
+// template if the package's TestMain calls Main.
+func postgresURL(t testing.TB, migrated bool) string {
+	t.Helper()
+	admin := PostgresAdminURL()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	conn := connectAdmin(ctx, t, admin)
 	defer conn.Close(ctx)
 
 	name := "aiccd_test_" + randomHex(6)
+	var err error
 	if migrated && mainRuns {
 		err = clonePostgres(ctx, conn, name)
 	} else {

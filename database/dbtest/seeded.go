@@ -104,13 +104,7 @@ func (s *Seeded) postgresURL(t testing.TB) string {
 	admin := PostgresAdminURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s is unreachable and CI=true: %v", admin, err)
-		}
-		t.Skipf("PostgreSQL tests skipped: %s is unreachable (%v); set AICCD_TEST_POSTGRES_URL", admin, err)
-	}
+	conn := connectAdmin(ctx, t, admin)
 	defer conn.Close(ctx)
 	s.pgOnce.Do(func() { s.pgTemplate, s.pgErr = s.seedPostgres(ctx, conn) })
 	if s.pgErr != nil {
