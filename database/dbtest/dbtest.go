@@ -64,6 +64,33 @@ func connectAdmin(ctx context.Context, t testing.TB, admin string) *pgx.Conn {
 // template if the package's TestMain calls Main.
 func postgresURL(t testing.TB, migrated bool) string {
 	t.Helper()
+	dsn := createPostgres(t, func(ctx context.Context, conn *pgx.Conn, name string) error {
+		if migrated && mainRuns {
+			return clonePostgres(ctx, conn, name)
+		}
+		_, err := conn.Exec(ctx, "CREATE DATABASE "+name)
+		return err
+	})
+	if migrated && !mainRuns {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		db, err := database.Open(ctx, dsn)
+		if err == nil {
+			_, err = db.Migrate(ctx)
+			err = errors.Join(err, db.Close())
+		}
+		if err != nil {
+			t.Fatalf("migrate %s: %v", dsn, err)
+		}
+	}
+	return dsn
+}
+
+// createPostgres creates a database for t with create, which is given a
+// connection to the server and the new database's name, has it dropped
+// when t ends (in the background under Main), and returns its URL.
+func createPostgres(t testing.TB, create func(ctx context.Context, conn *pgx.Conn, name string) error) string {
+	t.Helper()
 	admin := PostgresAdminURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -71,13 +98,7 @@ func postgresURL(t testing.TB, migrated bool) string {
 	defer conn.Close(ctx)
 
 	name := "aiccd_test_" + randomHex(6)
-	var err error
-	if migrated && mainRuns {
-		err = clonePostgres(ctx, conn, name)
-	} else {
-		_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
-	}
-	if err != nil {
+	if err := create(ctx, conn, name); err != nil {
 		t.Fatalf("create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
@@ -89,18 +110,7 @@ func postgresURL(t testing.TB, migrated bool) string {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	dsn := withDatabase(admin, name)
-	if migrated && !mainRuns {
-		db, err := database.Open(ctx, dsn)
-		if err == nil {
-			_, err = db.Migrate(ctx)
-			err = errors.Join(err, db.Close())
-		}
-		if err != nil {
-			t.Fatalf("migrate %s: %v", name, err)
-		}
-	}
-	return dsn
+	return withDatabase(admin, name)
 }
 
 // withDatabase returns the URL admin with its database replaced by name.

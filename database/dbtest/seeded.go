@@ -2,14 +2,11 @@ package dbtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aiccd/aiccd/database"
 	"github.com/jackc/pgx/v5"
@@ -88,12 +85,7 @@ func (s *Seeded) seedSQLite() ([]byte, error) {
 	if err := s.seed(context.Background(), path); err != nil {
 		return nil, fmt.Errorf("seed the SQLite template: %w", err)
 	}
-	// As for the migrated template: the log must be checkpointed into the
-	// file, or the copy would miss what the seed wrote.
-	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
-		return nil, errors.New("the seeded SQLite template's write-ahead log was not checkpointed; does the seed close its database?")
-	}
-	return os.ReadFile(path)
+	return checkpointedImage(path)
 }
 
 func (s *Seeded) postgresURL(t testing.TB) string {
@@ -101,25 +93,17 @@ func (s *Seeded) postgresURL(t testing.TB) string {
 	if !mainRuns {
 		t.Fatal("dbtest: a Seeded PostgreSQL template needs dbtest.Main in TestMain, which drops it")
 	}
-	admin := PostgresAdminURL()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	conn := connectAdmin(ctx, t, admin)
-	defer conn.Close(ctx)
-	s.pgOnce.Do(func() { s.pgTemplate, s.pgErr = s.seedPostgres(ctx, conn) })
-	if s.pgErr != nil {
-		t.Fatalf("seeded PostgreSQL template: %v", s.pgErr)
-	}
-	name := "aiccd_test_" + randomHex(6)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+s.pgTemplate); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() { dropLater(name) })
-	return withDatabase(admin, name)
+	return createPostgres(t, func(ctx context.Context, conn *pgx.Conn, name string) error {
+		s.pgOnce.Do(func() { s.pgTemplate, s.pgErr = s.seedPostgres(ctx, conn) })
+		if s.pgErr != nil {
+			return fmt.Errorf("seeded PostgreSQL template: %w", s.pgErr)
+		}
+		return copyDatabase(ctx, conn, name, s.pgTemplate)
+	})
 }
 
 func (s *Seeded) seedPostgres(ctx context.Context, conn *pgx.Conn) (string, error) {
-	name := templatePrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + randomHex(4)
+	name := newTemplateName()
 	if err := clonePostgres(ctx, conn, name); err != nil {
 		return "", fmt.Errorf("create template %s: %w", name, err)
 	}

@@ -112,10 +112,15 @@ func migrateSQLiteImage() ([]byte, error) {
 	if err := errors.Join(err, db.Close()); err != nil {
 		return nil, fmt.Errorf("migrate the SQLite template: %w", err)
 	}
-	// The last connection to close checkpoints the log into the file and
-	// removes it; a log left behind would hold part of the schema.
+	return checkpointedImage(path)
+}
+
+// checkpointedImage reads the SQLite file at path, closed: its last
+// connection checkpoints the write-ahead log into the file and removes
+// it, and a log left behind would hold writes a copy of the file misses.
+func checkpointedImage(path string) ([]byte, error) {
 	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
-		return nil, errors.New("the SQLite template's write-ahead log was not checkpointed")
+		return nil, fmt.Errorf("the write-ahead log of %s was not checkpointed; is a connection to it still open?", filepath.Base(path))
 	}
 	return os.ReadFile(path)
 }
@@ -127,13 +132,24 @@ func clonePostgres(ctx context.Context, conn *pgx.Conn, name string) error {
 	if pgErr != nil {
 		return pgErr
 	}
-	_, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgTemplate)
+	return copyDatabase(ctx, conn, name, pgTemplate)
+}
+
+// copyDatabase creates the database name as a copy of template.
+func copyDatabase(ctx context.Context, conn *pgx.Conn, name, template string) error {
+	_, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template)
 	return err
+}
+
+// newTemplateName names a new template of this binary: the prefix, when
+// it was made (dropStaleTemplates reads it), and a random suffix.
+func newTemplateName() string {
+	return templatePrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + randomHex(4)
 }
 
 func migratePostgresTemplate(ctx context.Context, conn *pgx.Conn) (string, error) {
 	dropStaleTemplates(ctx, conn)
-	name := templatePrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + randomHex(4)
+	name := newTemplateName()
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		return "", fmt.Errorf("create template %s: %w", name, err)
 	}
