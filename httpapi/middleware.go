@@ -129,7 +129,7 @@ func (s *Server) journalOnce(rec *recorder) {
 	// A request answered before its body was read (refused, or a fault
 	// rule's) is still matched by its body's fields: read what the journal
 	// keeps of it.
-	if r.Body != nil && r.Body != http.NoBody {
+	if hasBody(r) {
 		io.Copy(io.Discard, io.LimitReader(r.Body, 4*journal.MaxBody-int64(rec.info.body.Len())))
 	}
 	s.journal.Record(s.journalEntry(r, rec.info, rec, rec.start, time.Since(rec.start), routeOf(r)))
@@ -159,7 +159,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 			// the digests of its fields in any case (journal.MatchKeys).
 			st.info.journaled = true
 			rec.info = &st.info
-			if r.Body != nil && r.Body != http.NoBody {
+			if hasBody(r) {
 				r.Body = capturingReader{ReadCloser: r.Body, buf: &rec.info.body}
 			}
 		}
@@ -250,12 +250,16 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			s.writeError(w, r, tooLarge(limit))
 			return
 		}
-		if r.Body != http.NoBody { // a request without one (a GET) has nothing to limit
+		if hasBody(r) {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// hasBody reports whether r may have a body to limit, capture or drain:
+// a request without one (the OMA GETs) has http.NoBody.
+func hasBody(r *http.Request) bool { return r.Body != nil && r.Body != http.NoBody }
 
 // headerSize is the size of the request line and header block as sent.
 func headerSize(r *http.Request) int {
