@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strings"
 
 	"github.com/aiccd/aiccd/config"
@@ -108,9 +107,4 @@ func (e *env) newLogger(cfg config.Config) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(e.stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(e.stderr, opts))
-}
-
-// hasEnv reports whether the environment sets name.
-func (e *env) hasEnv(name string) bool {
-	return slices.ContainsFunc(e.environ, func(kv string) bool { return strings.HasPrefix(kv, name+"=") })
 }

@@ -43,7 +43,7 @@ func (e *env) serve(cmd *cobra.Command, cfg config.Config) error {
 	ctx := cmd.Context()
 	logger := e.newLogger(cfg)
 	logger.Debug("configuration", "config", cfg)
-	if cfg.GCHeapFloorBytes > 0 && !e.hasEnv("GOGC") {
+	if cfg.GCHeapFloorBytes > 0 {
 		defer gcfloor.Start(uint64(cfg.GCHeapFloorBytes))()
 	}
 

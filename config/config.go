@@ -180,6 +180,11 @@ func Load(fs *pflag.FlagSet, environ []string) (Config, error) {
 	if err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{Tag: "koanf", FlatPaths: true}); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
+	// GOGC is the Go runtime's own setting of the collector: given, it
+	// stands, and the heap floor is off.
+	if lookupEnv(environ, "GOGC") != "" {
+		c.GCHeapFloorBytes = 0
+	}
 	return c, c.Validate()
 }
 

@@ -48,6 +48,12 @@ func TestPrecedence(t *testing.T) {
 			return c.Addr == "file:1" && c.Database == "file.db" && c.LogLevel == "debug" &&
 				c.ShutdownTimeout == 7*time.Second && c.MaxBodyBytes == 2048 && c.LogFormat == "text"
 		}},
+		{"GOGC turns the heap floor off", nil, []string{"GOGC=200", "AICCD_GC_HEAP_FLOOR_BYTES=1048576"}, func(c Config) bool {
+			return c.GCHeapFloorBytes == 0
+		}},
+		{"an empty GOGC does not", nil, []string{"GOGC="}, func(c Config) bool {
+			return c.GCHeapFloorBytes == Default().GCHeapFloorBytes
+		}},
 		{"file named by env", nil, []string{"AICCD_CONFIG=" + tomlFile}, func(c Config) bool {
 			return c.Addr == "toml:1" && c.Demo
 		}},
