@@ -31,10 +31,11 @@ func newAnswerCache(feed *changefeed.Hub) *changefeed.Cache[answerKey, Page] {
 		changefeed.AccessCodes)
 }
 
-// rememberable reports whether an answer to p is small enough to keep:
-// an offset page of at most MaxLimit codes, counted in full.
+// rememberable reports whether an answer to p, an offset page (search
+// sends cursor pages to the store), is small enough to keep: at most
+// MaxLimit codes, counted in full.
 func rememberable(p Paging) bool {
-	return p.After == "" && p.Limit <= MaxLimit && p.CountUpTo == 0
+	return p.Limit <= MaxLimit && p.CountUpTo == 0
 }
 
 // storeAnswer is the store's answer to k, to be remembered. Its items are
