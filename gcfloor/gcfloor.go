@@ -58,12 +58,12 @@ var (
 	users   int
 )
 
-// Percent is the GOGC that sets the next collection at floor bytes for a
+// goalPercent is the GOGC that sets the next collection at floor bytes for a
 // live heap of live bytes and GC roots (goroutine stacks and globals) of
 // roots bytes: 100 at least. The collector's heap goal is live + (live +
 // roots) × GOGC/100, and not less than its minimum heap, 4 MiB ×
 // GOGC/100, which caps GOGC at what puts that minimum at the floor.
-func Percent(live, roots, floor uint64) int {
+func goalPercent(live, roots, floor uint64) int {
 	if live == 0 || live >= floor/2 {
 		return 100
 	}
@@ -87,7 +87,7 @@ type tuner struct {
 // the value it replaced.
 func (t *tuner) tune() (before int) {
 	metrics.Read(t.sample)
-	p := Percent(t.sample[0].Value.Uint64(), t.sample[1].Value.Uint64()+t.sample[2].Value.Uint64(), t.floor)
+	p := goalPercent(t.sample[0].Value.Uint64(), t.sample[1].Value.Uint64()+t.sample[2].Value.Uint64(), t.floor)
 	if p == t.percent {
 		return p
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestPercent(t *testing.T) {
+func TestGoalPercent(t *testing.T) {
 	t.Parallel()
 	const mib = 1 << 20
 	for _, c := range []struct {
@@ -24,8 +24,8 @@ func TestPercent(t *testing.T) {
 		{0, 0, 48 * mib, 100},              // nothing measured yet
 		{4 * mib, 0, 0, 100},               // no floor
 	} {
-		if got := Percent(c.live, c.roots, c.floor); got != c.want {
-			t.Errorf("Percent(%d MiB, %d MiB, %d MiB) = %d, want %d", c.live/mib, c.roots/mib, c.floor/mib, got, c.want)
+		if got := goalPercent(c.live, c.roots, c.floor); got != c.want {
+			t.Errorf("goalPercent(%d MiB, %d MiB, %d MiB) = %d, want %d", c.live/mib, c.roots/mib, c.floor/mib, got, c.want)
 		}
 	}
 }
