@@ -19,6 +19,7 @@ type stmtDB struct {
 	mu        sync.RWMutex
 	stmts     map[string]*sql.Stmt
 	preparing map[string]bool // queries prepareLater is preparing
+	pending   sync.WaitGroup  // prepareLater's goroutines
 }
 
 const maxCachedStmts = 512
@@ -86,7 +87,7 @@ func (d *stmtDB) prepareLater(query string) {
 	}
 	d.preparing[query] = true
 	d.mu.Unlock()
-	go func() {
+	d.pending.Go(func() {
 		s, err := d.DB.PrepareContext(context.Background(), query)
 		if err == nil {
 			d.keep(query, s)
@@ -94,7 +95,7 @@ func (d *stmtDB) prepareLater(query string) {
 		d.mu.Lock()
 		delete(d.preparing, query)
 		d.mu.Unlock()
-	}()
+	})
 }
 
 // QueryContext runs query as database/sql's does, prepared once.
@@ -130,15 +131,21 @@ func (d *stmtDB) ExecContext(ctx context.Context, query string, args ...any) (sq
 	return s.ExecContext(ctx, args...)
 }
 
-// Close closes the statements, then the pool.
+// Close closes the pool, waits for prepareLater's goroutines, then closes
+// the statements. A goroutine that was opening a connection as the pool
+// closed would otherwise still be opening SQLite's files (the -wal and
+// -shm beside the database) after Close returned, under a caller that may
+// be removing them (a test's TempDir).
 func (d *stmtDB) Close() error {
+	err := d.DB.Close()
+	d.pending.Wait()
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	for q, s := range d.stmts {
 		s.Close()
 		delete(d.stmts, q)
 	}
-	d.mu.Unlock()
-	return d.DB.Close()
+	return err
 }
 
 // querier is what reads need of a pool or a transaction.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -66,5 +67,31 @@ func TestReadTxDoesNotWaitForAnotherConnection(t *testing.T) {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT ? + 1", 41).Scan(&n); err != nil || n != 42 {
 		t.Fatalf("prepared query: %d, %v", n, err)
+	}
+}
+
+// Close returns only once the statements being prepared in the background
+// are done: until then they may open connections, and with them SQLite's
+// files beside the database, which the caller may be removing.
+func TestCloseWaitsForBackgroundPrepares(t *testing.T) {
+	t.Parallel()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := newStmtDB(db)
+	for i := range 50 {
+		pool.prepareLater(fmt.Sprintf("SELECT %d", i))
+	}
+	if err := pool.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if n := len(pool.preparing); n != 0 {
+		t.Fatalf("%d statements still being prepared after Close", n)
+	}
+	if n := len(pool.stmts); n != 0 {
+		t.Fatalf("%d statements kept after Close", n)
 	}
 }
