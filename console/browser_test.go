@@ -100,10 +100,19 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 //go:embed testdata/axe.min.js
 var axeSource string
 
-// checkA11y runs axe-core on the page in ctx and fails t for each serious
-// or critical violation.
+// axeChecked holds the names of the pages axe-core has checked in this
+// run. A page's markup does not depend on the engine behind it, and axe
+// is most of a browser test's time, so each page is checked once.
+var axeChecked sync.Map
+
+// checkA11y runs axe-core on the page in ctx, unless a page of this name
+// has been checked already, and fails t for each serious or critical
+// violation.
 func checkA11y(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
+	if _, checked := axeChecked.LoadOrStore(page, true); checked {
+		return
+	}
 	var result struct {
 		Violations []struct {
 			ID     string `json:"id"`
