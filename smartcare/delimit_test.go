@@ -18,7 +18,9 @@ import (
 )
 
 func TestDelimitation(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 
@@ -95,7 +97,9 @@ func TestDelimitation(t *testing.T) {
 }
 
 func TestDelimitationTasksSurviveARestart(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		before, err := database.Open(ctx, dsn)
@@ -124,7 +128,9 @@ func TestDelimitationTasksSurviveARestart(t *testing.T) {
 }
 
 func TestReplicasProcessEachTaskOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		const tasks = 40
@@ -164,7 +170,9 @@ func TestReplicasProcessEachTaskOnce(t *testing.T) {
 }
 
 func TestDelimitationRetriesAndFailsOnAFailingStore(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		broken := smartcare.NewService(smartcare.Options{Store: failingRecords{f.db.SmartCare}, Tenants: f.tenants, Clock: f.clock, IDs: f.ids})
@@ -192,7 +200,9 @@ func TestDelimitationRetriesAndFailsOnAFailingStore(t *testing.T) {
 }
 
 func TestRetention(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		f.newTenant(t, "ret", smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC", RetentionDays: 2})
@@ -259,7 +269,9 @@ func TestRetention(t *testing.T) {
 }
 
 func TestIngestNDJSON(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		f.newTenant(t, "ing", smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC", RetentionDays: 30})
@@ -305,7 +317,9 @@ not json
 // A tenant's queued and running tasks are bounded; the one beyond is
 // refused as throttling, and the quota frees up as tasks finish.
 func TestDelimitationQuota(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		svc := smartcare.NewService(smartcare.Options{Store: f.db.SmartCare, Tenants: f.tenants, Clock: f.clock, IDs: f.ids, MaxQueuedTasks: 3})

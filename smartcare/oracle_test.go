@@ -152,11 +152,13 @@ func randomRule(rng *rand.Rand, recs []smartcare.Record) smartcare.RuleInput {
 }
 
 func TestEngineAgreesWithBruteForceOracle(t *testing.T) {
+	t.Parallel()
 	queries := 2000
 	if testing.Short() {
 		queries = 300
 	}
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		settings := smartcare.Settings{DefaultBacktrace: 2 * time.Hour, TimeZone: "UTC", RetentionDays: 2}

@@ -41,7 +41,9 @@ func (c corruptSettings) LoadConfig(ctx context.Context, tenantID string) (smart
 }
 
 func TestQueryFaultyUserOutcomes(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		// A tenant that keeps records for 30 days.
@@ -99,7 +101,9 @@ func TestQueryFaultyUserOutcomes(t *testing.T) {
 }
 
 func TestQueryFaultyUserFailsWithDACErrorWhenTheDatabaseCloses(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		db, err := database.Open(ctx, dsn)
@@ -124,7 +128,9 @@ func TestQueryFaultyUserFailsWithDACErrorWhenTheDatabaseCloses(t *testing.T) {
 }
 
 func TestBacktraceClamping(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		f.newTenant(t, "clamp", smartcare.Settings{DefaultBacktrace: time.Hour, TimeZone: "UTC"},
@@ -181,7 +187,9 @@ func TestBacktraceClamping(t *testing.T) {
 }
 
 func TestReplicasSeeEachOthersChanges(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		a, b := f.svc, f.replica(t)
@@ -247,7 +255,9 @@ func TestReplicasSeeEachOthersChanges(t *testing.T) {
 }
 
 func TestRuleAdministration(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		from := time.Date(2024, 7, 18, 0, 0, 0, 0, time.UTC)
@@ -307,7 +317,9 @@ func TestRuleAdministration(t *testing.T) {
 }
 
 func TestDemoLoadIsIdempotent(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		// An integrator changes the demo tenant's time zone; loading again
@@ -332,7 +344,9 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 // Two administrators changing different fields of one rule at once both
 // keep their change.
 func TestConcurrentRuleUpdatesKeepBoth(t *testing.T) {
+	t.Parallel()
 	dbtest.Engines(t, func(t *testing.T, dsn string) {
+		t.Parallel()
 		ctx := context.Background()
 		f := newFixture(t, dsn)
 		from := time.Date(2024, 7, 18, 0, 0, 0, 0, time.UTC)
